@@ -1,0 +1,1 @@
+"""pairaid: the ledger (台账) of paired assistance."""

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "创建登录用户（密码从 --password 或环境变量 PAIRAID_PASSWORD 读取）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username", help="用户名")
+        parser.add_argument("--password", help="密码（也可用环境变量 PAIRAID_PASSWORD）")
+        parser.add_argument("--email", default="", help="电子邮箱")
+        parser.add_argument("--superuser", action="store_true", help="创建管理员（可进入后台）")
+
+    def handle(self, *args: Any, username: str, password: str | None, email: str,
+               superuser: bool, **options: Any) -> None:
+        import os
+
+        password = password or os.environ.get("PAIRAID_PASSWORD")
+        if not password:
+            raise CommandError("请用 --password 或环境变量 PAIRAID_PASSWORD 提供密码")
+        users = get_user_model()
+        if users.objects.filter(username=username).exists():
+            raise CommandError(f"用户 {username} 已存在")
+        if superuser:
+            users.objects.create_superuser(username=username, email=email, password=password)
+        else:
+            users.objects.create_user(username=username, email=email, password=password)
+        self.stdout.write(f"已创建用户 {username}" + ("（管理员）" if superuser else ""))

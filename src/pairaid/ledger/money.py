@@ -1,0 +1,66 @@
+"""Money is Decimal yuan with two places from the database to the display filter.
+
+One rounding rule (half-up) and one place that turns yuan into 万元 or 亿元 for display.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+def round_money(value: Decimal | int | str) -> Decimal:
+    """Round to the fen, half-up. Refuses floats: they cannot hold money exactly."""
+    if isinstance(value, float):
+        raise TypeError("money must not be a float")
+    try:
+        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+
+
+def to_wan(yuan: Decimal) -> Decimal:
+    """Yuan → 万元 with two decimals, half-up (display only)."""
+    return (Decimal(yuan) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_yi(yuan: Decimal) -> Decimal:
+    return (Decimal(yuan) / YI).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_wan(yuan: Decimal) -> str:
+    """146547300.00 → '14654.73万元'."""
+    return f"{to_wan(yuan)}万元"
+
+
+def round_step(value: Decimal, significant: int = 2) -> Decimal:
+    """The round step a published figure uses: the unit of its `significant`-th digit.
+
+    9537 → 100 (so it is written 9500余); 14654.73 → 1000; 87 → 1; 0.5 → 1.
+    """
+    value = abs(Decimal(value))
+    if value < 1:
+        return Decimal(1)
+    digits = len(str(int(value)))
+    return Decimal(10) ** max(digits - significant, 0)
+
+
+def published_wan(yuan: Decimal) -> tuple[Decimal, bool]:
+    """A money figure the way a published text writes it: rounded down to a round figure
+    in 万元, and whether the true figure is more than that (so the text adds 余).
+
+    95,370,000.00 yuan → (Decimal('9500'), True), written 9500余万元.
+    """
+    wan = Decimal(yuan) / WAN
+    step = round_step(wan)
+    shown = (wan / step).to_integral_value(rounding=ROUND_DOWN) * step
+    return shown, wan > shown
+
+
+def format_published_wan(yuan: Decimal) -> str:
+    shown, more = published_wan(yuan)
+    return f"{shown}{'余' if more else ''}万元"
