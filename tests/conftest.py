@@ -7,7 +7,7 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def django_db_setup(django_db_setup, django_db_blocker):
     from pairaid.ledger.demo import load_demo
 
     with django_db_blocker.unblock():
@@ -15,7 +15,47 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def admin_user(db):  # noqa: ANN001, ANN201
+def admin_user(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("admin", "admin@example.org", "pass")
+
+
+@pytest.fixture
+def build(db):
+    from builders import Builder
+
+    return Builder()
+
+
+PERSONAS = {
+    # name: (role, region code) — the offices of DESIGN.md, over the demo's regions
+    "jiangyang": ("helper_editor", "510502"),
+    "longmatan": ("helper_editor", "510504"),
+    "yanyuan": ("recipient_editor", "513423"),
+    "puge": ("recipient_editor", "513428"),
+    "luzhou": ("coordinator", "510500"),
+    "sichuan_auditor": ("auditor", "510000"),
+    "viewer": ("viewer", "510500"),
+}
+
+
+@pytest.fixture
+def personas(db):
+    """One user per office and role, plus `outsider` (no role) and `admin` (superuser)."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    from pairaid.accounts.models import RoleAssignment
+    from pairaid.ledger.models import Region
+
+    users = get_user_model()
+    people = {}
+    for name, (role, code) in PERSONAS.items():
+        user = users.objects.create_user(name, password="pass-" + name)
+        RoleAssignment.objects.create(user=user, role=role, region=Region.objects.get(code=code))
+        people[name] = user
+    people["outsider"] = users.objects.create_user("outsider", password="pass-outsider")
+    people["admin"] = users.objects.create_superuser("root", password="pass-root")
+    return SimpleNamespace(**people)

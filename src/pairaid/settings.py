@@ -6,10 +6,13 @@ PAIRAID_DATA_DIR      where the embedded database and uploads live (default: ./v
 PAIRAID_SECRET_KEY    secret key (a development key is used when unset and DEBUG is on)
 PAIRAID_DEBUG         1/0 (default 0)
 PAIRAID_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
+PAIRAID_TASKS         "inline" (default: background work runs at once, in the request or
+                      command) or "database" (queued in the database; `pairaid worker` runs it)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -51,9 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "pairaid.accounts",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "pairaid.ledger",
     "pairaid.web",
     "pairaid.bulletin",
+    "pairaid.exchange",
+    "pairaid.reports",
+    "pairaid.api",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +103,50 @@ DATABASES = {
         conn_max_age=int(os.environ.get("PAIRAID_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time from the start of a transaction (the audit chain relies on it),
+    # readers alongside it (WAL), and patience when several server threads write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (large imports, national reports). The embedded default runs it inline,
+# so a single machine needs no worker; "database" queues it for `pairaid worker`.
+TASK_BACKENDS = {
+    "inline": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("PAIRAID_TASKS", "inline")]}}
+
+# Accounts and sessions: argon2 hashes, a lockout after repeated failed logins
+# (pairaid.accounts.lockout), sessions that end after a working day or when idle too long.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["pairaid.accounts.lockout.LockoutModelBackend"]
+PAIRAID_LOGIN_FAILURE_LIMIT = int(os.environ.get("PAIRAID_LOGIN_FAILURE_LIMIT", "5"))
+PAIRAID_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("PAIRAID_LOGIN_LOCKOUT_MINUTES", "15"))
+SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -112,11 +163,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # `pairaid serve` works without a separate collectstatic step.
 WHITENOISE_USE_FINDERS = True
 
-try:  # an optional, git-ignored local override
+with contextlib.suppress(ImportError):  # an optional, git-ignored local override
     from pairaid.local_settings import *  # noqa: F403
-except ImportError:
-    pass
 
-LOGIN_URL = "login"
+LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "web:login"

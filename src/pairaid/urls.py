@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bulletin/", include("pairaid.bulletin.urls")),
+    path("exchange/", include("pairaid.exchange.urls")),
+    path("reports/", include("pairaid.reports.urls")),
+    path("api/", include("pairaid.api.urls")),
     path("", include("pairaid.web.urls")),
 ]

@@ -129,8 +129,9 @@ def sum_amount(flows: QuerySet) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"))
 
 
-def funds(window: Window, kind: str = FundFlow.Kind.TRANSFER,
-          sources: Sequence[str] | None = None) -> Figure:
+def funds(
+    window: Window, kind: str = FundFlow.Kind.TRANSFER, sources: Sequence[str] | None = None
+) -> Figure:
     label, stage = KIND_LABELS[FundFlow.Kind(kind)]
     source_names = (
         "、".join(str(FundFlow.Source(s).label) for s in sources)
@@ -179,16 +180,28 @@ def transfer_rate(window: Window) -> Rate:
     """拨付率 = transferred / planned."""
     transferred = funds(window, FundFlow.Kind.TRANSFER)
     planned = funds(window, FundFlow.Kind.PLAN)
-    return Rate("transfer_rate", "拨付率", ratio(transferred.value, planned.value),
-                transferred, planned, "拨付金额 ÷ 计划金额")
+    return Rate(
+        "transfer_rate",
+        "拨付率",
+        ratio(transferred.value, planned.value),
+        transferred,
+        planned,
+        "拨付金额 ÷ 计划金额",
+    )
 
 
 def usage_rate(window: Window) -> Rate:
     """使用率 = spent / allocated."""
     spent = funds(window, FundFlow.Kind.SPEND)
     allocated = funds(window, FundFlow.Kind.ALLOCATE)
-    return Rate("usage_rate", "使用率", ratio(spent.value, allocated.value),
-                spent, allocated, "项目支出金额 ÷ 分配到项目金额")
+    return Rate(
+        "usage_rate",
+        "使用率",
+        ratio(spent.value, allocated.value),
+        spent,
+        allocated,
+        "项目支出金额 ÷ 分配到项目金额",
+    )
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -275,7 +288,8 @@ class PairingSummary:
 
     def sentence(self, style: str = "exact") -> str:
         money = (
-            format_published_wan(self.funds.value) if style == "published"
+            format_published_wan(self.funds.value)
+            if style == "published"
             else format_wan(self.funds.value)
         )
         return (
@@ -298,8 +312,9 @@ class PairingSummary:
         }
 
 
-def pairing_summary(pairing: Pairing, window: Window | None = None,
-                    person_rule: str = PERSONS) -> PairingSummary:
+def pairing_summary(
+    pairing: Pairing, window: Window | None = None, person_rule: str = PERSONS
+) -> PairingSummary:
     window = window or window_for(pairing)
     return PairingSummary(
         pairing=pairing,

@@ -7,6 +7,9 @@ in a database constraint too. Changes go through `pairaid.ledger.services`, neve
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -17,6 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+
+from pairaid.lib.personal_data import EncryptedTextField
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -46,6 +51,28 @@ class DemoMixin(models.Model):
         abstract = True
 
 
+class Confirmation(models.TextChoices):
+    """The recipient side's answer to money sent or a person posted (two-sided records)."""
+
+    UNCONFIRMED = "unconfirmed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISPUTED = "disputed", _("有异议")
+
+
+class ConfirmationMixin(models.Model):
+    confirmation = models.CharField(
+        _("受援方确认"),
+        max_length=16,
+        choices=Confirmation.choices,
+        default=Confirmation.UNCONFIRMED,
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmation_note = models.CharField(_("确认说明"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 # --- places and bodies -------------------------------------------------------------------
 
 
@@ -58,12 +85,19 @@ class Region(DemoMixin):
         VILLAGE = "village", _("村级")
 
     code = models.CharField(
-        _("区划代码"), max_length=12, unique=True, help_text=_("6位（县级及以上）或12位统计用区划代码")
+        _("区划代码"),
+        max_length=12,
+        unique=True,
+        help_text=_("6位（县级及以上）或12位统计用区划代码"),
     )
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField(_("启用日期"), null=True, blank=True)
@@ -76,7 +110,8 @@ class Region(DemoMixin):
         constraints = [
             dates_in_order("valid_from", "valid_to", "region_valid_dates_in_order"),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^([0-9]{6}|[0-9]{12})$"), name="region_code_6_or_12_digits"
+                condition=Q(code__regex=r"^([0-9]{6}|[0-9]{12})$"),
+                name="region_code_6_or_12_digits",
             ),
         ]
 
@@ -114,7 +149,9 @@ class Organisation(DemoMixin):
         verbose_name_plural = _("单位")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_in_region")
+            models.UniqueConstraint(
+                fields=["region", "name"], name="organisation_unique_name_in_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -149,26 +186,46 @@ class Pairing(DemoMixin):
 
     name = models.CharField(_("名称"), max_length=200, blank=True)
     helper_region = models.ForeignKey(
-        Region, verbose_name=_("帮扶方（区划）"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("帮扶方（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="pairings_as_helper",
     )
     helper_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("帮扶方（单位）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="pairings_as_helper",
+        Organisation,
+        verbose_name=_("帮扶方（单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_helper",
     )
     recipient_region = models.ForeignKey(
-        Region, verbose_name=_("受援方（区划）"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("受援方（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="pairings_as_recipient",
     )
     recipient_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("受援方（单位）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="pairings_as_recipient",
+        Organisation,
+        verbose_name=_("受援方（单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_recipient",
     )
     scheme = models.CharField(_("帮扶类型"), max_length=32, choices=Scheme.choices)
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级结对关系"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级结对关系"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -273,11 +330,19 @@ class Project(DemoMixin):
     sector = models.CharField(_("领域"), max_length=32, choices=Sector.choices)
     mode = models.CharField(_("帮扶方式"), max_length=32, choices=Mode.choices)
     location = models.ForeignKey(
-        Region, verbose_name=_("实施地点"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("实施地点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     implementing_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("实施单位"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("实施单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     planned_budget = models.DecimalField(_("计划投资（元）"), **MONEY, default=Decimal("0.00"))
@@ -299,9 +364,13 @@ class Project(DemoMixin):
         verbose_name_plural = _("帮扶项目")
         ordering = ["pairing_id", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["pairing", "code"], name="project_unique_code_in_pairing"),
+            models.UniqueConstraint(
+                fields=["pairing", "code"], name="project_unique_code_in_pairing"
+            ),
             dates_in_order("start_date", "end_date", "project_dates_in_order"),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="project_progress_at_most_100"
+            ),
             models.CheckConstraint(
                 condition=Q(planned_budget__gte=0), name="project_budget_not_negative"
             ),
@@ -322,7 +391,7 @@ class Project(DemoMixin):
         return self.status in self.STARTED
 
 
-class FundFlow(DemoMixin):
+class FundFlow(ConfirmationMixin, DemoMixin):
     """One entry of the fund ledger. Never edited once recorded: a correction is a
     reversing entry (negative amount, pointing at the original) plus a new entry."""
 
@@ -338,10 +407,7 @@ class FundFlow(DemoMixin):
         IN_KIND = "in_kind", _("捐物折价")
         OTHER = "other", _("其他")
 
-    class Confirmation(models.TextChoices):
-        UNCONFIRMED = "unconfirmed", _("待确认")
-        CONFIRMED = "confirmed", _("已确认")
-        DISPUTED = "disputed", _("有异议")
+    Confirmation = Confirmation
 
     # allocate and spend are about a project; plan and transfer may be.
     NEEDS_PROJECT = (Kind.ALLOCATE, Kind.SPEND)
@@ -357,28 +423,32 @@ class FundFlow(DemoMixin):
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     source = models.CharField(_("资金来源"), max_length=16, choices=Source.choices)
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), null=True, blank=True, on_delete=models.PROTECT,
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="fund_flows",
     )
     voucher = models.CharField(_("凭证或文号"), max_length=100, blank=True)
     note = models.CharField(_("摘要"), max_length=300, blank=True)
     reverses = models.OneToOneField(
-        "self", verbose_name=_("冲销的记录"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("冲销的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="reversed_by",
     )
-    confirmation = models.CharField(
-        _("受援方确认"), max_length=16, choices=Confirmation.choices,
-        default=Confirmation.UNCONFIRMED,
-    )
-    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    confirmation_note = models.CharField(_("确认说明"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("资金记录")
         verbose_name_plural = _("资金记录")
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind")]
+        indexes = [
+            models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
@@ -462,7 +532,11 @@ class Person(DemoMixin):
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     home_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("派出单位"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("派出单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="people",
     )
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
@@ -470,8 +544,8 @@ class Person(DemoMixin):
         _("专业类别"), max_length=16, choices=Profession.choices, blank=True, default=""
     )
     # Personal data: never shown in lists or downloads for viewers (see issue on access).
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    id_number = EncryptedTextField(_("身份证号"), blank=True)
+    phone = EncryptedTextField(_("联系电话"), blank=True)
 
     class Meta:
         verbose_name = _("干部人才")
@@ -517,7 +591,7 @@ class Team(DemoMixin):
         return self.name
 
 
-class Posting(DemoMixin):
+class Posting(ConfirmationMixin, DemoMixin):
     class Status(models.TextChoices):
         IN_POST = "in_post", _("在岗")
         COMPLETED = "completed", _("期满")
@@ -531,8 +605,12 @@ class Posting(DemoMixin):
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="postings"
     )
     host_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("挂职（服务）单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="hosted_postings",
+        Organisation,
+        verbose_name=_("挂职（服务）单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_postings",
     )
     post = models.CharField(_("挂任职务"), max_length=200, blank=True)
     batch = models.PositiveSmallIntegerField(_("批次"), null=True, blank=True)
@@ -543,7 +621,11 @@ class Posting(DemoMixin):
         _("状态"), max_length=16, choices=Status.choices, default=Status.IN_POST
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("组团式团队"), null=True, blank=True, on_delete=models.PROTECT,
+        Team,
+        verbose_name=_("组团式团队"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="postings",
     )
 
@@ -645,13 +727,19 @@ class Agreement(DemoMixin):
     signed_date = models.DateField(_("签订日期"), null=True, blank=True)
     signed_place = models.CharField(_("签订地点"), max_length=200, blank=True)
     event = models.ForeignKey(
-        Event, verbose_name=_("签约（见证）活动"), null=True, blank=True, on_delete=models.PROTECT,
+        Event,
+        verbose_name=_("签约（见证）活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="agreements",
     )
     amount = models.DecimalField(_("合同金额（元）"), **MONEY, null=True, blank=True)
     term_start = models.DateField(_("期限起"), null=True, blank=True)
     term_end = models.DateField(_("期限止"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
 
     class Meta:
         verbose_name = _("协议合同")
@@ -660,7 +748,8 @@ class Agreement(DemoMixin):
         constraints = [
             dates_in_order("term_start", "term_end", "agreement_term_in_order"),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="agreement_amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="agreement_amount_not_negative",
             ),
             two_places("amount", "agreement_amount_two_places"),
         ]
@@ -675,9 +764,11 @@ class Agreement(DemoMixin):
             raise ValidationError({"signed_date": _("已签订的协议须填写签订日期")})
         # The witnessing event may belong to the pairing or to the pairing above it
         # (a city's visit witnesses its districts' agreements).
-        if self.event_id and self.pairing_id and self.event.pairing_id not in {
-            self.pairing_id, self.pairing.parent_id
-        }:
+        if (
+            self.event_id
+            and self.pairing_id
+            and self.event.pairing_id not in {self.pairing_id, self.pairing.parent_id}
+        ):
             raise ValidationError({"event": _("活动不属于该结对关系")})
 
 
@@ -692,7 +783,10 @@ class AgreementParty(models.Model):
         Agreement, verbose_name=_("协议"), on_delete=models.CASCADE, related_name="parties"
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="agreement_roles"
+        Organisation,
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="agreement_roles",
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
 
@@ -722,11 +816,17 @@ class Obligation(models.Model):
     )
     deliverable = models.CharField(_("履约事项"), max_length=300)
     owner = models.ForeignKey(
-        Organisation, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="obligations",
     )
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.OPEN
+    )
     evidence = models.TextField(_("佐证材料"), blank=True)
 
     class Meta:
@@ -762,18 +862,32 @@ class Task(DemoMixin):
     )
     title = models.CharField(_("事项"), max_length=300)
     owner = models.ForeignKey(
-        Organisation, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tasks",
     )
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.OPEN
+    )
     evidence = models.TextField(_("佐证材料"), blank=True)
     event = models.ForeignKey(
-        Event, verbose_name=_("来源活动"), null=True, blank=True, on_delete=models.PROTECT,
+        Event,
+        verbose_name=_("来源活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tasks",
     )
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("来源协议"), null=True, blank=True, on_delete=models.PROTECT,
+        Agreement,
+        verbose_name=_("来源协议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tasks",
     )
     plan_year = models.PositiveSmallIntegerField(_("来源年度计划"), null=True, blank=True)
@@ -818,6 +932,44 @@ class Target(DemoMixin):
         return f"{self.year} {self.get_indicator_display()} {self.value}"
 
 
+# --- review and lock ------------------------------------------------------------------------
+
+
+class PairingYear(models.Model):
+    """A pairing's year of data under review. Once approved, the year is locked: no record
+    of that year changes until a coordinator reopens it, with a reason."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填报中")
+        SUBMITTED = "submitted", _("已报送")
+        APPROVED = "approved", _("已审核锁定")
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    changed_at = models.DateTimeField(_("变更时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度审核")
+        verbose_name_plural = _("年度审核")
+        ordering = ["pairing_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "year"], name="pairing_year_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.year}年 {self.get_status_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
 # --- the audit trail -------------------------------------------------------------------------
 
 
@@ -826,8 +978,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="audit_entries",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
     )
     actor = models.CharField(_("操作来源"), max_length=100, help_text=_("如 admin、cli、import"))
     action = models.CharField(_("操作"), max_length=64, db_index=True)
@@ -835,10 +991,19 @@ class AuditEntry(models.Model):
     record_id = models.CharField(_("记录编号"), max_length=64)
     record_repr = models.CharField(_("记录"), max_length=300)
     pairing = models.ForeignKey(
-        Pairing, verbose_name=_("结对关系"), null=True, blank=True, on_delete=models.PROTECT,
+        Pairing,
+        verbose_name=_("结对关系"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     changes = models.JSONField(_("变更内容"), default=dict)
+    # Each entry's hash covers its content and the previous entry's hash, so an entry
+    # edited or deleted behind the application's back breaks the chain
+    # (`pairaid audit verify`).
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True)
+    hash = models.CharField(_("摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计记录")
@@ -848,3 +1013,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.record_repr}"
+
+    def content(self) -> dict[str, object]:
+        """What the hash covers: everything but the database id and the hashes."""
+        return {
+            "at": self.at.astimezone(dt.UTC).isoformat(),
+            "user": self.user_id,
+            "actor": self.actor,
+            "action": self.action,
+            "record_type": self.record_type,
+            "record_id": self.record_id,
+            "record_repr": self.record_repr,
+            "pairing": self.pairing_id,
+            "changes": self.changes,
+        }
+
+    def compute_hash(self, prev_hash: str) -> str:
+        payload = json.dumps(
+            {"prev": prev_hash, **self.content()},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()

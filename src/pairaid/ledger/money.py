@@ -37,16 +37,15 @@ def format_wan(yuan: Decimal) -> str:
     return f"{to_wan(yuan)}万元"
 
 
-def round_step(value: Decimal, significant: int = 2) -> Decimal:
-    """The round step a published figure uses: the unit of its `significant`-th digit.
-
-    9537 → 100 (so it is written 9500余); 14654.73 → 1000; 87 → 1; 0.5 → 1.
-    """
-    value = abs(Decimal(value))
-    if value < 1:
-        return Decimal(1)
-    digits = len(str(int(value)))
-    return Decimal(10) ** max(digits - significant, 0)
+def round_step(wan: Decimal) -> Decimal:
+    """The round step a published text uses for an amount in 万元: hundreds of 万 from
+    1000万 up (9537 → 9500余, 14654.73 → 14600余), tens from 100万, whole 万 below."""
+    wan = abs(Decimal(wan))
+    if wan >= 1000:
+        return Decimal(100)
+    if wan >= 100:
+        return Decimal(10)
+    return Decimal(1)
 
 
 def published_wan(yuan: Decimal) -> tuple[Decimal, bool]:

@@ -1,8 +1,11 @@
 """The one door for every change to the ledger.
 
-Each function validates (the model's `full_clean`, i.e. its `clean()` rules and field
-checks), writes its audit entry and runs in one transaction. Web pages, the admin, the
-importer, the API and the command line all call these; none of them calls `.save()`.
+Each function checks that the acting user may make the change (`ledger.access`), that the
+year it touches is not locked, validates (the model's `full_clean`, i.e. its `clean()`
+rules and field checks), writes its audit entry and runs in one transaction. Web pages, the
+admin, the importer, the API and the command line all call these; none of them calls
+`.save()`. `acting_user=None` is the system itself (the demo loader, the operator's
+commands).
 
 Fund flows are a ledger: once recorded they are never edited or deleted. A mistake is
 corrected with `reverse_fund_flow` (a negative entry pointing at the original), and
@@ -12,25 +15,49 @@ corrected with `reverse_fund_flow` (a negative entry pointing at the original), 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from pairaid.ledger.models import AuditEntry, FundFlow, Pairing
+from pairaid.ledger import access
+from pairaid.ledger.models import (
+    Agreement,
+    AuditEntry,
+    Confirmation,
+    Event,
+    FundFlow,
+    Organisation,
+    Pairing,
+    PairingYear,
+    Person,
+    Posting,
+    Project,
+    Region,
+    Target,
+    Task,
+)
+from pairaid.lib.personal_data import EncryptedTextField, mask
 
 M = TypeVar("M", bound=models.Model)
 
-# Fields a fund flow may still change after it is recorded: only the recipient's answer.
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
 NOT_AUDITED = {"recorded_at"}
+# What the recipient side may update on a project (its progress), besides the helper side.
+PROGRESS_FIELDS = frozenset(
+    {"status", "progress", "end_date", "outcomes", "after_completion",
+     "beneficiary_households", "beneficiary_persons"}
+)
 
+# --- audit ----------------------------------------------------------------------------------
 
-# --- audit --------------------------------------------------------------------------------
+# One number for PostgreSQL's advisory lock that serialises appends to the audit chain.
+AUDIT_CHAIN_LOCK = 7_331_2016
 
 
 def _plain(value: Any) -> Any:
@@ -47,12 +74,16 @@ def _plain(value: Any) -> Any:
 
 
 def record_values(obj: models.Model) -> dict[str, Any]:
-    """The stored values of a record's own columns, keyed by field name."""
+    """The stored values of a record's own columns, keyed by field name. Personal data is
+    kept masked: the audit trail shows that it changed, not what it is."""
     values = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key or field.name in NOT_AUDITED:
             continue
-        values[field.name] = _plain(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        values[field.name] = mask(value, 2, 2) if isinstance(field, EncryptedTextField) else _plain(
+            value
+        )
     return values
 
 
@@ -61,22 +92,25 @@ def pairing_of(obj: models.Model) -> Pairing | None:
     if isinstance(obj, Pairing):
         return obj
     for parent_field in ("pairing", "agreement", "event"):
-        if hasattr(obj, f"{parent_field}_id") and getattr(obj, f"{parent_field}_id"):
+        if getattr(obj, f"{parent_field}_id", None):
             return pairing_of(getattr(obj, parent_field))
     return None
 
 
-def log_action(
-    action: str,
-    obj: models.Model,
-    *,
-    acting_user: Any,
-    via: str,
-    changes: Mapping[str, Any],
-) -> AuditEntry:
+def _chain_tail() -> str:
+    """The hash of the newest audit entry, with appends serialised until commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+    # SQLite runs write transactions one at a time (settings: transaction_mode IMMEDIATE).
+    return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+
+
+def _entry(obj: models.Model, action: str, acting_user: Any, via: str,
+           changes: Mapping[str, Any], at: dt.datetime) -> AuditEntry:
     pairing = pairing_of(obj)
-    return AuditEntry.objects.create(
-        at=timezone.now(),
+    return AuditEntry(
+        at=at,
         user=acting_user if getattr(acting_user, "pk", None) else None,
         actor=via,
         action=action,
@@ -88,8 +122,115 @@ def log_action(
     )
 
 
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    prev = _chain_tail()
+    for entry in entries:
+        entry.prev_hash = prev
+        entry.hash = prev = entry.compute_hash(prev)
+    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+@transaction.atomic
+def log_action(
+    action: str, obj: models.Model, *, acting_user: Any, via: str, changes: Mapping[str, Any]
+) -> AuditEntry:
+    """Append one entry to the audit trail (also for changes outside the ledger's records,
+    such as a frozen briefing or an API token)."""
+    entry = _entry(obj, action, acting_user, via, changes, timezone.now())
+    return _append([entry])[0]
+
+
+def _bulk_log(objs: Iterable[models.Model], verb: str, *, acting_user: Any, via: str) -> None:
+    now = timezone.now()
+    _append([_entry(obj, _action(obj, verb), acting_user, via, record_values(obj), now)
+             for obj in objs])
+
+
 def _action(obj: models.Model | type[models.Model], verb: str) -> str:
     return f"{obj._meta.model_name}.{verb}"
+
+
+# --- who may, and which years are locked ----------------------------------------------------
+
+
+def _required_actions(obj: models.Model, changed: Iterable[str] | None) -> tuple[str, ...]:
+    """What a user must be allowed to do to create (changed=None) or change a record."""
+    if isinstance(obj, Target):
+        return (access.TARGETS,)
+    if isinstance(obj, Pairing):
+        return (access.APPROVE,)
+    if isinstance(obj, Project) and changed is not None and set(changed) <= PROGRESS_FIELDS:
+        return (access.EDIT, access.PROGRESS)
+    return (access.EDIT,)
+
+
+def _authorize(acting_user: Any, obj: models.Model, changed: Iterable[str] | None = None) -> None:
+    if acting_user is None:
+        return
+    if isinstance(obj, Region):
+        if not access.is_administrator(acting_user):
+            raise PermissionDenied(_("只有系统管理员可以维护行政区划"))
+        return
+    if isinstance(obj, Person):
+        _authorize_person(acting_user, obj)
+        return
+    if isinstance(obj, Organisation):
+        access.require(acting_user, None, access.EDIT, access.PROGRESS, access.APPROVE)
+        return
+    pairing = pairing_of(obj)
+    if isinstance(obj, Pairing) and obj.pk is None:
+        pairing = obj.parent  # a new pairing is set up by whoever coordinates its parent
+        if pairing is None and not access.is_administrator(acting_user):
+            raise PermissionDenied(_("只有系统管理员可以建立顶层结对关系"))
+        if pairing is None:
+            return
+    access.require(acting_user, pairing, *_required_actions(obj, changed))
+
+
+def _authorize_person(acting_user: Any, person: Person) -> None:
+    """A person is changed by the helper side of a pairing the person is posted in, or by
+    any helper-side editor while the person has no posting yet."""
+    postings = list(person.postings.select_related("pairing")) if person.pk else []
+    if not postings:
+        access.require(acting_user, None, access.EDIT)
+        return
+    if not any(access.can(acting_user, p.pairing, access.EDIT) for p in postings):
+        access.require(acting_user, postings[0].pairing, access.EDIT)
+
+
+LOCK_YEARS: dict[type[models.Model], tuple[Callable[[Any], int | None], frozenset[str]]] = {
+    # record type: (the year a record belongs to, fields that may change after approval)
+    FundFlow: (lambda o: o.fund_year, frozenset()),
+    Project: (lambda o: o.start_date and o.start_date.year, PROGRESS_FIELDS),
+    Posting: (lambda o: o.start_date and o.start_date.year, frozenset({"status", "actual_end"})),
+    Target: (lambda o: o.year, frozenset()),
+    Agreement: (lambda o: o.signed_date and o.signed_date.year, frozenset({"status"})),
+    Event: (lambda o: o.start_date and o.start_date.year, frozenset()),
+    Task: (lambda o: o.due_date and o.due_date.year, frozenset({"status", "evidence"})),
+}
+
+
+def _ensure_unlocked(obj: models.Model, changed: Iterable[str] | None = None) -> None:
+    rule = LOCK_YEARS.get(type(obj))
+    pairing = pairing_of(obj)
+    if rule is None or pairing is None:
+        return
+    year_of, ongoing = rule
+    if changed is not None and set(changed) <= ongoing:
+        return
+    year = year_of(obj)
+    if year and PairingYear.objects.filter(
+        pairing=pairing, year=year, status=PairingYear.Status.APPROVED
+    ).exists():
+        raise ValidationError(
+            _("%(pairing)s %(year)s年的数据已审核锁定；如需修改，请协调办公室重新开放该年度")
+            % {"pairing": pairing, "year": year}
+        )
+
+
+def _guard(acting_user: Any, obj: models.Model, changed: Iterable[str] | None = None) -> None:
+    _authorize(acting_user, obj, changed)
+    _ensure_unlocked(obj, changed)
 
 
 # --- plain records --------------------------------------------------------------------------
@@ -106,6 +247,7 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     _refuse_fund_flow(model)
     obj = model(**fields)
     obj.full_clean()
+    _guard(acting_user, obj)
     obj.save(force_insert=True)
     log_action(_action(obj, "created"), obj, acting_user=acting_user, via=via,
                changes=record_values(obj))
@@ -122,26 +264,10 @@ def bulk_create_records(
     objs = [model(**row) for row in rows]
     for obj in objs:
         obj.full_clean(validate_unique=False, validate_constraints=False)
+        _guard(acting_user, obj)
     created = model._default_manager.bulk_create(objs)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
     return created
-
-
-def _bulk_log(objs: Iterable[models.Model], verb: str, *, acting_user: Any, via: str) -> None:
-    now = timezone.now()
-    user = acting_user if getattr(acting_user, "pk", None) else None
-    entries = []
-    for obj in objs:
-        pairing = pairing_of(obj)
-        entries.append(
-            AuditEntry(
-                at=now, user=user, actor=via, action=_action(obj, verb),
-                record_type=obj._meta.model_name or "", record_id=str(obj.pk),
-                record_repr=str(obj)[:300], pairing_id=pairing.pk if pairing else None,
-                changes=record_values(obj),
-            )
-        )
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 @transaction.atomic
@@ -149,14 +275,19 @@ def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
     """Change some fields of a record; the audit entry holds each field's old and new value."""
     _refuse_fund_flow(type(obj))
     before = record_values(obj)
+    original = type(obj)._default_manager.get(pk=obj.pk)
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean()
     after = record_values(obj)
     diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
-    if diff:
-        obj.save(update_fields=[obj._meta.get_field(name).name for name in diff])
-        log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
+    if not diff:
+        return obj
+    # Check the record as it was (its pairing, its year) and as it will be.
+    _guard(acting_user, original, diff)
+    _guard(acting_user, obj, diff)
+    obj.save(update_fields=[obj._meta.get_field(name).name for name in diff])
+    log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
     return obj
 
 
@@ -164,6 +295,7 @@ def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
 def delete_record(obj: models.Model, *, acting_user: Any, via: str) -> None:
     """Delete a record that nothing depends on; the audit entry keeps its last values."""
     _refuse_fund_flow(type(obj))
+    _guard(acting_user, obj)
     values = record_values(obj)
     pk = obj.pk
     log_action(_action(obj, "deleted"), obj, acting_user=acting_user, via=via, changes=values)
@@ -186,12 +318,13 @@ def set_related(
     before = sorted(manager.values_list("pk", flat=True))
     after = sorted(item.pk for item in related)
     if before != after:
+        _guard(acting_user, obj, [field])
         manager.set(after)
         log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via,
                    changes={field: [before, after]})
 
 
-# --- fund flows: record, reverse, correct, confirm -----------------------------------------
+# --- fund flows: record, reverse, correct ---------------------------------------------------
 
 
 @transaction.atomic
@@ -201,6 +334,7 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
         raise ValidationError(_("冲销请使用冲销功能"))
     flow = FundFlow(**fields)
     flow.full_clean()
+    _guard(acting_user, flow)
     flow.save(force_insert=True)
     log_action("fundflow.recorded", flow, acting_user=acting_user, via=via,
                changes=record_values(flow))
@@ -216,6 +350,7 @@ def bulk_record_fund_flows(
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
         flow.full_clean(validate_unique=False, validate_constraints=False)
+        _guard(acting_user, flow)
     created = FundFlow.objects.bulk_create(flows, batch_size=500)
     _bulk_log(created, "recorded", acting_user=acting_user, via=via)
     return created
@@ -237,9 +372,10 @@ def reverse_fund_flow(
         pairing_id=flow.pairing_id, kind=flow.kind, fund_year=flow.fund_year,
         date=on or timezone.localdate(), amount=-flow.amount, source=flow.source,
         project_id=flow.project_id, voucher=flow.voucher, reverses=flow,
-        note=_("冲销：%(reason)s") % {"reason": reason.strip()}, is_demo=flow.is_demo,
+        note=(_("冲销：%(reason)s") % {"reason": reason.strip()})[:300], is_demo=flow.is_demo,
     )
     reversal.full_clean()
+    _guard(acting_user, reversal)
     reversal.save(force_insert=True)
     log_action("fundflow.reversed", reversal, acting_user=acting_user, via=via,
                changes={"reverses": flow.pk, "amount": str(reversal.amount), "reason": reason})
@@ -263,22 +399,97 @@ def correct_fund_flow(
     return reversal, replacement
 
 
+# --- the recipient side's answer ------------------------------------------------------------
+
+
 @transaction.atomic
+def confirm_record(
+    obj: FundFlow | Posting, *, acting_user: Any, via: str, accept: bool, note: str = ""
+) -> FundFlow | Posting:
+    """The recipient side confirms money received or a person arrived, or disputes it with a
+    reason. Only the answer changes; the record itself stays as recorded."""
+    if acting_user is not None:
+        access.require(acting_user, obj.pairing, access.CONFIRM)
+    _ensure_unlocked(obj)
+    if not accept and not note.strip():
+        raise ValidationError({"confirmation_note": _("有异议时请说明原因")})
+    before = {name: _plain(getattr(obj, name)) for name in CONFIRMATION_FIELDS}
+    obj.confirmation = Confirmation.CONFIRMED if accept else Confirmation.DISPUTED
+    obj.confirmed_at = timezone.now()
+    obj.confirmation_note = note.strip()
+    obj.save(update_fields=list(CONFIRMATION_FIELDS))
+    after = {name: _plain(getattr(obj, name)) for name in CONFIRMATION_FIELDS}
+    verb = "confirmed" if accept else "disputed"
+    log_action(_action(obj, verb), obj, acting_user=acting_user, via=via,
+               changes={name: [before[name], after[name]] for name in CONFIRMATION_FIELDS})
+    return obj
+
+
 def confirm_fund_flow(
     flow: FundFlow, *, acting_user: Any, via: str, accept: bool, note: str = ""
 ) -> FundFlow:
-    """The recipient side confirms money received, or disputes it with a reason."""
-    if not accept and not note.strip():
-        raise ValidationError({"confirmation_note": _("有异议时请说明原因")})
-    before = {name: _plain(getattr(flow, name)) for name in CONFIRMATION_FIELDS}
-    flow.confirmation = (
-        FundFlow.Confirmation.CONFIRMED if accept else FundFlow.Confirmation.DISPUTED
+    return confirm_record(flow, acting_user=acting_user, via=via, accept=accept, note=note)
+
+
+# --- a year of data: submit, approve (lock), return, reopen ---------------------------------
+
+YEAR_STEPS = {
+    # step: (permission, allowed from, goes to, needs a comment)
+    "submitted": (access.SUBMIT, {PairingYear.Status.DRAFT}, PairingYear.Status.SUBMITTED, False),
+    "approved": (access.APPROVE, {PairingYear.Status.SUBMITTED}, PairingYear.Status.APPROVED,
+                 False),
+    "returned": (access.APPROVE, {PairingYear.Status.SUBMITTED}, PairingYear.Status.DRAFT, True),
+    "reopened": (access.APPROVE, {PairingYear.Status.APPROVED}, PairingYear.Status.DRAFT, True),
+}
+STEP_ERRORS = {
+    "submitted": gettext_lazy("只有填报中的年度可以报送"),
+    "approved": gettext_lazy("只有已报送的年度可以审核通过"),
+    "returned": gettext_lazy("只有已报送的年度可以退回"),
+    "reopened": gettext_lazy("只有已审核锁定的年度可以重新开放"),
+}
+
+
+@transaction.atomic
+def move_year(
+    pairing: Pairing, year: int, step: str, *, acting_user: Any, via: str, comment: str = ""
+) -> PairingYear:
+    """Move a pairing's year through review: `submitted`, `approved` (locks the year),
+    `returned` (back to draft, with a comment) or `reopened` (unlocks, with a reason)."""
+    permission, allowed_from, target, needs_comment = YEAR_STEPS[step]
+    if acting_user is not None:
+        access.require(acting_user, pairing, permission)
+    record, _created = PairingYear.objects.select_for_update().get_or_create(
+        pairing=pairing, year=year
     )
-    flow.confirmed_at = timezone.now()
-    flow.confirmation_note = note.strip()
-    flow.save(update_fields=list(CONFIRMATION_FIELDS))
-    after = {name: _plain(getattr(flow, name)) for name in CONFIRMATION_FIELDS}
-    log_action("fundflow.confirmed" if accept else "fundflow.disputed", flow,
-               acting_user=acting_user, via=via,
-               changes={name: [before[name], after[name]] for name in CONFIRMATION_FIELDS})
-    return flow
+    if record.status not in allowed_from:
+        raise ValidationError(STEP_ERRORS[step])
+    if needs_comment and not comment.strip():
+        raise ValidationError({"comment": _("请填写意见或原因")})
+    before = record.status
+    record.status = target
+    record.comment = comment.strip()
+    record.changed_at = timezone.now()
+    record.save(update_fields=["status", "comment", "changed_at"])
+    log_action(f"pairingyear.{step}", record, acting_user=acting_user, via=via,
+               changes={"status": [before, target], "comment": record.comment})
+    return record
+
+
+# --- reading personal data ------------------------------------------------------------------
+
+
+@transaction.atomic
+def reveal_personal_data(person: Person, *, acting_user: Any, via: str) -> dict[str, str]:
+    """The clear identity and phone numbers, for a role that needs them; each look is
+    written to the audit trail."""
+    postings = list(person.postings.select_related("pairing"))
+    allowed = (
+        acting_user is None
+        or access.is_administrator(acting_user)
+        or any(access.can(acting_user, p.pairing, access.READ_PERSONAL) for p in postings)
+    )
+    if not allowed:
+        raise PermissionDenied(_("无权查看个人敏感信息"))
+    log_action("person.personal_data_viewed", person, acting_user=acting_user, via=via,
+               changes={"fields": ["id_number", "phone"]})
+    return {"id_number": person.id_number, "phone": person.phone}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,16 +15,28 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="密码（也可用环境变量 PAIRAID_PASSWORD）")
         parser.add_argument("--email", default="", help="电子邮箱")
         parser.add_argument("--superuser", action="store_true", help="创建管理员（可进入后台）")
+        parser.add_argument(
+            "--exists-ok", action="store_true", help="用户已存在时不报错，也不改动该用户"
+        )
 
-    def handle(self, *args: Any, username: str, password: str | None, email: str,
-               superuser: bool, **options: Any) -> None:
-        import os
-
+    def handle(
+        self,
+        *args: Any,
+        username: str,
+        password: str | None,
+        email: str,
+        superuser: bool,
+        exists_ok: bool,
+        **options: Any,
+    ) -> None:
         password = password or os.environ.get("PAIRAID_PASSWORD")
         if not password:
             raise CommandError("请用 --password 或环境变量 PAIRAID_PASSWORD 提供密码")
         users = get_user_model()
         if users.objects.filter(username=username).exists():
+            if exists_ok:
+                self.stdout.write(f"用户 {username} 已存在")
+                return
             raise CommandError(f"用户 {username} 已存在")
         if superuser:
             users.objects.create_superuser(username=username, email=email, password=password)

@@ -1,0 +1,197 @@
+"""Who may see and change what: the one module that decides.
+
+A user holds roles (`accounts.RoleAssignment`), each over a region — with everything below
+it — or an organisation. A role covers pairings on one side (a helper editor: pairings its
+region or organisation helps; a recipient editor: pairings that help it) or either side
+(coordinator, auditor, viewer). What it may do there is `ROLE_ACTIONS`.
+
+Every surface (pages, admin, downloads, reports, API, importer) fetches pairings through
+`visible_pairings` and asks `require`; the services ask it too, so a door that forgot
+cannot change what it should not. A pairing outside the user's scope is "not found"
+(Http404), so that its existence is not revealed; a visible pairing the user may not
+change in that way is "forbidden" (PermissionDenied).
+
+`acting_user=None` is the system itself (the demo loader, a command run by the server's
+operator): it may do everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from pairaid.accounts.models import Role
+from pairaid.ledger.models import Pairing, Region
+
+READ = "read"
+READ_PERSONAL = "read_personal"  # identity and phone numbers in clear
+EDIT = "edit"  # the helper side records its pairings' projects, money, people, agreements
+CONFIRM = "confirm"  # the recipient side confirms or disputes money and people
+PROGRESS = "progress"  # the recipient side updates project progress and outcomes
+SUBMIT = "submit"  # submit a year of data for review
+TARGETS = "targets"  # set annual targets
+APPROVE = "approve"  # approve, return or reopen a year; set up pairings
+AUDIT = "audit"  # read the audit trail
+
+ALL_ACTIONS = frozenset(
+    {READ, READ_PERSONAL, EDIT, CONFIRM, PROGRESS, SUBMIT, TARGETS, APPROVE, AUDIT}
+)
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: ALL_ACTIONS,
+    Role.COORDINATOR: frozenset({READ, READ_PERSONAL, TARGETS, APPROVE, AUDIT}),
+    Role.HELPER_EDITOR: frozenset({READ, READ_PERSONAL, EDIT, SUBMIT}),
+    Role.RECIPIENT_EDITOR: frozenset({READ, READ_PERSONAL, CONFIRM, PROGRESS, SUBMIT}),
+    Role.AUDITOR: frozenset({READ, READ_PERSONAL, AUDIT}),
+    Role.VIEWER: frozenset({READ}),
+}
+HELPER, RECIPIENT, EITHER = "helper", "recipient", "either"
+ROLE_SIDE = {Role.HELPER_EDITOR: HELPER, Role.RECIPIENT_EDITOR: RECIPIENT}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role assignment, resolved: the actions, the side, the regions, the organisation."""
+
+    actions: frozenset[str]
+    side: str
+    region_ids: frozenset[int]
+    organisation_id: int | None
+    everywhere: bool = False
+
+    def side_q(self, side: str) -> Q:
+        q = Q(**{f"{side}_organisation_id": self.organisation_id}) if self.organisation_id else Q()
+        if self.region_ids:
+            q |= Q(**{f"{side}_region_id__in": self.region_ids})
+            q |= Q(**{f"{side}_organisation__region_id__in": self.region_ids})
+        return q
+
+    def q(self) -> Q:
+        if self.everywhere:
+            return Q()
+        sides = [HELPER, RECIPIENT] if self.side == EITHER else [self.side]
+        combined = Q(pk__in=[])
+        for side in sides:
+            combined |= self.side_q(side)
+        return combined
+
+    def covers(self, pairing: Pairing) -> bool:
+        if self.everywhere:
+            return True
+        sides = [HELPER, RECIPIENT] if self.side == EITHER else [self.side]
+        for side in sides:
+            region_id = getattr(pairing, f"{side}_region_id")
+            organisation = getattr(pairing, f"{side}_organisation")
+            if region_id in self.region_ids:
+                return True
+            if organisation is not None and (
+                organisation.pk == self.organisation_id or organisation.region_id in self.region_ids
+            ):
+                return True
+        return False
+
+
+def region_and_below(region_id: int) -> frozenset[int]:
+    found = {region_id}
+    frontier = [region_id]
+    while frontier:
+        frontier = list(
+            Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        found.update(frontier)
+    return frozenset(found)
+
+
+def grants(user: Any) -> list[Grant]:
+    """The user's roles, resolved once per user object (i.e. once per request)."""
+    if user is None:
+        return [Grant(ALL_ACTIONS, EITHER, frozenset(), None, everywhere=True)]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_pairaid_grants", None)
+    if cached is not None:
+        return cached
+    resolved = []
+    if user.is_superuser:
+        resolved.append(Grant(ALL_ACTIONS, EITHER, frozenset(), None, everywhere=True))
+    for assignment in user.roles.all():
+        resolved.append(
+            Grant(
+                actions=ROLE_ACTIONS[assignment.role],
+                side=ROLE_SIDE.get(assignment.role, EITHER),
+                region_ids=region_and_below(assignment.region_id)
+                if assignment.region_id
+                else frozenset(),
+                organisation_id=assignment.organisation_id,
+                everywhere=assignment.role == Role.ADMINISTRATOR,
+            )
+        )
+    user._pairaid_grants = resolved
+    return resolved
+
+
+def visible_pairings(user: Any) -> QuerySet[Pairing]:
+    user_grants = grants(user)
+    if not user_grants:
+        return Pairing.objects.none()
+    if any(grant.everywhere for grant in user_grants):
+        return Pairing.objects.all()
+    combined = Q(pk__in=[])
+    for grant in user_grants:
+        combined |= grant.q()
+    return Pairing.objects.filter(combined).distinct()
+
+
+def actions_on(user: Any, pairing: Pairing) -> frozenset[str]:
+    allowed: set[str] = set()
+    for grant in grants(user):
+        if grant.covers(pairing):
+            allowed |= grant.actions
+    return frozenset(allowed)
+
+
+def actions_anywhere(user: Any) -> frozenset[str]:
+    """What the user may do on at least one pairing (for records with no pairing)."""
+    allowed: set[str] = set()
+    for grant in grants(user):
+        allowed |= grant.actions
+    return frozenset(allowed)
+
+
+def can(user: Any, pairing: Pairing | None, action: str) -> bool:
+    if pairing is None:
+        return action in actions_anywhere(user)
+    return action in actions_on(user, pairing)
+
+
+def can_write(user: Any, pairing: Pairing) -> bool:
+    return can(user, pairing, EDIT)
+
+
+def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
+    """Allow if the user may do any of `actions` on the pairing: else 404 when the pairing
+    is outside the user's scope, 403 when it is visible but the action is not allowed."""
+    allowed = actions_anywhere(user) if pairing is None else actions_on(user, pairing)
+    if pairing is not None and READ not in allowed:
+        raise Http404("no such pairing")
+    if not allowed.intersection(actions):
+        raise PermissionDenied("not allowed")
+
+
+def is_administrator(user: Any) -> bool:
+    return any(grant.everywhere for grant in grants(user))
+
+
+def get_pairing_for_user(user: Any, pk: Any, *, write: bool = False) -> Pairing:
+    """The pairing `pk` if the user may see it (404 otherwise); with `write`, 403 unless
+    the user may record data in it."""
+    try:
+        pairing = visible_pairings(user).get(pk=pk)
+    except (Pairing.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("no such pairing") from exc
+    if write:
+        require(user, pairing, EDIT)
+    return pairing

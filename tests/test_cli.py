@@ -1,0 +1,71 @@
+"""The `pairaid` console script, run as a user runs it: a separate process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.cli
+
+PAIRAID = Path(sys.executable).parent / "pairaid"
+
+
+def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [str(PAIRAID), *args], capture_output=True, text=True, env=env, check=check, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "pairaid.sqlite3"
+    run("demo", db=db)
+    return db
+
+
+def test_it_lists_the_product_commands(tmp_path: Path):
+    out = run("--help", db=tmp_path / "x.sqlite3").stdout
+    for command in ("demo", "serve", "summary", "createuser", "migrate", "shell"):
+        assert f"  {command}" in out
+
+
+def test_it_shows_a_command_help(tmp_path: Path):
+    out = run("help", "summary", db=tmp_path / "x.sqlite3").stdout
+    assert "--as-of" in out and "--style" in out and "--json" in out
+
+
+def test_it_passes_django_commands_through(tmp_path: Path):
+    db = tmp_path / "fresh.sqlite3"
+    out = run("migrate", db=db).stdout
+    assert "Applying ledger.0001_ledger_records" in out
+    assert "No changes detected" in run("makemigrations", "--check", "--dry-run", db=db).stdout
+
+
+def test_it_prints_the_article_figures_from_a_demo_database(demo_db: Path):
+    out = run("summary", "--as-of", "2022-12-04", "--style", "published", db=demo_db).stdout
+    assert "龙马潭区累计投入各类帮扶资金9500余万元，实施帮扶项目123个，选派干部人才268人" in out
+    exact = run("summary", "--pairing", "江阳区", "--as-of", "2022-12-04", db=demo_db).stdout
+    assert exact.startswith(
+        "江阳区累计投入各类帮扶资金14654.73万元，实施帮扶项目154个，选派干部人才320人"
+    )
+
+
+def test_it_creates_a_user_once(demo_db: Path):
+    first = run("createuser", "office", "--password", "s3cret-pw", db=demo_db)
+    assert "已创建用户 office" in first.stdout
+    again = run("createuser", "office", "--password", "x", db=demo_db, check=False)
+    assert again.returncode != 0 and "已存在" in again.stderr
+    kept = run("createuser", "office", "--password", "x", "--exists-ok", db=demo_db)
+    assert kept.returncode == 0
+
+
+def test_it_reports_an_error_without_a_traceback(demo_db: Path):
+    result = run("summary", "--pairing", "不存在区", db=demo_db, check=False)
+    assert result.returncode == 1
+    assert "找不到结对关系" in result.stderr and "Traceback" not in result.stderr
