@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from pairaid.ledger import access, services
@@ -21,7 +21,7 @@ def transfer(pairing: Pairing) -> FundFlow:
     return FundFlow.objects.filter(pairing=pairing, kind="transfer", reverses=None).first()
 
 
-def names(pairings) -> set[str]:  # noqa: ANN001
+def names(pairings) -> set[str]:
     return {str(p) for p in pairings}
 
 
@@ -45,8 +45,14 @@ def test_it_hides_another_districts_pairing_as_not_found(personas):
         access.get_pairing_for_user(personas.jiangyang, longmatan.pk)
     with pytest.raises(Http404):
         services.create_record(
-            Project, acting_user=personas.jiangyang, via="test", pairing=longmatan,
-            code="X-1", name="越权项目", sector="industry", mode="direct_aid",
+            Project,
+            acting_user=personas.jiangyang,
+            via="test",
+            pairing=longmatan,
+            code="X-1",
+            name="越权项目",
+            sector="industry",
+            mode="direct_aid",
         )
     assert not Project.objects.filter(code="X-1").exists()
 
@@ -55,8 +61,14 @@ def test_it_lets_the_helper_side_record_its_own_money(personas):
     jiangyang = pairing("江阳区")
 
     flow = services.record_fund_flow(
-        acting_user=personas.jiangyang, via="test", pairing=jiangyang, kind="transfer",
-        fund_year=2023, date=dt.date(2023, 3, 1), amount=Decimal("10.00"), source="fiscal",
+        acting_user=personas.jiangyang,
+        via="test",
+        pairing=jiangyang,
+        kind="transfer",
+        fund_year=2023,
+        date=dt.date(2023, 3, 1),
+        amount=Decimal("10.00"),
+        source="fiscal",
     )
 
     assert flow.pk and flow.confirmation == "unconfirmed"
@@ -71,8 +83,14 @@ def test_it_lets_the_recipient_confirm_but_not_record_or_edit(personas):
         services.reverse_fund_flow(flow, acting_user=personas.puge, via="test", reason="改金额")
     with pytest.raises(PermissionDenied):
         services.record_fund_flow(
-            acting_user=personas.puge, via="test", pairing=longmatan, kind="transfer",
-            fund_year=2023, date=dt.date(2023, 3, 1), amount=Decimal("1.00"), source="fiscal",
+            acting_user=personas.puge,
+            via="test",
+            pairing=longmatan,
+            kind="transfer",
+            fund_year=2023,
+            date=dt.date(2023, 3, 1),
+            amount=Decimal("1.00"),
+            source="fiscal",
         )
 
 
@@ -98,19 +116,35 @@ def test_it_lets_the_coordinator_set_targets_but_not_record_money(personas):
     jiangyang = pairing("江阳区")
 
     target = services.create_record(
-        Target, acting_user=personas.luzhou, via="test", pairing=jiangyang, year=2024,
-        indicator="funds_transferred", value=Decimal("20000000.00"),
+        Target,
+        acting_user=personas.luzhou,
+        via="test",
+        pairing=jiangyang,
+        year=2024,
+        indicator="funds_transferred",
+        value=Decimal("20000000.00"),
     )
     assert target.pk
     with pytest.raises(PermissionDenied):
         services.record_fund_flow(
-            acting_user=personas.luzhou, via="test", pairing=jiangyang, kind="transfer",
-            fund_year=2024, date=dt.date(2024, 3, 1), amount=Decimal("1.00"), source="fiscal",
+            acting_user=personas.luzhou,
+            via="test",
+            pairing=jiangyang,
+            kind="transfer",
+            fund_year=2024,
+            date=dt.date(2024, 3, 1),
+            amount=Decimal("1.00"),
+            source="fiscal",
         )
     with pytest.raises(PermissionDenied):
         services.create_record(
-            Target, acting_user=personas.jiangyang, via="test", pairing=jiangyang, year=2025,
-            indicator="funds_transferred", value=Decimal("1.00"),
+            Target,
+            acting_user=personas.jiangyang,
+            via="test",
+            pairing=jiangyang,
+            year=2025,
+            indicator="funds_transferred",
+            value=Decimal("1.00"),
         )
 
 
@@ -147,3 +181,31 @@ def test_it_lets_only_an_administrator_change_regions(personas):
     with pytest.raises(PermissionDenied):
         services.update_record(region, acting_user=personas.luzhou, via="test", name="改")
     services.update_record(region, acting_user=personas.admin, via="test", name="盐源县")
+
+
+def test_it_refuses_money_recorded_as_already_confirmed(personas):
+    with pytest.raises(PermissionDenied):
+        services.record_fund_flow(
+            acting_user=personas.jiangyang,
+            via="test",
+            pairing=pairing("江阳区"),
+            kind="transfer",
+            fund_year=2023,
+            date=dt.date(2023, 3, 1),
+            amount=Decimal("5.00"),
+            source="fiscal",
+            confirmation="confirmed",
+        )
+
+
+def test_it_sends_confirmation_through_the_confirm_door_only(personas):
+    posting = pairing("江阳区").postings.filter(confirmation="unconfirmed").first()
+
+    with pytest.raises(ValidationError, match="确认功能"):
+        services.update_record(
+            posting, acting_user=personas.jiangyang, via="test", confirmation="confirmed"
+        )
+    services.confirm_record(posting, acting_user=personas.yanyuan, via="test", accept=True)
+
+    posting.refresh_from_db()
+    assert posting.confirmation == "confirmed"

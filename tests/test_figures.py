@@ -192,3 +192,13 @@ def test_it_writes_the_article_sentence_in_both_styles(build):
     )
     assert summary.sentence("published").startswith("丙区累计投入各类帮扶资金9500余万元，")
     assert summary.to_dict()["figures"][0]["value"] == "95371234.56"
+
+
+def test_it_counts_confirmed_postings_only_when_asked(build):
+    pairing = build.pairing()
+    arrived = build.posting(build.person(), pairing, dt.date(2021, 1, 1))
+    build.posting(build.person(), pairing, dt.date(2021, 2, 1))
+    services.confirm_record(arrived, acting_user=None, via="test", accept=True)
+
+    assert figures.persons_dispatched(window(pairing, confirmed_only=True)).value == 1
+    assert figures.persons_dispatched(window(pairing)).value == 2

@@ -8,9 +8,7 @@ from django.test import override_settings
 from pairaid.accounts.models import LoginFailure
 
 
-@override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]
-)
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_it_hashes_passwords_with_argon2(db):
     user = get_user_model().objects.create_user("hashed", password="a-long-pass-phrase")
     assert user.password.startswith("argon2")

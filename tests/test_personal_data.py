@@ -14,9 +14,7 @@ PHONE = "13812345678"
 
 def stored(person: Person) -> tuple[str, str]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id_number, phone FROM ledger_person WHERE id = %s", [person.pk]
-        )
+        cursor.execute("SELECT id_number, phone FROM ledger_person WHERE id = %s", [person.pk])
         return cursor.fetchone()
 
 

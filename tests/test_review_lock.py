@@ -17,14 +17,20 @@ def jiangyang(db) -> Pairing:
     return Pairing.objects.get(helper_region__name="江阳区")
 
 
-def record(pairing: Pairing, user, year: int = 2021) -> FundFlow:  # noqa: ANN001
+def record(pairing: Pairing, user, year: int = 2021) -> FundFlow:
     return services.record_fund_flow(
-        acting_user=user, via="test", pairing=pairing, kind="transfer", fund_year=year,
-        date=dt.date(year, 5, 1), amount=Decimal("1.00"), source="fiscal",
+        acting_user=user,
+        via="test",
+        pairing=pairing,
+        kind="transfer",
+        fund_year=year,
+        date=dt.date(year, 5, 1),
+        amount=Decimal("1.00"),
+        source="fiscal",
     )
 
 
-def approve(pairing: Pairing, personas, year: int = 2021) -> None:  # noqa: ANN001
+def approve(pairing: Pairing, personas, year: int = 2021) -> None:
     services.move_year(pairing, year, "submitted", acting_user=personas.jiangyang, via="test")
     services.move_year(pairing, year, "approved", acting_user=personas.luzhou, via="test")
 

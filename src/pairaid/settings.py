@@ -162,6 +162,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Serve collected files when present, and the apps' own static files otherwise, so that
 # `pairaid serve` works without a separate collectstatic step.
 WHITENOISE_USE_FINDERS = True
+# The embedded database lives here, and WhiteNoise expects its folder to exist even
+# before any `collectstatic`.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 with contextlib.suppress(ImportError):  # an optional, git-ignored local override
     from pairaid.local_settings import *  # noqa: F403

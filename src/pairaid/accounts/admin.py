@@ -23,8 +23,8 @@ class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ["username", "address", "at"]
     search_fields = ["username"]
 
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_change_permission(self, request, obj=None):
         return False

@@ -28,8 +28,9 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def record_failure(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                   **kwargs: Any) -> None:
+def record_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = credentials.get("username")
     if username:
         LoginFailure.objects.create(
@@ -44,8 +45,13 @@ def clear_failures(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) 
 class LockoutModelBackend(ModelBackend):
     """Django's password check, refused outright while the account is locked."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if username and is_locked(username):
             raise PermissionDenied("account locked")
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from pairaid.accounts.models import Role
 from pairaid.ledger.models import Pairing, Region
@@ -98,9 +99,7 @@ def region_and_below(region_id: int) -> frozenset[int]:
     found = {region_id}
     frontier = [region_id]
     while frontier:
-        frontier = list(
-            Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
+        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         found.update(frontier)
     return frozenset(found)
 
@@ -178,7 +177,7 @@ def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
     if pairing is not None and READ not in allowed:
         raise Http404("no such pairing")
     if not allowed.intersection(actions):
-        raise PermissionDenied("not allowed")
+        raise PermissionDenied(_("您无权进行此项操作"))
 
 
 def is_administrator(user: Any) -> bool:

@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pairaid.ledger.models import FundFlow, Pairing, Posting, Project
+from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import ZERO, format_published_wan, format_wan
 
 PERSONS = "persons"
@@ -120,7 +120,7 @@ def fund_flows(window: Window, kind: str, sources: Sequence[str] | None = None) 
     if sources:
         flows = flows.filter(source__in=sources)
     if window.confirmed_only:
-        flows = flows.filter(confirmation=FundFlow.Confirmation.CONFIRMED)
+        flows = flows.filter(confirmation=Confirmation.CONFIRMED)
     return flows
 
 
@@ -244,6 +244,8 @@ def postings_in_window(window: Window, category: str | None = None) -> QuerySet:
     )
     if category:
         postings = postings.filter(person__category=category)
+    if window.confirmed_only:
+        postings = postings.filter(confirmation=Confirmation.CONFIRMED)
     return postings
 
 

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.lib.personal_data import EncryptedTextField
@@ -1012,7 +1013,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["record_type", "record_id"], name="audit_by_record")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.record_repr}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.action} {self.record_repr}"
 
     def content(self) -> dict[str, object]:
         """What the hash covers: everything but the database id and the hashes."""

@@ -28,10 +28,14 @@ from django.utils.translation import gettext_lazy
 from pairaid.ledger import access
 from pairaid.ledger.models import (
     Agreement,
+    AgreementFile,
+    AgreementParty,
     AuditEntry,
     Confirmation,
     Event,
+    EventParticipant,
     FundFlow,
+    Obligation,
     Organisation,
     Pairing,
     PairingYear,
@@ -50,8 +54,15 @@ CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
 NOT_AUDITED = {"recorded_at"}
 # What the recipient side may update on a project (its progress), besides the helper side.
 PROGRESS_FIELDS = frozenset(
-    {"status", "progress", "end_date", "outcomes", "after_completion",
-     "beneficiary_households", "beneficiary_persons"}
+    {
+        "status",
+        "progress",
+        "end_date",
+        "outcomes",
+        "after_completion",
+        "beneficiary_households",
+        "beneficiary_persons",
+    }
 )
 
 # --- audit ----------------------------------------------------------------------------------
@@ -81,8 +92,8 @@ def record_values(obj: models.Model) -> dict[str, Any]:
         if field.primary_key or field.name in NOT_AUDITED:
             continue
         value = getattr(obj, field.attname)
-        values[field.name] = mask(value, 2, 2) if isinstance(field, EncryptedTextField) else _plain(
-            value
+        values[field.name] = (
+            mask(value, 2, 2) if isinstance(field, EncryptedTextField) else _plain(value)
         )
     return values
 
@@ -106,8 +117,14 @@ def _chain_tail() -> str:
     return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
 
 
-def _entry(obj: models.Model, action: str, acting_user: Any, via: str,
-           changes: Mapping[str, Any], at: dt.datetime) -> AuditEntry:
+def _entry(
+    obj: models.Model,
+    action: str,
+    acting_user: Any,
+    via: str,
+    changes: Mapping[str, Any],
+    at: dt.datetime,
+) -> AuditEntry:
     pairing = pairing_of(obj)
     return AuditEntry(
         at=at,
@@ -142,8 +159,9 @@ def log_action(
 
 def _bulk_log(objs: Iterable[models.Model], verb: str, *, acting_user: Any, via: str) -> None:
     now = timezone.now()
-    _append([_entry(obj, _action(obj, verb), acting_user, via, record_values(obj), now)
-             for obj in objs])
+    _append(
+        [_entry(obj, _action(obj, verb), acting_user, via, record_values(obj), now) for obj in objs]
+    )
 
 
 def _action(obj: models.Model | type[models.Model], verb: str) -> str:
@@ -210,27 +228,70 @@ LOCK_YEARS: dict[type[models.Model], tuple[Callable[[Any], int | None], frozense
 }
 
 
-def _ensure_unlocked(obj: models.Model, changed: Iterable[str] | None = None) -> None:
+LOCKED_WITH_PARENT: dict[type[models.Model], str] = {
+    EventParticipant: "event",
+    AgreementParty: "agreement",
+    Obligation: "agreement",
+    AgreementFile: "agreement",
+}
+
+
+def _ensure_unlocked(
+    obj: models.Model, changed: Iterable[str] | None = None, locks: dict | None = None
+) -> None:
+    """Refuse a change to a year a coordinator has approved. `locks` remembers answers
+    across the rows of one bulk call."""
     rule = LOCK_YEARS.get(type(obj))
+    if rule is None:
+        # A part of an event or agreement is locked with the record it belongs to.
+        parent_field = LOCKED_WITH_PARENT.get(type(obj))
+        if parent_field:
+            _ensure_unlocked(getattr(obj, parent_field), locks=locks)
+        return
     pairing = pairing_of(obj)
-    if rule is None or pairing is None:
+    if pairing is None:
         return
     year_of, ongoing = rule
     if changed is not None and set(changed) <= ongoing:
         return
     year = year_of(obj)
-    if year and PairingYear.objects.filter(
-        pairing=pairing, year=year, status=PairingYear.Status.APPROVED
-    ).exists():
+    if not year:
+        return
+    locks = {} if locks is None else locks
+    if (pairing.pk, year) not in locks:
+        locks[pairing.pk, year] = PairingYear.objects.filter(
+            pairing=pairing, year=year, status=PairingYear.Status.APPROVED
+        ).exists()
+    if locks[pairing.pk, year]:
         raise ValidationError(
             _("%(pairing)s %(year)s年的数据已审核锁定；如需修改，请协调办公室重新开放该年度")
             % {"pairing": pairing, "year": year}
         )
 
 
-def _guard(acting_user: Any, obj: models.Model, changed: Iterable[str] | None = None) -> None:
+def _guard(
+    acting_user: Any,
+    obj: models.Model,
+    changed: Iterable[str] | None = None,
+    locks: dict | None = None,
+) -> None:
     _authorize(acting_user, obj, changed)
-    _ensure_unlocked(obj, changed)
+    _ensure_unlocked(obj, changed, locks)
+    if changed is None and acting_user is not None:
+        _refuse_self_confirmation(obj)
+
+
+def _refuse_self_confirmation(obj: models.Model) -> None:
+    """Only the recipient side answers for money and people, through `confirm_record`."""
+    if getattr(obj, "confirmation", Confirmation.UNCONFIRMED) != Confirmation.UNCONFIRMED:
+        raise PermissionDenied(_("新登记的记录须由受援方通过确认功能确认"))
+
+
+def _validate_row(obj: models.Model) -> None:
+    """Validate one row of a bulk write. Foreign keys given as loaded records are not
+    looked up again (the database's own foreign keys still hold)."""
+    loaded = [f.name for f in obj._meta.concrete_fields if f.is_relation and f.is_cached(obj)]
+    obj.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
 
 
 # --- plain records --------------------------------------------------------------------------
@@ -249,8 +310,9 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     obj.full_clean()
     _guard(acting_user, obj)
     obj.save(force_insert=True)
-    log_action(_action(obj, "created"), obj, acting_user=acting_user, via=via,
-               changes=record_values(obj))
+    log_action(
+        _action(obj, "created"), obj, acting_user=acting_user, via=via, changes=record_values(obj)
+    )
     return obj
 
 
@@ -262,9 +324,10 @@ def bulk_create_records(
     per record. For demo data and imports, where one insert per row would be slow."""
     _refuse_fund_flow(model)
     objs = [model(**row) for row in rows]
+    locks: dict = {}
     for obj in objs:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        _guard(acting_user, obj)
+        _validate_row(obj)
+        _guard(acting_user, obj, locks=locks)
     created = model._default_manager.bulk_create(objs)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
     return created
@@ -274,8 +337,10 @@ def bulk_create_records(
 def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
     """Change some fields of a record; the audit entry holds each field's old and new value."""
     _refuse_fund_flow(type(obj))
-    before = record_values(obj)
+    # Compare with the stored record, not the instance: a caller (a bound form) may
+    # already have changed the instance in memory.
     original = type(obj)._default_manager.get(pk=obj.pk)
+    before = record_values(original)
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean()
@@ -283,6 +348,8 @@ def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
     diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
     if not diff:
         return obj
+    if set(diff) & set(CONFIRMATION_FIELDS):
+        raise ValidationError(_("确认或异议请使用确认功能"))
     # Check the record as it was (its pairing, its year) and as it will be.
     _guard(acting_user, original, diff)
     _guard(acting_user, obj, diff)
@@ -298,15 +365,37 @@ def delete_record(obj: models.Model, *, acting_user: Any, via: str) -> None:
     _guard(acting_user, obj)
     values = record_values(obj)
     pk = obj.pk
+    # Parts that go with the record (an event's participants, an agreement's obligations)
+    # leave their own audit entries before the database cascade removes them.
+    for part in _cascaded_parts(obj):
+        _guard(acting_user, part)
+        log_action(
+            _action(part, "deleted"),
+            part,
+            acting_user=acting_user,
+            via=via,
+            changes=record_values(part),
+        )
     log_action(_action(obj, "deleted"), obj, acting_user=acting_user, via=via, changes=values)
     try:
         with transaction.atomic():
             obj.delete()
     except models.ProtectedError as exc:
-        raise ValidationError(
-            _("%(record)s 仍被其他记录引用，不能删除") % {"record": obj}
-        ) from exc
+        raise ValidationError(_("%(record)s 仍被其他记录引用，不能删除") % {"record": obj}) from exc
     obj.pk = pk
+
+
+def _cascaded_parts(obj: models.Model) -> list[models.Model]:
+    parts: list[models.Model] = []
+    for relation in obj._meta.related_objects:
+        if relation.on_delete is models.CASCADE and not relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            if relation.one_to_one:
+                part = getattr(obj, accessor, None)
+                parts.extend([part] if part is not None else [])
+            else:
+                parts.extend(getattr(obj, accessor).all())
+    return parts
 
 
 @transaction.atomic
@@ -320,8 +409,13 @@ def set_related(
     if before != after:
         _guard(acting_user, obj, [field])
         manager.set(after)
-        log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via,
-                   changes={field: [before, after]})
+        log_action(
+            _action(obj, "updated"),
+            obj,
+            acting_user=acting_user,
+            via=via,
+            changes={field: [before, after]},
+        )
 
 
 # --- fund flows: record, reverse, correct ---------------------------------------------------
@@ -336,8 +430,9 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
     flow.full_clean()
     _guard(acting_user, flow)
     flow.save(force_insert=True)
-    log_action("fundflow.recorded", flow, acting_user=acting_user, via=via,
-               changes=record_values(flow))
+    log_action(
+        "fundflow.recorded", flow, acting_user=acting_user, via=via, changes=record_values(flow)
+    )
     return flow
 
 
@@ -346,11 +441,12 @@ def bulk_record_fund_flows(
     rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
 ) -> list[FundFlow]:
     flows = [FundFlow(**row) for row in rows]
+    locks: dict = {}
     for flow in flows:
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
-        flow.full_clean(validate_unique=False, validate_constraints=False)
-        _guard(acting_user, flow)
+        _validate_row(flow)
+        _guard(acting_user, flow, locks=locks)
     created = FundFlow.objects.bulk_create(flows, batch_size=500)
     _bulk_log(created, "recorded", acting_user=acting_user, via=via)
     return created
@@ -369,30 +465,57 @@ def reverse_fund_flow(
     if not reason.strip():
         raise ValidationError({"note": _("请填写冲销原因")})
     reversal = FundFlow(
-        pairing_id=flow.pairing_id, kind=flow.kind, fund_year=flow.fund_year,
-        date=on or timezone.localdate(), amount=-flow.amount, source=flow.source,
-        project_id=flow.project_id, voucher=flow.voucher, reverses=flow,
-        note=(_("冲销：%(reason)s") % {"reason": reason.strip()})[:300], is_demo=flow.is_demo,
+        pairing_id=flow.pairing_id,
+        kind=flow.kind,
+        fund_year=flow.fund_year,
+        date=on or timezone.localdate(),
+        amount=-flow.amount,
+        source=flow.source,
+        project_id=flow.project_id,
+        voucher=flow.voucher,
+        reverses=flow,
+        note=(_("冲销：%(reason)s") % {"reason": reason.strip()})[:300],
+        is_demo=flow.is_demo,
     )
     reversal.full_clean()
     _guard(acting_user, reversal)
     reversal.save(force_insert=True)
-    log_action("fundflow.reversed", reversal, acting_user=acting_user, via=via,
-               changes={"reverses": flow.pk, "amount": str(reversal.amount), "reason": reason})
+    log_action(
+        "fundflow.reversed",
+        reversal,
+        acting_user=acting_user,
+        via=via,
+        changes={"reverses": flow.pk, "amount": str(reversal.amount), "reason": reason},
+    )
     return reversal
 
 
 @transaction.atomic
 def correct_fund_flow(
-    flow: FundFlow, *, acting_user: Any, via: str, reason: str, on: dt.date | None = None,
+    flow: FundFlow,
+    *,
+    acting_user: Any,
+    via: str,
+    reason: str,
+    on: dt.date | None = None,
     **changes: Any,
 ) -> tuple[FundFlow, FundFlow]:
     """Correct a fund flow: reverse it and record the corrected entry. Returns both."""
     reversal = reverse_fund_flow(flow, acting_user=acting_user, via=via, reason=reason, on=on)
     fields = {
         name: getattr(flow, name)
-        for name in ("pairing_id", "kind", "fund_year", "date", "amount", "source",
-                     "project_id", "voucher", "note", "is_demo")
+        for name in (
+            "pairing_id",
+            "kind",
+            "fund_year",
+            "date",
+            "amount",
+            "source",
+            "project_id",
+            "voucher",
+            "note",
+            "is_demo",
+        )
     }
     fields.update(changes)
     replacement = record_fund_flow(acting_user=acting_user, via=via, **fields)
@@ -420,8 +543,13 @@ def confirm_record(
     obj.save(update_fields=list(CONFIRMATION_FIELDS))
     after = {name: _plain(getattr(obj, name)) for name in CONFIRMATION_FIELDS}
     verb = "confirmed" if accept else "disputed"
-    log_action(_action(obj, verb), obj, acting_user=acting_user, via=via,
-               changes={name: [before[name], after[name]] for name in CONFIRMATION_FIELDS})
+    log_action(
+        _action(obj, verb),
+        obj,
+        acting_user=acting_user,
+        via=via,
+        changes={name: [before[name], after[name]] for name in CONFIRMATION_FIELDS},
+    )
     return obj
 
 
@@ -436,8 +564,12 @@ def confirm_fund_flow(
 YEAR_STEPS = {
     # step: (permission, allowed from, goes to, needs a comment)
     "submitted": (access.SUBMIT, {PairingYear.Status.DRAFT}, PairingYear.Status.SUBMITTED, False),
-    "approved": (access.APPROVE, {PairingYear.Status.SUBMITTED}, PairingYear.Status.APPROVED,
-                 False),
+    "approved": (
+        access.APPROVE,
+        {PairingYear.Status.SUBMITTED},
+        PairingYear.Status.APPROVED,
+        False,
+    ),
     "returned": (access.APPROVE, {PairingYear.Status.SUBMITTED}, PairingYear.Status.DRAFT, True),
     "reopened": (access.APPROVE, {PairingYear.Status.APPROVED}, PairingYear.Status.DRAFT, True),
 }
@@ -470,8 +602,13 @@ def move_year(
     record.comment = comment.strip()
     record.changed_at = timezone.now()
     record.save(update_fields=["status", "comment", "changed_at"])
-    log_action(f"pairingyear.{step}", record, acting_user=acting_user, via=via,
-               changes={"status": [before, target], "comment": record.comment})
+    log_action(
+        f"pairingyear.{step}",
+        record,
+        acting_user=acting_user,
+        via=via,
+        changes={"status": [before, target], "comment": record.comment},
+    )
     return record
 
 
@@ -490,6 +627,11 @@ def reveal_personal_data(person: Person, *, acting_user: Any, via: str) -> dict[
     )
     if not allowed:
         raise PermissionDenied(_("无权查看个人敏感信息"))
-    log_action("person.personal_data_viewed", person, acting_user=acting_user, via=via,
-               changes={"fields": ["id_number", "phone"]})
+    log_action(
+        "person.personal_data_viewed",
+        person,
+        acting_user=acting_user,
+        via=via,
+        changes={"fields": ["id_number", "phone"]},
+    )
     return {"id_number": person.id_number, "phone": person.phone}

@@ -1,0 +1,107 @@
+"""`pairaid demo`: create or upgrade the database and load the demo data set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from pairaid.ledger import figures
+from pairaid.ledger.demo import load_demo
+from pairaid.ledger.models import Pairing
+
+# What --reset keeps: logins and Django's own bookkeeping. Everything else (the ledger, its
+# audit trail, queued background work) goes.
+KEPT_APPS = {"accounts", "auth", "contenttypes", "sessions"}
+ARTICLE_DATE = dt.date(2022, 12, 4)  # the founding article's publication date
+
+
+def ledger_has_records() -> bool:
+    return any(model.objects.exists() for model in apps.get_app_config("ledger").get_models())
+
+
+def wipe() -> None:
+    """Empty every table but the kept ones, as `flush` would, and restart their ids so a
+    reloaded demo gets the same ids. Tables that point into the emptied ones are emptied
+    too (cascade), so no foreign key is left dangling on any database."""
+    existing = set(connection.introspection.table_names())
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label not in KEPT_APPS
+        and model._meta.managed
+        and not model._meta.proxy
+        and model._meta.db_table in existing
+    )
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=True
+    )
+    connection.ops.execute_sql_flush(statements)
+
+
+class Command(BaseCommand):
+    help = "创建（或升级）数据库并载入以泸州—凉山对口帮扶为原型的演示数据"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--reset",
+            action="store_true",
+            help="先删除全部台账数据（含审计记录，保留登录用户），再重新载入演示数据",
+        )
+        group.add_argument(
+            "--if-empty",
+            dest="if_empty",
+            action="store_true",
+            help="数据库中已有台账记录时不做任何改动（不报错）",
+        )
+
+    def handle(self, *args: Any, reset: bool, if_empty: bool, **options: Any) -> None:
+        verbosity = options["verbosity"]
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        if ledger_has_records() and not reset:
+            if if_empty:
+                self.stdout.write("数据库中已有台账记录，未载入演示数据。")
+                return
+            raise CommandError(
+                "数据库中已有台账记录，未载入演示数据。"
+                "如确需删除全部台账数据并重新载入，请运行 pairaid demo --reset"
+            )
+        started = time.monotonic()
+        with transaction.atomic():
+            if reset:
+                wipe()
+            counts = load_demo()
+        self.report(counts, time.monotonic() - started, reset)
+
+    def report(self, counts: dict[str, int], seconds: float, reset: bool) -> None:
+        ledger = apps.get_app_config("ledger")
+        parts = [f"{ledger.get_model(name)._meta.verbose_name}{n}条" for name, n in counts.items()]
+        done = "已清空台账并重新载入演示数据" if reset else "已载入演示数据"
+        self.stdout.write(f"{done}（用时{seconds:.1f}秒）：" + "、".join(parts))
+        self.stdout.write(f"截至{ARTICLE_DATE.isoformat()}，由记录汇总：")
+        for pairing in Pairing.objects.filter(parent__isnull=False).order_by("id"):
+            window = figures.window_for(pairing, as_of=ARTICLE_DATE)
+            self.stdout.write("  " + figures.pairing_summary(pairing, window).sentence())
+        self.stdout.write(
+            "演示数据中，文章未给出的人员姓名、逐年逐笔金额等均为虚构，已标记为演示数据。"
+        )
+        self.login_hint()
+
+    def login_hint(self) -> None:
+        users = get_user_model().objects.filter(is_active=True)
+        if users.exists():
+            names = "、".join(users.order_by("id").values_list("username", flat=True)[:5])
+            self.stdout.write(f"登录：可用已有用户（{names}）登录。")
+        else:
+            self.stdout.write(
+                "登录：本命令不创建用户。请先运行 "
+                "pairaid createuser demo --password 您的密码 --superuser 创建登录用户。"
+            )
