@@ -202,3 +202,16 @@ def test_it_counts_confirmed_postings_only_when_asked(build):
 
     assert figures.persons_dispatched(window(pairing, confirmed_only=True)).value == 1
     assert figures.persons_dispatched(window(pairing)).value == 2
+
+
+def test_it_names_a_part_of_the_total_after_its_sources(build):
+    pairing = build.pairing()
+    build.flow(pairing, "1.00", source=FundFlow.Source.FISCAL)
+    build.flow(pairing, "2.00", source=FundFlow.Source.SOCIAL_CASH)
+
+    part = figures.funds(window(pairing), FundFlow.Kind.TRANSFER, [FundFlow.Source.SOCIAL_CASH])
+    total = figures.funds_invested(window(pairing))
+
+    assert (part.value, total.value) == (Decimal("2.00"), Decimal("3.00"))
+    assert part.key == "funds_transfer_social_cash" != total.key
+    assert "社会帮扶资金" in part.label and "各类" not in part.label

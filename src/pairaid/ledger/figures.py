@@ -139,8 +139,10 @@ def funds(
         else "各类来源（财政援助资金、社会帮扶资金、捐物折价、其他）"
     )
     flows = fund_flows(window, kind, sources)
+    if sources:  # a part of the total is named after its sources, never as the total
+        label = f"{label.replace('各类', '')}（{source_names}）"
     return Figure(
-        key=f"funds_{kind}",
+        key=f"funds_{kind}" + "".join(f"_{source}" for source in sorted(sources or [])),
         label=label,
         value=sum_amount(flows),
         unit="元",

@@ -1,0 +1,485 @@
+"""Counting rules the reports need beyond `ledger/figures.py`, built on its record sets.
+
+Every function here starts from `figures.fund_flows`, `figures.started_projects` or
+`figures.postings_in_window` (or, for records figures.py does not count yet — agreements,
+obligations, tasks, targets — from the window's pairings and dates), and returns
+`figures.Figure`s with their rule and the records behind them, so that a breakdown always
+adds up to the figure it breaks down. They are candidates to move into figures.py: the
+reports only lay them out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from pairaid.ledger import figures
+from pairaid.ledger.figures import Figure, Rate, Window
+from pairaid.ledger.models import (
+    Agreement,
+    FundFlow,
+    Obligation,
+    Pairing,
+    Person,
+    Posting,
+    Project,
+    Target,
+    Task,
+    WorkStatus,
+)
+from pairaid.ledger.money import CENT, ZERO
+
+STAGES = (
+    FundFlow.Kind.PLAN,
+    FundFlow.Kind.TRANSFER,
+    FundFlow.Kind.ALLOCATE,
+    FundFlow.Kind.SPEND,
+)
+NO_PROJECT = "none"
+NO_PROJECT_LABEL = "未关联项目"
+OPEN_WORK = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
+EARLIEST_YEAR = 1990  # the fund-year validator's lower bound
+
+
+def count_figure(
+    key: str, label: str, records: QuerySet, rule: str, window: Window, unit: str = "个"
+) -> Figure:
+    return Figure(
+        key=key,
+        label=label,
+        value=records.count(),
+        unit=unit,
+        rule=rule,
+        window=window,
+        records=records,
+    )
+
+
+def money_figure(key: str, label: str, flows: QuerySet, rule: str, window: Window) -> Figure:
+    return Figure(
+        key=key,
+        label=label,
+        value=figures.sum_amount(flows),
+        unit="元",
+        rule=rule,
+        window=window,
+        records=flows,
+    )
+
+
+# --- money by stage, source and sector ----------------------------------------------------
+
+
+def stages(window: Window) -> dict[str, Figure]:
+    """Planned, transferred, allocated and spent: four separate figures, never mixed."""
+    return {kind: figures.funds(window, kind) for kind in STAGES}
+
+
+def funds_by_source(window: Window, kind: str) -> dict[str, Figure]:
+    """One stage split by source; the parts add up to `figures.funds(window, kind)`."""
+    return {
+        source: figures.funds(window, kind, sources=[source]) for source in FundFlow.Source.values
+    }
+
+
+def funds_by_sector(window: Window, kind: str) -> dict[str, Figure]:
+    """One stage split by the sector of the project the money is for; entries with no
+    project (plans and transfers are usually for the whole pairing) are kept apart."""
+    flows = figures.fund_flows(window, kind)
+    stage = figures.KIND_LABELS[FundFlow.Kind(kind)][1]
+    result: dict[str, Figure] = {}
+    for sector, label in Project.Sector.choices:
+        result[sector] = money_figure(
+            f"funds_{kind}_sector_{sector}",
+            str(label),
+            flows.filter(project__sector=sector),
+            f"{stage}记录中项目领域为“{label}”的金额之和（冲销为负数），{window.describe()}",
+            window,
+        )
+    result[NO_PROJECT] = money_figure(
+        f"funds_{kind}_sector_{NO_PROJECT}",
+        NO_PROJECT_LABEL,
+        flows.filter(project__isnull=True),
+        f"{stage}记录中未关联具体项目的金额之和（冲销为负数），{window.describe()}",
+        window,
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class ProjectMoney:
+    project: Project
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """Allocated to the project and not yet spent (negative: spent beyond allocation)."""
+        return self.allocated - self.spent
+
+
+def project_money(window: Window, projects: QuerySet | None = None) -> list[ProjectMoney]:
+    """Allocated and spent per project, from the same flows as `figures.funds(window,
+    allocate|spend)` (so the column totals equal those figures), for the projects that
+    have any (or for `projects`, with zeros where they have none)."""
+    allocated = figures.fund_flows(window, FundFlow.Kind.ALLOCATE)
+    spent = figures.fund_flows(window, FundFlow.Kind.SPEND)
+    totals: dict[int, dict[str, Decimal]] = {}
+    for name, flows in (("allocated", allocated), ("spent", spent)):
+        rows = flows.values("project_id").annotate(total=Coalesce(Sum("amount"), Value(ZERO)))
+        for row in rows:
+            totals.setdefault(row["project_id"], {})[name] = Decimal(row["total"])
+    if projects is None:
+        projects = Project.objects.filter(pk__in=totals)
+    result = []
+    for project in projects.select_related("pairing").order_by("pairing_id", "code"):
+        amounts = totals.get(project.pk, {})
+        result.append(
+            ProjectMoney(
+                project,
+                amounts.get("allocated", ZERO).quantize(CENT),
+                amounts.get("spent", ZERO).quantize(CENT),
+            )
+        )
+    return result
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+def implemented_by(window: Window, field: str) -> dict[str, Figure]:
+    """Projects implemented (`figures.projects_implemented`) split by `sector` or `status`;
+    the parts add up to the figure. Status is the project's status today: the ledger keeps
+    no history of statuses outside the audit trail."""
+    projects = figures.started_projects(window)
+    choices = (
+        Project.Sector.choices
+        if field == "sector"
+        else [(s, Project.Status(s).label) for s in Project.STARTED]
+    )
+    what = "领域" if field == "sector" else "当前状态"
+    return {
+        value: count_figure(
+            f"projects_implemented_{field}_{value}",
+            str(label),
+            projects.filter(**{field: value}),
+            f"实施帮扶项目中{what}为“{label}”的个数（已开工未取消，开工日期在"
+            f"{window.start.isoformat()}至{window.end.isoformat()}之间）",
+            window,
+        )
+        for value, label in choices
+    }
+
+
+def implemented_by_sector_and_status(window: Window) -> dict[tuple[str, str], int]:
+    """Projects implemented counted by (sector, status today); the cells add up to the
+    rows and columns of `implemented_by` and to `figures.projects_implemented`."""
+    rows = (
+        figures.started_projects(window)
+        .values("sector", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["sector"], row["status"]): row["n"] for row in rows}
+
+
+def projects_completed(window: Window) -> Figure:
+    """Implemented projects, whenever they started, whose completion date is in the window."""
+    since_ever = dataclasses.replace(window, from_year=EARLIEST_YEAR)
+    projects = figures.started_projects(since_ever).filter(
+        status__in=(
+            Project.Status.COMPLETED,
+            Project.Status.HANDED_OVER,
+            Project.Status.OPERATING,
+        ),
+        end_date__gte=window.start,
+        end_date__lte=window.end,
+    )
+    return count_figure(
+        "projects_completed",
+        "完工项目",
+        projects,
+        f"已完工（含已移交、运营中）且完工日期在{window.start.isoformat()}至"
+        f"{window.end.isoformat()}之间的项目个数",
+        window,
+    )
+
+
+def projects_not_started(window: Window) -> dict[str, Figure]:
+    """Projects of the pairings not (or never) implemented: planned, approved, cancelled."""
+    projects = Project.objects.filter(pairing_id__in=window.pairing_ids).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=window.end)
+    )
+    statuses = (Project.Status.PLANNED, Project.Status.APPROVED, Project.Status.CANCELLED)
+    return {
+        status: count_figure(
+            f"projects_{status}",
+            str(Project.Status(status).label),
+            projects.filter(status=status),
+            f"当前状态为“{Project.Status(status).label}”的项目个数（未开工或开工日期不晚于"
+            f"{window.end.isoformat()}）",
+            window,
+        )
+        for status in statuses
+    }
+
+
+def projects_with_money_but_no_progress(window: Window) -> QuerySet:
+    """Projects that received an allocation in the window and still show no progress."""
+    funded = figures.fund_flows(window, FundFlow.Kind.ALLOCATE).values("project_id")
+    return (
+        Project.objects.filter(pk__in=funded, progress=0)
+        .exclude(status=Project.Status.CANCELLED)
+        .select_related("pairing")
+        .order_by("pairing_id", "code")
+    )
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def persons_by_profession(window: Window) -> dict[str, Figure]:
+    """Professionals dispatched (distinct persons) split by profession."""
+    result = {}
+    for profession, label in Person.Profession.choices:
+        if not profession:
+            continue
+        postings = figures.postings_in_window(window, Person.Category.PROFESSIONAL).filter(
+            person__profession=profession
+        )
+        result[profession] = Figure(
+            key=f"persons_dispatched_{profession}",
+            label=f"选派{label}",
+            value=postings.aggregate(n=Count("person", distinct=True))["n"],
+            unit="人",
+            rule=(
+                f"专业类别为“{label}”、到岗日期在{window.start.isoformat()}至"
+                f"{window.end.isoformat()}之间的专业技术人才，不重复人数"
+            ),
+            window=window,
+            records=postings,
+        )
+    return result
+
+
+def persons_in_post(window: Window) -> Figure:
+    """Distinct persons in post on the window's end date (any posting of the pairings,
+    whenever it started)."""
+    day = window.end
+    postings = Posting.objects.filter(
+        pairing_id__in=window.pairing_ids,
+        start_date__lte=day,
+        status__in=(Posting.Status.IN_POST, Posting.Status.EXTENDED),
+    ).filter(Q(actual_end__isnull=True) | Q(actual_end__gt=day))
+    return Figure(
+        key="persons_in_post",
+        label="在岗干部人才",
+        value=postings.aggregate(n=Count("person", distinct=True))["n"],
+        unit="人",
+        rule=(
+            f"{day.isoformat()}在岗（到岗日期不晚于该日、未登记离岗，状态为在岗或延期）的不重复人数"
+        ),
+        window=window,
+        records=postings,
+    )
+
+
+def postings_overdue(window: Window) -> QuerySet:
+    """Postings past their planned end on the as-of date, still open and not extended."""
+    return (
+        Posting.objects.filter(
+            pairing_id__in=window.pairing_ids,
+            planned_end__lt=window.as_of,
+            actual_end__isnull=True,
+            status=Posting.Status.IN_POST,
+        )
+        .select_related("person", "pairing", "host_organisation")
+        .order_by("planned_end", "id")
+    )
+
+
+# --- agreements, obligations, tasks -------------------------------------------------------
+
+
+def agreements_signed(window: Window) -> Figure:
+    agreements = Agreement.objects.filter(
+        pairing_id__in=window.pairing_ids,
+        signed_date__gte=window.start,
+        signed_date__lte=window.end,
+    ).exclude(status=Agreement.Status.DRAFT)
+    return count_figure(
+        "agreements_signed",
+        "签订协议合同",
+        agreements,
+        f"签订日期在{window.start.isoformat()}至{window.end.isoformat()}之间的协议合同份数"
+        "（不含草拟）",
+        window,
+        unit="份",
+    )
+
+
+def obligations_due(window: Window, status: str | None = None) -> Figure:
+    """Obligations of the pairings' agreements due in the window (with `status`: only
+    those in that status now, e.g. done)."""
+    obligations = Obligation.objects.filter(
+        agreement__pairing_id__in=window.pairing_ids,
+        due_date__gte=window.start,
+        due_date__lte=window.end,
+    )
+    scope = f"完成时限在{window.start.isoformat()}至{window.end.isoformat()}之间的协议履约事项"
+    if status:
+        label = WorkStatus(status).label
+        return count_figure(
+            f"obligations_due_{status}",
+            f"到期履约事项中{label}",
+            obligations.filter(status=status),
+            f"{scope}中当前状态为“{label}”的",
+            window,
+            unit="项",
+        )
+    return count_figure("obligations_due", "到期履约事项", obligations, scope, window, unit="项")
+
+
+def obligations_overdue(window: Window) -> Figure:
+    obligations = Obligation.objects.filter(
+        agreement__pairing_id__in=window.pairing_ids,
+        due_date__lt=window.as_of,
+        status__in=OPEN_WORK,
+    )
+    return count_figure(
+        "obligations_overdue",
+        "逾期未完成履约事项",
+        obligations,
+        f"完成时限早于{window.as_of.isoformat()}、状态仍为未开始或推进中的协议履约事项",
+        window,
+        unit="项",
+    )
+
+
+def tasks_of(window: Window) -> QuerySet:
+    """The 清单 of the window: tasks from the annual plans of its years, due in it, or
+    produced by an event held or an agreement signed in it."""
+    start, end = window.start, window.end
+    return Task.objects.filter(pairing_id__in=window.pairing_ids).filter(
+        Q(plan_year__gte=window.from_year, plan_year__lte=window.to_year)
+        | Q(due_date__gte=start, due_date__lte=end)
+        | Q(event__start_date__gte=start, event__start_date__lte=end)
+        | Q(agreement__signed_date__gte=start, agreement__signed_date__lte=end)
+    )
+
+
+def task_completion(window: Window) -> Rate:
+    """完成率 of the 清单 = done ÷ (all − cancelled)."""
+    tasks = tasks_of(window)
+    counted = tasks.exclude(status=WorkStatus.CANCELLED)
+    done = counted.filter(status=WorkStatus.DONE)
+    scope = (
+        f"{window.from_year}—{window.to_year}年度计划的、完成时限在{window.start.isoformat()}至"
+        f"{window.end.isoformat()}之间的、或由期间活动和协议产生的清单事项（状态为当前状态）"
+    )
+    done_figure = count_figure(
+        "tasks_done", "已完成事项", done, f"{scope}中已完成的", window, unit="项"
+    )
+    all_figure = count_figure(
+        "tasks_counted", "清单事项", counted, f"{scope}（不含已撤销）", window, unit="项"
+    )
+    return Rate(
+        "task_completion",
+        "清单完成率",
+        figures.ratio(Decimal(done_figure.value), Decimal(all_figure.value)),
+        done_figure,
+        all_figure,
+        "已完成事项 ÷ 清单事项（不含已撤销）",
+    )
+
+
+def tasks_overdue(window: Window) -> QuerySet:
+    return (
+        tasks_of(window)
+        .filter(due_date__lt=window.as_of, status__in=OPEN_WORK)
+        .select_related("owner", "pairing")
+        .order_by("due_date", "id")
+    )
+
+
+# --- targets against actuals ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetActual:
+    target: Target
+    actual: Figure | None  # None: the ledger does not record this indicator yet
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.actual is None:
+            return None
+        return figures.ratio(Decimal(self.actual.value), self.target.value)
+
+
+def actual_for(indicator: str, window: Window) -> Figure | None:
+    """The figure a target's indicator is measured by; None where the ledger has no
+    records for it yet (consumption assistance, jobs)."""
+    if indicator == Target.Indicator.FUNDS_TRANSFERRED:
+        return figures.funds(window, FundFlow.Kind.TRANSFER)
+    if indicator == Target.Indicator.PROJECTS_STARTED:
+        return figures.projects_implemented(window)
+    if indicator == Target.Indicator.PERSONS_DISPATCHED:
+        return figures.persons_dispatched(window)
+    if indicator == Target.Indicator.TEACHERS:
+        return persons_by_profession(window)[Person.Profession.TEACHER]
+    return None
+
+
+def targets_against_actuals(window: Window, year: int) -> list[TargetActual]:
+    """Each target of the window's pairings for `year`, measured over that year on its own
+    pairing (with the pairings below it when it coordinates some)."""
+    targets = (
+        Target.objects.filter(pairing_id__in=window.pairing_ids, year=year)
+        .select_related(
+            "pairing__helper_region",
+            "pairing__helper_organisation",
+            "pairing__recipient_region",
+            "pairing__recipient_organisation",
+        )
+        .order_by("pairing_id", "indicator")
+    )
+    coordinating = set(
+        Pairing.objects.filter(parent_id__in=window.pairing_ids).values_list("parent_id", flat=True)
+    )
+    windows: dict[int, Window] = {}
+    result = []
+    for target in targets:
+        if target.pairing_id not in windows:
+            windows[target.pairing_id] = figures.window_for(
+                target.pairing,
+                as_of=window.as_of,
+                from_year=year,
+                to_year=year,
+                include_children=target.pairing_id in coordinating,
+            )
+        result.append(
+            TargetActual(target, actual_for(target.indicator, windows[target.pairing_id]))
+        )
+    return result
+
+
+def year_window(window: Window, year: int) -> Window:
+    """The same pairings and as-of date, one fund year."""
+    return dataclasses.replace(window, from_year=year, to_year=year)
+
+
+def unconfirmed_transfers(window: Window) -> QuerySet:
+    """Transfers of the window the recipient has not confirmed (waiting or disputed);
+    reversals and the entries they cancel are left out: there is nothing to confirm."""
+    return (
+        figures.fund_flows(window, FundFlow.Kind.TRANSFER)
+        .exclude(confirmation=FundFlow.Confirmation.CONFIRMED)
+        .filter(reverses__isnull=True, reversed_by__isnull=True)
+        .select_related("pairing")
+        .order_by("date", "id")
+    )

@@ -1,0 +1,45 @@
+"""The one state change of the reports app: freezing a briefing, audited like ledger changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pairaid.ledger.services import log_action
+from pairaid.reports import briefing, snapshots
+from pairaid.reports.common import Options
+from pairaid.reports.models import FrozenBriefing
+
+
+@transaction.atomic
+def freeze_briefing(
+    options: Options, *, acting_user: Any, via: str, note: str = ""
+) -> FrozenBriefing:
+    """Compute the briefing now and keep its figures, rules, as-of date and the records
+    behind each figure, with who froze it and when."""
+    parts = briefing.briefing_parts(options)
+    frozen = FrozenBriefing.objects.create(
+        pairing=options.pairing,
+        title=briefing.briefing_title(options),
+        options=options.to_dict(),
+        as_of=options.as_of_date,
+        text=snapshots.briefing_text(parts, options.style),
+        figures=snapshots.snapshot(parts),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_at=timezone.now(),
+        note=note.strip(),
+    )
+    log_action(
+        "briefing.frozen",
+        frozen,
+        acting_user=acting_user,
+        via=via,
+        changes={
+            "options": frozen.options,
+            "as_of": frozen.as_of.isoformat(),
+            "figures": {item["key"]: item["value"] for item in frozen.figures["figures"]},
+        },
+    )
+    return frozen

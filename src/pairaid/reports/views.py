@@ -1,0 +1,149 @@
+"""The reports page: pick a report, download it; freeze a briefing, compare it later.
+
+Pairings come from `ledger.access.visible_pairings`; one outside the user's scope is
+"not found", as everywhere."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from pairaid.ledger import access
+from pairaid.ledger.models import Pairing
+from pairaid.reports import builders, renderers, services, snapshots
+from pairaid.reports.content import RenderError, Report
+from pairaid.reports.forms import FreezeForm, ReportForm
+from pairaid.reports.models import FrozenBriefing
+from pairaid.reports.render_pdf import html_blocks
+
+# Freezing writes a record: any role that does more than read may do it (a coordinator,
+# an auditor, either side's office); a read-only viewer may not.
+FREEZE_ACTIONS = (
+    access.EDIT,
+    access.CONFIRM,
+    access.PROGRESS,
+    access.SUBMIT,
+    access.TARGETS,
+    access.APPROVE,
+    access.AUDIT,
+)
+LIST_LIMIT = 50
+
+
+def visible(request: HttpRequest) -> QuerySet[Pairing]:
+    return access.visible_pairings(request.user).select_related(*builders.PAIRING_RELATED)
+
+
+def page(
+    request: HttpRequest,
+    form: ReportForm | None = None,
+    freeze_form: FreezeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    pairings = list(visible(request))
+    frozen = (
+        FrozenBriefing.objects.filter(pairing__in=[p.pk for p in pairings])
+        .select_related("pairing", "created_by")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": form or ReportForm(pairings=pairings),
+            "freeze_form": freeze_form or FreezeForm(pairings=pairings, initial={}),
+            "frozen": frozen,
+            "pairings": pairings,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return page(request)
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.GET, pairings=visible(request))
+    if not form.is_valid():
+        pairing = request.GET.get("pairing")
+        if pairing and "pairing" in form.errors:
+            access.get_pairing_for_user(request.user, pairing)  # 404 outside scope
+        return page(request, form=form, status=400)
+    pairing = access.get_pairing_for_user(request.user, form.cleaned_data["pairing"])
+    try:
+        report = builders.build(form.cleaned_data["kind"], form.report_options(pairing))
+    except builders.ReportError as exc:
+        form.add_error(None, str(exc))
+        return page(request, form=form, status=400)
+    return file_response(report, form.cleaned_data["format"])
+
+
+def file_response(report: Report, chosen: str) -> HttpResponse:
+    try:
+        data = renderers.render(report, chosen)
+    except RenderError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=renderers.content_type(chosen))
+    response["Content-Disposition"] = content_disposition_header(
+        True, renderers.filename(report, chosen)
+    )
+    return response
+
+
+@require_POST
+@login_required
+def freeze(request: HttpRequest) -> HttpResponse:
+    form = FreezeForm(request.POST, pairings=visible(request))
+    pairing_id = request.POST.get("pairing")
+    if pairing_id:
+        pairing = access.get_pairing_for_user(request.user, pairing_id)  # 404 outside scope
+        access.require(request.user, pairing, *FREEZE_ACTIONS)
+    if not form.is_valid():
+        return page(request, freeze_form=form, status=400)
+    pairing = access.get_pairing_for_user(request.user, form.cleaned_data["pairing"])
+    try:
+        frozen = services.freeze_briefing(
+            form.report_options(pairing),
+            acting_user=request.user,
+            via="web",
+            note=form.cleaned_data["note"],
+        )
+    except builders.ReportError as exc:
+        form.add_error(None, str(exc))
+        return page(request, freeze_form=form, status=400)
+    return redirect("reports:compare", pk=frozen.pk)
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    frozen = get_object_or_404(
+        FrozenBriefing.objects.select_related("pairing", "created_by").filter(
+            pairing__in=access.visible_pairings(request.user)
+        ),
+        pk=pk,
+    )
+    comparison = snapshots.compare(frozen)
+    report = snapshots.build_comparison(comparison)
+    chosen = request.GET.get("format")
+    if chosen in renderers.FORMATS:
+        return file_response(report, chosen)
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "frozen": frozen,
+            "comparison": comparison,
+            "report": report,
+            "sections": html_blocks(report, with_charts=False),
+        },
+    )
