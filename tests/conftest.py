@@ -8,9 +8,14 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
     from pairaid.ledger.demo import load_demo
 
     with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        # Never load the demo into a real database by mistake.
+        assert name.startswith("test_") or "memory" in name, name
         load_demo()
 
 

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from pairaid.bulletin import views
+
 app_name = "bulletin"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.document, name="document"),
+]
