@@ -69,3 +69,26 @@ def test_it_reports_an_error_without_a_traceback(demo_db: Path):
     result = run("summary", "--pairing", "不存在区", db=demo_db, check=False)
     assert result.returncode == 1
     assert "找不到结对关系" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_it_has_a_command_behind_every_name_in_its_help():
+    from django.core.management import get_commands
+
+    from pairaid.cli import ALIASES, PRODUCT_COMMANDS
+
+    known = get_commands()
+    missing = [name for name in PRODUCT_COMMANDS if ALIASES.get(name, name) not in known]
+    assert missing == []
+
+
+def test_it_documents_every_product_command_in_the_readme():
+    from pairaid.cli import PRODUCT_COMMANDS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    undocumented = [name for name in PRODUCT_COMMANDS if f"pairaid {name}" not in readme]
+    assert undocumented == []
+
+
+def test_it_runs_a_hyphenated_command(tmp_path: Path):
+    out = run("help", "check-bulletin", db=tmp_path / "x.sqlite3").stdout
+    assert "--json" in out

@@ -10,6 +10,17 @@ PRODUCT_COMMANDS = {
     "serve": "启动网页服务（--host、--port）",
     "summary": "按结对关系输出累计投入资金、实施项目、选派干部人才"
     "（--pairing、--as-of、--style、--json）",
+    "report": "生成简报、年度报告或资金对账报告（briefing|annual|reconciliation，"
+    "--pairing、--year、--format docx|xlsx|pdf、-o）",
+    "briefing-freeze": "冻结简报的数字、口径、截至日期及其依据的记录",
+    "briefing-compare": "将冻结的简报与台账现状对照，列出造成变化的记录",
+    "import": "导入 xlsx/csv 记录（先全部校验；--dry-run、--kind、--valid-only、--rejected-out）",
+    "export": "导出记录为 xlsx 或 csv（KIND --format xlsx|csv -o 文件，可加筛选条件）",
+    "template": "生成导入模板（中文表头、说明行、示例行、下拉选项）",
+    "rollback-import": "撤销一个导入批次",
+    "check-bulletin": "核对公开文本（新闻报道、通报）中的数字与台账是否一致（--json、--as-of）",
+    "token": "管理个人接口令牌（create、list、revoke）",
+    "worker": "运行后台任务（PAIRAID_TASKS=database 时的大文件导入等）",
     "createuser": "创建登录用户（--superuser 为管理员）",
     "audit": "audit verify：校验审计记录哈希链是否被绕过系统改动",
     "migrate": "创建或升级数据库结构",
@@ -17,13 +28,19 @@ PRODUCT_COMMANDS = {
     "shell": "进入 Python 交互环境（Django shell）",
 }
 
+# Public names that cannot be Python module names, mapped to the management command.
+ALIASES = {
+    "import": "import_records",
+    "export": "export_records",
+    "rollback-import": "rollback_import",
+    "check-bulletin": "check_bulletin",
+    "briefing-freeze": "freeze_briefing",
+    "briefing-compare": "compare_briefing",
+}
+
 
 def usage() -> str:
-    lines = [
-        "用法: pairaid <命令> [选项]",
-        "",
-        "pairaid 是对口帮扶工作台账。常用命令：",
-    ]
+    lines = ["用法: pairaid <命令> [选项]", "", "pairaid 是对口帮扶工作台账。常用命令："]
     width = max(len(name) for name in PRODUCT_COMMANDS)
     lines += [f"  {name.ljust(width)}  {text}" for name, text in PRODUCT_COMMANDS.items()]
     lines += [
@@ -34,20 +51,29 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def django_argv(args: list[str]) -> list[str] | None:
+    """The arguments for Django's command runner, or None to print pairaid's own help."""
+    if not args or args[0] in {"-h", "--help"}:
+        return None
+    if args[0] == "help":
+        if args[1:] == ["--all"]:
+            return ["help"]
+        if len(args) > 1:
+            return [ALIASES.get(args[1], args[1]), "--help"]
+        return None
+    return [ALIASES.get(args[0], args[0]), *args[1:]]
+
+
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
-    if len(argv) < 2 or (argv[1] in {"-h", "--help", "help"} and "--all" not in argv):
-        if len(argv) >= 3 and argv[1] == "help":
-            argv = [argv[0], argv[2], "--help"]
-        else:
-            print(usage())
-            return
-    if argv[1:] == ["help", "--all"]:
-        argv = [argv[0], "help"]
+    command = django_argv(args)
+    if command is None:
+        print(usage())
+        return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["pairaid", *argv[1:]])
+    execute_from_command_line(["pairaid", *command])
 
 
 if __name__ == "__main__":

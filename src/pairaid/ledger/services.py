@@ -635,3 +635,116 @@ def reveal_personal_data(person: Person, *, acting_user: Any, via: str) -> dict[
         changes={"fields": ["id_number", "phone"]},
     )
     return {"id_number": person.id_number, "phone": person.phone}
+
+
+# --- many fund flows at once (imports, and an import batch rolled back) ---------------------
+#
+# For tens of thousands of entries: the same checks as `record_fund_flow` and
+# `reverse_fund_flow`, but the access and lock check (`_guard`) runs once per pairing and
+# fund year — all it depends on for a fund flow — and references given as records
+# (pairing, project, the reversed flow) are not fetched again from the database.
+
+_FLOW_REFERENCES = ["pairing", "project", "reverses"]
+
+
+def _guard_flows(acting_user: Any, flows: Iterable[FundFlow]) -> None:
+    checked: set[tuple[int, int]] = set()
+    for flow in flows:
+        if (flow.pairing_id, flow.fund_year) not in checked:
+            _guard(acting_user, flow)
+            checked.add((flow.pairing_id, flow.fund_year))
+
+
+def _check_references(flows: Sequence[FundFlow]) -> None:
+    """The references that are ids only (not records) must exist."""
+    for name, model in (("pairing", Pairing), ("project", Project), ("reverses", FundFlow)):
+        attname = f"{name}_id"
+        wanted = {
+            getattr(flow, attname)
+            for flow in flows
+            if getattr(flow, attname) is not None and name not in flow._state.fields_cache
+        }
+        if wanted and model.objects.filter(pk__in=wanted).count() != len(wanted):
+            raise ValidationError({name: _("引用的记录不存在")})
+
+
+@transaction.atomic
+def bulk_record_many_fund_flows(
+    rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
+) -> list[FundFlow]:
+    """`bulk_record_fund_flows` for large imports (see above). All or none."""
+    flows = [FundFlow(**row) for row in rows]
+    for flow in flows:
+        if flow.reverses_id:
+            raise ValidationError(_("冲销请使用冲销功能"))
+        flow.full_clean(exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False)
+    _check_references(flows)
+    _guard_flows(acting_user, flows)
+    created = FundFlow.objects.bulk_create(flows, batch_size=500)
+    _bulk_log(created, "recorded", acting_user=acting_user, via=via)
+    return created
+
+
+@transaction.atomic
+def bulk_reverse_fund_flows(
+    flows: Sequence[FundFlow],
+    *,
+    acting_user: Any,
+    via: str,
+    reason: str,
+    on: dt.date | None = None,
+) -> list[FundFlow]:
+    """Reverse many fund flows as `reverse_fund_flow` reverses one: none may be a reversal
+    or already reversed, each written with its audit entry. All or none."""
+    if not reason.strip():
+        raise ValidationError({"note": _("请填写冲销原因")})
+    ids = [flow.pk for flow in flows]
+    originals = list(FundFlow.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    # Their pairings and projects, fetched once (PostgreSQL cannot lock an outer join).
+    pairings = Pairing.objects.in_bulk({flow.pairing_id for flow in originals})
+    projects = Project.objects.in_bulk({f.project_id for f in originals if f.project_id})
+    if any(flow.is_reversal for flow in originals):
+        raise ValidationError(_("冲销记录不能再次冲销"))
+    if FundFlow.objects.filter(reverses_id__in=ids).exists():
+        raise ValidationError(_("该记录已被冲销"))
+    note = (_("冲销：%(reason)s") % {"reason": reason.strip()})[:300]
+    reversals = []
+    for flow in originals:
+        reversal = FundFlow(
+            pairing=pairings[flow.pairing_id],
+            kind=flow.kind,
+            fund_year=flow.fund_year,
+            date=on or timezone.localdate(),
+            amount=-flow.amount,
+            source=flow.source,
+            project=projects.get(flow.project_id),
+            voucher=flow.voucher,
+            reverses=flow,
+            note=note,
+            is_demo=flow.is_demo,
+        )
+        reversal.full_clean(
+            exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False
+        )
+        reversals.append(reversal)
+    _guard_flows(acting_user, reversals)
+    created = FundFlow.objects.bulk_create(reversals, batch_size=500)
+    now = timezone.now()
+    _append(
+        [
+            _entry(
+                reversal,
+                "fundflow.reversed",
+                acting_user,
+                via,
+                {
+                    "reverses": reversal.reverses_id,
+                    "amount": str(reversal.amount),
+                    "reason": reason,
+                },
+                now,
+            )
+            for reversal in created
+        ]
+    )
+    return created

@@ -1,0 +1,227 @@
+"""Exports on one base: the header and rows come from the importer's columns, so that
+`pairaid import` reads back exactly what `pairaid export` writes.
+
+xlsx is written with openpyxl's write-only workbook (rows go to disk as they come), CSV as
+a stream of UTF-8 lines with a BOM (so Excel opens it as UTF-8). Amounts stay numbers,
+dates stay dates; text that a spreadsheet would run as a formula (= + - @) gets a leading
+quote, which the importer takes off again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import Q, QuerySet
+
+from pairaid.exchange import cells
+from pairaid.exchange.columns import Column, MoneyColumn
+from pairaid.exchange.specs import Importer, get_importer
+from pairaid.ledger.models import Pairing
+
+FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+# The list pages' filter parameters, per record type: parameter → lookup(s).
+FILTERS: dict[str, dict[str, Any]] = {
+    "projects": {
+        "year": "start_date__year",
+        "sector": "sector",
+        "status": "status",
+        "q": ("name__icontains", "code__icontains"),
+    },
+    "funds": {
+        "year": "fund_year",
+        "kind": "kind",
+        "source": "source",
+        "status": "confirmation",
+        "q": ("voucher__icontains", "note__icontains", "project__code__icontains"),
+    },
+    "persons": {
+        "year": "postings__start_date__year",
+        "category": "category",
+        "q": ("name__icontains", "number__icontains"),
+    },
+    "postings": {
+        "year": "start_date__year",
+        "status": "status",
+        "category": "person__category",
+        "q": ("person__name__icontains", "person__number__icontains", "post__icontains"),
+    },
+    "agreements": {
+        "year": "signed_date__year",
+        "kind": "kind",
+        "status": "status",
+        "q": ("title__icontains",),
+    },
+    "events": {"year": "start_date__year", "kind": "kind", "q": ("title__icontains",)},
+    "tasks": {"year": "due_date__year", "status": "status", "q": ("title__icontains",)},
+    "targets": {"year": "year", "kind": "indicator"},
+}
+
+
+def _choice_value(importer: Importer, lookup: str, raw: str) -> str | None:
+    """A filter value for a choice field, given as its code or its Chinese label."""
+    name = lookup.split("__")[-1]
+    model = importer.model
+    if lookup.startswith("person__"):
+        from pairaid.ledger.models import Person
+
+        model = Person
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:
+        return raw
+    if not model_field.choices:
+        return raw
+    for value, label in model_field.choices:
+        if raw in (value, str(label)):
+            return value
+    return None
+
+
+def filtered(
+    kind: str, params: Mapping[str, str], pairings: QuerySet[Pairing] | None
+) -> QuerySet[Any]:
+    """The records of a kind, in scope (`pairings`: None is everything), with the list
+    pages' filters applied. Invalid filter values are ignored, as the lists do."""
+    importer = get_importer(kind)
+    queryset = importer.export_queryset(pairings)
+    rules = FILTERS.get(kind, {})
+    for param, lookup in rules.items():
+        raw = (params.get(param) or "").strip()
+        if not raw:
+            continue
+        if param == "q":
+            condition = Q()
+            for part in lookup:
+                condition |= Q(**{part: raw})
+            queryset = queryset.filter(condition)
+        elif param == "year":
+            if raw.isdigit():
+                queryset = queryset.filter(**{lookup: int(raw)})
+        else:
+            value = _choice_value(importer, lookup, raw)
+            if value is not None:
+                queryset = queryset.filter(**{lookup: value})
+    if kind == "persons" and params.get("year"):
+        queryset = queryset.distinct()
+    return queryset
+
+
+def scope_for(
+    visible: QuerySet[Pairing], pairing: str | None, *, resolve: Any = None
+) -> QuerySet[Pairing]:
+    """The pairings an export covers: all visible ones, or one (with the pairings below it)."""
+    if not pairing:
+        return visible
+    chosen = resolve(pairing) if resolve else visible.get(pk=pairing)
+    ids = [p.pk for p in chosen.with_descendants()]
+    return visible.filter(pk__in=ids)
+
+
+class Exporter:
+    def __init__(self, kind: str) -> None:
+        self.importer = get_importer(kind)
+        self.columns: list[Column] = self.importer.export_columns()
+
+    @property
+    def title(self) -> str:
+        return str(self.importer.label)
+
+    def header(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def rows(self, queryset: QuerySet[Any]) -> Iterator[list[Any]]:
+        for column in self.columns:
+            column.prepare()
+        for record in queryset.iterator(chunk_size=2000):
+            yield [column.export(record) for column in self.columns]
+
+    # --- xlsx -----------------------------------------------------------------------
+
+    def write_xlsx(self, target: str | Path | IO[bytes], queryset: QuerySet[Any]) -> int:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(self.title[:31])
+        for position, column in enumerate(self.columns, start=1):
+            sheet.column_dimensions[get_column_letter(position)].width = column.width
+        sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for text in self.header():
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        money = {i for i, c in enumerate(self.columns) if isinstance(c, MoneyColumn)}
+        count = 0
+        for values in self.rows(queryset):
+            row: list[Any] = []
+            for position, value in enumerate(values):
+                if isinstance(value, Decimal | dt.date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = (
+                        MONEY_FORMAT
+                        if position in money and isinstance(value, Decimal)
+                        else (DATE_FORMAT if isinstance(value, dt.date) else "General")
+                    )
+                    row.append(cell)
+                else:
+                    row.append(cells.neutralise(value))
+            sheet.append(row)
+            count += 1
+        workbook.save(target)
+        return count
+
+    # --- csv ------------------------------------------------------------------------
+
+    def csv_lines(self, queryset: QuerySet[Any]) -> Iterator[bytes]:
+        """The CSV as a stream of encoded lines, BOM first."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def line(values: list[Any]) -> bytes:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([_csv_value(value) for value in values])
+            return buffer.getvalue().encode("utf-8")
+
+        yield "\ufeff".encode() + line(self.header())
+        for values in self.rows(queryset):
+            yield line(values)
+
+    def write_csv(self, target: IO[bytes], queryset: QuerySet[Any]) -> int:
+        count = -1
+        for data in self.csv_lines(queryset):
+            target.write(data)
+            count += 1
+        return count
+
+    def write(self, path: Path, fmt: str, queryset: QuerySet[Any]) -> int:
+        if fmt == "xlsx":
+            return self.write_xlsx(path, queryset)
+        with open(path, "wb") as handle:
+            return self.write_csv(handle, queryset)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return cells.neutralise(value)

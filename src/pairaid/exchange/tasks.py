@@ -1,0 +1,151 @@
+"""Background work for the upload page: check a file, import it, roll a batch back.
+
+With the default (inline) task backend these run at once, in the request; with
+PAIRAID_TASKS=database `pairaid worker` runs them and the page polls the batch's
+progress (rows_done / rows_total)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import DatabaseError, connection, connections
+from django.utils import timezone
+from django_tasks import task
+
+from pairaid.exchange import services
+from pairaid.exchange.models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+
+class BatchProgress:
+    """Writes a batch's progress where the page can read it.
+
+    Validation runs outside any transaction, so its progress is simply saved. Writing
+    runs in one transaction; its progress would be invisible to the page until the end,
+    so on PostgreSQL it goes through a second connection of its own. SQLite has one
+    writer at a time: there the page shows "writing" until the transaction commits."""
+
+    def __init__(self, batch_id: int, every: float = 0.5) -> None:
+        self.batch_id, self.every = batch_id, every
+        self.last = 0.0
+        self.side: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        final = done >= total
+        if now - self.last < self.every and not final:
+            return
+        self.last = now
+        if stage == "validate":
+            values = {"stage": stage, "rows_done": done, "rows_total": total}
+            if final:
+                values = {"stage": "write", "rows_done": 0, "rows_total": total}
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
+        elif connection.vendor == "postgresql":
+            self._side_update(stage, done, total)
+
+    def _side_update(self, stage: str, done: int, total: int) -> None:
+        try:
+            if self.side is None:
+                self.side = connections.create_connection("default")
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportBatch._meta.db_table} SET stage = %s, rows_done = %s, "
+                    "rows_total = %s WHERE id = %s",
+                    [stage, done, total, self.batch_id],
+                )
+        except DatabaseError:  # progress is a courtesy; the import goes on
+            logger.warning("could not record import progress", exc_info=True)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def _user(user_id: int | None) -> Any:
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+@task()
+def check_batch(batch_id: int) -> str:
+    """Validate an uploaded file: counts, errors, preview and the rejected rows file."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
+    progress = BatchProgress(batch_id)
+    with tempfile.TemporaryDirectory() as folder:
+        rejected = Path(folder) / "rejected.xlsx"
+        report = services.check_file(
+            batch.file.path,
+            batch.file_name,
+            kind=batch.kind or None,
+            user=batch.user,
+            progress=progress,
+            rejected_out=rejected,
+        )
+        batch.refresh_from_db()
+        services.store_report(batch, report)
+        if report.rejected and rejected.exists():
+            with open(rejected, "rb") as handle:
+                batch.rejected_file.save(f"rejected-{batch.pk}.xlsx", File(handle), save=True)
+    return batch.status
+
+
+@task()
+def import_batch(batch_id: int, valid_only: bool) -> str:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0
+    )
+    progress = BatchProgress(batch_id)
+    try:
+        services.import_file(
+            batch.file.path,
+            batch.file_name,
+            kind=batch.kind or None,
+            user=batch.user,
+            via="import",
+            valid_only=valid_only,
+            progress=progress,
+            batch=batch,
+        )
+    except services.ImportRefused as refused:
+        batch.refresh_from_db()
+        services.store_report(batch, refused.report)
+    except (ValidationError, PermissionDenied, DatabaseError) as exc:
+        _fail(batch_id, exc)
+    finally:
+        progress.close()
+    return ImportBatch.objects.get(pk=batch_id).status
+
+
+@task()
+def rollback(batch_id: int, user_id: int | None) -> str:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    try:
+        services.rollback_batch(batch, user=_user(user_id), via="import")
+    except (ValidationError, PermissionDenied) as exc:
+        ImportBatch.objects.filter(pk=batch_id).update(message=_message(exc))
+    return ImportBatch.objects.get(pk=batch_id).status
+
+
+def _message(exc: Exception) -> str:
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def _fail(batch_id: int, exc: Exception) -> None:
+    logger.warning("import batch %s failed", batch_id, exc_info=True)
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.FAILED,
+        message=_message(exc),
+        finished_at=timezone.now(),
+        stage="",
+    )
