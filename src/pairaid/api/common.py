@@ -1,0 +1,269 @@
+"""What every endpoint shares: who is asking, what they may see, references in a request
+body, stable pagination and idempotent creates.
+
+Scope: every query starts from `pairaid.ledger.access.visible_pairings(user)`; a record
+outside it is "not found" (404), as on the pages. What a user may change is decided by the
+ledger's services, which every write calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Path, Schema, Status
+from pydantic import create_model
+
+from pairaid.api import services as api_services
+from pairaid.api.errors import error_responses
+from pairaid.api.types import MAX_ID, MAX_OFFSET
+from pairaid.ledger import access
+from pairaid.ledger.models import (
+    Agreement,
+    Event,
+    Organisation,
+    Pairing,
+    Person,
+    Posting,
+    Project,
+    Region,
+    Team,
+)
+
+VIA = "api"
+
+# The documented error answers, by kind of operation.
+LIST_ERRORS = error_responses(401, 422)
+READ_ERRORS = error_responses(401, 404, 422)
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+RecordId = Path(..., ge=1, le=MAX_ID, description="记录编号")
+IdempotencyKeyHeader = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=200,
+    pattern=r"^[\x21-\x7e]{1,200}$",
+    description=(
+        "幂等键：客户端为每个新请求生成的唯一字符串（如 UUID）。重试同一请求时带上同一个键，"
+        "服务器返回第一次的结果而不会重复登记；同一个键用于不同内容的请求会被拒绝（422）。"
+    ),
+)
+
+
+def user_of(request: HttpRequest) -> Any:
+    """The user the request acts for: the token's owner, or the logged-in user."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+def pairing_scope(user: Any) -> QuerySet | None:
+    """The pairings the user may see, as a subquery; None when the user sees everything."""
+    if access.is_administrator(user):
+        return None
+    return access.visible_pairings(user).values("pk")
+
+
+def in_scope(queryset: QuerySet, user: Any, field: str = "pairing") -> QuerySet:
+    scope = pairing_scope(user)
+    return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+
+
+def shared_records(model: type[Model], user: Any) -> QuerySet:
+    """Regions and organisations: the common vocabulary of everyone who holds a role."""
+    if access.actions_anywhere(user):
+        return model._default_manager.all()
+    return model._default_manager.none()
+
+
+def visible_persons(user: Any) -> QuerySet:
+    """People posted in a pairing the user sees; and, for those who record postings, people
+    not posted anywhere yet (so that a person can be entered before the posting)."""
+    if access.is_administrator(user):
+        return Person.objects.all()
+    posted_here = Exists(
+        Posting.objects.filter(person=OuterRef("pk"), pairing__in=pairing_scope(user))
+    )
+    condition = Q(posted_here)
+    if access.EDIT in access.actions_anywhere(user):
+        condition |= ~Exists(Posting.objects.filter(person=OuterRef("pk")))
+    return Person.objects.filter(condition)
+
+
+def fetch(queryset: QuerySet, pk: int) -> Any:
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(_("未找到该记录"))
+    return obj
+
+
+def pairing_for(user: Any, pk: int) -> Pairing:
+    return access.get_pairing_for_user(user, pk)
+
+
+# --- references in a request body -------------------------------------------------------------
+
+Finder = Callable[[Any, Pairing | None], QuerySet]
+
+
+def _same_pairing(model: type[Model]) -> Finder:
+    return lambda user, pairing: model._default_manager.filter(pairing=pairing)
+
+
+def _events_of(user: Any, pairing: Pairing | None) -> QuerySet:
+    # A city's visit may witness its districts' agreements: the pairing's or its parent's.
+    assert pairing is not None
+    return Event.objects.filter(pairing_id__in=[pairing.pk, pairing.parent_id])
+
+
+REFERENCES: dict[str, tuple[str, Finder, str]] = {
+    # API field: (model field, where the record must be found, what it is called)
+    "project_id": ("project", _same_pairing(Project), "项目"),
+    "team_id": ("team", _same_pairing(Team), "团队"),
+    "agreement_id": ("agreement", _same_pairing(Agreement), "协议"),
+    "event_id": ("event", _events_of, "活动"),
+    "person_id": ("person", lambda user, pairing: visible_persons(user), "人员"),
+    "region_id": ("region", lambda user, p: shared_records(Region, user), "行政区划"),
+    "parent_id": ("parent", lambda user, p: shared_records(Region, user), "上级区划"),
+    "location_id": ("location", lambda user, p: shared_records(Region, user), "实施地点"),
+    **{
+        f"{name}_id": (name, lambda user, p: shared_records(Organisation, user), "单位")
+        for name in (
+            "implementing_organisation",
+            "home_organisation",
+            "host_organisation",
+            "owner",
+            "organisation",
+        )
+    },
+}
+
+
+def resolve(user: Any, data: Mapping[str, Any], pairing: Pairing | None = None) -> dict:
+    """Request fields → model fields, each `<name>_id` replaced by the record it names if the
+    user may refer to it there; otherwise a field error (422)."""
+    fields: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if key not in REFERENCES:
+            fields[key] = value
+            continue
+        field, finder, label = REFERENCES[key]
+        if value is None:
+            fields[field] = None
+            continue
+        found = finder(user, pairing).filter(pk=value).first()
+        if found is None:
+            errors[key] = [
+                _("%(what)s %(id)s 不存在，或不属于该结对关系") % {"what": label, "id": value}
+            ]
+        fields[field] = found
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def resolve_many(user: Any, model: type[Model], ids: list[int], field: str) -> list[Model]:
+    records = list(shared_records(model, user).filter(pk__in=ids))
+    missing = sorted(set(ids) - {record.pk for record in records})
+    if missing:
+        raise ValidationError(
+            {field: [_("单位 %(ids)s 不存在") % {"ids": "、".join(map(str, missing))}]}
+        )
+    return records
+
+
+# --- pagination -----------------------------------------------------------------------------
+
+
+class PageParams(Schema):
+    limit: int = Field(100, ge=1, le=500, description="每页条数（1—500，默认100）")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")
+    after: int = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="游标：只列出编号大于此值的记录。翻页时传入上一页的 next_after，offset 置 0",
+    )
+
+
+@cache
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The paged list of `item`: always ordered by record number (id), so that pages are
+    stable while records are added (new records get higher numbers)."""
+    name = item.__name__.removesuffix("Out") + "Page"
+    return create_model(
+        name,
+        __base__=Schema,
+        count=(int, Field(description="符合条件的记录总数（不计 offset 和 after）")),
+        limit=(int, ...),
+        offset=(int, ...),
+        next_after=(
+            int | None,
+            Field(description="下一页的游标（传给 after）；没有下一页时为 null"),
+        ),
+        items=(list[item], ...),
+    )
+
+
+def paginate(queryset: QuerySet, page: PageParams) -> dict[str, Any]:
+    queryset = queryset.order_by("pk")
+    if page.after is not None:
+        queryset = queryset.filter(pk__gt=page.after)
+    count = queryset.count()
+    items = list(queryset[page.offset : page.offset + page.limit]) if count else []
+    more = page.offset + len(items) < count
+    return {
+        "count": count,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next_after": items[-1].pk if items and more else None,
+        "items": items,
+    }
+
+
+# --- creates that a retry must not repeat --------------------------------------------------------
+
+
+def fingerprint(request: HttpRequest, payload: Schema | None) -> str:
+    body = payload.model_dump(mode="json") if payload is not None else None
+    canonical = json.dumps(
+        {"method": request.method, "path": request.path, "body": body},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def once(
+    request: HttpRequest,
+    response: HttpResponse,
+    key: str | None,
+    payload: Schema | None,
+    make: Callable[[], Schema],
+    status: int = 201,
+) -> Status:
+    """Run a create, or with an Idempotency-Key, run it at most once per key and answer a
+    retry with the stored answer (header `Idempotent-Replayed: true`)."""
+    if key is None:
+        return Status(status, make().model_dump(mode="json"))
+    answer_status, body, replayed = api_services.run_once(
+        user_of(request),
+        key,
+        method=request.method or "",
+        path=request.path,
+        request_hash=fingerprint(request, payload),
+        run=lambda: (status, make().model_dump(mode="json")),
+    )
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(answer_status, body)

@@ -1,0 +1,1 @@
+"""The API's endpoints, one router per group of records (mounted in `pairaid.api.api`)."""

@@ -1,0 +1,89 @@
+"""Figures of a pairing, answered by the figures module alone (`ledger/figures.py`): each
+with its counting rule (口径) and as-of date. Nothing is summed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from pairaid.api.common import READ_ERRORS, pairing_for, user_of
+from pairaid.api.schemas import FiguresOut
+from pairaid.api.types import Id, Year
+from pairaid.ledger import figures
+from pairaid.ledger.models import FundFlow, Person
+
+router = Router()
+
+
+class FigureParams(Schema):
+    pairing: Id = Field(..., description="结对关系编号")
+    as_of: dt.date = Field(None, description="截至日期（默认今天）")
+    from_year: Year = Field(None, description="起始资金年度（默认结对关系起始年度）")
+    to_year: Year = Field(None, description="截止资金年度（默认截至日期所在年度）")
+    children: bool = Field(
+        None,
+        description="是否含下级结对关系（默认：有下级时包含，如市对州汇总区对县）",
+    )
+    person_rule: Literal["persons", "postings"] = Field(
+        figures.PERSONS, description="persons：不重复人数（默认）；postings：人次"
+    )
+    confirmed_only: bool = Field(False, description="只计受援方已确认的资金记录")
+
+
+@router.get(
+    "/figures/",
+    response={200: FiguresOut, **READ_ERRORS},
+    tags=["统计数字"],
+    summary="结对关系的统计数字（资金、项目、人员；各带口径和截至日期）",
+)
+def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
+    pairing = pairing_for(user_of(request), params.pairing)
+    children = params.children if params.children is not None else pairing.children.exists()
+    window = figures.window_for(
+        pairing,
+        as_of=params.as_of,
+        from_year=params.from_year,
+        to_year=params.to_year,
+        include_children=children,
+        confirmed_only=params.confirmed_only,
+    )
+    summary = figures.pairing_summary(pairing, window, person_rule=params.person_rule)
+    shown = [
+        summary.funds,
+        figures.funds(window, FundFlow.Kind.PLAN),
+        figures.funds(window, FundFlow.Kind.ALLOCATE),
+        figures.funds(window, FundFlow.Kind.SPEND),
+        summary.projects,
+        summary.persons,
+        figures.persons_dispatched(window, params.person_rule, Person.Category.CADRE),
+        figures.persons_dispatched(window, params.person_rule, Person.Category.PROFESSIONAL),
+    ]
+    rates = [figures.transfer_rate(window), figures.usage_rate(window)]
+    described = summary.to_dict()
+    return {
+        "pairing": described["pairing"],
+        "window": {
+            "pairing_ids": list(window.pairing_ids),
+            "from_year": window.from_year,
+            "to_year": window.to_year,
+            "as_of": window.as_of,
+            "confirmed_only": window.confirmed_only,
+            "description": window.describe(),
+        },
+        "sentence": described["sentence"],
+        "figures": [figure.to_dict() for figure in shown],
+        "rates": [
+            {
+                "key": rate.key,
+                "label": rate.label,
+                "percent": None if rate.percent is None else str(rate.percent),
+                "rule": rate.rule,
+                "numerator": rate.numerator.key,
+                "denominator": rate.denominator.key,
+            }
+            for rate in rates
+        ],
+    }

@@ -1,0 +1,367 @@
+"""Persons, their postings (with the recipient side's confirmation) and 组团式 teams.
+
+A person's identity and phone numbers are personal data: they are neither answered nor
+accepted here (a later issue adds masked access)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from pairaid.api import services as api_services
+from pairaid.api.common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    VIA,
+    WRITE_ERRORS,
+    IdempotencyKeyHeader,
+    PageParams,
+    RecordId,
+    fetch,
+    in_scope,
+    once,
+    page_of,
+    paginate,
+    pairing_for,
+    pairing_scope,
+    resolve,
+    resolve_many,
+    user_of,
+    visible_persons,
+)
+from pairaid.api.schemas import (
+    ConfirmIn,
+    DisputeIn,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PostingIn,
+    PostingOut,
+    PostingPatch,
+    TeamIn,
+    TeamOut,
+    TeamPatch,
+)
+from pairaid.api.types import Id, Year, choice, text
+from pairaid.ledger import services
+from pairaid.ledger.models import Confirmation, Organisation, Person, Posting, Team
+
+router = Router()
+
+
+# --- persons --------------------------------------------------------------------------------
+
+
+class PersonFilters(Schema):
+    pairing: Id = Field(None, description="在此结对关系有选派记录的人员")
+    category: choice(Person.Category) = None
+    profession: choice(Person.Profession) = None
+    q: text(100) = Field(None, description="姓名或人员编号包含此文字")
+
+    def apply(self, persons: QuerySet, request: HttpRequest) -> QuerySet:
+        if self.pairing:
+            posted = Posting.objects.filter(person=OuterRef("pk"), pairing_id=self.pairing)
+            scope = pairing_scope(user_of(request))
+            if scope is not None:
+                posted = posted.filter(pairing__in=scope)
+            persons = persons.filter(Exists(posted))
+        if self.category:
+            persons = persons.filter(category=self.category)
+        if self.profession is not None:
+            persons = persons.filter(profession=self.profession)
+        if self.q:
+            persons = persons.filter(Q(name__icontains=self.q) | Q(number__icontains=self.q))
+        return persons
+
+
+def persons(request: HttpRequest) -> QuerySet:
+    # Only the columns a response shows: the personal data stays encrypted in the database.
+    return visible_persons(user_of(request)).defer("id_number", "phone")
+
+
+@router.get(
+    "/persons/",
+    response={200: page_of(PersonOut), **LIST_ERRORS},
+    tags=["干部人才"],
+    summary="列出干部人才（不含身份证号和电话）",
+)
+def list_persons(
+    request: HttpRequest, filters: Query[PersonFilters], page: Query[PageParams]
+) -> dict:
+    return paginate(filters.apply(persons(request), request), page)
+
+
+@router.get(
+    "/persons/{id}/",
+    response={200: PersonOut, **READ_ERRORS},
+    tags=["干部人才"],
+    summary="读取干部人才（不含身份证号和电话）",
+)
+def get_person(request: HttpRequest, id: int = RecordId) -> Person:
+    return fetch(persons(request), id)
+
+
+@router.post(
+    "/persons/",
+    response={201: PersonOut, **WRITE_ERRORS},
+    tags=["干部人才"],
+    summary="登记干部人才",
+)
+def create_person(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: PersonIn,
+    idempotency_key: str = IdempotencyKeyHeader,
+) -> Status:
+    def make() -> PersonOut:
+        user = user_of(request)
+        fields = resolve(user, payload.model_dump())
+        person = services.create_record(Person, acting_user=user, via=VIA, **fields)
+        return PersonOut.from_orm(person)
+
+    return once(request, response, idempotency_key, payload, make)
+
+
+@router.patch(
+    "/persons/{id}/",
+    response={200: PersonOut, **WRITE_ERRORS},
+    tags=["干部人才"],
+    summary="修改干部人才",
+)
+def update_person(request: HttpRequest, payload: PersonPatch, id: int = RecordId) -> Person:
+    user = user_of(request)
+    person = fetch(visible_persons(user), id)
+    changes = resolve(user, payload.model_dump(exclude_unset=True))
+    return services.update_record(person, acting_user=user, via=VIA, **changes)
+
+
+# --- postings -------------------------------------------------------------------------------
+
+
+class PostingFilters(Schema):
+    pairing: Id = Field(None, description="结对关系编号")
+    year: Year = Field(None, description="到岗年度")
+    status: choice(Posting.Status) = None
+    confirmation: choice(Confirmation) = Field(None, description="受援方确认状态")
+    person: Id = Field(None, description="人员编号（id）")
+    team: Id = Field(None, description="组团式团队编号")
+    q: text(100) = Field(None, description="挂任职务或人员姓名包含此文字")
+
+    def apply(self, postings: QuerySet) -> QuerySet:
+        if self.pairing:
+            postings = postings.filter(pairing_id=self.pairing)
+        if self.year:
+            postings = postings.filter(start_date__year=self.year)
+        if self.status:
+            postings = postings.filter(status=self.status)
+        if self.confirmation:
+            postings = postings.filter(confirmation=self.confirmation)
+        if self.person:
+            postings = postings.filter(person_id=self.person)
+        if self.team:
+            postings = postings.filter(team_id=self.team)
+        if self.q:
+            postings = postings.filter(
+                Q(post__icontains=self.q) | Q(person__name__icontains=self.q)
+            )
+        return postings
+
+
+def postings(request: HttpRequest) -> QuerySet:
+    return in_scope(Posting.objects.all(), user_of(request))
+
+
+@router.get(
+    "/postings/",
+    response={200: page_of(PostingOut), **LIST_ERRORS},
+    tags=["选派"],
+    summary="列出选派记录",
+)
+def list_postings(
+    request: HttpRequest, filters: Query[PostingFilters], page: Query[PageParams]
+) -> dict:
+    return paginate(filters.apply(postings(request)), page)
+
+
+@router.get(
+    "/postings/{id}/",
+    response={200: PostingOut, **READ_ERRORS},
+    tags=["选派"],
+    summary="读取选派记录",
+)
+def get_posting(request: HttpRequest, id: int = RecordId) -> Posting:
+    return fetch(postings(request), id)
+
+
+@router.post(
+    "/postings/",
+    response={201: PostingOut, **WRITE_ERRORS},
+    tags=["选派"],
+    summary="登记选派记录",
+)
+def create_posting(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: PostingIn,
+    idempotency_key: str = IdempotencyKeyHeader,
+) -> Status:
+    def make() -> PostingOut:
+        user = user_of(request)
+        pairing = pairing_for(user, payload.pairing_id)
+        fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
+        posting = services.create_record(
+            Posting, acting_user=user, via=VIA, pairing=pairing, **fields
+        )
+        return PostingOut.from_orm(posting)
+
+    return once(request, response, idempotency_key, payload, make)
+
+
+@router.patch(
+    "/postings/{id}/",
+    response={200: PostingOut, **WRITE_ERRORS},
+    tags=["选派"],
+    summary="修改选派记录",
+)
+def update_posting(request: HttpRequest, payload: PostingPatch, id: int = RecordId) -> Posting:
+    user = user_of(request)
+    posting = fetch(postings(request), id)
+    changes = resolve(user, payload.model_dump(exclude_unset=True), posting.pairing)
+    return services.update_record(posting, acting_user=user, via=VIA, **changes)
+
+
+@router.post(
+    "/postings/{id}/confirm/",
+    response={200: PostingOut, **WRITE_ERRORS},
+    tags=["选派"],
+    summary="受援方确认人员到岗",
+)
+def confirm_posting(request: HttpRequest, payload: ConfirmIn, id: int = RecordId) -> Posting:
+    posting = fetch(postings(request), id)
+    return services.confirm_record(
+        posting, acting_user=user_of(request), via=VIA, accept=True, note=payload.note
+    )
+
+
+@router.post(
+    "/postings/{id}/dispute/",
+    response={200: PostingOut, **WRITE_ERRORS},
+    tags=["选派"],
+    summary="受援方对选派记录提出异议（须说明原因）",
+)
+def dispute_posting(request: HttpRequest, payload: DisputeIn, id: int = RecordId) -> Posting:
+    posting = fetch(postings(request), id)
+    return services.confirm_record(
+        posting, acting_user=user_of(request), via=VIA, accept=False, note=payload.note
+    )
+
+
+# --- teams ----------------------------------------------------------------------------------
+
+
+class TeamFilters(Schema):
+    pairing: Id = Field(None, description="结对关系编号")
+    q: text(100) = Field(None, description="名称包含此文字")
+
+    def apply(self, teams: QuerySet) -> QuerySet:
+        if self.pairing:
+            teams = teams.filter(pairing_id=self.pairing)
+        if self.q:
+            teams = teams.filter(name__icontains=self.q)
+        return teams
+
+
+def teams(request: HttpRequest) -> QuerySet:
+    return in_scope(
+        Team.objects.prefetch_related("from_organisations", "to_organisations"),
+        user_of(request),
+    )
+
+
+def team_out(team: Team) -> TeamOut:
+    return TeamOut.from_orm(
+        Team.objects.prefetch_related("from_organisations", "to_organisations").get(pk=team.pk)
+    )
+
+
+@router.get(
+    "/teams/",
+    response={200: page_of(TeamOut), **LIST_ERRORS},
+    tags=["组团式帮扶团队"],
+    summary="列出组团式帮扶团队",
+)
+def list_teams(request: HttpRequest, filters: Query[TeamFilters], page: Query[PageParams]) -> dict:
+    return paginate(filters.apply(teams(request)), page)
+
+
+@router.get(
+    "/teams/{id}/",
+    response={200: TeamOut, **READ_ERRORS},
+    tags=["组团式帮扶团队"],
+    summary="读取组团式帮扶团队",
+)
+def get_team(request: HttpRequest, id: int = RecordId) -> Team:
+    return fetch(teams(request), id)
+
+
+@router.post(
+    "/teams/",
+    response={201: TeamOut, **WRITE_ERRORS},
+    tags=["组团式帮扶团队"],
+    summary="登记组团式帮扶团队",
+)
+def create_team(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: TeamIn,
+    idempotency_key: str = IdempotencyKeyHeader,
+) -> Status:
+    def make() -> TeamOut:
+        user = user_of(request)
+        pairing = pairing_for(user, payload.pairing_id)
+        data = payload.model_dump(
+            exclude={"pairing_id", "from_organisation_ids", "to_organisation_ids"}
+        )
+        team = api_services.create_team(
+            acting_user=user,
+            via=VIA,
+            pairing=pairing,
+            from_organisations=resolve_many(
+                user, Organisation, payload.from_organisation_ids, "from_organisation_ids"
+            ),
+            to_organisations=resolve_many(
+                user, Organisation, payload.to_organisation_ids, "to_organisation_ids"
+            ),
+            **resolve(user, data, pairing),
+        )
+        return team_out(team)
+
+    return once(request, response, idempotency_key, payload, make)
+
+
+@router.patch(
+    "/teams/{id}/",
+    response={200: TeamOut, **WRITE_ERRORS},
+    tags=["组团式帮扶团队"],
+    summary="修改组团式帮扶团队",
+)
+def update_team(request: HttpRequest, payload: TeamPatch, id: int = RecordId) -> TeamOut:
+    user = user_of(request)
+    team = fetch(teams(request), id)
+    data = payload.model_dump(exclude_unset=True)
+    from_ids = data.pop("from_organisation_ids", None)
+    to_ids = data.pop("to_organisation_ids", None)
+    api_services.update_team(
+        team,
+        acting_user=user,
+        via=VIA,
+        from_organisations=None
+        if from_ids is None
+        else resolve_many(user, Organisation, from_ids, "from_organisation_ids"),
+        to_organisations=None
+        if to_ids is None
+        else resolve_many(user, Organisation, to_ids, "to_organisation_ids"),
+        **resolve(user, data, team.pairing),
+    )
+    return team_out(team)

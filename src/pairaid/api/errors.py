@@ -1,0 +1,191 @@
+"""The one place where errors become HTTP answers.
+
+Every error is JSON. `detail` says what went wrong (a sentence, or for 422 a list of
+{loc, msg, type}); a 422 also carries `errors`, the messages by field, in Chinese, keyed by
+the API's field names (`project_id`, not `project`), with `__all__` for the record as a
+whole — the same shape whether the request was malformed or the ledger refused it.
+
+| raised                                    | status |
+|-------------------------------------------|--------|
+| no or unknown credentials                 | 401    |
+| django PermissionDenied, a read-only token | 403    |
+| Http404 (also: outside the user's scope)  | 404    |
+| IntegrityError (a concurrent duplicate)   | 409    |
+| ninja ValidationError (malformed request) | 422    |
+| django ValidationError (the ledger's rules) | 422  |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+
+WHOLE_RECORD = "__all__"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ErrorItem]
+    errors: dict[str, list[str]]
+
+
+def error_responses(*statuses: int) -> dict[int, type[Schema]]:
+    """The documented error answers of an operation."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}
+
+
+@cache
+def _foreign_keys() -> frozenset[str]:
+    """Foreign keys of the ledger's records: the API names them `<name>_id`."""
+    return frozenset(
+        field.name
+        for model in apps.get_app_config("ledger").get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey)
+    )
+
+
+def api_field(name: str) -> str:
+    return f"{name}_id" if name in _foreign_keys() else name
+
+
+def ledger_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            (WHOLE_RECORD if field == "__all__" else api_field(field)): [
+                str(message) for message in messages
+            ]
+            for field, messages in exc.message_dict.items()
+        }
+    return {WHOLE_RECORD: [str(message) for message in exc.messages]}
+
+
+def _request_message(error: dict[str, Any]) -> str:
+    """A pydantic error in Chinese, for the kinds a client meets; pydantic's own otherwise."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    messages = {
+        "missing": _("此项必填"),
+        "json_invalid": _("请求内容不是有效的 JSON"),
+        "extra_forbidden": _("不接受此字段"),
+        "string_type": _("应为文本"),
+        "string_too_long": _("最多 %(n)s 个字符") % {"n": ctx.get("max_length")},
+        "string_too_short": _("至少 %(n)s 个字符") % {"n": ctx.get("min_length")},
+        "string_pattern_mismatch": _("格式不正确"),
+        "int_type": _("应为整数"),
+        "int_parsing": _("应为整数"),
+        "int_from_float": _("应为整数"),
+        "bool_type": _("应为 true 或 false"),
+        "bool_parsing": _("应为 true 或 false"),
+        "greater_than_equal": _("不能小于 %(n)s") % {"n": ctx.get("ge")},
+        "greater_than": _("应大于 %(n)s") % {"n": ctx.get("gt")},
+        "less_than_equal": _("不能大于 %(n)s") % {"n": ctx.get("le")},
+        "less_than": _("应小于 %(n)s") % {"n": ctx.get("lt")},
+        "date_type": _("应为日期（YYYY-MM-DD）"),
+        "date_parsing": _("应为日期（YYYY-MM-DD）"),
+        "date_from_datetime_parsing": _("应为日期（YYYY-MM-DD）"),
+        "date_from_datetime_inexact": _("应为日期（YYYY-MM-DD）"),
+        "literal_error": _("应为以下之一：%(values)s") % {"values": ctx.get("expected")},
+        "list_type": _("应为列表"),
+        "model_attributes_type": _("应为对象"),
+        "dict_type": _("应为对象"),
+        "model_type": _("应为对象"),
+    }
+    if kind in messages:
+        return messages[kind]
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    return str(error.get("msg", _("不正确")))
+
+
+def _field_of(loc: Iterable[Any]) -> str:
+    """("body", "payload", "amount") → "amount"; ("query", "limit") → "limit"."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts:
+        parts = parts[1:]
+    return ".".join(parts) or WHOLE_RECORD
+
+
+def request_errors(errors: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict]:
+    detail: list[dict[str, Any]] = []
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        message = _request_message(error)
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        detail.append({"loc": loc, "msg": message, "type": str(error.get("type", ""))})
+        by_field.setdefault(_field_of(loc), []).append(message)
+    return detail, by_field
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the mapping on the API (replacing ninja's English defaults)."""
+
+    def answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    def on_request_error(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
+        detail, by_field = request_errors(exc.errors)
+        return answer(request, 422, {"detail": detail, "errors": by_field})
+
+    def on_ledger_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        by_field = ledger_errors(exc)
+        detail = [
+            {"loc": ["body", field], "msg": message, "type": "ledger"}
+            for field, messages in by_field.items()
+            for message in messages
+        ]
+        return answer(request, 422, {"detail": detail, "errors": by_field})
+
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return answer(request, 404, {"detail": _("未找到该记录，或该记录不在您的权限范围内")})
+
+    def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # access.require's own reason is for developers ("not allowed"): say it in Chinese.
+        reason = str(exc) if exc.args and str(exc) != "not allowed" else _("无权执行此操作")
+        return answer(request, 403, {"detail": reason})
+
+    def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = answer(
+            request,
+            401,
+            {"detail": _("请提供有效的接口令牌（Authorization: Bearer <令牌>）或先登录")},
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="pairaid"'
+        return response
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return answer(request, exc.status_code, {"detail": str(exc)})
+
+    def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        message = _("与已有记录冲突（可能是同时提交了相同的记录），请刷新后重试")
+        return answer(request, 409, {"detail": message})
+
+    api.add_exception_handler(RequestValidationError, on_request_error)
+    api.add_exception_handler(DjangoValidationError, on_ledger_error)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(AuthenticationError, on_unauthenticated)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(IntegrityError, on_conflict)

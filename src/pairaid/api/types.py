@@ -1,0 +1,88 @@
+"""Field types of the API's schemas, bounded as the database bounds them.
+
+A request that the database would refuse (a number beyond a 64-bit integer, a NUL character
+PostgreSQL cannot store, money with three decimals) is refused here with a 422, so that no
+request reaches the database in a shape that could make it fail with a 500.
+
+Money travels as a string of yuan with at most two decimals ("146547300.00"): JSON numbers
+are floats in most clients, and floats cannot hold money exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db import models
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+MAX_ID = 2**63 - 1  # a 64-bit primary key, on SQLite and PostgreSQL alike
+MAX_OFFSET = 2**31 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+SmallCount = Annotated[int, Field(ge=0, le=32767)]
+Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
+Year = Annotated[int, Field(ge=1990, le=2100, description="年度，如 2022")]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+def _printable(value: str) -> str:
+    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError(_("不能包含空字符或无效字符"))
+    return value
+
+
+def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+    """A string as a CharField (or a bounded TextField) stores it."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length, description=description),
+        AfterValidator(_printable),
+    ]
+
+
+LONG_TEXT = 20_000  # TextFields have no limit in the database; the API sets one
+
+
+def choice(choices: type[models.TextChoices]) -> Any:
+    """The codes of a Django choices class as an enum in the schema."""
+    return Literal[tuple(choices.values)]
+
+
+MONEY_IN_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,2})?$"
+MONEY_OUT_PATTERN = r"^-?[0-9]{1,14}\.[0-9]{2}$"
+
+
+def _money_string_in(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(MONEY_IN_PATTERN, value):
+        raise ValueError(_('金额应为字符串形式的元，最多两位小数，如 "1000000.00"'))
+    return value
+
+
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_money_string_in),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_IN_PATTERN,
+            "description": '金额（元），字符串，最多两位小数，如 "146547300.00"',
+            "examples": ["1000000.00"],
+        }
+    ),
+]
+
+
+def _money_string(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_money_string, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": MONEY_OUT_PATTERN, "description": "金额（元），两位小数"}
+    ),
+]
