@@ -1,4 +1,63 @@
 from django.urls import path
 
+from pairaid.web.views import agreements, auth, dashboard, events, funds, people, projects, tasks
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("", dashboard.overview, name="overview"),
+    path("pairings/<int:pk>/", dashboard.pairing, name="pairing"),
+    # projects
+    path("projects/", projects.project_list, name="projects"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+    # fund flows: recorded and reversed, never edited
+    path("funds/", funds.fund_list, name="funds"),
+    path("funds/new/", funds.fund_create, name="fund_create"),
+    path("funds/<int:pk>/", funds.fund_detail, name="fund"),
+    path("funds/<int:pk>/reverse/", funds.fund_reverse, name="fund_reverse"),
+    # people and postings
+    path("people/", people.person_list, name="persons"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:person_pk>/postings/new/", people.posting_create, name="posting_create"),
+    path("postings/", people.posting_list, name="postings"),
+    path("postings/<int:pk>/edit/", people.posting_edit, name="posting_edit"),
+    # agreements, their parties and obligations
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/parties/", agreements.party_add, name="party_add"),
+    path(
+        "agreements/<int:pk>/parties/<int:party_pk>/remove/",
+        agreements.party_remove,
+        name="party_remove",
+    ),
+    path(
+        "agreements/<int:pk>/obligations/new/",
+        agreements.obligation_create,
+        name="obligation_create",
+    ),
+    path("obligations/", agreements.obligation_list, name="obligations"),
+    path("obligations/<int:pk>/edit/", agreements.obligation_edit, name="obligation_edit"),
+    # events and their participants
+    path("events/", events.event_list, name="events"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("events/<int:pk>/participants/", events.participant_add, name="participant_add"),
+    path(
+        "events/<int:pk>/participants/<int:participant_pk>/remove/",
+        events.participant_remove,
+        name="participant_remove",
+    ),
+    # the 清单
+    path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
+]

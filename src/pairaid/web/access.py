@@ -1,0 +1,134 @@
+"""Every page fetches records through this module, and only through it.
+
+The decision itself — which pairings a user sees, what they may do there — lives in
+`pairaid.ledger.access` (roles over regions and organisations), which the services ask too.
+This module is the pages' side of it: the visible pairings, a record fetched through its
+pairing ("not found" when outside the user's scope, as if it did not exist), and the
+pairings a user may record data in. Tighten or widen access there, not in a view.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from pairaid.ledger import access as rules
+from pairaid.ledger.models import (
+    Agreement,
+    AgreementParty,
+    Event,
+    EventParticipant,
+    FundFlow,
+    Obligation,
+    Organisation,
+    Pairing,
+    Person,
+    Posting,
+    Project,
+    Region,
+    Task,
+    Team,
+)
+
+M = TypeVar("M", bound=Model)
+
+EDIT = rules.EDIT
+PROGRESS = rules.PROGRESS
+
+
+def visible_pairings(user: Any) -> QuerySet[Pairing]:
+    return rules.visible_pairings(user).order_by("valid_from", "id")
+
+
+def sees_everything(user: Any) -> bool:
+    return rules.is_administrator(user)
+
+
+def in_view(user: Any, path: str = "pairing") -> Q:
+    """The condition "`path` (a pairing) is one the user sees", for filtering records."""
+    if rules.is_administrator(user):
+        return Q()
+    return Q(**{f"{path}__in": rules.visible_pairings(user).values("pk")})
+
+
+def get_pairing_for_user(user: Any, pk: Any) -> Pairing:
+    """The pairing `pk`, or Http404 when it does not exist or is outside the user's view."""
+    return rules.get_pairing_for_user(user, pk)
+
+
+def can(user: Any, pairing: Pairing | None, action: str) -> bool:
+    return rules.can(user, pairing, action)
+
+
+def writable_pairings(user: Any, action: str = EDIT) -> list[Pairing]:
+    """The pairings in which the user may record data (the choices of a form)."""
+    return [p for p in visible_pairings(user) if rules.can(user, p, action)]
+
+
+def can_record_anywhere(user: Any) -> bool:
+    return rules.can(user, None, EDIT)
+
+
+# --- records, each fetched through its pairing ---------------------------------------------
+
+# How each record type reaches its pairing.
+PAIRING_PATH: dict[type[Model], str] = {
+    Project: "pairing",
+    FundFlow: "pairing",
+    Posting: "pairing",
+    Team: "pairing",
+    Agreement: "pairing",
+    Event: "pairing",
+    Task: "pairing",
+    Obligation: "agreement__pairing",
+    AgreementParty: "agreement__pairing",
+    EventParticipant: "event__pairing",
+}
+
+
+def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Narrow any queryset of records to those the user sees (through their pairing)."""
+    if queryset.model is Person:
+        return queryset.filter(pk__in=visible_persons(user).values("pk"))
+    return queryset.filter(in_view(user, PAIRING_PATH[queryset.model]))
+
+
+def records(user: Any, model: type[M]) -> QuerySet[M]:
+    """All records of a type that hang off a pairing the user sees."""
+    if model is Person:
+        return visible_persons(user)  # type: ignore[return-value]
+    return within_view(user, model._default_manager.all())
+
+
+def get_for_user(user: Any, model: type[M], pk: Any, queryset: QuerySet[M] | None = None) -> M:
+    """One record through its pairing: Http404 if it does not exist or is out of view."""
+    found = records(user, model) if queryset is None else within_view(user, queryset)
+    try:
+        return found.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("no such record") from exc
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    """Persons posted in a pairing the user sees; persons not yet posted anywhere are seen by
+    whoever may record people (the services' rule for changing them is the same)."""
+    if rules.is_administrator(user):
+        return Person.objects.all()
+    seen = Q(pk__in=Posting.objects.filter(in_view(user)).values("person_id"))
+    if can_record_anywhere(user):
+        seen |= ~Q(pk__in=Posting.objects.values("person_id"))
+    return Person.objects.filter(seen)
+
+
+# --- reference records (regions, organisations) --------------------------------------------
+
+
+def organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations offered in forms. Reference data: shared by all pairings."""
+    return Organisation.objects.order_by("region__code", "name")
+
+
+def regions(user: Any) -> QuerySet[Region]:
+    return Region.objects.order_by("code")

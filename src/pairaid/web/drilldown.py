@@ -1,0 +1,246 @@
+"""Every number on a page is a link to the records behind it.
+
+A `Drill` names a figure (a key below) over a `Scope` (pairing, as-of date, years, with or
+without the pairings below it) plus a few parameters (a fund year, a source, a sector …).
+The dashboard builds its numbers from drills, and links each number to
+`drill.url` — a list page whose query string carries the same parameters. The list page
+rebuilds the drill from its query string and lists exactly `drill.rows()`, the figure's own
+records. The list therefore sums or counts to the number by construction: both come from
+one `figures.Figure`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from pairaid.ledger import figures
+from pairaid.ledger.figures import Figure, Window
+from pairaid.ledger.models import FundFlow, Pairing, Person, Project
+from pairaid.web import access, breakdowns
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+# --- the scope: which pairings, which period ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    pairing: Pairing
+    as_of: dt.date
+    children: bool = False
+    from_year: int | None = None
+    to_year: int | None = None
+    confirmed: bool = False
+    # The pairing ids the user sees (None: all), so that a window "with the pairings below"
+    # never reaches into a pairing outside the user's view.
+    visible: frozenset[int] | None = None
+
+    @classmethod
+    def for_user(cls, user: Any, pairing: Pairing, as_of: dt.date, **options: Any) -> Scope:
+        visible = None
+        if options.get("children") and not access.sees_everything(user):
+            visible = frozenset(access.visible_pairings(user).values_list("pk", flat=True))
+        return cls(pairing=pairing, as_of=as_of, visible=visible, **options)
+
+    @cached_property
+    def window(self) -> Window:
+        window = figures.window_for(
+            self.pairing,
+            as_of=self.as_of,
+            from_year=self.from_year,
+            to_year=self.to_year,
+            include_children=self.children,
+            confirmed_only=self.confirmed,
+        )
+        if self.visible is not None:
+            ids = tuple(pk for pk in window.pairing_ids if pk in self.visible)
+            window = dataclasses.replace(window, pairing_ids=ids)
+        return window
+
+    def params(self) -> dict[str, str]:
+        params = {"pairing": str(self.pairing.pk), "as_of": self.as_of.isoformat()}
+        if self.children:
+            params["children"] = "1"
+        if self.from_year is not None:
+            params["from_year"] = str(self.from_year)
+        if self.to_year is not None:
+            params["to_year"] = str(self.to_year)
+        if self.confirmed:
+            params["confirmed"] = "1"
+        return params
+
+    def drill(self, key: str, **extras: Any) -> Drill:
+        return Drill(self, key, tuple(sorted((k, str(v)) for k, v in extras.items())))
+
+
+# --- the figures a number may stand for ----------------------------------------------------
+
+Builder = Callable[[Window, Mapping[str, str]], Figure]
+
+
+@dataclass(frozen=True)
+class Spec:
+    list_name: str  # the list page that shows the records
+    build: Builder
+    extras: tuple[str, ...] = ()
+    persons: bool = False  # the records are postings; the list shows their distinct persons
+
+
+def money(kind: str) -> Builder:
+    def build(window: Window, extras: Mapping[str, str]) -> Figure:
+        if "project" in extras:
+            return breakdowns.project_funds(window, kind, int(extras["project"]))
+        sources = [extras["source"]] if extras.get("source") else None
+        return figures.funds(window, kind, sources)
+
+    return build
+
+
+def implemented(window: Window, extras: Mapping[str, str]) -> Figure:
+    if extras.get("sector") or extras.get("status"):
+        return breakdowns.implemented(
+            window, sector=extras.get("sector", ""), status=extras.get("status", "")
+        )
+    return figures.projects_implemented(window)
+
+
+def dispatched(rule: str) -> Builder:
+    def build(window: Window, extras: Mapping[str, str]) -> Figure:
+        if extras.get("profession"):
+            return breakdowns.persons_with_profession(window, extras["profession"])
+        return figures.persons_dispatched(window, rule, extras.get("category") or None)
+
+    return build
+
+
+SPECS: dict[str, Spec] = {
+    **{
+        f"funds_{kind}": Spec("web:funds", money(kind), ("year", "source", "project"))
+        for kind in FundFlow.Kind.values
+    },
+    "projects_implemented": Spec("web:projects", implemented, ("year", "sector", "status")),
+    "projects_status": Spec(
+        "web:projects", lambda w, e: breakdowns.projects_with_status(w, e["status"]), ("status",)
+    ),
+    "persons_dispatched_persons": Spec(
+        "web:persons", dispatched(figures.PERSONS), ("year", "category", "profession"), True
+    ),
+    "persons_dispatched_postings": Spec(
+        "web:postings", dispatched(figures.POSTINGS), ("year", "category")
+    ),
+    "persons_in_post": Spec(
+        "web:persons", lambda w, e: breakdowns.persons_in_post(w), persons=True
+    ),
+    "tasks_overdue": Spec("web:tasks", lambda w, e: breakdowns.tasks_overdue(w)),
+    "obligations_overdue": Spec("web:obligations", lambda w, e: breakdowns.obligations_overdue(w)),
+}
+
+# What each extra parameter may be (anything else is "not found").
+EXTRA_VALUES: dict[str, Callable[[str], bool]] = {
+    "year": lambda v: v.isdigit() and FIRST_YEAR <= int(v) <= LAST_YEAR,
+    "source": lambda v: v in FundFlow.Source.values,
+    "project": lambda v: v.isdigit(),
+    "sector": lambda v: v in Project.Sector.values,
+    "status": lambda v: v in Project.Status.values,
+    "category": lambda v: v in Person.Category.values,
+    "profession": lambda v: bool(v) and v in Person.Profession.values,
+}
+
+
+@dataclass(frozen=True)
+class Drill:
+    scope: Scope
+    key: str
+    extras: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def spec(self) -> Spec:
+        return SPECS[self.key]
+
+    @cached_property
+    def figure(self) -> Figure:
+        extras = dict(self.extras)
+        window = self.scope.window
+        if "year" in extras:
+            window = breakdowns.year_window(window, int(extras["year"]))
+        return self.spec.build(window, extras)
+
+    def rows(self) -> QuerySet[Any]:
+        """What the list shows: the figure's records (its distinct persons for a figure
+        that counts persons)."""
+        if self.spec.persons:
+            return breakdowns.persons_behind(self.figure)
+        return self.figure.records
+
+    def params(self) -> dict[str, str]:
+        return {"figure": self.key, **self.scope.params(), **dict(self.extras)}
+
+    @property
+    def url(self) -> str:
+        return f"{reverse(self.spec.list_name)}?{urlencode(self.params())}"
+
+
+# --- reading a drill back from a list page's query string ----------------------------------
+
+# A flag is "1" in a link and "on" from the filter form's checkbox.
+YES = {"1", "on", "true"}
+
+
+def _year(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise Http404("bad year")
+    return int(value)
+
+
+def from_request(request: HttpRequest, list_name: str) -> Drill | None:
+    """The drill a list page was opened with (None when opened plainly). A figure that is
+    unknown, meant for another list, malformed or outside the user's view is "not found"."""
+    query = request.GET
+    key = query.get("figure")
+    if not key:
+        return None
+    spec = SPECS.get(key)
+    if spec is None or spec.list_name != list_name:
+        raise Http404("no such figure")
+    pairing = access.get_pairing_for_user(request.user, query.get("pairing"))
+    try:
+        as_of = dt.date.fromisoformat(query["as_of"]) if query.get("as_of") else None
+    except ValueError as exc:
+        raise Http404("bad date") from exc
+    scope = Scope.for_user(
+        request.user,
+        pairing,
+        as_of or timezone.localdate(),
+        children=query.get("children") in YES,
+        from_year=_year(query.get("from_year")),
+        to_year=_year(query.get("to_year")),
+        confirmed=query.get("confirmed") in YES,
+    )
+    extras = {}
+    for name in spec.extras:
+        value = query.get(name)
+        if value in (None, ""):
+            continue
+        if not EXTRA_VALUES[name](value):
+            raise Http404("bad parameter")
+        extras[name] = value
+    return scope.drill(key, **extras)
+
+
+def drill_params(drill: Drill | None) -> list[tuple[str, str]]:
+    """Hidden fields that keep a list's drill when its filters change."""
+    return list(drill.params().items()) if drill else []

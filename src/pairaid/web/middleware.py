@@ -1,0 +1,26 @@
+"""Chinese unless the user picks English with the switch.
+
+Django's LocaleMiddleware follows the browser's Accept-Language header when no language has
+been chosen, so an office PC with an English browser would open pairaid in English. This
+one does not consult the header: the language is the one chosen with the switch (Django's
+`set_language` view stores it in the language cookie), else LANGUAGE_CODE (zh-hans). It
+replaces "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChineseByDefaultLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            language = translation.get_supported_language_variant(chosen)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,79 @@
+"""What the views share: the service call behind a form, the form page, a record's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from pairaid.ledger.models import AuditEntry
+from pairaid.web.forms import ServiceForm, show_errors
+
+VIA = "web"
+HISTORY_LIMIT = 20
+
+
+def submitted(
+    request: HttpRequest, form: ServiceForm, save: Callable[[dict[str, Any]], Model]
+) -> Model | None:
+    """On a valid POST, call `save` (a service) with the form's data; a ValidationError from
+    the service goes onto the form. Returns the saved record, or None to show the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.data_for_service())
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    cancel: str,
+    intro: str = "",
+    submit: str = "",
+    status: int | None = None,
+) -> HttpResponse:
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": title, "cancel": cancel, "intro": intro, "submit": submit},
+        status=status,
+    )
+
+
+def done(request: HttpRequest, message: str, to: str, *args: Any) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(to, *args)
+
+
+def history(obj: Model, limit: int = HISTORY_LIMIT) -> QuerySet[AuditEntry]:
+    """The audit entries of one record, newest first."""
+    return AuditEntry.objects.filter(
+        record_type=obj._meta.model_name, record_id=str(obj.pk)
+    ).select_related("user")[:limit]
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,299 @@
+"""The dashboards: every pairing in view side by side, and one pairing's figures.
+
+Every number comes from a `drilldown.Drill` (that is, from the figures module) and links to
+the list of the records behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pairaid.ledger import figures
+from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
+from pairaid.web import access, breakdowns, charts, figure_text
+from pairaid.web.drilldown import Drill, Scope
+from pairaid.web.templatetags.pairaid_web import wan, wan_number
+from pairaid.web.views.common import parse_date, today
+
+# The columns of the side-by-side table: figure key → extras.
+ROW_FIGURES = (
+    "funds_transfer",
+    "projects_implemented",
+    "persons_dispatched_persons",
+    "persons_in_post",
+    "tasks_overdue",
+    "obligations_overdue",
+)
+OVERDUE_SHOWN = 10
+
+
+@dataclass
+class Row:
+    """One line of the side-by-side table: a pairing (with the pairings below it when it
+    coordinates some), its own records only (本级), or the total."""
+
+    pairing: Pairing
+    scope: Scope
+    kind: str  # "pairing", "own" or "total"
+    drills: dict[str, Drill]
+
+    @classmethod
+    def of(cls, user: Any, pairing: Pairing, as_of: dt.date, kind: str, children: bool) -> Row:
+        scope = Scope.for_user(user, pairing, as_of, children=children)
+        return cls(pairing, scope, kind, {key: scope.drill(key) for key in ROW_FIGURES})
+
+
+def side_by_side(
+    user: Any, root: Pairing, visible: dict[int, Pairing], as_of: dt.date
+) -> list[Row]:
+    """The pairings directly below `root` (each with its own subtree), root's own records,
+    and the total of all of them (root with everything below it)."""
+    below = [p for p in visible.values() if p.parent_id == root.pk]
+    parents = {p.parent_id for p in visible.values()}
+    rows = [Row.of(user, child, as_of, "pairing", child.pk in parents) for child in below]
+    if below:
+        rows.append(Row.of(user, root, as_of, "own", False))
+        rows.append(Row.of(user, root, as_of, "total", True))
+    else:
+        rows.append(Row.of(user, root, as_of, "pairing", False))
+    return rows
+
+
+def as_of_of(request: HttpRequest) -> dt.date:
+    return parse_date(request.GET.get("as_of")) or today()
+
+
+@require_GET
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every pairing in the user's view, grouped under the top pairings they see, side by
+    side with totals (what a coordinating office watches)."""
+    as_of = as_of_of(request)
+    pairings = list(access.visible_pairings(request.user))
+    if len(pairings) == 1:
+        url = reverse("web:pairing", args=[pairings[0].pk])
+        return redirect(f"{url}?as_of={as_of.isoformat()}" if "as_of" in request.GET else url)
+    visible = {p.pk: p for p in pairings}
+    roots = [p for p in pairings if p.parent_id not in visible]
+    groups = [(root, side_by_side(request.user, root, visible, as_of)) for root in roots]
+    return render(
+        request,
+        "web/dashboard/overview.html",
+        {"groups": groups, "as_of": as_of, "row_figures": ROW_FIGURES},
+    )
+
+
+# --- one pairing ------------------------------------------------------------------------
+
+
+def target_drill(target: Target, as_of: dt.date, user: Any, coordinating: set[int]) -> Drill | None:
+    """The figure a target is measured by — the indicator's figure over the target's year on
+    the target's pairing (with the pairings below it when it coordinates some), as the
+    reports measure it (`reports.breakdowns.actual_for`)."""
+    indicators: dict[str, tuple[str, dict[str, str]]] = {
+        Target.Indicator.FUNDS_TRANSFERRED: ("funds_transfer", {}),
+        Target.Indicator.PROJECTS_STARTED: ("projects_implemented", {}),
+        Target.Indicator.PERSONS_DISPATCHED: ("persons_dispatched_persons", {}),
+        Target.Indicator.TEACHERS: (
+            "persons_dispatched_persons",
+            {"profession": Person.Profession.TEACHER},
+        ),
+    }
+    if target.indicator not in indicators:
+        return None
+    key, extras = indicators[target.indicator]
+    scope = Scope.for_user(
+        user,
+        target.pairing,
+        as_of,
+        children=target.pairing_id in coordinating,
+        from_year=target.year,
+        to_year=target.year,
+    )
+    return scope.drill(key, **extras)
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    drill: Drill | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.drill is None:
+            return None
+        return figures.ratio(Decimal(self.drill.figure.value), self.target.value)
+
+    @property
+    def shown_target(self) -> str:
+        indicator = self.target.indicator
+        if indicator in (Target.Indicator.FUNDS_TRANSFERRED, Target.Indicator.CONSUMPTION):
+            return wan(self.target.value)
+        what = "projects" if indicator == Target.Indicator.PROJECTS_STARTED else "persons"
+        return figure_text.count(int(self.target.value), what)
+
+
+def targets(scope: Scope, year: int, user: Any) -> list[TargetRow]:
+    found = (
+        Target.objects.filter(pairing_id__in=scope.window.pairing_ids, year=year)
+        .select_related("pairing")
+        .order_by("pairing_id", "indicator")
+    )
+    coordinating = set(
+        Pairing.objects.filter(parent_id__in=scope.window.pairing_ids).values_list(
+            "parent_id", flat=True
+        )
+    )
+    return [TargetRow(t, target_drill(t, scope.as_of, user, coordinating)) for t in found]
+
+
+def funds_chart(scope: Scope) -> tuple[SafeString, list[dict[str, Any]], list[str]]:
+    """Transfers by fund year, stacked by source; each part links to its records."""
+    kind = FundFlow.Kind.TRANSFER
+    cells = breakdowns.funds_by_year_and_source(scope.window, kind)
+    sources = [s for s in FundFlow.Source.values if any(src == s for (_y, src) in cells)]
+    years = list(range(scope.window.from_year, scope.window.to_year + 1))
+    bars, table = [], []
+    for year in years:
+        parts = []
+        for source in sources:
+            amount = cells.get((year, source), Decimal("0.00"))
+            drill = scope.drill(f"funds_{kind}", year=year, source=source)
+            label = FundFlow.Source(source).label
+            parts.append(
+                charts.Part(amount, f"{year} {label} {wan(amount)}", drill.url if amount else "")
+            )
+        total = sum((p.value for p in parts), Decimal("0.00"))
+        bars.append(charts.Bar(str(year), tuple(parts), wan_number(total) if total else ""))
+        table.append(
+            {
+                "year": year,
+                "parts": [(p.value, p.href) for p in parts],
+                "total": total,
+                "href": scope.drill(f"funds_{kind}", year=year).url,
+            }
+        )
+    svg = charts.columns(
+        bars,
+        title=_("各年度拨付资金（按来源）"),
+        series=[str(FundFlow.Source(s).label) for s in sources],
+        axis_unit=_("万元"),
+        scale=Decimal(10000),
+    )
+    return svg, table, sources
+
+
+def count_chart(
+    scope: Scope,
+    counts: dict[str, int],
+    choices: list[tuple[str, Any]],
+    key: str,
+    field: str,
+    title: str,
+) -> tuple[SafeString, list[tuple[str, int, str]]]:
+    bars, table = [], []
+    for value, label in choices:
+        number = counts.get(value, 0)
+        href = scope.drill(key, **{field: value}).url if number else ""
+        shown = figure_text.count(number, "projects")
+        bars.append(charts.Bar(str(label), (charts.Part(number, f"{label} {shown}", href),), shown))
+        table.append((str(label), number, href))
+    return charts.rows(bars, title=title), table
+
+
+@require_GET
+@login_required
+def pairing(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    found = access.get_pairing_for_user(user, pk)
+    as_of = as_of_of(request)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else as_of.year
+    visible = {p.pk: p for p in access.visible_pairings(user)}
+    coordinating = any(p.parent_id == found.pk for p in visible.values())
+    scope = Scope.for_user(user, found, as_of, children=coordinating)
+
+    main = [
+        scope.drill(k)
+        for k in ("funds_transfer", "projects_implemented", "persons_dispatched_persons")
+    ]
+    people = [
+        scope.drill("persons_dispatched_postings"),
+        scope.drill("persons_dispatched_persons", category=Person.Category.CADRE),
+        scope.drill("persons_dispatched_persons", category=Person.Category.PROFESSIONAL),
+        scope.drill("persons_in_post"),
+    ]
+    money = {f"funds_{kind}": scope.drill(f"funds_{kind}") for kind in FundFlow.Kind.values}
+    rates = [
+        ("transfer_rate", money["funds_transfer"], money["funds_plan"]),
+        ("usage_rate", money["funds_spend"], money["funds_allocate"]),
+    ]
+    rates = [
+        {
+            "label": figure_text.rate_label(key),
+            "rule": figure_text.rate_rule(key),
+            "percent": figures.ratio(top.figure.value, bottom.figure.value),
+            "top": top,
+            "bottom": bottom,
+        }
+        for key, top, bottom in rates
+    ]
+    funds_svg, funds_table, sources = funds_chart(scope)
+    sector_svg, sector_table = count_chart(
+        scope,
+        breakdowns.implemented_counts(scope.window, "sector"),
+        Project.Sector.choices,
+        "projects_implemented",
+        "sector",
+        _("实施项目（按领域）"),
+    )
+    status_svg, status_table = count_chart(
+        scope,
+        breakdowns.status_counts(scope.window),
+        Project.Status.choices,
+        "projects_status",
+        "status",
+        _("全部项目（按当前状态）"),
+    )
+    tasks = scope.drill("tasks_overdue")
+    obligations = scope.drill("obligations_overdue")
+    context = {
+        "pairing": found,
+        "parent": visible.get(found.parent_id),
+        "as_of": as_of,
+        "year": year,
+        "scope": scope,
+        "window_text": figure_text.window_text(scope.window),
+        "main": main,
+        "people": people,
+        "money": [money[f"funds_{k}"] for k in FundFlow.Kind.values],
+        "rates": rates,
+        "targets": targets(scope, year, user),
+        "funds_svg": funds_svg,
+        "funds_table": funds_table,
+        "sources": [FundFlow.Source(s).label for s in sources],
+        "sector_svg": sector_svg,
+        "sector_table": sector_table,
+        "status_svg": status_svg,
+        "status_table": status_table,
+        "tasks": tasks,
+        "tasks_shown": tasks.figure.records.select_related("owner", "pairing")[:OVERDUE_SHOWN],
+        "obligations": obligations,
+        "obligations_shown": obligations.figure.records.select_related(
+            "owner", "agreement"
+        ).order_by("due_date", "id")[:OVERDUE_SHOWN],
+        "rows": side_by_side(user, found, visible, as_of) if coordinating else [],
+        "row_figures": ROW_FIGURES,
+        "can_record": access.can(user, found, access.EDIT),
+    }
+    return render(request, "web/dashboard/pairing.html", context)
