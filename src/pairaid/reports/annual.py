@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figures
+from pairaid.ledger import breakdowns, figures
 from pairaid.ledger.figures import Rate, Window
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, WorkStatus
 from pairaid.ledger.money import format_wan
-from pairaid.reports import breakdowns
 from pairaid.reports.common import (
     ANNUAL,
     STAGE_LABELS,

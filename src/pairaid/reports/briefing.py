@@ -8,10 +8,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figures
+from pairaid.ledger import breakdowns, figures
 from pairaid.ledger.figures import Figure, PairingSummary, Window
 from pairaid.ledger.models import FundFlow, Pairing, Person
-from pairaid.reports import breakdowns
 from pairaid.reports.common import (
     BRIEFING,
     Options,

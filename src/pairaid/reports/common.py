@@ -15,11 +15,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figures
+from pairaid.ledger import breakdowns, figures
 from pairaid.ledger.figures import Figure, Rate, Window
 from pairaid.ledger.models import FundFlow, Pairing, Project
 from pairaid.ledger.money import format_published_wan, format_wan
-from pairaid.reports import breakdowns
 from pairaid.reports.content import (
     COUNT,
     DATE,

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import breakdowns
 from pairaid.ledger.models import FundFlow
-from pairaid.reports import breakdowns
 from pairaid.reports.common import (
     RECONCILIATION,
     UNALLOCATED,

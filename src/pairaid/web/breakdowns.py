@@ -3,9 +3,7 @@
 Every function starts from `figures.fund_flows`, `figures.started_projects` or
 `figures.postings_in_window`, so a part always adds up to the figure it breaks down; the
 rules the reports already define (persons in post, overdue obligations and tasks, targets
-against actuals) are taken from `pairaid.reports.breakdowns` rather than written twice.
-All of this belongs in the figures module; when it moves there, only the imports here
-change.
+against actuals) are taken from `pairaid.ledger.breakdowns` rather than written twice.
 """
 
 from __future__ import annotations
@@ -18,11 +16,11 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import breakdowns as shared
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Project
 from pairaid.ledger.money import ZERO
-from pairaid.reports import breakdowns as shared
 
 TargetActual = shared.TargetActual
 

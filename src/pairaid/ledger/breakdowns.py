@@ -1,11 +1,13 @@
-"""Counting rules the reports need beyond `ledger/figures.py`, built on its record sets.
+"""Breakdowns of the figures: by source, sector, status, profession and year, and the
+records that reports and dashboards list beside them (overdue obligations and tasks,
+targets against actuals, unconfirmed transfers).
 
-Every function here starts from `figures.fund_flows`, `figures.started_projects` or
-`figures.postings_in_window` (or, for records figures.py does not count yet — agreements,
-obligations, tasks, targets — from the window's pairings and dates), and returns
-`figures.Figure`s with their rule and the records behind them, so that a breakdown always
-adds up to the figure it breaks down. They are candidates to move into figures.py: the
-reports only lay them out.
+This is the second half of the figures layer: every function here starts from
+`figures.fund_flows`, `figures.started_projects` or `figures.postings_in_window` (or, for
+records figures.py does not count — agreements, obligations, tasks, targets — from the
+window's pairings and dates) and returns `figures.Figure`s with their rule and the records
+behind them, so that a breakdown always adds up to the figure it breaks down. Pages,
+reports and the API lay them out; none of them counts by itself.
 """
 
 from __future__ import annotations
