@@ -604,7 +604,7 @@ class FundImporter(Importer):
         return bool(state) and cells.normalise(cells.parse_text(state)).casefold() in HISTORY_STATES
 
     def create(self, rows: list[dict[str, Any]], context: Context) -> list[models.Model]:
-        return services.bulk_record_many_fund_flows(rows, acting_user=context.user, via=context.via)
+        return services.bulk_record_fund_flows(rows, acting_user=context.user, via=context.via)
 
     def change(
         self, obj: models.Model, changes: dict[str, Any], context: Context, reason: str

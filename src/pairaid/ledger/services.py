@@ -436,58 +436,14 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
     return flow
 
 
-@transaction.atomic
-def bulk_record_fund_flows(
-    rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
-) -> list[FundFlow]:
-    flows = [FundFlow(**row) for row in rows]
-    locks: dict = {}
-    for flow in flows:
-        if flow.reverses_id:
-            raise ValidationError(_("冲销请使用冲销功能"))
-        _validate_row(flow)
-        _guard(acting_user, flow, locks=locks)
-    created = FundFlow.objects.bulk_create(flows, batch_size=500)
-    _bulk_log(created, "recorded", acting_user=acting_user, via=via)
-    return created
-
-
-@transaction.atomic
 def reverse_fund_flow(
     flow: FundFlow, *, acting_user: Any, via: str, reason: str, on: dt.date | None = None
 ) -> FundFlow:
     """Cancel a recorded fund flow with an equal and opposite entry dated `on` (today)."""
-    flow = FundFlow.objects.select_for_update().get(pk=flow.pk)
-    if flow.is_reversal:
-        raise ValidationError(_("冲销记录不能再次冲销"))
-    if FundFlow.objects.filter(reverses=flow).exists():
-        raise ValidationError(_("该记录已被冲销"))
-    if not reason.strip():
-        raise ValidationError({"note": _("请填写冲销原因")})
-    reversal = FundFlow(
-        pairing_id=flow.pairing_id,
-        kind=flow.kind,
-        fund_year=flow.fund_year,
-        date=on or timezone.localdate(),
-        amount=-flow.amount,
-        source=flow.source,
-        project_id=flow.project_id,
-        voucher=flow.voucher,
-        reverses=flow,
-        note=(_("冲销：%(reason)s") % {"reason": reason.strip()})[:300],
-        is_demo=flow.is_demo,
+    reversals = bulk_reverse_fund_flows(
+        [flow], acting_user=acting_user, via=via, reason=reason, on=on
     )
-    reversal.full_clean()
-    _guard(acting_user, reversal)
-    reversal.save(force_insert=True)
-    log_action(
-        "fundflow.reversed",
-        reversal,
-        acting_user=acting_user,
-        via=via,
-        changes={"reverses": flow.pk, "amount": str(reversal.amount), "reason": reason},
-    )
-    return reversal
+    return reversals[0]
 
 
 @transaction.atomic
@@ -669,15 +625,18 @@ def _check_references(flows: Sequence[FundFlow]) -> None:
 
 
 @transaction.atomic
-def bulk_record_many_fund_flows(
+def bulk_record_fund_flows(
     rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
 ) -> list[FundFlow]:
-    """`bulk_record_fund_flows` for large imports (see above). All or none."""
+    """Record many fund flows (demo data, imports): each validated, all written or none,
+    one audit entry each."""
     flows = [FundFlow(**row) for row in rows]
     for flow in flows:
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
         flow.full_clean(exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False)
+        if acting_user is not None:
+            _refuse_self_confirmation(flow)
     _check_references(flows)
     _guard_flows(acting_user, flows)
     created = FundFlow.objects.bulk_create(flows, batch_size=500)
