@@ -3,27 +3,25 @@ dispute — a fund flow is never edited or deleted)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from pairaid.api.common import (
-    LIST_ERRORS,
-    READ_ERRORS,
     VIA,
     WRITE_ERRORS,
     IdempotencyKeyHeader,
-    PageParams,
     RecordId,
     fetch,
     in_scope,
     once,
-    page_of,
-    paginate,
     pairing_for,
     resolve,
     user_of,
 )
+from pairaid.api.endpoints.crud import Resource, make_in_pairing
 from pairaid.api.schemas import (
     ConfirmIn,
     DisputeIn,
@@ -72,63 +70,11 @@ def projects(request: HttpRequest) -> QuerySet:
     return in_scope(Project.objects.all(), user_of(request))
 
 
-@router.get(
-    "/projects/",
-    response={200: page_of(ProjectOut), **LIST_ERRORS},
-    tags=["项目"],
-    summary="列出帮扶项目",
-)
-def list_projects(
-    request: HttpRequest, filters: Query[ProjectFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(projects(request)), page)
-
-
-@router.get(
-    "/projects/{id}/",
-    response={200: ProjectOut, **READ_ERRORS},
-    tags=["项目"],
-    summary="读取帮扶项目",
-)
-def get_project(request: HttpRequest, id: int = RecordId) -> Project:
-    return fetch(projects(request), id)
-
-
-@router.post(
-    "/projects/",
-    response={201: ProjectOut, **WRITE_ERRORS},
-    tags=["项目"],
-    summary="登记帮扶项目",
-)
-def create_project(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: ProjectIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> ProjectOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
-        project = services.create_record(
-            Project, acting_user=user, via=VIA, pairing=pairing, **fields
-        )
-        return ProjectOut.from_orm(project)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/projects/{id}/",
-    response={200: ProjectOut, **WRITE_ERRORS},
-    tags=["项目"],
-    summary="修改帮扶项目（受援方可更新进度与成效）",
-)
-def update_project(request: HttpRequest, payload: ProjectPatch, id: int = RecordId) -> Project:
-    user = user_of(request)
-    project = fetch(projects(request), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True), project.pairing)
-    return services.update_record(project, acting_user=user, via=VIA, **changes)
+PROJECTS = Resource(router, "/projects/", "project", projects, ProjectOut, "项目")
+PROJECTS.add_list(ProjectFilters, "列出帮扶项目")
+PROJECTS.add_read("读取帮扶项目")
+PROJECTS.add_create(ProjectIn, "登记帮扶项目", make_in_pairing(Project, ProjectOut))
+PROJECTS.add_update(ProjectPatch, "修改帮扶项目（受援方可更新进度与成效）")
 
 
 # --- fund flows -----------------------------------------------------------------------------
@@ -176,48 +122,18 @@ def flow_out(flow: FundFlow) -> FundFlowOut:
     return FundFlowOut.from_orm(annotated_flows().get(pk=flow.pk))
 
 
-@router.get(
-    "/fund-flows/",
-    response={200: page_of(FundFlowOut), **LIST_ERRORS},
-    tags=["资金"],
-    summary="列出资金记录",
-)
-def list_fund_flows(
-    request: HttpRequest, filters: Query[FundFlowFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(fund_flows(request)), page)
+def make_fund_flow(user: Any, payload: FundFlowIn) -> FundFlowOut:
+    pairing = pairing_for(user, payload.pairing_id)
+    fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
+    flow = services.record_fund_flow(acting_user=user, via=VIA, pairing=pairing, **fields)
+    return flow_out(flow)
 
 
-@router.get(
-    "/fund-flows/{id}/",
-    response={200: FundFlowOut, **READ_ERRORS},
-    tags=["资金"],
-    summary="读取资金记录",
-)
-def get_fund_flow(request: HttpRequest, id: int = RecordId) -> FundFlow:
-    return fetch(fund_flows(request), id)
-
-
-@router.post(
-    "/fund-flows/",
-    response={201: FundFlowOut, **WRITE_ERRORS},
-    tags=["资金"],
-    summary="登记资金记录（计划、拨付、分配到项目、支出）",
-)
-def create_fund_flow(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: FundFlowIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> FundFlowOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
-        flow = services.record_fund_flow(acting_user=user, via=VIA, pairing=pairing, **fields)
-        return flow_out(flow)
-
-    return once(request, response, idempotency_key, payload, make)
+# No update: a fund flow is corrected by reversing it.
+FUND_FLOWS = Resource(router, "/fund-flows/", "fund_flow", fund_flows, FundFlowOut, "资金")
+FUND_FLOWS.add_list(FundFlowFilters, "列出资金记录")
+FUND_FLOWS.add_read("读取资金记录")
+FUND_FLOWS.add_create(FundFlowIn, "登记资金记录（计划、拨付、分配到项目、支出）", make_fund_flow)
 
 
 @router.post(

@@ -5,22 +5,21 @@ accepted here (a later issue adds masked access)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
 
 from pairaid.api import services as api_services
 from pairaid.api.common import (
     LIST_ERRORS,
-    READ_ERRORS,
     VIA,
     WRITE_ERRORS,
-    IdempotencyKeyHeader,
     PageParams,
     RecordId,
     fetch,
     in_scope,
-    once,
     page_of,
     paginate,
     pairing_for,
@@ -30,6 +29,7 @@ from pairaid.api.common import (
     user_of,
     visible_persons,
 )
+from pairaid.api.endpoints.crud import Resource, change_shared, make_in_pairing, make_shared
 from pairaid.api.schemas import (
     ConfirmIn,
     DisputeIn,
@@ -80,6 +80,7 @@ def persons(request: HttpRequest) -> QuerySet:
     return visible_persons(user_of(request)).defer("id_number", "phone")
 
 
+# Not `Resource.add_list`: the pairing filter needs the asking user's scope.
 @router.get(
     "/persons/",
     response={200: page_of(PersonOut), **LIST_ERRORS},
@@ -92,48 +93,15 @@ def list_persons(
     return paginate(filters.apply(persons(request), request), page)
 
 
-@router.get(
-    "/persons/{id}/",
-    response={200: PersonOut, **READ_ERRORS},
-    tags=["干部人才"],
-    summary="读取干部人才（不含身份证号和电话）",
-)
-def get_person(request: HttpRequest, id: int = RecordId) -> Person:
-    return fetch(persons(request), id)
+def persons_to_change(request: HttpRequest) -> QuerySet:
+    # Every column: a change is compared with, and audited against, the whole record.
+    return visible_persons(user_of(request))
 
 
-@router.post(
-    "/persons/",
-    response={201: PersonOut, **WRITE_ERRORS},
-    tags=["干部人才"],
-    summary="登记干部人才",
-)
-def create_person(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: PersonIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> PersonOut:
-        user = user_of(request)
-        fields = resolve(user, payload.model_dump())
-        person = services.create_record(Person, acting_user=user, via=VIA, **fields)
-        return PersonOut.from_orm(person)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/persons/{id}/",
-    response={200: PersonOut, **WRITE_ERRORS},
-    tags=["干部人才"],
-    summary="修改干部人才",
-)
-def update_person(request: HttpRequest, payload: PersonPatch, id: int = RecordId) -> Person:
-    user = user_of(request)
-    person = fetch(visible_persons(user), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True))
-    return services.update_record(person, acting_user=user, via=VIA, **changes)
+PERSONS = Resource(router, "/persons/", "person", persons, PersonOut, "干部人才")
+PERSONS.add_read("读取干部人才（不含身份证号和电话）")
+PERSONS.add_create(PersonIn, "登记干部人才", make_shared(Person, PersonOut))
+PERSONS.add_update(PersonPatch, "修改干部人才", change_shared, scope=persons_to_change)
 
 
 # --- postings -------------------------------------------------------------------------------
@@ -172,63 +140,11 @@ def postings(request: HttpRequest) -> QuerySet:
     return in_scope(Posting.objects.all(), user_of(request))
 
 
-@router.get(
-    "/postings/",
-    response={200: page_of(PostingOut), **LIST_ERRORS},
-    tags=["选派"],
-    summary="列出选派记录",
-)
-def list_postings(
-    request: HttpRequest, filters: Query[PostingFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(postings(request)), page)
-
-
-@router.get(
-    "/postings/{id}/",
-    response={200: PostingOut, **READ_ERRORS},
-    tags=["选派"],
-    summary="读取选派记录",
-)
-def get_posting(request: HttpRequest, id: int = RecordId) -> Posting:
-    return fetch(postings(request), id)
-
-
-@router.post(
-    "/postings/",
-    response={201: PostingOut, **WRITE_ERRORS},
-    tags=["选派"],
-    summary="登记选派记录",
-)
-def create_posting(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: PostingIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> PostingOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
-        posting = services.create_record(
-            Posting, acting_user=user, via=VIA, pairing=pairing, **fields
-        )
-        return PostingOut.from_orm(posting)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/postings/{id}/",
-    response={200: PostingOut, **WRITE_ERRORS},
-    tags=["选派"],
-    summary="修改选派记录",
-)
-def update_posting(request: HttpRequest, payload: PostingPatch, id: int = RecordId) -> Posting:
-    user = user_of(request)
-    posting = fetch(postings(request), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True), posting.pairing)
-    return services.update_record(posting, acting_user=user, via=VIA, **changes)
+POSTINGS = Resource(router, "/postings/", "posting", postings, PostingOut, "选派")
+POSTINGS.add_list(PostingFilters, "列出选派记录")
+POSTINGS.add_read("读取选派记录")
+POSTINGS.add_create(PostingIn, "登记选派记录", make_in_pairing(Posting, PostingOut))
+POSTINGS.add_update(PostingPatch, "修改选派记录")
 
 
 @router.post(
@@ -285,71 +201,28 @@ def team_out(team: Team) -> TeamOut:
     )
 
 
-@router.get(
-    "/teams/",
-    response={200: page_of(TeamOut), **LIST_ERRORS},
-    tags=["组团式帮扶团队"],
-    summary="列出组团式帮扶团队",
-)
-def list_teams(request: HttpRequest, filters: Query[TeamFilters], page: Query[PageParams]) -> dict:
-    return paginate(filters.apply(teams(request)), page)
+def make_team(user: Any, payload: TeamIn) -> TeamOut:
+    pairing = pairing_for(user, payload.pairing_id)
+    data = payload.model_dump(
+        exclude={"pairing_id", "from_organisation_ids", "to_organisation_ids"}
+    )
+    team = api_services.create_team(
+        acting_user=user,
+        via=VIA,
+        pairing=pairing,
+        from_organisations=resolve_many(
+            user, Organisation, payload.from_organisation_ids, "from_organisation_ids"
+        ),
+        to_organisations=resolve_many(
+            user, Organisation, payload.to_organisation_ids, "to_organisation_ids"
+        ),
+        **resolve(user, data, pairing),
+    )
+    return team_out(team)
 
 
-@router.get(
-    "/teams/{id}/",
-    response={200: TeamOut, **READ_ERRORS},
-    tags=["组团式帮扶团队"],
-    summary="读取组团式帮扶团队",
-)
-def get_team(request: HttpRequest, id: int = RecordId) -> Team:
-    return fetch(teams(request), id)
-
-
-@router.post(
-    "/teams/",
-    response={201: TeamOut, **WRITE_ERRORS},
-    tags=["组团式帮扶团队"],
-    summary="登记组团式帮扶团队",
-)
-def create_team(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: TeamIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> TeamOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        data = payload.model_dump(
-            exclude={"pairing_id", "from_organisation_ids", "to_organisation_ids"}
-        )
-        team = api_services.create_team(
-            acting_user=user,
-            via=VIA,
-            pairing=pairing,
-            from_organisations=resolve_many(
-                user, Organisation, payload.from_organisation_ids, "from_organisation_ids"
-            ),
-            to_organisations=resolve_many(
-                user, Organisation, payload.to_organisation_ids, "to_organisation_ids"
-            ),
-            **resolve(user, data, pairing),
-        )
-        return team_out(team)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/teams/{id}/",
-    response={200: TeamOut, **WRITE_ERRORS},
-    tags=["组团式帮扶团队"],
-    summary="修改组团式帮扶团队",
-)
-def update_team(request: HttpRequest, payload: TeamPatch, id: int = RecordId) -> TeamOut:
-    user = user_of(request)
-    team = fetch(teams(request), id)
-    data = payload.model_dump(exclude_unset=True)
+def change_team(user: Any, team: Team, data: dict[str, Any]) -> TeamOut:
+    # The units are replaced only if sent; None leaves them as they are.
     from_ids = data.pop("from_organisation_ids", None)
     to_ids = data.pop("to_organisation_ids", None)
     api_services.update_team(
@@ -365,3 +238,10 @@ def update_team(request: HttpRequest, payload: TeamPatch, id: int = RecordId) ->
         **resolve(user, data, team.pairing),
     )
     return team_out(team)
+
+
+TEAMS = Resource(router, "/teams/", "team", teams, TeamOut, "组团式帮扶团队")
+TEAMS.add_list(TeamFilters, "列出组团式帮扶团队")
+TEAMS.add_read("读取组团式帮扶团队")
+TEAMS.add_create(TeamIn, "登记组团式帮扶团队", make_team)
+TEAMS.add_update(TeamPatch, "修改组团式帮扶团队", change_team)

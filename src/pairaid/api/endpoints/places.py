@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
 
-from pairaid.api.common import (
-    LIST_ERRORS,
-    READ_ERRORS,
-    VIA,
-    WRITE_ERRORS,
-    IdempotencyKeyHeader,
-    PageParams,
-    RecordId,
-    fetch,
-    in_scope,
-    once,
-    page_of,
-    paginate,
-    resolve,
-    shared_records,
-    user_of,
-)
+from pairaid.api.common import in_scope, shared_records, user_of
+from pairaid.api.endpoints.crud import Resource, make_shared
 from pairaid.api.schemas import (
     OrganisationIn,
     OrganisationOut,
@@ -31,7 +16,6 @@ from pairaid.api.schemas import (
     RegionOut,
 )
 from pairaid.api.types import Id, choice, text
-from pairaid.ledger import services
 from pairaid.ledger.models import Organisation, Pairing, Region
 
 router = Router()
@@ -68,26 +52,9 @@ def pairings(request: HttpRequest) -> QuerySet:
     return in_scope(queryset, user_of(request), field="pk")
 
 
-@router.get(
-    "/pairings/",
-    response={200: page_of(PairingOut), **LIST_ERRORS},
-    tags=["结对关系"],
-    summary="列出结对关系",
-)
-def list_pairings(
-    request: HttpRequest, filters: Query[PairingFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(pairings(request)), page)
-
-
-@router.get(
-    "/pairings/{id}/",
-    response={200: PairingOut, **READ_ERRORS},
-    tags=["结对关系"],
-    summary="读取结对关系",
-)
-def get_pairing(request: HttpRequest, id: int = RecordId) -> Pairing:
-    return fetch(pairings(request), id)
+PAIRINGS = Resource(router, "/pairings/", "pairing", pairings, PairingOut, "结对关系")
+PAIRINGS.add_list(PairingFilters, "列出结对关系")
+PAIRINGS.add_read("读取结对关系")
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -108,47 +75,14 @@ class RegionFilters(Schema):
         return regions
 
 
-@router.get(
-    "/regions/",
-    response={200: page_of(RegionOut), **LIST_ERRORS},
-    tags=["行政区划"],
-    summary="列出行政区划",
-)
-def list_regions(
-    request: HttpRequest, filters: Query[RegionFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(shared_records(Region, user_of(request))), page)
+def regions(request: HttpRequest) -> QuerySet:
+    return shared_records(Region, user_of(request))
 
 
-@router.get(
-    "/regions/{id}/",
-    response={200: RegionOut, **READ_ERRORS},
-    tags=["行政区划"],
-    summary="读取行政区划",
-)
-def get_region(request: HttpRequest, id: int = RecordId) -> Region:
-    return fetch(shared_records(Region, user_of(request)), id)
-
-
-@router.post(
-    "/regions/",
-    response={201: RegionOut, **WRITE_ERRORS},
-    tags=["行政区划"],
-    summary="新增行政区划（系统管理员）",
-)
-def create_region(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: RegionIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> RegionOut:
-        user = user_of(request)
-        fields = resolve(user, payload.model_dump())
-        region = services.create_record(Region, acting_user=user, via=VIA, **fields)
-        return RegionOut.from_orm(region)
-
-    return once(request, response, idempotency_key, payload, make)
+REGIONS = Resource(router, "/regions/", "region", regions, RegionOut, "行政区划")
+REGIONS.add_list(RegionFilters, "列出行政区划")
+REGIONS.add_read("读取行政区划")
+REGIONS.add_create(RegionIn, "新增行政区划（系统管理员）", make_shared(Region, RegionOut))
 
 
 # --- organisations --------------------------------------------------------------------------
@@ -169,44 +103,13 @@ class OrganisationFilters(Schema):
         return organisations
 
 
-@router.get(
-    "/organisations/",
-    response={200: page_of(OrganisationOut), **LIST_ERRORS},
-    tags=["单位"],
-    summary="列出单位",
+def organisations(request: HttpRequest) -> QuerySet:
+    return shared_records(Organisation, user_of(request))
+
+
+ORGANISATIONS = Resource(
+    router, "/organisations/", "organisation", organisations, OrganisationOut, "单位"
 )
-def list_organisations(
-    request: HttpRequest, filters: Query[OrganisationFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(shared_records(Organisation, user_of(request))), page)
-
-
-@router.get(
-    "/organisations/{id}/",
-    response={200: OrganisationOut, **READ_ERRORS},
-    tags=["单位"],
-    summary="读取单位",
-)
-def get_organisation(request: HttpRequest, id: int = RecordId) -> Organisation:
-    return fetch(shared_records(Organisation, user_of(request)), id)
-
-
-@router.post(
-    "/organisations/",
-    response={201: OrganisationOut, **WRITE_ERRORS},
-    tags=["单位"],
-    summary="新增单位",
-)
-def create_organisation(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: OrganisationIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> OrganisationOut:
-        user = user_of(request)
-        fields = resolve(user, payload.model_dump())
-        organisation = services.create_record(Organisation, acting_user=user, via=VIA, **fields)
-        return OrganisationOut.from_orm(organisation)
-
-    return once(request, response, idempotency_key, payload, make)
+ORGANISATIONS.add_list(OrganisationFilters, "列出单位")
+ORGANISATIONS.add_read("读取单位")
+ORGANISATIONS.add_create(OrganisationIn, "新增单位", make_shared(Organisation, OrganisationOut))

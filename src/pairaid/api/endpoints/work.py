@@ -3,28 +3,26 @@ annual targets."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from pairaid.api import services as api_services
 from pairaid.api.common import (
-    LIST_ERRORS,
-    READ_ERRORS,
     VIA,
     WRITE_ERRORS,
     IdempotencyKeyHeader,
-    PageParams,
     RecordId,
     fetch,
     in_scope,
     once,
-    page_of,
-    paginate,
     pairing_for,
     resolve,
     user_of,
 )
+from pairaid.api.endpoints.crud import Resource, change_in_pairing, make_in_pairing
 from pairaid.api.schemas import (
     AgreementIn,
     AgreementOut,
@@ -87,74 +85,32 @@ def agreement_out(agreement: Agreement) -> AgreementOut:
     return AgreementOut.from_orm(fresh)
 
 
-@router.get(
-    "/agreements/",
-    response={200: page_of(AgreementOut), **LIST_ERRORS},
-    tags=["协议合同"],
-    summary="列出协议合同（含当事方和履约事项）",
-)
-def list_agreements(
-    request: HttpRequest, filters: Query[AgreementFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(agreements(request)), page)
-
-
-@router.get(
-    "/agreements/{id}/",
-    response={200: AgreementOut, **READ_ERRORS},
-    tags=["协议合同"],
-    summary="读取协议合同",
-)
-def get_agreement(request: HttpRequest, id: int = RecordId) -> Agreement:
-    return fetch(agreements(request), id)
-
-
-@router.post(
-    "/agreements/",
-    response={201: AgreementOut, **WRITE_ERRORS},
-    tags=["协议合同"],
-    summary="登记协议合同（可同时登记当事方和履约事项）",
-)
-def create_agreement(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: AgreementIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> AgreementOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        data = payload.model_dump(exclude={"pairing_id", "parties", "obligations"})
-        agreement = api_services.create_agreement(
-            acting_user=user,
-            via=VIA,
-            pairing=pairing,
-            parties=[resolve(user, party.model_dump(), pairing) for party in payload.parties],
-            obligations=[
-                resolve(user, obligation.model_dump(), pairing)
-                for obligation in payload.obligations
-            ],
-            **resolve(user, data, pairing),
-        )
-        return agreement_out(agreement)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/agreements/{id}/",
-    response={200: AgreementOut, **WRITE_ERRORS},
-    tags=["协议合同"],
-    summary="修改协议合同",
-)
-def update_agreement(
-    request: HttpRequest, payload: AgreementPatch, id: int = RecordId
-) -> AgreementOut:
-    user = user_of(request)
-    agreement = fetch(agreements(request), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True), agreement.pairing)
-    services.update_record(agreement, acting_user=user, via=VIA, **changes)
+def make_agreement(user: Any, payload: AgreementIn) -> AgreementOut:
+    pairing = pairing_for(user, payload.pairing_id)
+    data = payload.model_dump(exclude={"pairing_id", "parties", "obligations"})
+    agreement = api_services.create_agreement(
+        acting_user=user,
+        via=VIA,
+        pairing=pairing,
+        parties=[resolve(user, party.model_dump(), pairing) for party in payload.parties],
+        obligations=[
+            resolve(user, obligation.model_dump(), pairing) for obligation in payload.obligations
+        ],
+        **resolve(user, data, pairing),
+    )
     return agreement_out(agreement)
+
+
+def change_agreement(user: Any, agreement: Agreement, data: dict[str, Any]) -> AgreementOut:
+    # Read again: the answer shows the parties and obligations too.
+    return agreement_out(change_in_pairing(user, agreement, data))
+
+
+AGREEMENTS = Resource(router, "/agreements/", "agreement", agreements, AgreementOut, "协议合同")
+AGREEMENTS.add_list(AgreementFilters, "列出协议合同（含当事方和履约事项）")
+AGREEMENTS.add_read("读取协议合同")
+AGREEMENTS.add_create(AgreementIn, "登记协议合同（可同时登记当事方和履约事项）", make_agreement)
+AGREEMENTS.add_update(AgreementPatch, "修改协议合同", change_agreement)
 
 
 @router.post(
@@ -230,68 +186,29 @@ def event_out(event: Event) -> EventOut:
     return EventOut.from_orm(Event.objects.prefetch_related("participants").get(pk=event.pk))
 
 
-@router.get(
-    "/events/",
-    response={200: page_of(EventOut), **LIST_ERRORS},
-    tags=["活动"],
-    summary="列出活动（调研、联席会议、座谈、签约、资金交付）",
-)
-def list_events(
-    request: HttpRequest, filters: Query[EventFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(events(request)), page)
-
-
-@router.get(
-    "/events/{id}/",
-    response={200: EventOut, **READ_ERRORS},
-    tags=["活动"],
-    summary="读取活动",
-)
-def get_event(request: HttpRequest, id: int = RecordId) -> Event:
-    return fetch(events(request), id)
-
-
-@router.post(
-    "/events/",
-    response={201: EventOut, **WRITE_ERRORS},
-    tags=["活动"],
-    summary="登记活动（可同时登记参加人员）",
-)
-def create_event(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: EventIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> EventOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        data = payload.model_dump(exclude={"pairing_id", "participants"})
-        event = api_services.create_event(
-            acting_user=user,
-            via=VIA,
-            pairing=pairing,
-            participants=[participant.model_dump() for participant in payload.participants],
-            **resolve(user, data, pairing),
-        )
-        return event_out(event)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/events/{id}/",
-    response={200: EventOut, **WRITE_ERRORS},
-    tags=["活动"],
-    summary="修改活动",
-)
-def update_event(request: HttpRequest, payload: EventPatch, id: int = RecordId) -> EventOut:
-    user = user_of(request)
-    event = fetch(events(request), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True), event.pairing)
-    services.update_record(event, acting_user=user, via=VIA, **changes)
+def make_event(user: Any, payload: EventIn) -> EventOut:
+    pairing = pairing_for(user, payload.pairing_id)
+    data = payload.model_dump(exclude={"pairing_id", "participants"})
+    event = api_services.create_event(
+        acting_user=user,
+        via=VIA,
+        pairing=pairing,
+        participants=[participant.model_dump() for participant in payload.participants],
+        **resolve(user, data, pairing),
+    )
     return event_out(event)
+
+
+def change_event(user: Any, event: Event, data: dict[str, Any]) -> EventOut:
+    # Read again: the answer shows the participants too.
+    return event_out(change_in_pairing(user, event, data))
+
+
+EVENTS = Resource(router, "/events/", "event", events, EventOut, "活动")
+EVENTS.add_list(EventFilters, "列出活动（调研、联席会议、座谈、签约、资金交付）")
+EVENTS.add_read("读取活动")
+EVENTS.add_create(EventIn, "登记活动（可同时登记参加人员）", make_event)
+EVENTS.add_update(EventPatch, "修改活动", change_event)
 
 
 # --- tasks ----------------------------------------------------------------------------------
@@ -325,59 +242,11 @@ def tasks(request: HttpRequest) -> QuerySet:
     return in_scope(Task.objects.all(), user_of(request))
 
 
-@router.get(
-    "/tasks/",
-    response={200: page_of(TaskOut), **LIST_ERRORS},
-    tags=["清单事项"],
-    summary="列出清单事项",
-)
-def list_tasks(request: HttpRequest, filters: Query[TaskFilters], page: Query[PageParams]) -> dict:
-    return paginate(filters.apply(tasks(request)), page)
-
-
-@router.get(
-    "/tasks/{id}/",
-    response={200: TaskOut, **READ_ERRORS},
-    tags=["清单事项"],
-    summary="读取清单事项",
-)
-def get_task(request: HttpRequest, id: int = RecordId) -> Task:
-    return fetch(tasks(request), id)
-
-
-@router.post(
-    "/tasks/",
-    response={201: TaskOut, **WRITE_ERRORS},
-    tags=["清单事项"],
-    summary="登记清单事项",
-)
-def create_task(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: TaskIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> TaskOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        fields = resolve(user, payload.model_dump(exclude={"pairing_id"}), pairing)
-        task = services.create_record(Task, acting_user=user, via=VIA, pairing=pairing, **fields)
-        return TaskOut.from_orm(task)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/tasks/{id}/",
-    response={200: TaskOut, **WRITE_ERRORS},
-    tags=["清单事项"],
-    summary="修改清单事项（如完成情况和佐证材料）",
-)
-def update_task(request: HttpRequest, payload: TaskPatch, id: int = RecordId) -> Task:
-    user = user_of(request)
-    task = fetch(tasks(request), id)
-    changes = resolve(user, payload.model_dump(exclude_unset=True), task.pairing)
-    return services.update_record(task, acting_user=user, via=VIA, **changes)
+TASKS = Resource(router, "/tasks/", "task", tasks, TaskOut, "清单事项")
+TASKS.add_list(TaskFilters, "列出清单事项")
+TASKS.add_read("读取清单事项")
+TASKS.add_create(TaskIn, "登记清单事项", make_in_pairing(Task, TaskOut))
+TASKS.add_update(TaskPatch, "修改清单事项（如完成情况和佐证材料）")
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -402,61 +271,9 @@ def targets(request: HttpRequest) -> QuerySet:
     return in_scope(Target.objects.all(), user_of(request))
 
 
-@router.get(
-    "/targets/",
-    response={200: page_of(TargetOut), **LIST_ERRORS},
-    tags=["年度目标"],
-    summary="列出年度目标",
-)
-def list_targets(
-    request: HttpRequest, filters: Query[TargetFilters], page: Query[PageParams]
-) -> dict:
-    return paginate(filters.apply(targets(request)), page)
-
-
-@router.get(
-    "/targets/{id}/",
-    response={200: TargetOut, **READ_ERRORS},
-    tags=["年度目标"],
-    summary="读取年度目标",
-)
-def get_target(request: HttpRequest, id: int = RecordId) -> Target:
-    return fetch(targets(request), id)
-
-
-@router.post(
-    "/targets/",
-    response={201: TargetOut, **WRITE_ERRORS},
-    tags=["年度目标"],
-    summary="设定年度目标（协调办公室）",
-)
-def create_target(
-    request: HttpRequest,
-    response: HttpResponse,
-    payload: TargetIn,
-    idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
-    def make() -> TargetOut:
-        user = user_of(request)
-        pairing = pairing_for(user, payload.pairing_id)
-        fields = payload.model_dump(exclude={"pairing_id"})
-        target = services.create_record(
-            Target, acting_user=user, via=VIA, pairing=pairing, **fields
-        )
-        return TargetOut.from_orm(target)
-
-    return once(request, response, idempotency_key, payload, make)
-
-
-@router.patch(
-    "/targets/{id}/",
-    response={200: TargetOut, **WRITE_ERRORS},
-    tags=["年度目标"],
-    summary="修改年度目标",
-)
-def update_target(request: HttpRequest, payload: TargetPatch, id: int = RecordId) -> Target:
-    user = user_of(request)
-    target = fetch(targets(request), id)
-    return services.update_record(
-        target, acting_user=user, via=VIA, **payload.model_dump(exclude_unset=True)
-    )
+# A target names no other record: resolving its fields changes nothing.
+TARGETS = Resource(router, "/targets/", "target", targets, TargetOut, "年度目标")
+TARGETS.add_list(TargetFilters, "列出年度目标")
+TARGETS.add_read("读取年度目标")
+TARGETS.add_create(TargetIn, "设定年度目标（协调办公室）", make_in_pairing(Target, TargetOut))
+TARGETS.add_update(TargetPatch, "修改年度目标")
