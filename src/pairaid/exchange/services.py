@@ -871,21 +871,7 @@ def _undo_corrected(data: dict[str, Any], user: Any, via: str, reason: str) -> N
     ledger.record_fund_flow(
         acting_user=user,
         via=via,
-        **{
-            name: getattr(original, name)
-            for name in (
-                "pairing_id",
-                "kind",
-                "fund_year",
-                "date",
-                "amount",
-                "source",
-                "project_id",
-                "voucher",
-                "note",
-                "is_demo",
-            )
-        },
+        **ledger.recorded_fields(original),
     )
 
 

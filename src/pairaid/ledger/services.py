@@ -446,6 +446,18 @@ def reverse_fund_flow(
     return reversals[0]
 
 
+RECORDED_FIELDS = (
+    "pairing_id", "kind", "fund_year", "date", "amount", "source",
+    "project_id", "voucher", "note", "is_demo",
+)  # fmt: skip
+
+
+def recorded_fields(flow: FundFlow) -> dict[str, Any]:
+    """What a fund flow was recorded with: enough to record it again (a correction, an
+    import rolled back and restored)."""
+    return {name: getattr(flow, name) for name in RECORDED_FIELDS}
+
+
 @transaction.atomic
 def correct_fund_flow(
     flow: FundFlow,
@@ -458,21 +470,7 @@ def correct_fund_flow(
 ) -> tuple[FundFlow, FundFlow]:
     """Correct a fund flow: reverse it and record the corrected entry. Returns both."""
     reversal = reverse_fund_flow(flow, acting_user=acting_user, via=via, reason=reason, on=on)
-    fields = {
-        name: getattr(flow, name)
-        for name in (
-            "pairing_id",
-            "kind",
-            "fund_year",
-            "date",
-            "amount",
-            "source",
-            "project_id",
-            "voucher",
-            "note",
-            "is_demo",
-        )
-    }
+    fields = recorded_fields(flow)
     fields.update(changes)
     replacement = record_fund_flow(acting_user=acting_user, via=via, **fields)
     return reversal, replacement
