@@ -15,7 +15,7 @@ import pytest
 from pairaid.ledger import figures
 from pairaid.ledger.models import FundFlow, Pairing, Project
 from pairaid.ledger.money import format_wan, to_wan
-from pairaid.reports import breakdowns as report_breakdowns
+from pairaid.ledger import breakdowns as report_breakdowns
 
 AS_OF = dt.date(2022, 12, 4)  # the founding article's date
 

@@ -31,7 +31,7 @@ from pairaid.ledger.models import (
     Region,
     Task,
 )
-from pairaid.reports import breakdowns as report_breakdowns
+from pairaid.ledger import breakdowns as report_breakdowns
 from pairaid.web import breakdowns as web_breakdowns
 from pairaid.web import figure_text
 from pairaid.web.templatetags.pairaid_web import wan

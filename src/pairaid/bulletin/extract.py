@@ -367,8 +367,8 @@ def read_quantity(text: str, match: re.Match[str]) -> Quantity | None:
             number, magnitude_text = number[:-1], number[-1]  # 五十万元: 五十 + 万元
         if re.search(r"一(.)一\1", text[max(0, match.start() - 2) : match.end() + 2]):
             return None  # 一项一项: an idiom, not a count
-        if number == "一":
-            return None  # 一家亲, 一条路, 一所学校: a word more often than a figure
+        if number == "一" and not magnitude_text:
+            return None  # 一家亲, 一条路, 一所学校: a word more often than a figure (一万 is one)
         if number in {"两", "二"} and base not in {"所", "家", "个", "名", "人", "位", "项"}:
             return None
     try:

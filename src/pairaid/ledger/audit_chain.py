@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from pairaid.ledger.models import AuditEntry
 
 
@@ -23,8 +25,8 @@ def verify_chain(batch_size: int = 2000) -> tuple[int, list[Break]]:
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
         checked += 1
         if entry.prev_hash != prev_hash:
-            breaks.append(Break(entry.pk, "与前一条记录的摘要不衔接：其前有记录被删除或插入"))
+            breaks.append(Break(entry.pk, _("与前一条记录的摘要不衔接：其前有记录被删除或插入")))
         if entry.compute_hash(entry.prev_hash) != entry.hash:
-            breaks.append(Break(entry.pk, "内容与摘要不符：该记录被改动"))
+            breaks.append(Break(entry.pk, _("内容与摘要不符：该记录被改动")))
         prev_hash = entry.hash
     return checked, breaks

@@ -5,6 +5,12 @@ The decision itself — which pairings a user sees, what they may do there — l
 This module is the pages' side of it: the visible pairings, a record fetched through its
 pairing ("not found" when outside the user's scope, as if it did not exist), and the
 pairings a user may record data in. Tighten or widen access there, not in a view.
+
+What the pages add on top, each in `ledger.access` terms: a record's change history is shown
+to users who can(AUDIT) or can(EDIT) on its pairing (`views.common.history_visible`); the
+audit list (/audit/) to users with AUDIT somewhere, with entries of the pairings where they
+have AUDIT (entries of no pairing: administrators only); identity and phone numbers in
+clear to users with READ_PERSONAL on a pairing the person is posted in, each look audited.
 """
 
 from __future__ import annotations
@@ -34,8 +40,14 @@ from pairaid.ledger.models import (
 
 M = TypeVar("M", bound=Model)
 
+READ = rules.READ
+READ_PERSONAL = rules.READ_PERSONAL
 EDIT = rules.EDIT
+CONFIRM = rules.CONFIRM
 PROGRESS = rules.PROGRESS
+SUBMIT = rules.SUBMIT
+APPROVE = rules.APPROVE
+AUDIT = rules.AUDIT
 
 
 def visible_pairings(user: Any) -> QuerySet[Pairing]:

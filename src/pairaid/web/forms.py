@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
+    Confirmation,
     Event,
     EventParticipant,
     FundFlow,
@@ -120,12 +121,19 @@ class ProjectFilter(ListFilter):
 class FundFilter(ListFilter):
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
     source = forms.ChoiceField(label=_("资金来源"), required=False, choices=[])
+    confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
     project = forms.IntegerField(required=False, widget=forms.HiddenInput)
     search_fields = ("voucher", "note", "project__code", "project__name")
-    choice_fields = {"kind": "kind", "source": "source", "project": "project_id"}
+    choice_fields = {
+        "kind": "kind",
+        "source": "source",
+        "confirmation": "confirmation",
+        "project": "project_id",
+    }
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
+        self.fields["confirmation"].choices = blank_choice(Confirmation.choices)
         self.fields["kind"].choices = blank_choice(FundFlow.Kind.choices)
         self.fields["source"].choices = blank_choice(FundFlow.Source.choices)
         self.fields["year"].label = _("资金年度")
@@ -172,12 +180,18 @@ class PersonFilter(ListFilter):
 class PostingFilter(ListFilter):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[])
+    confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
     search_fields = ("person__name", "person__number", "post", "host_organisation__name")
     year_field = "start_date"
-    choice_fields = {"status": "status", "category": "person__category"}
+    choice_fields = {
+        "status": "status",
+        "category": "person__category",
+        "confirmation": "confirmation",
+    }
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
+        self.fields["confirmation"].choices = blank_choice(Confirmation.choices)
         self.fields["status"].choices = blank_choice(Posting.Status.choices)
         self.fields["category"].choices = blank_choice(Person.Category.choices)
         self.fields["year"].label = _("到岗年度")
@@ -547,3 +561,66 @@ class TaskForm(ServiceForm):
         self.fields["agreement"].queryset = Agreement.objects.filter(pairing__in=pairings).order_by(
             "-signed_date"
         )
+
+
+# --- issue 4: confirmation, review, audit ---------------------------------------------------
+
+
+class ConfirmForm(forms.Form):
+    """The recipient side's answer: confirm, or dispute with a reason."""
+
+    CONFIRM, DISPUTE = "confirm", "dispute"
+    decision = forms.ChoiceField(choices=[(CONFIRM, _("确认")), (DISPUTE, _("有异议"))])
+    note = forms.CharField(label=_("异议原因"), max_length=300, required=False, widget=TEXT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == self.DISPUTE and not data.get("note", "").strip():
+            raise ValidationError(_("有异议时请说明原因"))
+        if "decision" not in data:
+            raise ValidationError(_("请选择确认或有异议"))
+        return data
+
+
+class YearStepForm(forms.Form):
+    comment = forms.CharField(label=_("意见或原因"), max_length=1000, required=False, widget=TEXT)
+
+
+class AuditFilter(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    pairing = forms.ModelChoiceField(
+        label=_("结对关系"), queryset=Pairing.objects.none(), required=False, empty_label=_("全部")
+    )
+    action = forms.CharField(label=_("操作"), required=False, max_length=64)
+    record_type = forms.CharField(label=_("记录类型"), required=False, max_length=64)
+    user = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
+
+    def __init__(self, data: Any, *, pairings: QuerySet[Pairing]) -> None:
+        super().__init__(data)
+        self.fields["pairing"].queryset = pairings.order_by("valid_from", "id")
+
+    def apply(self, entries: QuerySet) -> QuerySet:
+        self.is_valid()
+        values = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+        if "pairing" in values:
+            entries = entries.filter(pairing=values["pairing"])
+        if "action" in values:
+            entries = entries.filter(action__icontains=values["action"])
+        if "record_type" in values:
+            entries = entries.filter(record_type=values["record_type"])
+        if "user" in values:
+            entries = entries.filter(user__username__icontains=values["user"])
+        if "date_from" in values:
+            entries = entries.filter(at__date__gte=values["date_from"])
+        if "date_to" in values:
+            entries = entries.filter(at__date__lte=values["date_to"])
+        for term in values.get("q", "").split():
+            entries = entries.filter(
+                Q(record_repr__icontains=term)
+                | Q(action__icontains=term)
+                | Q(record_id=term)
+                | Q(actor__icontains=term)
+            )
+        return entries

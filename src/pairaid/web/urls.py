@@ -1,6 +1,16 @@
 from django.urls import path
 
-from pairaid.web.views import agreements, auth, dashboard, events, funds, people, projects, tasks
+from pairaid.web.views import (
+    agreements,
+    auth,
+    dashboard,
+    events,
+    funds,
+    people,
+    projects,
+    review,
+    tasks,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -8,6 +18,16 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("", dashboard.overview, name="overview"),
     path("pairings/<int:pk>/", dashboard.pairing, name="pairing"),
+    # a pairing's years under review: submit, approve (lock), return, reopen
+    path("pairings/<int:pk>/years/", review.pairing_years, name="pairing_years"),
+    path(
+        "pairings/<int:pk>/years/<int:year>/<slug:step>/",
+        review.pairing_year_step,
+        name="pairing_year_step",
+    ),
+    # the audit trail
+    path("audit/", review.audit_list, name="audit"),
+    path("audit/verify/", review.audit_verify, name="audit_verify"),
     # projects
     path("projects/", projects.project_list, name="projects"),
     path("projects/new/", projects.project_create, name="project_create"),
@@ -18,14 +38,17 @@ urlpatterns = [
     path("funds/new/", funds.fund_create, name="fund_create"),
     path("funds/<int:pk>/", funds.fund_detail, name="fund"),
     path("funds/<int:pk>/reverse/", funds.fund_reverse, name="fund_reverse"),
+    path("funds/<int:pk>/confirm/", review.fund_confirm, name="fund_confirm"),
     # people and postings
     path("people/", people.person_list, name="persons"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/reveal/", review.person_reveal, name="person_reveal"),
     path("people/<int:person_pk>/postings/new/", people.posting_create, name="posting_create"),
     path("postings/", people.posting_list, name="postings"),
     path("postings/<int:pk>/edit/", people.posting_edit, name="posting_edit"),
+    path("postings/<int:pk>/confirm/", review.posting_confirm, name="posting_confirm"),
     # agreements, their parties and obligations
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),

@@ -182,3 +182,11 @@ def audit_action(code: str) -> str:
 @register.filter
 def audit_actor(code: str) -> str:
     return audit_actors().get(code, code)
+
+
+@register.simple_tag
+def may_audit(user: Any) -> bool:
+    """Whether the menu offers the audit list (AUDIT on at least one pairing)."""
+    from pairaid.web import access
+
+    return access.can(user, None, access.AUDIT)

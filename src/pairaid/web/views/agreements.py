@@ -21,7 +21,7 @@ from pairaid.web.forms import (
     ObligationForm,
     PartyForm,
 )
-from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
+from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
 SORTS = listing.Sorts(
     {
@@ -87,7 +87,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": agreement.files.order_by("uploaded_at"),
             "today": today(),
             "open": OPEN,
-            "history": history(agreement),
+            "history": history_for(request.user, agreement, agreement.pairing),
             "can_edit": can_edit,
             "party_form": PartyForm(user=request.user) if can_edit else None,
         },

@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pairaid.ledger.models import AuditEntry
+from pairaid.ledger.models import AuditEntry, Pairing
+from pairaid.web import access
 from pairaid.web.forms import ServiceForm, show_errors
 
 VIA = "web"
@@ -57,6 +58,18 @@ def form_page(
 def done(request: HttpRequest, message: str, to: str, *args: Any) -> HttpResponse:
     messages.success(request, message)
     return redirect(to, *args)
+
+
+def history_visible(user: Any, pairing: Pairing | None) -> bool:
+    """A record's change history is shown to those who audit its pairing and to its own
+    editors — `can(AUDIT)` or `can(EDIT)` on the record's pairing — and to no one else
+    (a viewer or the recipient side sees the record, not who changed what)."""
+    return access.can(user, pairing, access.AUDIT) or access.can(user, pairing, access.EDIT)
+
+
+def history_for(user: Any, obj: Model, pairing: Pairing | None) -> QuerySet[AuditEntry] | list:
+    """The record's history if the user may read it (`history_visible`), else nothing."""
+    return history(obj) if history_visible(user, pairing) else []
 
 
 def history(obj: Model, limit: int = HISTORY_LIMIT) -> QuerySet[AuditEntry]:

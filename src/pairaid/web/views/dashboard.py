@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET
 from pairaid.ledger import figures
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
-from pairaid.web.drilldown import Drill, Scope
+from pairaid.web.drilldown import YES, Drill, Scope
 from pairaid.web.templatetags.pairaid_web import wan, wan_number
 from pairaid.web.views.common import parse_date, today
+from pairaid.web.views.review import locked_years
 
 # The columns of the side-by-side table: figure key → extras.
 ROW_FIGURES = (
@@ -49,29 +50,48 @@ class Row:
     drills: dict[str, Drill]
 
     @classmethod
-    def of(cls, user: Any, pairing: Pairing, as_of: dt.date, kind: str, children: bool) -> Row:
-        scope = Scope.for_user(user, pairing, as_of, children=children)
+    def of(
+        cls,
+        user: Any,
+        pairing: Pairing,
+        as_of: dt.date,
+        kind: str,
+        children: bool,
+        confirmed: bool = False,
+    ) -> Row:
+        scope = Scope.for_user(user, pairing, as_of, children=children, confirmed=confirmed)
         return cls(pairing, scope, kind, {key: scope.drill(key) for key in ROW_FIGURES})
 
 
 def side_by_side(
-    user: Any, root: Pairing, visible: dict[int, Pairing], as_of: dt.date
+    user: Any,
+    root: Pairing,
+    visible: dict[int, Pairing],
+    as_of: dt.date,
+    confirmed: bool = False,
 ) -> list[Row]:
     """The pairings directly below `root` (each with its own subtree), root's own records,
     and the total of all of them (root with everything below it)."""
     below = [p for p in visible.values() if p.parent_id == root.pk]
     parents = {p.parent_id for p in visible.values()}
-    rows = [Row.of(user, child, as_of, "pairing", child.pk in parents) for child in below]
+    rows = [
+        Row.of(user, child, as_of, "pairing", child.pk in parents, confirmed) for child in below
+    ]
     if below:
-        rows.append(Row.of(user, root, as_of, "own", False))
-        rows.append(Row.of(user, root, as_of, "total", True))
+        rows.append(Row.of(user, root, as_of, "own", False, confirmed))
+        rows.append(Row.of(user, root, as_of, "total", True, confirmed))
     else:
-        rows.append(Row.of(user, root, as_of, "pairing", False))
+        rows.append(Row.of(user, root, as_of, "pairing", False, confirmed))
     return rows
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
     return parse_date(request.GET.get("as_of")) or today()
+
+
+def confirmed_of(request: HttpRequest) -> bool:
+    """?confirmed=1: count only records the recipient side has confirmed."""
+    return request.GET.get("confirmed") in YES
 
 
 @require_GET
@@ -86,18 +106,21 @@ def overview(request: HttpRequest) -> HttpResponse:
         return redirect(f"{url}?as_of={as_of.isoformat()}" if "as_of" in request.GET else url)
     visible = {p.pk: p for p in pairings}
     roots = [p for p in pairings if p.parent_id not in visible]
-    groups = [(root, side_by_side(request.user, root, visible, as_of)) for root in roots]
+    confirmed = confirmed_of(request)
+    groups = [(root, side_by_side(request.user, root, visible, as_of, confirmed)) for root in roots]
     return render(
         request,
         "web/dashboard/overview.html",
-        {"groups": groups, "as_of": as_of, "row_figures": ROW_FIGURES},
+        {"groups": groups, "as_of": as_of, "row_figures": ROW_FIGURES, "confirmed": confirmed},
     )
 
 
 # --- one pairing ------------------------------------------------------------------------
 
 
-def target_drill(target: Target, as_of: dt.date, user: Any, coordinating: set[int]) -> Drill | None:
+def target_drill(
+    target: Target, as_of: dt.date, user: Any, coordinating: set[int], confirmed: bool = False
+) -> Drill | None:
     """The figure a target is measured by — the indicator's figure over the target's year on
     the target's pairing (with the pairings below it when it coordinates some), as the
     reports measure it (`reports.breakdowns.actual_for`)."""
@@ -120,6 +143,7 @@ def target_drill(target: Target, as_of: dt.date, user: Any, coordinating: set[in
         children=target.pairing_id in coordinating,
         from_year=target.year,
         to_year=target.year,
+        confirmed=confirmed,
     )
     return scope.drill(key, **extras)
 
@@ -155,7 +179,10 @@ def targets(scope: Scope, year: int, user: Any) -> list[TargetRow]:
             "parent_id", flat=True
         )
     )
-    return [TargetRow(t, target_drill(t, scope.as_of, user, coordinating)) for t in found]
+    return [
+        TargetRow(t, target_drill(t, scope.as_of, user, coordinating, scope.confirmed))
+        for t in found
+    ]
 
 
 def funds_chart(scope: Scope) -> tuple[SafeString, list[dict[str, Any]], list[str]]:
@@ -221,7 +248,8 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else as_of.year
     visible = {p.pk: p for p in access.visible_pairings(user)}
     coordinating = any(p.parent_id == found.pk for p in visible.values())
-    scope = Scope.for_user(user, found, as_of, children=coordinating)
+    confirmed = confirmed_of(request)
+    scope = Scope.for_user(user, found, as_of, children=coordinating, confirmed=confirmed)
 
     main = [
         scope.drill(k)
@@ -292,7 +320,11 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "obligations_shown": obligations.figure.records.select_related(
             "owner", "agreement"
         ).order_by("due_date", "id")[:OVERDUE_SHOWN],
-        "rows": side_by_side(user, found, visible, as_of) if coordinating else [],
+        "rows": side_by_side(user, found, visible, as_of, confirmed) if coordinating else [],
+        "confirmed": confirmed,
+        "locked_years": list(locked_years([found.pk, *scope.window.pairing_ids])),
+        "can_review": access.can(user, found, access.SUBMIT)
+        or access.can(user, found, access.APPROVE),
         "row_figures": ROW_FIGURES,
         "can_record": access.can(user, found, access.EDIT),
     }

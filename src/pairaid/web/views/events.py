@@ -15,7 +15,7 @@ from pairaid.ledger import services
 from pairaid.ledger.models import Event, EventParticipant
 from pairaid.web import access, listing
 from pairaid.web.forms import EventFilter, EventForm, ParticipantForm
-from pairaid.web.views.common import VIA, done, form_page, history, submitted
+from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
 
 SORTS = listing.Sorts(
     {
@@ -69,7 +69,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": access.within_view(
                 request.user, event.tasks.select_related("owner", "pairing").order_by("due_date")
             ),
-            "history": history(event),
+            "history": history_for(request.user, event, event.pairing),
             "can_edit": can_edit,
             "participant_form": ParticipantForm(user=request.user) if can_edit else None,
         },

@@ -14,7 +14,8 @@ from pairaid.ledger import services
 from pairaid.ledger.models import FundFlow, Project
 from pairaid.web import access, breakdowns, listing
 from pairaid.web.forms import FundFilter, FundFlowForm, ReverseForm, show_errors
-from pairaid.web.views.common import VIA, done, form_page, history, submitted
+from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
+from pairaid.web.views.review import can_answer
 
 SORTS = listing.Sorts(
     {
@@ -73,7 +74,8 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reversal": reversal,
             "reversible": reversible,
             "form": ReverseForm() if reversible else None,
-            "history": history(flow),
+            "answerable": can_answer(request.user, flow),
+            "history": history_for(request.user, flow, flow.pairing),
         },
     )
 
@@ -119,6 +121,8 @@ def fund_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def fund_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     flow = access.get_for_user(request.user, FundFlow, pk)
+    if not access.can(request.user, flow.pairing, access.EDIT):
+        raise PermissionDenied  # before the form: its errors are for those who may reverse
     form = ReverseForm(request.POST)
     if form.is_valid():
         try:

@@ -78,25 +78,48 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access.get_for_user(
-        request.user, Person, pk, Person.objects.select_related("home_organisation")
+    person = access.get_for_user(request.user, Person, pk)
+    return person_page(request, person)
+
+
+def person_page(
+    request: HttpRequest, person: Person, clear: dict[str, str] | None = None
+) -> HttpResponse:
+    """A person's page. Identity and phone numbers are masked; `clear` holds them in clear
+    once, after `services.reveal_personal_data` has logged the look."""
+    from pairaid.web.views.review import can_answer, may_reveal, person_history_visible
+
+    person = Person.objects.select_related("home_organisation").get(pk=person.pk)
+    postings = list(
+        access.within_view(
+            request.user,
+            person.postings.select_related("pairing", "host_organisation", "team").order_by(
+                "start_date", "id"
+            ),
+        )
     )
-    postings = access.within_view(
-        request.user,
-        person.postings.select_related("pairing", "host_organisation", "team").order_by(
-            "start_date", "id"
-        ),
-    )
+    all_pairings = [p.pairing for p in person.postings.select_related("pairing")]
+    for posting in postings:
+        posting.answerable = can_answer(request.user, posting)
+    shown = clear or {
+        "id_number": mask_id_number(person.id_number),
+        "phone": mask_phone(person.phone),
+    }
     return render(
         request,
         "web/people/person_detail.html",
         {
             "person": person,
             "postings": postings,
-            # Personal data, masked: the clear numbers are for a later page with its audit.
-            "id_number": mask_id_number(person.id_number),
-            "phone": mask_phone(person.phone),
-            "history": history(person),
+            "id_number": shown["id_number"],
+            "phone": shown["phone"],
+            "clear": clear is not None,
+            "can_reveal": clear is None
+            and bool(person.id_number or person.phone)
+            and may_reveal(request.user, all_pairings),
+            "history": history(person)
+            if person_history_visible(request.user, person, all_pairings)
+            else [],
             "can_edit": access.can_record_anywhere(request.user),
         },
     )

@@ -15,7 +15,7 @@ from pairaid.ledger.models import FundFlow, Project
 from pairaid.web import access, listing
 from pairaid.web.drilldown import Scope
 from pairaid.web.forms import ProjectFilter, ProjectForm, ProjectProgressForm
-from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
+from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
 SORTS = listing.Sorts(
     {
@@ -79,7 +79,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "money": money,
             "flows": flows,
-            "history": history(project),
+            "history": history_for(request.user, project, project.pairing),
             "can_edit": access.can(request.user, project.pairing, access.EDIT)
             or access.can(request.user, project.pairing, access.PROGRESS),
             "can_record": access.can(request.user, project.pairing, access.EDIT),

@@ -14,7 +14,7 @@ from pairaid.ledger import services
 from pairaid.ledger.models import Task, WorkStatus
 from pairaid.web import access, listing
 from pairaid.web.forms import TaskFilter, TaskForm
-from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
+from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
 SORTS = listing.Sorts(
     {
@@ -66,7 +66,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "today": today(),
             "open": OPEN,
-            "history": history(task),
+            "history": history_for(request.user, task, task.pairing),
             "can_edit": access.can(request.user, task.pairing, access.EDIT),
         },
     )
