@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from pairaid.ledger import breakdowns as report_breakdowns
 from pairaid.ledger import figures
 from pairaid.ledger.models import FundFlow, Pairing, Project
 from pairaid.ledger.money import format_wan, to_wan
-from pairaid.ledger import breakdowns as report_breakdowns
 
 AS_OF = dt.date(2022, 12, 4)  # the founding article's date
 

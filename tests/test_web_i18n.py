@@ -20,6 +20,7 @@ from django.utils.translation.template import templatize
 
 import pairaid
 from pairaid.accounts.models import RoleAssignment
+from pairaid.ledger import breakdowns as report_breakdowns
 from pairaid.ledger import figures, services
 from pairaid.ledger.models import (
     Agreement,
@@ -31,7 +32,6 @@ from pairaid.ledger.models import (
     Region,
     Task,
 )
-from pairaid.ledger import breakdowns as report_breakdowns
 from pairaid.web import breakdowns as web_breakdowns
 from pairaid.web import figure_text
 from pairaid.web.templatetags.pairaid_web import wan
