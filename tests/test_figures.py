@@ -215,3 +215,24 @@ def test_it_names_a_part_of_the_total_after_its_sources(build):
     assert (part.value, total.value) == (Decimal("2.00"), Decimal("3.00"))
     assert part.key == "funds_transfer_social_cash" != total.key
     assert "社会帮扶资金" in part.label and "各类" not in part.label
+
+
+def test_it_keeps_guided_investment_apart_from_assistance_funds(build):
+    from pairaid.ledger import breakdowns
+    from pairaid.ledger.models import GuidedInvestment
+
+    pairing = build.pairing()
+    build.flow(pairing, "10.00")
+    services.create_record(
+        GuidedInvestment,
+        acting_user=None,
+        via="test",
+        pairing=pairing,
+        enterprise="某企业",
+        year=2021,
+        date=dt.date(2021, 9, 1),
+        amount=Decimal("5000.00"),
+    )
+
+    assert figures.funds_invested(window(pairing)).value == Decimal("10.00")
+    assert breakdowns.guided_investment(window(pairing)).value == Decimal("5000.00")

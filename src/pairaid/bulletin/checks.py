@@ -1,10 +1,8 @@
 """Check each claim of a published text against the ledger, as of the text's date.
 
-Every ledger value comes from `pairaid.ledger.figures` (the one module of counting rules),
-with its rule and its records, so an auditor can see which records stand behind each
-verdict. Two small queries the figures module does not have yet — professionals of one
-kind dispatched (教师, 医生, optionally only in 组团式 teams) and a team's schools — live
-here until they move there (see `team_postings`).
+Every ledger value comes from the figures layer (`pairaid.ledger.figures` and
+`pairaid.ledger.breakdowns`), with its rule and its records, so an auditor can see which
+records stand behind each verdict.
 
 A claim is never a ledger record: checking writes nothing to the ledger.
 """
@@ -17,26 +15,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.bulletin.extract import EXACT, Claim, extract, published_date
 from pairaid.bulletin.normalize import Normalised, normalise
-from pairaid.ledger import figures
+from pairaid.ledger import breakdowns, figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import (
     FundFlow,
-    GuidedInvestment,
     Organisation,
     Pairing,
     Person,
-    Posting,
     Region,
-    Team,
 )
-from pairaid.ledger.money import ZERO, format_wan
+from pairaid.ledger.money import format_wan
 
 AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
 VERDICTS = (AGREES, DISAGREES, UNKNOWN)
@@ -420,90 +414,13 @@ def ledger_figure(claim: Claim, window: Window) -> tuple[Figure | None, str]:
         return figures.persons_dispatched(window, rule, category.get(metric)), ""
     if metric in {"teachers", "doctors"}:
         profession = Person.Profession.TEACHER if metric == "teachers" else Person.Profession.DOCTOR
-        return professionals_dispatched(window, profession, team_only="组团式" in claim.tags), ""
+        team_only = "组团式" in claim.tags
+        return breakdowns.professionals_dispatched(window, profession, team_only=team_only), ""
     if metric == "schools":
         side = "from" if "派出" in claim.tags else "to" if "受援" in claim.tags else ""
         if "组团式" not in claim.tags or not side:
             return None, _("台账只对“组团式”团队的派出和受援学校计数，此处无法判断所指学校")
-        return team_schools(window, side), ""
+        return breakdowns.team_schools(window, side), ""
     if metric == "investment":
-        return guided_investment(window), ""
+        return breakdowns.guided_investment(window), ""
     return None, _("无法核对此类数字")
-
-
-PROFESSION_LABELS = {Person.Profession.TEACHER: "教师", Person.Profession.DOCTOR: "医生"}
-
-
-def team_postings(window: Window, profession: str, team_only: bool) -> QuerySet[Posting]:
-    """Postings in the window of persons of one profession; with `team_only`, only those
-    in a 组团式 team. (Proposed for figures.py as `postings_in_window(..., profession=,
-    team_only=)`.)"""
-    postings = figures.postings_in_window(window, Person.Category.PROFESSIONAL).filter(
-        person__profession=profession
-    )
-    return postings.filter(team__isnull=False) if team_only else postings
-
-
-def professionals_dispatched(window: Window, profession: str, team_only: bool) -> Figure:
-    """选派教师/医生: distinct persons of that profession with a posting in the window."""
-    postings = team_postings(window, profession, team_only)
-    label = PROFESSION_LABELS[Person.Profession(profession)]
-    value = postings.aggregate(n=Count("person", distinct=True))["n"]
-    scope = "“组团式”团队中" if team_only else ""
-    return Figure(
-        key=f"{profession}s_dispatched" + ("_team" if team_only else ""),
-        label=f"选派{label}",
-        value=value,
-        unit="人",
-        rule=(
-            f"到岗日期在{window.start.isoformat()}至{window.end.isoformat()}之间、"
-            f"{scope}专业类别为{label}的选派记录，不重复人数"
-        ),
-        window=window,
-        records=postings,
-    )
-
-
-def team_schools(window: Window, side: str) -> Figure:
-    """The distinct sending (`from`) or receiving (`to`) schools of the 组团式 teams of the
-    window's pairings that had started by the as-of date."""
-    teams = Team.objects.filter(pairing_id__in=window.pairing_ids).exclude(
-        start_date__gt=window.as_of
-    )
-    relation = "teams_sent" if side == "from" else "teams_received"
-    schools = Organisation.objects.filter(
-        **{f"{relation}__in": teams}, kind=Organisation.Kind.SCHOOL
-    ).distinct()
-    which = "派出" if side == "from" else "受援"
-    return Figure(
-        key=f"team_schools_{side}",
-        label=f"“组团式”{which}学校",
-        value=schools.count(),
-        unit="所",
-        rule=f"截至{window.as_of.isoformat()}已开始的“组团式”团队的{which}学校（类别为学校），不重复计数",
-        window=window,
-        records=schools,
-    )
-
-
-def guided_investment(window: Window) -> Figure:
-    """引导企业投资: recorded apart from assistance funds and never summed into them."""
-    records = GuidedInvestment.objects.filter(
-        pairing_id__in=window.pairing_ids,
-        year__gte=window.from_year,
-        year__lte=window.to_year,
-        date__lte=window.as_of,
-    )
-    total = records.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
-    return Figure(
-        key="guided_investment",
-        label="引导企业投资",
-        value=Decimal(total).quantize(Decimal("0.01")),
-        unit="元",
-        rule=(
-            f"引导企业投资记录金额之和，年度{window.from_year}—{window.to_year}年，"
-            f"日期不晚于{window.as_of.isoformat()}；不计入帮扶资金"
-        ),
-        window=window,
-        records=records,
-    )

@@ -24,13 +24,16 @@ from pairaid.ledger.figures import Figure, Rate, Window
 from pairaid.ledger.models import (
     Agreement,
     FundFlow,
+    GuidedInvestment,
     Obligation,
+    Organisation,
     Pairing,
     Person,
     Posting,
     Project,
     Target,
     Task,
+    Team,
     WorkStatus,
 )
 from pairaid.ledger.money import CENT, ZERO
@@ -244,28 +247,85 @@ def projects_with_money_but_no_progress(window: Window) -> QuerySet:
 # --- people --------------------------------------------------------------------------------
 
 
+def professionals_dispatched(window: Window, profession: str, *, team_only: bool = False) -> Figure:
+    """Professionals of one profession dispatched (distinct persons); with `team_only`, only
+    those posted in a 组团式 team."""
+    label = Person.Profession(profession).label
+    postings = figures.postings_in_window(window, Person.Category.PROFESSIONAL).filter(
+        person__profession=profession
+    )
+    if team_only:
+        postings = postings.filter(team__isnull=False)
+    scope = "“组团式”团队中" if team_only else ""
+    return Figure(
+        key=f"persons_dispatched_{profession}" + ("_team" if team_only else ""),
+        label=f"选派{label}",
+        value=postings.aggregate(n=Count("person", distinct=True))["n"],
+        unit="人",
+        rule=(
+            f"{scope}专业类别为“{label}”、到岗日期在{window.start.isoformat()}至"
+            f"{window.end.isoformat()}之间的专业技术人才，不重复人数"
+        ),
+        window=window,
+        records=postings,
+    )
+
+
 def persons_by_profession(window: Window) -> dict[str, Figure]:
     """Professionals dispatched (distinct persons) split by profession."""
-    result = {}
-    for profession, label in Person.Profession.choices:
-        if not profession:
-            continue
-        postings = figures.postings_in_window(window, Person.Category.PROFESSIONAL).filter(
-            person__profession=profession
-        )
-        result[profession] = Figure(
-            key=f"persons_dispatched_{profession}",
-            label=f"选派{label}",
-            value=postings.aggregate(n=Count("person", distinct=True))["n"],
-            unit="人",
-            rule=(
-                f"专业类别为“{label}”、到岗日期在{window.start.isoformat()}至"
-                f"{window.end.isoformat()}之间的专业技术人才，不重复人数"
-            ),
-            window=window,
-            records=postings,
-        )
-    return result
+    return {
+        profession: professionals_dispatched(window, profession)
+        for profession in Person.Profession.values
+        if profession
+    }
+
+
+def team_schools(window: Window, side: str) -> Figure:
+    """The distinct sending (`from`) or receiving (`to`) schools of the 组团式 teams of the
+    window's pairings that had started by the as-of date."""
+    teams = Team.objects.filter(pairing_id__in=window.pairing_ids).exclude(
+        start_date__gt=window.as_of
+    )
+    relation = "teams_sent" if side == "from" else "teams_received"
+    schools = Organisation.objects.filter(
+        **{f"{relation}__in": teams}, kind=Organisation.Kind.SCHOOL
+    ).distinct()
+    which = "派出" if side == "from" else "受援"
+    return Figure(
+        key=f"team_schools_{side}",
+        label=f"“组团式”{which}学校",
+        value=schools.count(),
+        unit="所",
+        rule=(
+            f"截至{window.as_of.isoformat()}已开始的“组团式”团队的{which}学校"
+            "（类别为学校），不重复计数"
+        ),
+        window=window,
+        records=schools,
+    )
+
+
+def guided_investment(window: Window) -> Figure:
+    """引导企业投资: recorded apart from assistance funds and never summed into them."""
+    records = GuidedInvestment.objects.filter(
+        pairing_id__in=window.pairing_ids,
+        year__gte=window.from_year,
+        year__lte=window.to_year,
+        date__lte=window.as_of,
+    )
+    total = records.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
+    return Figure(
+        key="guided_investment",
+        label="引导企业投资",
+        value=Decimal(total).quantize(CENT),
+        unit="元",
+        rule=(
+            f"引导企业投资记录金额之和，年度{window.from_year}—{window.to_year}年，"
+            f"日期不晚于{window.as_of.isoformat()}；不计入帮扶资金"
+        ),
+        window=window,
+        records=records,
+    )
 
 
 def persons_in_post(window: Window) -> Figure:
