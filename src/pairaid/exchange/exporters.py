@@ -12,12 +12,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from pairaid.exchange import cells
 from pairaid.exchange.columns import Column, MoneyColumn
@@ -225,3 +229,28 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return cells.neutralise(value)
+
+
+def download(kind: str, queryset: QuerySet[Any], fmt: str) -> HttpResponse:
+    """A streamed download of `queryset` (records of `kind`) as xlsx or csv."""
+    exporter = Exporter(kind)
+    filename = f"{exporter.title}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            exporter.csv_lines(queryset), content_type=CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    # openpyxl's write-only workbook goes to a temporary file row by row; the file is
+    # then streamed out in chunks.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    exporter.write_xlsx(handle, queryset)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"]
+    )
+
+
+def rows_for_download(kind: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """Exactly `rows` (a list page's filtered records), loaded the way the exporter needs."""
+    return get_importer(kind).export_queryset(None).filter(pk__in=rows.values("pk"))

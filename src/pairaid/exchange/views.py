@@ -20,17 +20,14 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from pairaid.exchange import tasks
-from pairaid.exchange.exporters import CONTENT_TYPES, Exporter, filtered
+from pairaid.exchange.exporters import CONTENT_TYPES, download, filtered
 from pairaid.exchange.models import ImportBatch
 from pairaid.exchange.readers import SPREADSHEETS, TEXTS
 from pairaid.exchange.services import may_see
@@ -241,19 +238,4 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         pairings = visible.filter(pk__in=[p.pk for p in pairing.with_descendants()])
     elif access.is_administrator(request.user):
         pairings = None  # everything, persons without a posting too
-    exporter = Exporter(kind)
-    queryset = filtered(kind, request.GET, pairings)
-    stamp = timezone.localdate().isoformat()
-    filename = f"{exporter.title}-{stamp}.{fmt}"
-    if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
-            exporter.csv_lines(queryset), content_type=CONTENT_TYPES["csv"]
-        )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-    # openpyxl's write-only workbook goes to a temporary file row by row; the file is
-    # then streamed out in chunks.
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    exporter.write_xlsx(handle, queryset)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    return download(kind, filtered(kind, request.GET, pairings), fmt)

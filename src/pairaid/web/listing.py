@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pairaid.exchange import exporters
 from pairaid.web import drilldown
 from pairaid.web.drilldown import Drill
 from pairaid.web.forms import ListFilter
@@ -37,10 +38,25 @@ class Sorts:
         return queryset.order_by(*order, "-pk" if descending else "pk"), key
 
 
+# The lists whose rows download as a spreadsheet, and the exporter kind of each.
+EXPORT_KINDS = {
+    "web:projects": "projects",
+    "web:funds": "funds",
+    "web:persons": "persons",
+    "web:postings": "postings",
+    "web:agreements": "agreements",
+    "web:events": "events",
+    "web:tasks": "tasks",
+}
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
 @dataclass
 class Listing:
     request: HttpRequest
     form: ListFilter
+    rows: QuerySet
+    export_kind: str | None
     page: Page
     sort: str
     count: int
@@ -52,6 +68,21 @@ class Listing:
         """The drill's parameters the filter form does not show, kept as hidden fields."""
         shown = set(self.form.fields)
         return [(k, v) for k, v in drilldown.drill_params(self.drill) if k not in shown]
+
+    def export_query(self, fmt: str) -> str:
+        """This list's query string asking for a download of all its rows."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["export"] = fmt
+        return query.urlencode()
+
+    @property
+    def export_query_xlsx(self) -> str:
+        return self.export_query("xlsx")
+
+    @property
+    def export_query_csv(self) -> str:
+        return self.export_query("csv")
 
     @property
     def differs_from_figure(self) -> bool:
@@ -87,6 +118,8 @@ def build(
     return Listing(
         request=request,
         form=form,
+        rows=rows,
+        export_kind=EXPORT_KINDS.get(list_name),
         page=page,
         sort=sort,
         count=paginator.count,
@@ -100,6 +133,11 @@ def respond(
 ) -> HttpResponse:
     """The whole page, or only its results (`results`, by default `_results.html` beside
     the page's template) when htmx asks for them because a filter changed."""
+    fmt = request.GET.get("export")
+    if listing.export_kind and fmt in EXPORT_FORMATS:
+        # The same rows as the page (filters, drill-down, scope), every page of them.
+        rows = exporters.rows_for_download(listing.export_kind, listing.rows)
+        return exporters.download(listing.export_kind, rows, fmt)
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and htmx.target == "results" and not htmx.history_restore_request
     context = {"listing": listing, "page": listing.page, "sort": listing.sort, **context}
