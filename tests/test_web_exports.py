@@ -15,7 +15,7 @@ from pairaid.ledger.models import Pairing, Project
 LISTS = ["/projects/", "/funds/", "/people/", "/postings/", "/agreements/", "/events/", "/tasks/"]
 
 
-def download(client, url: str) -> bytes:  # noqa: ANN001
+def download(client, url: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, url
     return b"".join(response.streaming_content) if response.streaming else response.content
