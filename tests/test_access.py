@@ -78,7 +78,7 @@ def test_it_lets_the_recipient_confirm_but_not_record_or_edit(personas):
     longmatan = pairing("龙马潭区")
     flow = transfer(longmatan)
 
-    services.confirm_fund_flow(flow, acting_user=personas.puge, via="test", accept=True)
+    services.confirm_record(flow, acting_user=personas.puge, via="test", accept=True)
     with pytest.raises(PermissionDenied):
         services.reverse_fund_flow(flow, acting_user=personas.puge, via="test", reason="改金额")
     with pytest.raises(PermissionDenied):
@@ -107,7 +107,7 @@ def test_it_lets_the_recipient_update_progress_only(personas):
 
 def test_it_refuses_the_other_recipient_confirming(personas):
     with pytest.raises(Http404):
-        services.confirm_fund_flow(
+        services.confirm_record(
             transfer(pairing("江阳区")), acting_user=personas.puge, via="test", accept=True
         )
 
@@ -157,7 +157,7 @@ def test_it_lets_readers_change_nothing(personas, persona):
     with pytest.raises(PermissionDenied):
         services.update_record(project, acting_user=user, via="test", progress=1)
     with pytest.raises(PermissionDenied):
-        services.confirm_fund_flow(
+        services.confirm_record(
             transfer(project.pairing), acting_user=user, via="test", accept=True
         )
 

@@ -171,7 +171,7 @@ def test_it_can_count_confirmed_transfers_only(build):
     pairing = build.pairing()
     confirmed = build.flow(pairing, "7.00")
     build.flow(pairing, "3.00")
-    services.confirm_fund_flow(confirmed, acting_user=None, via="test", accept=True)
+    services.confirm_record(confirmed, acting_user=None, via="test", accept=True)
 
     assert figures.funds_invested(window(pairing, confirmed_only=True)).value == Decimal("7.00")
     assert figures.funds_invested(window(pairing)).value == Decimal("10.00")

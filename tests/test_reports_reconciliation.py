@@ -98,7 +98,7 @@ def test_it_lists_the_transfers_the_recipient_has_not_confirmed(db, tmp_path):
     assert listed == set(unconfirmed.values_list("pk", flat=True))
     assert listed, "the demo's 2022 hand-over is still waiting for confirmation"
     flow = FundFlow.objects.get(pk=min(listed))
-    services.confirm_fund_flow(flow, acting_user=None, via="test", accept=True)
+    services.confirm_record(flow, acting_user=None, via="test", accept=True)
 
     again = {row[0] for row in reconcile(tmp_path)["未确认拨付"] if row[0]}
     assert again == listed - {flow.pk}

@@ -196,10 +196,10 @@ def test_it_confirms_and_disputes_with_an_audit_entry(build):
     pairing = build.pairing()
     received, doubted = build.flow(pairing, "1.00"), build.flow(pairing, "2.00")
 
-    services.confirm_fund_flow(received, acting_user=None, via="test", accept=True)
+    services.confirm_record(received, acting_user=None, via="test", accept=True)
     with pytest.raises(ValidationError, match="说明原因"):
-        services.confirm_fund_flow(doubted, acting_user=None, via="test", accept=False)
-    services.confirm_fund_flow(doubted, acting_user=None, via="test", accept=False, note="未到账")
+        services.confirm_record(doubted, acting_user=None, via="test", accept=False)
+    services.confirm_record(doubted, acting_user=None, via="test", accept=False, note="未到账")
 
     received.refresh_from_db()
     doubted.refresh_from_db()

@@ -166,10 +166,6 @@ def can(user: Any, pairing: Pairing | None, action: str) -> bool:
     return action in actions_on(user, pairing)
 
 
-def can_write(user: Any, pairing: Pairing) -> bool:
-    return can(user, pairing, EDIT)
-
-
 def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
     """Allow if the user may do any of `actions` on the pairing: else 404 when the pairing
     is outside the user's scope, 403 when it is visible but the action is not allowed."""

@@ -507,12 +507,6 @@ def confirm_record(
     return obj
 
 
-def confirm_fund_flow(
-    flow: FundFlow, *, acting_user: Any, via: str, accept: bool, note: str = ""
-) -> FundFlow:
-    return confirm_record(flow, acting_user=acting_user, via=via, accept=accept, note=note)
-
-
 # --- a year of data: submit, approve (lock), return, reopen ---------------------------------
 
 YEAR_STEPS = {

@@ -169,7 +169,7 @@ def reverse_fund_flow(
 def confirm_fund_flow(request: HttpRequest, payload: ConfirmIn, id: int = RecordId) -> object:
     user = user_of(request)
     flow = fetch(fund_flows(request), id)
-    services.confirm_fund_flow(flow, acting_user=user, via=VIA, accept=True, note=payload.note)
+    services.confirm_record(flow, acting_user=user, via=VIA, accept=True, note=payload.note)
     return flow_out(flow)
 
 
@@ -182,5 +182,5 @@ def confirm_fund_flow(request: HttpRequest, payload: ConfirmIn, id: int = Record
 def dispute_fund_flow(request: HttpRequest, payload: DisputeIn, id: int = RecordId) -> object:
     user = user_of(request)
     flow = fetch(fund_flows(request), id)
-    services.confirm_fund_flow(flow, acting_user=user, via=VIA, accept=False, note=payload.note)
+    services.confirm_record(flow, acting_user=user, via=VIA, accept=False, note=payload.note)
     return flow_out(flow)

@@ -175,7 +175,7 @@ class FundFlowAdmin(ServiceAdmin):
         count = 0
         for flow in pending:
             call_service(
-                services.confirm_fund_flow, flow, acting_user=request.user, via=VIA, accept=True
+                services.confirm_record, flow, acting_user=request.user, via=VIA, accept=True
             )
             count += 1
         self.message_user(

@@ -165,7 +165,7 @@ def record_mistyped(loader: Loader, row: dict) -> None:
     wrong = loader.flow(
         **{**row, "amount": right * 10, "confirmation": UNCONFIRMED, "confirmed_at": None}
     )
-    services.confirm_fund_flow(
+    services.confirm_record(
         wrong,
         acting_user=loader.acting_user,
         via=VIA,
