@@ -16,7 +16,6 @@ from django.core.management import CommandError, call_command
 
 from pairaid.bulletin.checks import check_text
 from pairaid.bulletin.models import SourceDocument
-from pairaid.ledger import access
 
 SEED = (
     Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "luzhou-liangshan-2022-12.txt"
@@ -158,7 +157,7 @@ def test_it_refuses_a_missing_file_or_a_bad_date(db, tmp_path: Path):
 def test_a_user_learns_nothing_of_pairings_outside_their_scope(personas, seed_path: Path):
     report = check_text(
         seed_path.read_text(encoding="utf-8"),
-        pairings=access.visible_pairings(personas.jiangyang),
+        user=personas.jiangyang,
     )
     verdicts = {(r.claim.subject, r.claim.metric): r.verdict for r in report.results}
     assert verdicts[("江阳区", "funds")] == "agrees"

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Path, Schema, Status
@@ -30,8 +30,6 @@ from pairaid.ledger.models import (
     Event,
     Organisation,
     Pairing,
-    Person,
-    Posting,
     Project,
     Region,
     Team,
@@ -69,12 +67,11 @@ def pairing_scope(user: Any) -> QuerySet | None:
     """The pairings the user may see, as a subquery; None when the user sees everything."""
     if access.is_administrator(user):
         return None
-    return access.visible_pairings(user).values("pk")
+    return access.pairings(user).values("pk")
 
 
 def in_scope(queryset: QuerySet, user: Any, field: str = "pairing") -> QuerySet:
-    scope = pairing_scope(user)
-    return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+    return queryset.filter(access.in_view(user, field))
 
 
 def shared_records(model: type[Model], user: Any) -> QuerySet:
@@ -87,15 +84,7 @@ def shared_records(model: type[Model], user: Any) -> QuerySet:
 def visible_persons(user: Any) -> QuerySet:
     """People posted in a pairing the user sees; and, for those who record postings, people
     not posted anywhere yet (so that a person can be entered before the posting)."""
-    if access.is_administrator(user):
-        return Person.objects.all()
-    posted_here = Exists(
-        Posting.objects.filter(person=OuterRef("pk"), pairing__in=pairing_scope(user))
-    )
-    condition = Q(posted_here)
-    if access.EDIT in access.actions_anywhere(user):
-        condition |= ~Exists(Posting.objects.filter(person=OuterRef("pk")))
-    return Person.objects.filter(condition)
+    return access.visible_persons(user)
 
 
 def fetch(queryset: QuerySet, pk: int) -> Any:

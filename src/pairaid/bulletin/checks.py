@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.bulletin.extract import EXACT, Claim, extract, published_date
 from pairaid.bulletin.normalize import Normalised, normalise
-from pairaid.ledger import breakdowns, figures
+from pairaid.ledger import access, breakdowns, figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import (
     FundFlow,
@@ -149,12 +150,11 @@ def plain(value: Decimal | int | None) -> int | str | None:
 # --- the whole text ------------------------------------------------------------------------
 
 
-def check_text(
-    raw: str, *, as_of: dt.date | None = None, pairings: QuerySet[Pairing] | None = None
-) -> Report:
-    """Normalise, extract and check. `pairings` limits what the ledger may answer with
-    (the pairings the user may see); the command line sees every pairing."""
-    pairings = Pairing.objects.all() if pairings is None else pairings
+def check_text(raw: str, *, as_of: dt.date | None = None, user: Any = None) -> Report:
+    """Normalise, extract and check, as `user` sees the ledger: only the pairings the user
+    sees answer, and a coordinating pairing's figure holds only the pairings below it that
+    the user sees (`ledger.access`). `user=None` is the operator, who sees every pairing."""
+    pairings = access.pairings(user)
     normalised = normalise(raw)
     as_of_from = "given"
     if as_of is None:
@@ -165,7 +165,7 @@ def check_text(
     claims = [
         mark_garbled(claim, normalised) for claim in extract(normalised.text, gazetteer(pairings))
     ]
-    return Report(normalised, as_of, as_of_from, check_claims(claims, as_of, pairings))
+    return Report(normalised, as_of, as_of_from, check_claims(claims, as_of, pairings, user))
 
 
 def mark_garbled(claim: Claim, normalised: Normalised) -> Claim:
@@ -226,7 +226,7 @@ def aliases(name: str) -> list[str]:
 
 
 def check_claims(
-    claims: Iterable[Claim], as_of: dt.date, pairings: QuerySet[Pairing]
+    claims: Iterable[Claim], as_of: dt.date, pairings: QuerySet[Pairing], user: Any = None
 ) -> list[Checked]:
     cache: dict[str, tuple[Subject | None, str]] = {}
     results = []
@@ -234,11 +234,13 @@ def check_claims(
         key = claim.subject_name
         if key not in cache:
             cache[key] = resolve(key, pairings)
-        results.append(check_claim(claim, as_of, *cache[key]))
+        results.append(check_claim(claim, as_of, *cache[key], user=user))
     return results
 
 
-def check_claim(claim: Claim, as_of: dt.date, subject: Subject | None, unresolved: str) -> Checked:
+def check_claim(
+    claim: Claim, as_of: dt.date, subject: Subject | None, unresolved: str, user: Any = None
+) -> Checked:
     if claim.metric in NOT_RECORDED:
         return Checked(
             claim,
@@ -249,7 +251,7 @@ def check_claim(claim: Claim, as_of: dt.date, subject: Subject | None, unresolve
     if subject is None:
         return Checked(claim, UNKNOWN, unresolved)
     try:
-        window = window_for(subject, claim.period, as_of)
+        window = window_for(subject, claim.period, as_of, user)
     except ValueError as exc:
         return Checked(claim, UNKNOWN, str(exc), subject)
     figure, why_not = ledger_figure(claim, window)
@@ -342,8 +344,9 @@ def resolve_one(name: str, pairings: QuerySet[Pairing]) -> tuple[Pairing | None,
     return top, top.children.exists(), ""
 
 
-def window_for(subject: Subject, period: str, as_of: dt.date) -> Window:
-    """The figures window for the subject over the period as written."""
+def window_for(subject: Subject, period: str, as_of: dt.date, user: Any = None) -> Window:
+    """The figures window for the subject over the period as written: with the pairings
+    below, only those `user` sees (`access.figure_scope`)."""
     from_year, to_year, as_of = period_years(period, as_of)
     if len(subject.pairings) == 1:
         return figures.window_for(
@@ -352,11 +355,12 @@ def window_for(subject: Subject, period: str, as_of: dt.date) -> Window:
             from_year=from_year,
             to_year=to_year,
             include_children=subject.include_children,
+            user=user,
         )
     ids: list[int] = []
     for pairing in subject.pairings:
-        found = pairing.with_descendants() if subject.include_children else [pairing]
-        ids.extend(p.pk for p in found if p.pk not in ids)
+        found = access.figure_scope(user, pairing, children=subject.include_children)
+        ids.extend(pk for pk in found if pk not in ids)
     start = min(pairing.valid_from.year for pairing in subject.pairings)
     return Window(
         pairing_ids=tuple(ids),

@@ -8,12 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from pairaid.bulletin.checks import Report, check_text
 from pairaid.bulletin.extract import published_date
 from pairaid.bulletin.models import Claim, SourceDocument
-from pairaid.ledger.models import Pairing
 
 DATELINE = re.compile(r"发布时间|发布日期|来源[:：]|^\s*\d{4}[-年]")
 
@@ -34,11 +32,11 @@ def record_check(
     acting_user: Any,
     source: str = "",
     as_of: dt.date | None = None,
-    pairings: QuerySet[Pairing] | None = None,
 ) -> tuple[SourceDocument, Report]:
     """Check `raw` and keep it with its claims and verdicts (nothing in the ledger
-    changes). The user's visible pairings bound what the ledger answers."""
-    report = check_text(raw, as_of=as_of, pairings=pairings)
+    changes). What the acting user sees bounds what the ledger answers (None: the
+    operator, who sees every pairing)."""
+    report = check_text(raw, as_of=as_of, user=acting_user)
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     document = SourceDocument.objects.create(
         source=source[:500],

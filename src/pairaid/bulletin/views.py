@@ -25,7 +25,6 @@ def index(request: HttpRequest) -> HttpResponse:
             acting_user=request.user,
             source=form.cleaned_data.get("source") or "粘贴",
             as_of=form.cleaned_data.get("as_of"),
-            pairings=access.visible_pairings(request.user),
         )
         return redirect("bulletin:document", pk=document.pk)
     recent = documents_for(request.user)[:20]

@@ -11,6 +11,13 @@ cannot change what it should not. A pairing outside the user's scope is "not fou
 (Http404), so that its existence is not revealed; a visible pairing the user may not
 change in that way is "forbidden" (PermissionDenied).
 
+Set-shaped questions, which raise nothing: `pairings(user, action)` (the pairings where the
+user may do `action`), `records(user, model)` (the records hanging off pairings the user
+sees) and `figure_scope(user, pairing)` — the pairings a figure of `pairing` may cover for
+the user: the pairing itself and the pairings below it that the user sees. A figure of a
+coordinating pairing (市对州) includes its children, but never a child the user may not see:
+its amount and its name stay out of every page, report, API answer and bulletin check.
+
 `acting_user=None` is the system itself (the demo loader, a command run by the server's
 operator): it may do everything.
 """
@@ -18,15 +25,32 @@ operator): it may do everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pairaid.accounts.models import Role
-from pairaid.ledger.models import Pairing, Region
+from pairaid.ledger.models import (
+    Agreement,
+    AgreementParty,
+    Event,
+    EventParticipant,
+    FundFlow,
+    Obligation,
+    Pairing,
+    Person,
+    Posting,
+    Project,
+    Region,
+    Target,
+    Task,
+    Team,
+)
+
+M = TypeVar("M", bound=Model)
 
 READ = "read"
 READ_PERSONAL = "read_personal"  # identity and phone numbers in clear
@@ -190,3 +214,95 @@ def get_pairing_for_user(user: Any, pk: Any, *, write: bool = False) -> Pairing:
     if write:
         require(user, pairing, EDIT)
     return pairing
+
+
+# --- set-shaped questions (they raise nothing) ----------------------------------------------
+
+
+def pairings(user: Any, action: str = READ) -> QuerySet[Pairing]:
+    """The pairings where the user may do `action` (READ: every pairing the user sees)."""
+    user_grants = [grant for grant in grants(user) if action in grant.actions]
+    if not user_grants:
+        return Pairing.objects.none()
+    if any(grant.everywhere for grant in user_grants):
+        return Pairing.objects.all()
+    combined = Q(pk__in=[])
+    for grant in user_grants:
+        combined |= grant.q()
+    return Pairing.objects.filter(combined).distinct()
+
+
+def figure_scope(user: Any, pairing: Pairing, *, children: bool = True) -> tuple[int, ...]:
+    """The pairings a figure of `pairing` may cover for the user, as ids: the pairing itself
+    and, with `children`, every pairing below it (at any depth) that the user sees.
+
+    A child the user does not see is left out with its records, so a coordinating office
+    that sees 泸州市→凉山州 and only one of its district pairings gets the figures of that
+    one and of the city's own work. The pairing itself is the caller's to have fetched
+    through the user's scope (`get_pairing_for_user`, `pairings`)."""
+    if not children:
+        return (pairing.pk,)
+    below = [p.pk for p in pairing.with_descendants()[1:]]
+    if below and not is_administrator(user):
+        seen = set(visible_pairings(user).filter(pk__in=below).values_list("pk", flat=True))
+        below = [pk for pk in below if pk in seen]
+    return (pairing.pk, *below)
+
+
+def sees_all(user: Any, pairing_ids: Any) -> bool:
+    """Whether the user sees every one of these pairings (what a kept figure covered)."""
+    wanted = set(pairing_ids)
+    if is_administrator(user):
+        return True
+    return visible_pairings(user).filter(pk__in=wanted).count() == len(wanted)
+
+
+# How each record type reaches its pairing.
+PAIRING_PATH: dict[type[Model], str] = {
+    Project: "pairing",
+    FundFlow: "pairing",
+    Posting: "pairing",
+    Team: "pairing",
+    Agreement: "pairing",
+    Event: "pairing",
+    Task: "pairing",
+    Target: "pairing",
+    Obligation: "agreement__pairing",
+    AgreementParty: "agreement__pairing",
+    EventParticipant: "event__pairing",
+}
+
+
+def in_view(user: Any, path: str = "pairing") -> Q:
+    """The condition "`path` (a pairing) is one the user sees", for filtering records."""
+    if is_administrator(user):
+        return Q()
+    return Q(**{f"{path}__in": visible_pairings(user).values("pk")})
+
+
+def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Narrow a queryset of records to those the user sees (through their pairing)."""
+    if queryset.model is Person:
+        return queryset.filter(pk__in=visible_persons(user).values("pk"))
+    path = PAIRING_PATH.get(queryset.model)
+    if path is None:  # a record of any other model hangs off its pairing directly
+        path = "pairing"
+    return queryset.filter(in_view(user, path))
+
+
+def records(user: Any, model: type[M]) -> QuerySet[M]:
+    """All records of a type that hang off a pairing the user sees."""
+    if model is Person:
+        return visible_persons(user)  # type: ignore[return-value]
+    return within_view(user, model._default_manager.all())
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    """Persons posted in a pairing the user sees; and, for those who record people, persons
+    not posted anywhere yet (so that a person can be entered before the posting)."""
+    if is_administrator(user):
+        return Person.objects.all()
+    condition = Q(Exists(Posting.objects.filter(in_view(user), person=OuterRef("pk"))))
+    if EDIT in actions_anywhere(user):
+        condition |= ~Exists(Posting.objects.filter(person=OuterRef("pk")))
+    return Person.objects.filter(condition)

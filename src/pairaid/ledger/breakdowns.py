@@ -517,13 +517,16 @@ def targets_against_actuals(window: Window, year: int) -> list[TargetActual]:
     result = []
     for target in targets:
         if target.pairing_id not in windows:
-            windows[target.pairing_id] = figures.window_for(
+            own = figures.window_for(
                 target.pairing,
                 as_of=window.as_of,
                 from_year=year,
                 to_year=year,
                 include_children=target.pairing_id in coordinating,
             )
+            # Never beyond the pairings of `window`, which its caller scoped to its user.
+            ids = tuple(pk for pk in own.pairing_ids if pk in window.pairing_ids)
+            windows[target.pairing_id] = dataclasses.replace(own, pairing_ids=ids)
         result.append(
             TargetActual(target, actual_for(target.indicator, windows[target.pairing_id]))
         )

@@ -11,11 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pairaid.ledger import access
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import ZERO, format_published_wan, format_wan
 
@@ -85,12 +87,16 @@ def window_for(
     to_year: int | None = None,
     include_children: bool = False,
     confirmed_only: bool = False,
+    user: Any = None,
 ) -> Window:
-    """The default window: the pairing's first year up to the as-of date (today)."""
+    """The default window: the pairing's first year up to the as-of date (today).
+
+    With `include_children`, the pairings below it — those `user` may see
+    (`access.figure_scope`): a hidden child's records never count. `user=None` is the
+    system (a command run by the operator), which sees every pairing."""
     as_of = as_of or timezone.localdate()
-    pairings = pairing.with_descendants() if include_children else [pairing]
     return Window(
-        pairing_ids=tuple(p.pk for p in pairings),
+        pairing_ids=access.figure_scope(user, pairing, children=include_children),
         from_year=from_year if from_year is not None else pairing.valid_from.year,
         to_year=to_year if to_year is not None else as_of.year,
         as_of=as_of,

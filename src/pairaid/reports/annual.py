@@ -304,7 +304,7 @@ def children_table(pairing: Pairing, options: Options, year: int) -> Table:
     )
     rows: list[tuple[str, Window]] = [
         (str(child), breakdowns.year_window(window_of(child, options, to_year=year), year))
-        for child in child_pairings(pairing)
+        for child in child_pairings(pairing, options.user)
     ]
     rows.append((_("%(pairing)s本级") % {"pairing": pairing}, own))
     whole = breakdowns.year_window(window_of(pairing, options, to_year=year), year)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from pairaid.ledger import figures
+from pairaid.ledger import access, figures
 from pairaid.ledger.models import Pairing
 from pairaid.reports import renderers
 from pairaid.reports.builders import EXACT, PUBLISHED, Options
@@ -65,14 +65,20 @@ def parse_date(value: str | None) -> dt.date | None:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
 
 
-def options_from(arguments: dict[str, Any]) -> Options:
+def options_from(arguments: dict[str, Any], user: Any = None) -> Options:
+    """The report's options; for `user` (None: the operator, who sees everything), only a
+    pairing the user sees, counting only the pairings below it that the user sees."""
+    pairing = find_pairing(arguments["pairing"])
+    if user is not None and not access.pairings(user).filter(pk=pairing.pk).exists():
+        raise CommandError(f"找不到结对关系：{arguments['pairing']}")
     return Options(
-        pairing=find_pairing(arguments["pairing"]),
+        pairing=pairing,
         year=arguments["year"],
         from_year=arguments["from_year"],
         as_of=parse_date(arguments["as_of"]),
         style=arguments["style"],
         person_rule=arguments["person_rule"],
+        user=user,
     )
 
 

@@ -107,9 +107,10 @@ def briefing_part(pairing: Pairing, options: Options) -> BriefingPart:
 
 
 def briefing_parts(options: Options) -> list[BriefingPart]:
-    """The pairing's part and, for a coordinating pairing, each of its children's."""
+    """The pairing's part and, for a coordinating pairing, each of its children's (those the
+    report's user sees)."""
     check(options)
-    pairings = [options.pairing, *child_pairings(options.pairing)]
+    pairings = [options.pairing, *child_pairings(options.pairing, options.user)]
     return [briefing_part(pairing, options) for pairing in pairings]
 
 

@@ -10,12 +10,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import breakdowns, figures
+from pairaid.ledger import access, breakdowns, figures
 from pairaid.ledger.figures import Figure, Rate, Window
 from pairaid.ledger.models import FundFlow, Pairing, Project
 from pairaid.ledger.money import format_published_wan, format_wan
@@ -68,6 +69,9 @@ class Options:
     as_of: dt.date | None = None
     style: str = EXACT
     person_rule: str = figures.PERSONS
+    # Whom the report is for: a coordinating pairing's figures hold only the pairings below
+    # it that this user sees (`ledger.access.figure_scope`). None: the operator, who sees all.
+    user: Any = field(default=None, compare=False, repr=False)
 
     @property
     def as_of_date(self) -> dt.date:
@@ -88,7 +92,7 @@ class Options:
         }
 
     @classmethod
-    def from_dict(cls, pairing: Pairing, data: dict[str, object]) -> Options:
+    def from_dict(cls, pairing: Pairing, data: dict[str, object], user: Any = None) -> Options:
         as_of = data.get("as_of")
         return cls(
             pairing=pairing,
@@ -97,6 +101,7 @@ class Options:
             as_of=dt.date.fromisoformat(str(as_of)) if as_of else None,
             style=str(data.get("style") or EXACT),
             person_rule=str(data.get("person_rule") or figures.PERSONS),
+            user=user,
         )
 
 
@@ -106,13 +111,14 @@ def is_coordinating(pairing: Pairing) -> bool:
 
 def window_of(pairing: Pairing, options: Options, *, to_year: int | None = None) -> Window:
     """A pairing's window: its start (or `from_year`) to the report year, as of the date;
-    a coordinating pairing speaks for the pairings below it."""
+    a coordinating pairing speaks for the pairings below it that the report's user sees."""
     return figures.window_for(
         pairing,
         as_of=options.as_of_date,
         from_year=options.from_year,
         to_year=to_year if to_year is not None else options.year,
         include_children=is_coordinating(pairing),
+        user=options.user,
     )
 
 
@@ -128,10 +134,13 @@ def check(options: Options) -> None:
         raise ReportError(_("未知的写法：%(style)s") % {"style": options.style})
 
 
-def child_pairings(pairing: Pairing) -> list[Pairing]:
-    return list(
-        Pairing.objects.filter(parent=pairing).select_related(*PAIRING_RELATED).order_by("id")
-    )
+def child_pairings(pairing: Pairing, user: Any) -> list[Pairing]:
+    """The pairings below a coordinating one that get a part (a row) of their own in its
+    report: those `user` sees (`ledger.access.figure_scope`), each the topmost seen of its
+    branch — a direct child, or a pairing whose own parent the user does not see."""
+    below = set(access.figure_scope(user, pairing)[1:])
+    found = Pairing.objects.filter(pk__in=below).select_related(*PAIRING_RELATED).order_by("id")
+    return [p for p in found if p.parent_id == pairing.pk or p.parent_id not in below]
 
 
 def money_text(value: Decimal, style: str) -> str:

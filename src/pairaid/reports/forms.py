@@ -62,7 +62,8 @@ class BriefingOptionsForm(forms.Form):
             self.add_error("year", _("年度不能晚于截至日期所在年"))
         return data
 
-    def report_options(self, pairing: Any) -> builders.Options:
+    def report_options(self, pairing: Any, user: Any) -> builders.Options:
+        """The options chosen, for `user` (whose scope bounds the pairings counted)."""
         data = self.cleaned_data
         return builders.Options(
             pairing=pairing,
@@ -71,6 +72,7 @@ class BriefingOptionsForm(forms.Form):
             as_of=data.get("as_of"),
             style=data["style"],
             person_rule=data["person_rule"],
+            user=user,
         )
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import access
 from pairaid.ledger.figures import Figure
 from pairaid.ledger.models import FundFlow, Posting, Project
 from pairaid.reports import briefing
@@ -73,6 +75,8 @@ def describe_records(figure: Figure) -> dict[str, str]:
 
 
 def snapshot(parts: list[BriefingPart]) -> dict[str, object]:
+    """The figures of the parts, the records behind them, and the pairings the briefing
+    covered (its first part's window: the pairing and the pairings below it it counted)."""
     descriptions: dict[str, str] = {}
     items = []
     for part in parts:
@@ -96,7 +100,27 @@ def snapshot(parts: list[BriefingPart]) -> dict[str, object]:
                     "records": sorted(described, key=ref_order),
                 }
             )
-    return {"version": SNAPSHOT_VERSION, "figures": items, "records": descriptions}
+    return {
+        "version": SNAPSHOT_VERSION,
+        "pairing_ids": list(parts[0].window.pairing_ids) if parts else [],
+        "figures": items,
+        "records": descriptions,
+    }
+
+
+def covered_pairing_ids(frozen: FrozenBriefing) -> list[int]:
+    """The pairings whose records a frozen briefing counted. Briefings frozen before this
+    was kept counted every pairing below theirs."""
+    kept = frozen.figures.get("pairing_ids")
+    if kept:
+        return [int(pk) for pk in kept]
+    return [pairing.pk for pairing in frozen.pairing.with_descendants()]
+
+
+def may_open(user: Any, frozen: FrozenBriefing) -> bool:
+    """A frozen briefing is shown only to a user who sees every pairing it counted: its
+    figures and text would otherwise tell a hidden pairing's amounts and name."""
+    return access.sees_all(user, covered_pairing_ids(frozen))
 
 
 def ref_order(ref: str) -> tuple[str, int]:
@@ -173,14 +197,15 @@ def plain_value(value: object) -> Decimal | int | None:
     return Decimal(str(value))
 
 
-def regenerate(frozen: FrozenBriefing) -> tuple[Options, list[BriefingPart]]:
-    options = Options.from_dict(frozen.pairing, frozen.options)
+def regenerate(frozen: FrozenBriefing, user: Any = None) -> tuple[Options, list[BriefingPart]]:
+    options = Options.from_dict(frozen.pairing, frozen.options, user=user)
     return options, briefing.briefing_parts(options)
 
 
-def compare(frozen: FrozenBriefing) -> Comparison:
-    """The briefing regenerated now with the frozen options, figure by figure."""
-    options, parts = regenerate(frozen)
+def compare(frozen: FrozenBriefing, user: Any = None) -> Comparison:
+    """The briefing regenerated now with the frozen options, figure by figure, as `user`
+    sees the ledger (None: the operator, who sees every pairing)."""
+    options, parts = regenerate(frozen, user)
     now = snapshot(parts)
     old_items = {item["key"]: item for item in frozen.figures.get("figures", [])}
     new_items = {item["key"]: item for item in now["figures"]}

@@ -1,13 +1,15 @@
 """The reports page: pick a report, download it; freeze a briefing, compare it later.
 
 Pairings come from `ledger.access.visible_pairings`; one outside the user's scope is
-"not found", as everywhere."""
+"not found", as everywhere. A report counts only the pairings below its pairing that the
+user sees (`Options.user`); a frozen briefing that counted a pairing the user does not see
+is "not found" too."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
@@ -45,11 +47,15 @@ def page(
     status: int = 200,
 ) -> HttpResponse:
     pairings = list(visible(request))
-    frozen = (
-        FrozenBriefing.objects.filter(pairing__in=[p.pk for p in pairings])
+    seen = {p.pk for p in pairings}
+    frozen = [
+        item
+        for item in FrozenBriefing.objects.filter(pairing__in=seen)
         .select_related("pairing", "created_by")
         .order_by("-created_at", "-id")[:LIST_LIMIT]
-    )
+        # Only briefings whose every counted pairing the user sees (`snapshots.may_open`).
+        if seen.issuperset(snapshots.covered_pairing_ids(item))
+    ]
     return render(
         request,
         "reports/index.html",
@@ -79,8 +85,9 @@ def download(request: HttpRequest) -> HttpResponse:
             access.get_pairing_for_user(request.user, pairing)  # 404 outside scope
         return page(request, form=form, status=400)
     pairing = access.get_pairing_for_user(request.user, form.cleaned_data["pairing"])
+    options = form.report_options(pairing, request.user)
     try:
-        report = builders.build(form.cleaned_data["kind"], form.report_options(pairing))
+        report = builders.build(form.cleaned_data["kind"], options)
     except builders.ReportError as exc:
         form.add_error(None, str(exc))
         return page(request, form=form, status=400)
@@ -112,7 +119,7 @@ def freeze(request: HttpRequest) -> HttpResponse:
     pairing = access.get_pairing_for_user(request.user, form.cleaned_data["pairing"])
     try:
         frozen = services.freeze_briefing(
-            form.report_options(pairing),
+            form.report_options(pairing, request.user),
             acting_user=request.user,
             via="web",
             note=form.cleaned_data["note"],
@@ -132,7 +139,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    comparison = snapshots.compare(frozen)
+    if not snapshots.may_open(request.user, frozen):
+        raise Http404("no such briefing")
+    comparison = snapshots.compare(frozen, request.user)
     report = snapshots.build_comparison(comparison)
     chosen = request.GET.get("format")
     if chosen in renderers.FORMATS:

@@ -22,20 +22,10 @@ from django.http import Http404
 
 from pairaid.ledger import access as rules
 from pairaid.ledger.models import (
-    Agreement,
-    AgreementParty,
-    Event,
-    EventParticipant,
-    FundFlow,
-    Obligation,
     Organisation,
     Pairing,
     Person,
-    Posting,
-    Project,
     Region,
-    Task,
-    Team,
 )
 
 M = TypeVar("M", bound=Model)
@@ -60,9 +50,7 @@ def sees_everything(user: Any) -> bool:
 
 def in_view(user: Any, path: str = "pairing") -> Q:
     """The condition "`path` (a pairing) is one the user sees", for filtering records."""
-    if rules.is_administrator(user):
-        return Q()
-    return Q(**{f"{path}__in": rules.visible_pairings(user).values("pk")})
+    return rules.in_view(user, path)
 
 
 def get_pairing_for_user(user: Any, pk: Any) -> Pairing:
@@ -85,33 +73,17 @@ def can_record_anywhere(user: Any) -> bool:
 
 # --- records, each fetched through its pairing ---------------------------------------------
 
-# How each record type reaches its pairing.
-PAIRING_PATH: dict[type[Model], str] = {
-    Project: "pairing",
-    FundFlow: "pairing",
-    Posting: "pairing",
-    Team: "pairing",
-    Agreement: "pairing",
-    Event: "pairing",
-    Task: "pairing",
-    Obligation: "agreement__pairing",
-    AgreementParty: "agreement__pairing",
-    EventParticipant: "event__pairing",
-}
+PAIRING_PATH = rules.PAIRING_PATH
 
 
 def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """Narrow any queryset of records to those the user sees (through their pairing)."""
-    if queryset.model is Person:
-        return queryset.filter(pk__in=visible_persons(user).values("pk"))
-    return queryset.filter(in_view(user, PAIRING_PATH[queryset.model]))
+    return rules.within_view(user, queryset)
 
 
 def records(user: Any, model: type[M]) -> QuerySet[M]:
     """All records of a type that hang off a pairing the user sees."""
-    if model is Person:
-        return visible_persons(user)  # type: ignore[return-value]
-    return within_view(user, model._default_manager.all())
+    return rules.records(user, model)
 
 
 def get_for_user(user: Any, model: type[M], pk: Any, queryset: QuerySet[M] | None = None) -> M:
@@ -124,14 +96,9 @@ def get_for_user(user: Any, model: type[M], pk: Any, queryset: QuerySet[M] | Non
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:
-    """Persons posted in a pairing the user sees; persons not yet posted anywhere are seen by
-    whoever may record people (the services' rule for changing them is the same)."""
-    if rules.is_administrator(user):
-        return Person.objects.all()
-    seen = Q(pk__in=Posting.objects.filter(in_view(user)).values("person_id"))
-    if can_record_anywhere(user):
-        seen |= ~Q(pk__in=Posting.objects.values("person_id"))
-    return Person.objects.filter(seen)
+    """Persons posted in a pairing the user sees (and, for those who record people, persons
+    not posted anywhere yet): `ledger.access.visible_persons`."""
+    return rules.visible_persons(user)
 
 
 # --- reference records (regions, organisations) --------------------------------------------

@@ -43,16 +43,13 @@ class Scope:
     from_year: int | None = None
     to_year: int | None = None
     confirmed: bool = False
-    # The pairing ids the user sees (None: all), so that a window "with the pairings below"
-    # never reaches into a pairing outside the user's view.
-    visible: frozenset[int] | None = None
+    # The user the figures are for: a window "with the pairings below" holds only those the
+    # user sees (`ledger.access.figure_scope`).
+    user: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @classmethod
     def for_user(cls, user: Any, pairing: Pairing, as_of: dt.date, **options: Any) -> Scope:
-        visible = None
-        if options.get("children") and not access.sees_everything(user):
-            visible = frozenset(access.visible_pairings(user).values_list("pk", flat=True))
-        return cls(pairing=pairing, as_of=as_of, visible=visible, **options)
+        return cls(pairing=pairing, as_of=as_of, user=user, **options)
 
     @cached_property
     def window(self) -> Window:
@@ -63,10 +60,8 @@ class Scope:
             to_year=self.to_year,
             include_children=self.children,
             confirmed_only=self.confirmed,
+            user=self.user,
         )
-        if self.visible is not None:
-            ids = tuple(pk for pk in window.pairing_ids if pk in self.visible)
-            window = dataclasses.replace(window, pairing_ids=ids)
         return window
 
     def params(self) -> dict[str, str]:

@@ -25,7 +25,10 @@ class FigureParams(Schema):
     to_year: Year = Field(None, description="截止资金年度（默认截至日期所在年度）")
     children: bool = Field(
         None,
-        description="是否含下级结对关系（默认：有下级时包含，如市对州汇总区对县）",
+        description=(
+            "是否含下级结对关系（默认：有下级时包含，如市对州汇总区对县）；"
+            "只含调用者有权查看的下级结对关系"
+        ),
     )
     person_rule: Literal["persons", "postings"] = Field(
         figures.PERSONS, description="persons：不重复人数（默认）；postings：人次"
@@ -40,8 +43,10 @@ class FigureParams(Schema):
     summary="结对关系的统计数字（资金、项目、人员；各带口径和截至日期）",
 )
 def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
-    pairing = pairing_for(user_of(request), params.pairing)
+    user = user_of(request)
+    pairing = pairing_for(user, params.pairing)
     children = params.children if params.children is not None else pairing.children.exists()
+    # A coordinating pairing's figures hold only the children the user sees.
     window = figures.window_for(
         pairing,
         as_of=params.as_of,
@@ -49,6 +54,7 @@ def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
         to_year=params.to_year,
         include_children=children,
         confirmed_only=params.confirmed_only,
+        user=user,
     )
     summary = figures.pairing_summary(pairing, window, person_rule=params.person_rule)
     shown = [

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pairaid.bulletin.checks import AGREES, DISAGREES, Report, check_text
@@ -41,6 +42,16 @@ def read_bytes(path: str) -> bytes:
         raise CommandError(f"无法读取文件：{path}（{exc.strerror}）") from exc
 
 
+def user_named(name: str | None) -> Any:
+    """The user a command answers for (None: the operator, who sees everything)."""
+    if not name:
+        return None
+    try:
+        return get_user_model().objects.get(username=name)
+    except get_user_model().DoesNotExist as exc:
+        raise CommandError(f"没有用户 {name}") from exc
+
+
 class Command(BaseCommand):
     help = "核对新闻报道、通报等公开文本中的数字与台账是否一致（逐条列出依据和结论）"
 
@@ -54,16 +65,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--save", action="store_true", help="将原文、摘要和核对结果保存到数据库"
         )
+        parser.add_argument(
+            "--user",
+            help="按该用户的权限范围核对（只用其可见的结对关系；默认：系统，可见全部）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = read_text(options["file"])
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
+        user = user_named(options["user"])
         if options["save"]:
             source = options["source"] or Path(options["file"]).name
-            document, report = record_check(raw, acting_user=None, source=source, as_of=as_of)
+            document, report = record_check(raw, acting_user=user, source=source, as_of=as_of)
             saved = f"已保存为公开文本 #{document.pk}"
         else:
-            report, saved = check_text(raw, as_of=as_of), ""
+            report, saved = check_text(raw, as_of=as_of, user=user), ""
         if options["json"]:
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
             return

@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pairaid.ledger import figures
+from pairaid.ledger import access, figures
 from pairaid.ledger.models import Pairing
 
 
@@ -17,6 +18,16 @@ def parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
+
+
+def user_named(name: str | None) -> Any:
+    """The user the summary answers for (None: the operator, who sees everything)."""
+    if not name:
+        return None
+    try:
+        return get_user_model().objects.get(username=name)
+    except get_user_model().DoesNotExist as exc:
+        raise CommandError(f"没有用户 {name}") from exc
 
 
 class Command(BaseCommand):
@@ -40,16 +51,23 @@ class Command(BaseCommand):
             help="persons：不重复人数（默认）；postings：人次",
         )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出（金额单位：元）")
+        parser.add_argument(
+            "--user",
+            help="按该用户的权限范围汇总（只列其可见的结对关系，汇总只含其可见的下级；"
+            "默认：系统，可见全部）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
-        pairings = self.select_pairings(options["pairing"])
+        user = user_named(options["user"])
+        pairings = self.select_pairings(options["pairing"], user)
         summaries = [
             figures.pairing_summary(
                 pairing,
-                # A coordinating pairing (市对州) speaks for the pairings below it.
+                # A coordinating pairing (市对州) speaks for the pairings below it (those
+                # the user sees).
                 figures.window_for(
-                    pairing, as_of=as_of, include_children=pairing.children.exists()
+                    pairing, as_of=as_of, include_children=pairing.children.exists(), user=user
                 ),
                 person_rule=options["person_rule"],
             )
@@ -71,8 +89,8 @@ class Command(BaseCommand):
                 f"项目为已开工未取消的项目，人员为{counted}；含下级结对关系的汇总其下级）"
             )
 
-    def select_pairings(self, name_or_code: str | None) -> list[Pairing]:
-        pairings = Pairing.objects.select_related(
+    def select_pairings(self, name_or_code: str | None, user: Any) -> list[Pairing]:
+        pairings = access.pairings(user).select_related(
             "helper_region", "helper_organisation", "recipient_region", "recipient_organisation"
         )
         if name_or_code:
@@ -81,5 +99,7 @@ class Command(BaseCommand):
         if not found:
             if name_or_code:
                 raise CommandError(f"找不到结对关系：{name_or_code}")
+            if user is not None:
+                raise CommandError(f"用户 {user.username} 没有可见的结对关系")
             raise CommandError("台账中还没有结对关系；可先运行 pairaid demo 载入演示数据")
         return found

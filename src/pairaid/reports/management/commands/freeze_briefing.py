@@ -15,7 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         arguments.add_window_arguments(parser, year_help="截止资金年度（默认截至日期所在年）")
-        parser.add_argument("--user", help="以该用户名记为冻结人（默认：系统）")
+        parser.add_argument(
+            "--user",
+            help="以该用户名记为冻结人，并按其权限范围汇总（默认：系统，可见全部）",
+        )
         parser.add_argument("--note", default="", help="说明")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,9 +28,10 @@ class Command(BaseCommand):
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(f"没有用户 {options['user']}") from exc
+        report_options = arguments.options_from(options, user)
         try:
             frozen = services.freeze_briefing(
-                arguments.options_from(options), acting_user=user, via="cli", note=options["note"]
+                report_options, acting_user=user, via="cli", note=options["note"]
             )
         except builders.ReportError as exc:
             raise CommandError(str(exc)) from exc
