@@ -22,6 +22,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.lib.personal_data import EncryptedTextField
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -418,7 +419,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     fund_year = models.PositiveSmallIntegerField(
-        _("资金年度"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+        _("资金年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     date = models.DateField(_("日期"))
     amount = models.DecimalField(_("金额（元）"), **MONEY)
@@ -491,7 +492,9 @@ class GuidedInvestment(DemoMixin):
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="investments"
     )
     enterprise = models.CharField(_("企业"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     date = models.DateField(_("日期"))
     amount = models.DecimalField(_("到位投资（元）"), **MONEY)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -914,7 +917,9 @@ class Target(DemoMixin):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="targets"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
     value = models.DecimalField(_("目标值"), **MONEY)
 

@@ -26,11 +26,9 @@ from django.utils import timezone
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Window
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
 from pairaid.web import access, breakdowns
-
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-
 
 # --- the scope: which pairings, which period ------------------------------------------------
 

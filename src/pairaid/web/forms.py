@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR, readable, set_form_messages
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
@@ -54,7 +55,9 @@ class ListFilter(forms.Form):
         label=_("结对关系"), queryset=Pairing.objects.none(), required=False, empty_label=_("全部")
     )
     children = forms.BooleanField(label=_("含下级结对关系"), required=False)
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=1990, max_value=2100)
+    year = forms.IntegerField(
+        label=_("年度"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
 
     pairing_path = "pairing"
     search_fields: tuple[str, ...] = ()
@@ -64,6 +67,7 @@ class ListFilter(forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         self.fields["pairing"].queryset = access.visible_pairings(user)
+        set_form_messages(self.fields)
 
     def values(self) -> dict[str, Any]:
         """The valid filters (an invalid one is shown with its error and not applied)."""
@@ -276,6 +280,43 @@ ORGANISATION_FIELDS = (
 )
 
 
+class AmountField(forms.DecimalField):
+    """An amount in 元 as people type it: digits with at most two decimals. Scientific
+    notation (1e5, 1E5, 1e-2) is refused rather than read as a number nobody typed; the
+    page shows the 万元 equivalent while typing (web/static/web/money.js)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"data-money": "yuan", "data-unit": _("万元")})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str) and "e" in value.casefold():
+            raise ValidationError(
+                _(
+                    "金额请直接写数字（如 100000 或 100000.00，单位：元），"
+                    "不接受 1e5 这样的科学计数法"
+                ),
+                code="scientific",
+            )
+        return super().to_python(value)
+
+
+def amount_field(field: forms.DecimalField) -> AmountField:
+    """The same field (label, help text, limits) as an `AmountField`."""
+    return AmountField(
+        max_digits=field.max_digits,
+        decimal_places=field.decimal_places,
+        min_value=field.min_value,
+        max_value=field.max_value,
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        initial=field.initial,
+        disabled=field.disabled,
+        localize=field.localize,
+    )
+
+
 class ServiceForm(forms.ModelForm):
     """A model form that leaves the record untouched: the view hands `cleaned_data` to a
     service, which validates the record (its rules, its access, its year's lock)."""
@@ -283,6 +324,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        for name, field in list(self.fields.items()):
+            if isinstance(field, forms.DecimalField) and not isinstance(field, AmountField):
+                self.fields[name] = amount_field(field)
+        set_form_messages(self.fields)
         if "pairing" in self.fields:
             field = self.fields["pairing"]
             field.queryset = Pairing.objects.filter(
@@ -312,7 +357,9 @@ class ServiceForm(forms.ModelForm):
 
 def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has that
-    field, above the form (naming the field) otherwise."""
+    field, above the form (naming the field) otherwise. A database rule named by its name
+    is said in words (`ledger.messages.readable`)."""
+    error = readable(error)
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

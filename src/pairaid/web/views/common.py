@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from pairaid.ledger.messages import integrity_message
 from pairaid.ledger.models import AuditEntry, Pairing
 from pairaid.web import access
 from pairaid.web.forms import ServiceForm, show_errors
@@ -25,13 +27,17 @@ def submitted(
     request: HttpRequest, form: ServiceForm, save: Callable[[dict[str, Any]], Model]
 ) -> Model | None:
     """On a valid POST, call `save` (a service) with the form's data; a ValidationError from
-    the service goes onto the form. Returns the saved record, or None to show the form."""
+    the service (or an IntegrityError from the database, in words) goes onto the form.
+    Returns the saved record, or None to show the form."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         return save(form.data_for_service())
     except ValidationError as error:
         show_errors(form, error)
+        return None
+    except IntegrityError as error:  # the database's own rules, e.g. a concurrent duplicate
+        form.add_error(None, integrity_message(error))
         return None
 
 
