@@ -34,6 +34,7 @@ from pairaid.ledger.models import (
     WorkStatus,
 )
 from pairaid.web import access
+from pairaid.web.audit_display import record_type_choices, verbs
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -638,8 +639,8 @@ class AuditFilter(forms.Form):
     pairing = forms.ModelChoiceField(
         label=_("结对关系"), queryset=Pairing.objects.none(), required=False, empty_label=_("全部")
     )
-    action = forms.CharField(label=_("操作"), required=False, max_length=64)
-    record_type = forms.CharField(label=_("记录类型"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[])
+    record_type = forms.ChoiceField(label=_("记录类型"), required=False, choices=[])
     user = forms.CharField(label=_("操作人"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
@@ -647,14 +648,17 @@ class AuditFilter(forms.Form):
     def __init__(self, data: Any, *, pairings: QuerySet[Pairing]) -> None:
         super().__init__(data)
         self.fields["pairing"].queryset = pairings.order_by("valid_from", "id")
+        self.fields["action"].choices = blank_choice(list(verbs().items()))
+        self.fields["record_type"].choices = blank_choice(record_type_choices())
+        set_form_messages(self.fields)
 
     def apply(self, entries: QuerySet) -> QuerySet:
         self.is_valid()
         values = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
         if "pairing" in values:
             entries = entries.filter(pairing=values["pairing"])
-        if "action" in values:
-            entries = entries.filter(action__icontains=values["action"])
+        if "action" in values:  # a verb: "updated" finds project.updated, fundflow.updated …
+            entries = entries.filter(action__endswith=f".{values['action']}")
         if "record_type" in values:
             entries = entries.filter(record_type=values["record_type"])
         if "user" in values:
