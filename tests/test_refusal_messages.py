@@ -226,3 +226,30 @@ def test_it_says_a_broken_rule_in_words_on_the_command_line(db, capsys):
     said = capsys.readouterr().err
     assert str(CONSTRAINT_MESSAGES["region_code_6_or_12_digits"]) in said
     assert "region_code_6_or_12_digits" not in said and "Traceback" not in said
+
+
+def test_it_states_the_limit_in_the_admin(admin_client, pair):
+    from django.urls import reverse
+
+    data = {
+        "pairing": pair.pk,
+        "code": "ADM-LIM",
+        "name": "项" * 301,
+        "sector": "industry",
+        "mode": "capacity_building",
+        "location": "",
+        "implementing_organisation": "",
+        "planned_budget": "1.005",
+        "start_date": "",
+        "end_date": "",
+        "status": "planned",
+        "progress": "0",
+        "beneficiary_households": "0",
+        "beneficiary_persons": "0",
+        "outcomes": "",
+        "after_completion": "",
+    }
+    body = admin_client.post(reverse("admin:ledger_project_add"), data).content.decode()
+    assert "最多 300 个字符（现有 301 个）" in body
+    assert "金额最多两位小数（到分）" in body
+    assert not Project.objects.filter(code="ADM-LIM").exists()

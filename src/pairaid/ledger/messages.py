@@ -147,12 +147,9 @@ def _unique_together_message(error: ValidationError) -> str | None:
 def _readable_list(errors: Iterable[ValidationError]) -> list[ValidationError]:
     shown = []
     for error in errors:
-        text = error.message % error.params if error.params else error.message
-        replaced = None
-        if error.code == "unique_together":
-            replaced = _unique_together_message(error)
-        if replaced is None and not error.params:
-            replaced = constraint_message(str(text))
+        replaced = _unique_together_message(error) if error.code == "unique_together" else None
+        if replaced is None and not error.params:  # Django's "约束 “name” 被违反" has none
+            replaced = constraint_message(str(error.message))
         shown.append(ValidationError(replaced, code=error.code) if replaced else error)
     return shown
 
