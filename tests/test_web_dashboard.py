@@ -262,7 +262,6 @@ def test_a_pairing_outside_the_users_view_is_not_found(client, personas):
     [
         "figure=no_such_figure&pairing={pk}",
         "figure=projects_implemented&pairing={pk}",  # a project figure on the funds list
-        "figure=funds_transfer&pairing={pk}&as_of=2022-13-45",
         "figure=funds_transfer&pairing={pk}&source=gold",
         "figure=funds_transfer&pairing={pk}&from_year=1066",
         "figure=funds_transfer&pairing=999999",

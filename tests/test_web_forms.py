@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from pairaid.ledger import services
+from pairaid.ledger.messages import CONSTRAINT_MESSAGES
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
@@ -102,7 +103,7 @@ def test_it_refuses_a_second_project_with_the_same_code(admin_client, build, pai
     response = admin_client.post("/projects/new/", project_data(pair))
 
     assert response.status_code == 400
-    assert "包含 结对关系 和 项目编号 的 帮扶项目 已经存在。" in response.content.decode()
+    assert str(CONSTRAINT_MESSAGES["project_unique_code_in_pairing"]) in response.content.decode()
     assert Project.objects.filter(pairing=pair, code="W-001").count() == 1
 
 
@@ -234,7 +235,7 @@ def test_it_records_a_transfer(admin_client, admin_user, pair):
     ("fields", "message"),
     [
         ({"amount": "-5.00"}, "金额必须大于0；更正请使用冲销"),
-        ({"amount": "1.005"}, "确认小数不超过 2 位"),
+        ({"amount": "1.005"}, "金额最多两位小数（到分）"),
         ({"kind": "allocate"}, "分配和支出须指明项目"),
         ({"fund_year": "1800"}, "1990"),
     ],

@@ -71,9 +71,22 @@ def main(argv: list[str] | None = None) -> None:
     if command is None:
         print(usage())
         return
+    from django.core.exceptions import ValidationError
     from django.core.management import execute_from_command_line
+    from django.db import IntegrityError
 
-    execute_from_command_line(["pairaid", *command])
+    try:
+        execute_from_command_line(["pairaid", *command])
+    except (IntegrityError, ValidationError) as exc:
+        # A refusal in words (ledger/messages.py), never a database rule's name.
+        from pairaid.ledger.messages import integrity_message, readable
+
+        if isinstance(exc, IntegrityError):
+            shown = integrity_message(exc)
+        else:
+            shown = "；".join(readable(exc).messages)
+        sys.stderr.write(f"{shown}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

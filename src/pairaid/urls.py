@@ -10,3 +10,6 @@ urlpatterns = [
     path("api/", include("pairaid.api.urls")),
     path("", include("pairaid.web.urls")),
 ]
+
+# An address with a parameter that cannot be read (e.g. ?as_of=2022-13-45) says what is wrong.
+handler400 = "pairaid.web.views.common.bad_request"

@@ -11,6 +11,8 @@ whole — the same shape whether the request was malformed or the ledger refused
 | django PermissionDenied, a read-only token | 403    |
 | Http404 (also: outside the user's scope)  | 404    |
 | IntegrityError (a concurrent duplicate)   | 409    |
+
+A database rule is never named to the client: `ledger.messages` says it in words.
 | ninja ValidationError (malformed request) | 422    |
 | django ValidationError (the ledger's rules) | 422  |
 """
@@ -30,6 +32,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+
+from pairaid.ledger.messages import integrity_message, readable
 
 WHOLE_RECORD = "__all__"
 
@@ -70,6 +74,7 @@ def api_field(name: str) -> str:
 
 
 def ledger_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    exc = readable(exc)
     if hasattr(exc, "error_dict"):
         return {
             (WHOLE_RECORD if field == "__all__" else api_field(field)): [
@@ -179,8 +184,7 @@ def install(api: NinjaAPI) -> None:
         return answer(request, exc.status_code, {"detail": str(exc)})
 
     def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
-        message = _("与已有记录冲突（可能是同时提交了相同的记录），请刷新后重试")
-        return answer(request, 409, {"detail": message})
+        return answer(request, 409, {"detail": integrity_message(exc)})
 
     api.add_exception_handler(RequestValidationError, on_request_error)
     api.add_exception_handler(DjangoValidationError, on_ledger_error)

@@ -18,13 +18,15 @@ from django.db import models
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
+
 MAX_ID = 2**63 - 1  # a 64-bit primary key, on SQLite and PostgreSQL alike
 MAX_OFFSET = 2**31 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 SmallCount = Annotated[int, Field(ge=0, le=32767)]
 Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
-Year = Annotated[int, Field(ge=1990, le=2100, description="年度，如 2022")]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年度，如 2022")]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
 

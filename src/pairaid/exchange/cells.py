@@ -4,7 +4,8 @@ A cell arrives as whatever the reader gives: text from a CSV, or int/float/date/
 from a spreadsheet. Offices type 1,234.50, １２３４．５, 12.5万, 2022年12月1日, 2022.12.1; a
 spreadsheet may hold a date as its serial number (44896) or a code typed as a number
 (5.13423110202e11). Each parser accepts all of these and refuses everything else with a
-`CellError` whose message says, in Chinese, what was expected.
+`CellError` whose message says, in Chinese, what was expected; text in scientific notation
+(1e5, 1E5, 1e-2) is refused, never read as a number.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.money import CENT, WAN
 
 # Excel's day zero (the 1900 system, with its phantom 1900-02-29 already accounted for
@@ -93,6 +95,12 @@ def parse_decimal(cell: Any, *, what: str | None = None) -> Decimal:
         return _bounded(Decimal(format(cell, ".15g")))
     text = normalise(str(cell))
     cleaned = _MONEY_NOISE.sub("", text)
+    if "e" in cleaned.casefold():
+        # 1e5 typed as text is a slip or a spreadsheet's display, not what was meant.
+        raise CellError(
+            _("应为%(what)s，请直接写数字（如 100000.00），不接受科学计数法“%(cell)s”")
+            % {"what": label, "cell": text}
+        )
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -151,7 +159,7 @@ def parse_year(cell: Any) -> int:
         text = normalise(cell)
         cell = text[:-1] if text.endswith("年") else text
     try:
-        return parse_int(cell, minimum=1990, maximum=2100)
+        return parse_int(cell, minimum=FIRST_YEAR, maximum=LAST_YEAR)
     except CellError:
         raise CellError(_("应为年份（如 2022），不是“%(cell)s”") % {"cell": cell}) from None
 

@@ -32,6 +32,7 @@ from pairaid.exchange.models import ImportBatch, ImportChange
 from pairaid.exchange.readers import ReadError, Source, open_source
 from pairaid.exchange.specs import IMPORTERS, Context, Importer, get_importer
 from pairaid.ledger import services as ledger
+from pairaid.ledger.messages import readable
 from pairaid.ledger.models import FundFlow
 from pairaid.lib.personal_data import EncryptedTextField, decrypt, encrypt
 
@@ -527,6 +528,7 @@ class Pass:
 
 
 def _messages(exc: ValidationError) -> dict[str, list[str]]:
+    exc = readable(exc)
     if hasattr(exc, "error_dict"):
         return {
             name: [str(m) for m in ValidationError(errors).messages]

@@ -15,12 +15,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, IntegrityError, connection, connections
 from django.utils import timezone
 from django_tasks import task
 
 from pairaid.exchange import services
 from pairaid.exchange.models import ImportBatch
+from pairaid.ledger.messages import integrity_message, readable
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,11 @@ def rollback(batch_id: int, user_id: int | None) -> str:
 
 
 def _message(exc: Exception) -> str:
+    """What the batch page says: a refusal in words, never a database rule's name."""
+    if isinstance(exc, IntegrityError):
+        return integrity_message(exc)
+    if isinstance(exc, ValidationError):
+        return "；".join(readable(exc).messages)
     return "；".join(getattr(exc, "messages", None) or [str(exc)])
 
 

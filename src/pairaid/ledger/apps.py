@@ -6,3 +6,8 @@ class LedgerConfig(AppConfig):
     name = "pairaid.ledger"
     label = "ledger"
     verbose_name = _("帮扶台账")
+
+    def ready(self) -> None:
+        from pairaid.ledger.messages import install_field_messages
+
+        install_field_messages()

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Rate, Window
+from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import (
     Agreement,
     FundFlow,
@@ -47,7 +48,7 @@ STAGES = (
 NO_PROJECT = "none"
 NO_PROJECT_LABEL = "未关联项目"
 OPEN_WORK = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
-EARLIEST_YEAR = 1990  # the fund-year validator's lower bound
+EARLIEST_YEAR = FIRST_YEAR  # the fund-year validator's lower bound
 
 
 def count_figure(

@@ -22,6 +22,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.lib.personal_data import EncryptedTextField
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -122,6 +123,35 @@ class Region(DemoMixin):
     def clean(self) -> None:
         if self.code and (not self.code.isdigit() or len(self.code) not in (6, 12)):
             raise ValidationError({"code": _("区划代码应为6位或12位数字")})
+
+    # How many levels one query climbs (a village is four levels below its province).
+    LINEAGE_STEP = 5
+
+    @classmethod
+    def lineage(cls, region_id: int) -> set[int]:
+        """The region and every region above it, by their ids: one query climbs five levels
+        through `parent` (a village's whole chain), another only for a deeper tree. Codes
+        are not trusted for this: a town's code need not start with its county's."""
+        found: set[int] = set()
+        current: int | None = region_id
+        up = [
+            "__".join(["parent"] * level) + "_id" if level else "id"
+            for level in range(cls.LINEAGE_STEP + 1)
+        ]
+        while current is not None and current not in found:
+            row = cls.objects.filter(pk=current).values_list(*up).first()
+            if row is None:
+                break
+            current = None
+            for ancestor in row:
+                if ancestor is None or ancestor in found:
+                    break
+                found.add(ancestor)
+                current = ancestor
+            else:
+                current = row[-1]
+                found.discard(current)  # climb on from the last one found
+        return found
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -295,6 +325,10 @@ class Pairing(DemoMixin):
 
 
 class Project(DemoMixin):
+    """A project of a pairing (帮扶项目). Its place (`location`) lies in the recipient's region
+    or below it; for work done at the helper's end (`HELPER_SIDE_SECTORS`: 消费帮扶, 人才培训,
+    就业与劳务) it may lie in the helper's region instead (`clean_location`)."""
+
     class Sector(models.TextChoices):
         INDUSTRY = "industry", _("产业")
         EDUCATION = "education", _("教育")
@@ -322,6 +356,8 @@ class Project(DemoMixin):
 
     # A project counts as implemented (实施) once it has started, whatever came after.
     STARTED = (Status.IN_PROGRESS, Status.COMPLETED, Status.HANDED_OVER, Status.OPERATING)
+    # Sectors whose work may be done in the helper's own region (see `clean_location`).
+    HELPER_SIDE_SECTORS = (Sector.CONSUMPTION, Sector.TRAINING, Sector.EMPLOYMENT)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="projects"
@@ -386,6 +422,37 @@ class Project(DemoMixin):
             raise ValidationError({"end_date": _("完工日期不能早于开工日期")})
         if self.status in self.STARTED and not self.start_date:
             raise ValidationError({"start_date": _("已开工的项目须填写开工日期")})
+        self.clean_location()
+
+    def clean_location(self) -> None:
+        """The place (实施地点) lies in the recipient's region (itself or any region below
+        it); for the sectors whose work is done at the helper's end (`HELPER_SIDE_SECTORS`:
+        消费帮扶 sales halls, 人才培训 in the helper's city, 就业与劳务 placements there) it may
+        lie in the helper's region instead. A side that is an organisation counts with the
+        region it belongs to."""
+        if not self.location_id or not self.pairing_id:
+            return
+        pairing = self.pairing
+        recipient = pairing.recipient_region_id or (
+            pairing.recipient_organisation.region_id if pairing.recipient_organisation_id else None
+        )
+        helper = pairing.helper_region_id or (
+            pairing.helper_organisation.region_id if pairing.helper_organisation_id else None
+        )
+        allowed = {recipient} | ({helper} if self.sector in self.HELPER_SIDE_SECTORS else set())
+        allowed.discard(None)
+        if not allowed or allowed & Region.lineage(self.location_id):
+            return
+        if self.sector in self.HELPER_SIDE_SECTORS:
+            message = _("实施地点应在受援方或帮扶方（%(recipient)s、%(helper)s）的区划范围内")
+        else:
+            message = _("实施地点应在受援方（%(recipient)s）的区划范围内")
+        raise ValidationError(
+            {
+                "location": message
+                % {"recipient": pairing.recipient_name, "helper": pairing.helper_name}
+            }
+        )
 
     @property
     def has_started(self) -> bool:
@@ -418,7 +485,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     fund_year = models.PositiveSmallIntegerField(
-        _("资金年度"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+        _("资金年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     date = models.DateField(_("日期"))
     amount = models.DecimalField(_("金额（元）"), **MONEY)
@@ -491,7 +558,9 @@ class GuidedInvestment(DemoMixin):
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="investments"
     )
     enterprise = models.CharField(_("企业"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     date = models.DateField(_("日期"))
     amount = models.DecimalField(_("到位投资（元）"), **MONEY)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -914,7 +983,9 @@ class Target(DemoMixin):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="targets"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
     value = models.DecimalField(_("目标值"), **MONEY)
 

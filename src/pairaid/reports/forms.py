@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger import figures
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.reports import builders, renderers
 
 STYLE_CHOICES = [
@@ -29,11 +30,11 @@ FORMAT_CHOICES = [
 
 class BriefingOptionsForm(forms.Form):
     pairing = forms.TypedChoiceField(label=_("结对关系"), coerce=int)
-    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     from_year = forms.IntegerField(
         label=_("起始年度"),
-        min_value=1990,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         required=False,
         help_text=_("留空：自结对起始年"),
     )
@@ -96,8 +97,8 @@ class ReportForm(BriefingOptionsForm):
 class FreezeForm(BriefingOptionsForm):
     year = forms.IntegerField(
         label=_("截止年度"),
-        min_value=1990,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         required=False,
         help_text=_("留空：截至日期所在年"),
     )

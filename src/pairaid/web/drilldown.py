@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -26,11 +27,9 @@ from django.utils import timezone
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Window
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
 from pairaid.web import access, breakdowns
-
-FIRST_YEAR, LAST_YEAR = 1990, 2100
-
 
 # --- the scope: which pairings, which period ------------------------------------------------
 
@@ -215,7 +214,9 @@ def from_request(request: HttpRequest, list_name: str) -> Drill | None:
     try:
         as_of = dt.date.fromisoformat(query["as_of"]) if query.get("as_of") else None
     except ValueError as exc:
-        raise Http404("bad date") from exc
+        from pairaid.web.views.common import bad_date_message
+
+        raise BadRequest(bad_date_message(query["as_of"])) from exc
     scope = Scope.for_user(
         request.user,
         pairing,

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR, readable, set_form_messages
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
@@ -33,6 +34,7 @@ from pairaid.ledger.models import (
     WorkStatus,
 )
 from pairaid.web import access
+from pairaid.web.audit_display import record_type_choices, verbs
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -54,7 +56,9 @@ class ListFilter(forms.Form):
         label=_("结对关系"), queryset=Pairing.objects.none(), required=False, empty_label=_("全部")
     )
     children = forms.BooleanField(label=_("含下级结对关系"), required=False)
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=1990, max_value=2100)
+    year = forms.IntegerField(
+        label=_("年度"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
 
     pairing_path = "pairing"
     search_fields: tuple[str, ...] = ()
@@ -64,6 +68,7 @@ class ListFilter(forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         self.fields["pairing"].queryset = access.visible_pairings(user)
+        set_form_messages(self.fields)
 
     def values(self) -> dict[str, Any]:
         """The valid filters (an invalid one is shown with its error and not applied)."""
@@ -276,6 +281,43 @@ ORGANISATION_FIELDS = (
 )
 
 
+class AmountField(forms.DecimalField):
+    """An amount in 元 as people type it: digits with at most two decimals. Scientific
+    notation (1e5, 1E5, 1e-2) is refused rather than read as a number nobody typed; the
+    page shows the 万元 equivalent while typing (web/static/web/money.js)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"data-money": "yuan", "data-unit": _("万元")})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str) and "e" in value.casefold():
+            raise ValidationError(
+                _(
+                    "金额请直接写数字（如 100000 或 100000.00，单位：元），"
+                    "不接受 1e5 这样的科学计数法"
+                ),
+                code="scientific",
+            )
+        return super().to_python(value)
+
+
+def amount_field(field: forms.DecimalField) -> AmountField:
+    """The same field (label, help text, limits) as an `AmountField`."""
+    return AmountField(
+        max_digits=field.max_digits,
+        decimal_places=field.decimal_places,
+        min_value=field.min_value,
+        max_value=field.max_value,
+        required=field.required,
+        label=field.label,
+        help_text=field.help_text,
+        initial=field.initial,
+        disabled=field.disabled,
+        localize=field.localize,
+    )
+
+
 class ServiceForm(forms.ModelForm):
     """A model form that leaves the record untouched: the view hands `cleaned_data` to a
     service, which validates the record (its rules, its access, its year's lock)."""
@@ -283,6 +325,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        for name, field in list(self.fields.items()):
+            if isinstance(field, forms.DecimalField) and not isinstance(field, AmountField):
+                self.fields[name] = amount_field(field)
+        set_form_messages(self.fields)
         if "pairing" in self.fields:
             field = self.fields["pairing"]
             field.queryset = Pairing.objects.filter(
@@ -312,7 +358,9 @@ class ServiceForm(forms.ModelForm):
 
 def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has that
-    field, above the form (naming the field) otherwise."""
+    field, above the form (naming the field) otherwise. A database rule named by its name
+    is said in words (`ledger.messages.readable`)."""
+    error = readable(error)
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -591,8 +639,8 @@ class AuditFilter(forms.Form):
     pairing = forms.ModelChoiceField(
         label=_("结对关系"), queryset=Pairing.objects.none(), required=False, empty_label=_("全部")
     )
-    action = forms.CharField(label=_("操作"), required=False, max_length=64)
-    record_type = forms.CharField(label=_("记录类型"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[])
+    record_type = forms.ChoiceField(label=_("记录类型"), required=False, choices=[])
     user = forms.CharField(label=_("操作人"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
@@ -600,14 +648,17 @@ class AuditFilter(forms.Form):
     def __init__(self, data: Any, *, pairings: QuerySet[Pairing]) -> None:
         super().__init__(data)
         self.fields["pairing"].queryset = pairings.order_by("valid_from", "id")
+        self.fields["action"].choices = blank_choice(list(verbs().items()))
+        self.fields["record_type"].choices = blank_choice(record_type_choices())
+        set_form_messages(self.fields)
 
     def apply(self, entries: QuerySet) -> QuerySet:
         self.is_valid()
         values = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
         if "pairing" in values:
             entries = entries.filter(pairing=values["pairing"])
-        if "action" in values:
-            entries = entries.filter(action__icontains=values["action"])
+        if "action" in values:  # a verb: "updated" finds project.updated, fundflow.updated …
+            entries = entries.filter(action__endswith=f".{values['action']}")
         if "record_type" in values:
             entries = entries.filter(record_type=values["record_type"])
         if "user" in values:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import access, services
+from pairaid.ledger.messages import integrity_message, readable, set_form_messages
 from pairaid.ledger.models import Pairing
 from pairaid.ledger.money import round_money
 
@@ -69,13 +70,13 @@ def call_service(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
     try:
         return function(*args, **kwargs)
     except ValidationError as exc:
-        raise Refused(exc) from exc
+        raise Refused(readable(exc)) from exc
     except PermissionDenied as exc:
         # The services' and `access.require`'s refusals say why, in the user's language.
         message = str(exc) or _("您无权进行此项操作")
         raise Refused(ValidationError(message)) from exc
     except IntegrityError as exc:
-        message = _("数据库拒绝了此次修改：%(error)s") % {"error": exc}
+        message = _("数据库拒绝了此次修改：%(error)s") % {"error": integrity_message(exc)}
         raise Refused(ValidationError(message)) from exc
 
 
@@ -183,6 +184,13 @@ class LedgerAdmin(admin.ModelAdmin):
         if db_field.related_model is Pairing and not access.is_administrator(request.user):
             kwargs["queryset"] = access.visible_pairings(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        """Limits stated in 元 or characters, as on the pages (`ledger.messages`)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            set_form_messages({db_field.name: field})
+        return field
 
     def response_action(self, request: Any, queryset: Any) -> Any:
         try:

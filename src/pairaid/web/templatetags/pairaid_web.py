@@ -158,6 +158,12 @@ def audit_verbs() -> dict[str, str]:
         "confirmed": pgettext("审计", "确认"),
         "disputed": pgettext("审计", "提出异议"),
         "personal_data_viewed": pgettext("审计", "查看个人信息"),
+        "submitted": pgettext("审计", "报送"),
+        "approved": pgettext("审计", "审核通过并锁定"),
+        "returned": pgettext("审计", "退回"),
+        "reopened": pgettext("审计", "重新开放"),
+        "revoked": pgettext("审计", "撤销"),
+        "frozen": pgettext("审计", "冻结"),
     }
 
 

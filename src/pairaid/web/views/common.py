@@ -7,12 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from pairaid.ledger.messages import integrity_message
 from pairaid.ledger.models import AuditEntry, Pairing
 from pairaid.web import access
 from pairaid.web.forms import ServiceForm, show_errors
@@ -25,13 +28,17 @@ def submitted(
     request: HttpRequest, form: ServiceForm, save: Callable[[dict[str, Any]], Model]
 ) -> Model | None:
     """On a valid POST, call `save` (a service) with the form's data; a ValidationError from
-    the service goes onto the form. Returns the saved record, or None to show the form."""
+    the service (or an IntegrityError from the database, in words) goes onto the form.
+    Returns the saved record, or None to show the form."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         return save(form.data_for_service())
     except ValidationError as error:
         show_errors(form, error)
+        return None
+    except IntegrityError as error:  # the database's own rules, e.g. a concurrent duplicate
+        form.add_error(None, integrity_message(error))
         return None
 
 
@@ -86,6 +93,25 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def bad_date_message(value: str) -> str:
+    """What a page says about an `as_of` (截至日期) in its address that is not a date."""
+    return _("截至日期“%(value)s”不是有效日期，请写成 2022-12-04 这样的年-月-日") % {
+        "value": value[:40]
+    }
+
+
+def as_of_error(request: HttpRequest) -> str:
+    """The message for the request's `as_of` when it is given and not a date, else ""."""
+    raw = request.GET.get("as_of", "")
+    return bad_date_message(raw) if raw and parse_date(raw) is None else ""
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 400 page that says what was wrong with the address (`BadRequest("…")`)."""
+    message = str(exception) if isinstance(exception, BadRequest) and exception.args else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def today() -> dt.date:

@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +26,7 @@ from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import YES, Drill, Scope
 from pairaid.web.templatetags.pairaid_web import wan, wan_number
-from pairaid.web.views.common import parse_date, today
+from pairaid.web.views.common import as_of_error, parse_date, today
 from pairaid.web.views.review import locked_years
 
 # The columns of the side-by-side table: figure key → extras.
@@ -89,6 +91,16 @@ def as_of_of(request: HttpRequest) -> dt.date:
     return parse_date(request.GET.get("as_of")) or today()
 
 
+def refuse_bad_as_of(request: HttpRequest) -> int:
+    """An `as_of` that is not a date is not silently today: the page says so (and shows
+    today's figures) with status 400."""
+    error = as_of_error(request)
+    if error:
+        messages.error(request, error)
+        return 400
+    return 200
+
+
 def confirmed_of(request: HttpRequest) -> bool:
     """?confirmed=1: count only records the recipient side has confirmed."""
     return request.GET.get("confirmed") in YES
@@ -103,7 +115,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     pairings = list(access.visible_pairings(request.user))
     if len(pairings) == 1:
         url = reverse("web:pairing", args=[pairings[0].pk])
-        return redirect(f"{url}?as_of={as_of.isoformat()}" if "as_of" in request.GET else url)
+        given = request.GET.get("as_of")
+        return redirect(f"{url}?{urlencode({'as_of': given})}" if given else url)
     visible = {p.pk: p for p in pairings}
     roots = [p for p in pairings if p.parent_id not in visible]
     confirmed = confirmed_of(request)
@@ -112,6 +125,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard/overview.html",
         {"groups": groups, "as_of": as_of, "row_figures": ROW_FIGURES, "confirmed": confirmed},
+        status=refuse_bad_as_of(request),
     )
 
 
@@ -328,4 +342,4 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "row_figures": ROW_FIGURES,
         "can_record": access.can(user, found, access.EDIT),
     }
-    return render(request, "web/dashboard/pairing.html", context)
+    return render(request, "web/dashboard/pairing.html", context, status=refuse_bad_as_of(request))

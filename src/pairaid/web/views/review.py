@@ -29,6 +29,7 @@ from pairaid.ledger.models import (
     Posting,
 )
 from pairaid.web import access
+from pairaid.web.audit_display import describe
 from pairaid.web.forms import AuditFilter, ConfirmForm, YearStepForm
 from pairaid.web.views.common import VIA, history_visible, today
 
@@ -182,6 +183,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": describe(list(page.object_list)),
             "query": query.urlencode(),
             "can_verify": access.sees_everything(request.user),
             "current": "audit",
