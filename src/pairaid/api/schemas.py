@@ -193,6 +193,7 @@ class FundFlowOut(Out):
     project_id: int | None
     voucher: str
     note: str
+    cross_year_reason: str = Field(description="跨年度说明（日期与资金年度相差超过一年时）")
     reverses_id: int | None = Field(description="本条冲销的记录（冲销记录金额为负数）")
     reversed_by_id: int | None = Field(description="冲销本条的记录，未冲销为 null")
     confirmation: choice(Confirmation)
@@ -212,11 +213,14 @@ class FundFlowIn(In):
     project_id: Id | None = None
     voucher: text(100) = ""
     note: text(300) = ""
+    cross_year_reason: text(200, description="跨年度说明：日期与资金年度相差超过一年时必填") = ""
 
 
 class ReverseIn(In):
     reason: text(250, min_length=1, description="冲销原因")
-    on: dt.date | None = Field(default=None, description="冲销日期，默认今天")
+    on: dt.date | None = Field(
+        default=None, description="冲销日期，默认今天（原记录日期晚于今天时为原记录日期）"
+    )
 
 
 class ConfirmIn(In):

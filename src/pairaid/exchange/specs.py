@@ -586,6 +586,13 @@ class FundImporter(Importer):
         TextColumn(
             "note", gettext_lazy("摘要"), "note", example="2023年财政援助资金第1批拨付", width=30
         ),
+        TextColumn(
+            "cross_year_reason",
+            gettext_lazy("跨年度说明"),
+            "cross-year reason",
+            note=gettext_lazy("日期与资金年度相差超过一年时必填"),
+            width=24,
+        ),
         ComputedColumn(
             "confirmation",
             gettext_lazy("受援方确认"),

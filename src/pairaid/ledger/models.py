@@ -394,7 +394,22 @@ class Project(DemoMixin):
 
 class FundFlow(ConfirmationMixin, DemoMixin):
     """One entry of the fund ledger. Never edited once recorded: a correction is a
-    reversing entry (negative amount, pointing at the original) plus a new entry."""
+    reversing entry (negative amount, pointing at the original) plus a new entry.
+
+    Dates keep every as-of figure right (`clean()`, so every entry point obeys them):
+
+    - money is not dated after today: a figure as of any day never counts money that had
+      not moved yet (only a reversal may carry its original's date, so that an entry
+      already dated ahead can still be cancelled);
+    - a reversal is not dated before its original: at no as-of date does a reversal count
+      without the entry it cancels;
+    - a date more than one year away from the fund year (资金年度) needs a reason
+      (`cross_year_reason`, 跨年度说明), e.g. a project paying out its start year's money
+      three years later; a mistyped year is caught instead of counted in the wrong year.
+    """
+
+    # How far (in years) the date may lie from the fund year without a reason.
+    CROSS_YEAR_TOLERANCE = 1
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("计划")
@@ -433,6 +448,12 @@ class FundFlow(ConfirmationMixin, DemoMixin):
     )
     voucher = models.CharField(_("凭证或文号"), max_length=100, blank=True)
     note = models.CharField(_("摘要"), max_length=300, blank=True)
+    cross_year_reason = models.CharField(
+        _("跨年度说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("日期与资金年度相差超过一年时必填，如项目跨年度实施"),
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("冲销的记录"),
@@ -481,6 +502,37 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             raise ValidationError({"project": _("项目不属于该结对关系")})
         if self.amount is not None and self.amount.as_tuple().exponent < -2:
             raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
+        self.clean_dates()
+
+    def clean_dates(self) -> None:
+        """The date rules of the class docstring."""
+        if self.date is None:
+            return
+        original = self.reverses if self.reverses_id else None
+        if original is not None and self.date < original.date:
+            raise ValidationError(
+                {
+                    "date": _("冲销日期不能早于原记录的日期（%(date)s）")
+                    % {"date": original.date.isoformat()}
+                }
+            )
+        same_day_reversal = original is not None and self.date == original.date
+        if self.date > timezone.localdate() and not same_day_reversal:
+            raise ValidationError({"date": _("日期不能晚于今天")})
+        if (
+            original is None
+            and self.fund_year is not None
+            and abs(self.date.year - self.fund_year) > self.CROSS_YEAR_TOLERANCE
+            and not self.cross_year_reason.strip()
+        ):
+            raise ValidationError(
+                {
+                    "cross_year_reason": _(
+                        "日期与资金年度（%(year)s年）相差超过一年，请填写跨年度说明"
+                    )
+                    % {"year": self.fund_year}
+                }
+            )
 
 
 class GuidedInvestment(DemoMixin):
@@ -507,6 +559,12 @@ class GuidedInvestment(DemoMixin):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.amount}元"
+
+    def clean(self) -> None:
+        # Money is not dated after today (as FundFlow): an as-of figure never counts
+        # investment that had not arrived yet.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("日期不能晚于今天")})
 
 
 # --- people ----------------------------------------------------------------------------------

@@ -439,7 +439,9 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
 def reverse_fund_flow(
     flow: FundFlow, *, acting_user: Any, via: str, reason: str, on: dt.date | None = None
 ) -> FundFlow:
-    """Cancel a recorded fund flow with an equal and opposite entry dated `on` (today)."""
+    """Cancel a recorded fund flow with an equal and opposite entry dated `on` (by default
+    today, or the original's own date when that is later: a reversal is never dated before
+    the entry it cancels)."""
     reversals = bulk_reverse_fund_flows(
         [flow], acting_user=acting_user, via=via, reason=reason, on=on
     )
@@ -448,7 +450,7 @@ def reverse_fund_flow(
 
 RECORDED_FIELDS = (
     "pairing_id", "kind", "fund_year", "date", "amount", "source",
-    "project_id", "voucher", "note", "is_demo",
+    "project_id", "voucher", "note", "cross_year_reason", "is_demo",
 )  # fmt: skip
 
 
@@ -665,7 +667,7 @@ def bulk_reverse_fund_flows(
             pairing=pairings[flow.pairing_id],
             kind=flow.kind,
             fund_year=flow.fund_year,
-            date=on or timezone.localdate(),
+            date=on or max(timezone.localdate(), flow.date),
             amount=-flow.amount,
             source=flow.source,
             project=projects.get(flow.project_id),

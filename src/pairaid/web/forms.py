@@ -392,6 +392,7 @@ class FundFlowForm(ServiceForm):
             "project",
             "voucher",
             "note",
+            "cross_year_reason",
         ]
         widgets = {"date": DATE}
 
