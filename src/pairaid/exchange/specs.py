@@ -44,6 +44,7 @@ from pairaid.exchange.columns import (
     YearColumn,
 )
 from pairaid.ledger import access, services
+from pairaid.ledger import locks as year_locks
 from pairaid.ledger.models import (
     Agreement,
     Event,
@@ -421,13 +422,8 @@ class Importer:
         return any(access.can(context.user, pairing, action) for action in self.action)
 
     def lock_year(self, candidate: models.Model, changed: Iterable[str] | None) -> int | None:
-        rule = services.LOCK_YEARS.get(self.model)
-        if rule is None:
-            return None
-        year_of, ongoing = rule
-        if changed is not None and set(changed) <= ongoing:
-            return None
-        return year_of(candidate) or None
+        found = year_locks.locked_year(candidate, changed)
+        return found[1] if found else None
 
     # --- writing ----------------------------------------------------------------------
 
