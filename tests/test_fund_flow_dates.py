@@ -281,3 +281,17 @@ def test_it_keeps_the_funds_figure_right_at_every_as_of_date(build, operations):
         figure = figures.funds(figures.window_for(pairing, as_of=as_of))
         expected = sum((o.amount for o in originals if o.standing(as_of)), start=Decimal("0.00"))
         assert figure.value == expected, (as_of, operations)
+
+
+def test_it_offers_a_valid_reversal_date_on_the_page(client, admin_user, build):
+    pairing = build.pairing()
+    ahead = dt.date(2099, 1, 1)
+    legacy = FundFlow.objects.create(**fields(pairing, date=ahead, fund_year=2099))
+    client.force_login(admin_user)
+
+    body = client.get(f"/funds/{legacy.pk}/").content.decode()
+    assert 'name="on" value="2099-01-01"' in body
+
+    response = client.post(f"/funds/{legacy.pk}/reverse/", {"reason": "日期错"})
+    assert response.status_code == 302
+    assert FundFlow.objects.get(reverses=legacy).date == ahead

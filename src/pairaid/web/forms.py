@@ -415,9 +415,11 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("冲销原因"), max_length=250, widget=TEXT)
     on = forms.DateField(label=_("冲销日期"), widget=DATE, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, original: FundFlow | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        # Never before the original (an entry dated ahead is reversed on its own date).
+        today = timezone.localdate()
+        self.fields["on"].initial = max(today, original.date) if original else today
         self.fields["on"].help_text = _("留空为今天")
 
 
