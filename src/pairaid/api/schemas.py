@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -48,6 +49,14 @@ def _stored(obj: Any, field: str) -> tuple[bool, Any]:
     if isinstance(obj, dict):
         return True, obj.get(field)
     return False, None
+
+
+def _effective_status(obj: Any) -> str:
+    """A record's status as of today (`status_on`), or as it was answered (a replay)."""
+    stored, value = _stored(obj, "effective_status")
+    if stored:
+        return value
+    return getattr(obj, "effective_status", None) or obj.status_on(timezone.localdate())
 
 
 class In(Schema):
@@ -278,12 +287,19 @@ class PostingOut(Out):
     start_date: dt.date
     planned_end: dt.date | None
     actual_end: dt.date | None
-    status: choice(Posting.Status)
+    status: choice(Posting.Status) = Field(description="登记的状态")
+    effective_status: choice(Posting.EffectiveStatus) = Field(
+        description="截至今天的状态：计划期满已过、未登记离岗为 overdue（期满未离岗）"
+    )
     team_id: int | None
     confirmation: choice(Confirmation)
     confirmed_at: dt.datetime | None
     confirmation_note: str
     is_demo: bool
+
+    @staticmethod
+    def resolve_effective_status(obj: Any) -> str:
+        return _effective_status(obj)
 
 
 class PostingIn(In):
@@ -399,10 +415,17 @@ class AgreementOut(Out):
     amount: MoneyOut | None
     term_start: dt.date | None
     term_end: dt.date | None
-    status: choice(Agreement.Status)
+    status: choice(Agreement.Status) = Field(description="登记的状态")
+    effective_status: choice(Agreement.EffectiveStatus) = Field(
+        description="截至今天的状态：已签订或履行中、期限止已过为 expired（已到期）"
+    )
     parties: list[PartyOut]
     obligations: list[ObligationOut]
     is_demo: bool
+
+    @staticmethod
+    def resolve_effective_status(obj: Any) -> str:
+        return _effective_status(obj)
 
     @staticmethod
     def resolve_parties(obj: Any) -> list[Any]:

@@ -748,6 +748,12 @@ class PostingImporter(Importer):
         ChoiceColumn(
             "status", gettext_lazy("状态"), "status", choices=Posting.Status, example="在岗"
         ),
+        ComputedColumn(
+            "effective_status",
+            gettext_lazy("截至今日状态"),
+            "status today",
+            compute=lambda posting: posting.effective_status_display(),
+        ),
         RefColumn(
             "team",
             gettext_lazy("组团式团队"),
@@ -805,6 +811,12 @@ class AgreementImporter(Importer):
         DateColumn("term_end", gettext_lazy("期限止"), "term end"),
         ChoiceColumn(
             "status", gettext_lazy("状态"), "status", choices=Agreement.Status, example="已签订"
+        ),
+        ComputedColumn(
+            "effective_status",
+            gettext_lazy("截至今日状态"),
+            "status today",
+            compute=lambda agreement: agreement.effective_status_display(),
         ),
     )
 
