@@ -52,10 +52,11 @@ def _stored(obj: Any, field: str) -> tuple[bool, Any]:
 
 
 def _effective_status(obj: Any) -> str:
-    """A record's status as of today (`status_on`), or as it was answered (a replay)."""
+    """A record's status as of today (`status_on`), or as it was answered (a replay; one
+    stored before this field existed answers its stored status, a valid value too)."""
     stored, value = _stored(obj, "effective_status")
     if stored:
-        return value
+        return value or obj.get("status")
     return getattr(obj, "effective_status", None) or obj.status_on(timezone.localdate())
 
 
@@ -202,7 +203,7 @@ class FundFlowOut(Out):
     project_id: int | None
     voucher: str
     note: str
-    cross_year_reason: str = Field(description="跨年度说明（日期与资金年度相差超过一年时）")
+    cross_year_reason: str = Field("", description="跨年度说明（日期与资金年度相差超过一年时）")
     reverses_id: int | None = Field(description="本条冲销的记录（冲销记录金额为负数）")
     reversed_by_id: int | None = Field(description="冲销本条的记录，未冲销为 null")
     confirmation: choice(Confirmation)
