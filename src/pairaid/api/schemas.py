@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -48,6 +49,15 @@ def _stored(obj: Any, field: str) -> tuple[bool, Any]:
     if isinstance(obj, dict):
         return True, obj.get(field)
     return False, None
+
+
+def _effective_status(obj: Any) -> str:
+    """A record's status as of today (`status_on`), or as it was answered (a replay; one
+    stored before this field existed answers its stored status, a valid value too)."""
+    stored, value = _stored(obj, "effective_status")
+    if stored:
+        return value or obj.get("status")
+    return getattr(obj, "effective_status", None) or obj.status_on(timezone.localdate())
 
 
 class In(Schema):
@@ -193,6 +203,7 @@ class FundFlowOut(Out):
     project_id: int | None
     voucher: str
     note: str
+    cross_year_reason: str = Field("", description="跨年度说明（日期与资金年度相差超过一年时）")
     reverses_id: int | None = Field(description="本条冲销的记录（冲销记录金额为负数）")
     reversed_by_id: int | None = Field(description="冲销本条的记录，未冲销为 null")
     confirmation: choice(Confirmation)
@@ -212,11 +223,14 @@ class FundFlowIn(In):
     project_id: Id | None = None
     voucher: text(100) = ""
     note: text(300) = ""
+    cross_year_reason: text(200, description="跨年度说明：日期与资金年度相差超过一年时必填") = ""
 
 
 class ReverseIn(In):
     reason: text(250, min_length=1, description="冲销原因")
-    on: dt.date | None = Field(default=None, description="冲销日期，默认今天")
+    on: dt.date | None = Field(
+        default=None, description="冲销日期，默认今天（原记录日期晚于今天时为原记录日期）"
+    )
 
 
 class ConfirmIn(In):
@@ -274,12 +288,19 @@ class PostingOut(Out):
     start_date: dt.date
     planned_end: dt.date | None
     actual_end: dt.date | None
-    status: choice(Posting.Status)
+    status: choice(Posting.Status) = Field(description="登记的状态")
+    effective_status: choice(Posting.EffectiveStatus) = Field(
+        description="截至今天的状态：计划期满已过、未登记离岗为 overdue（期满未离岗）"
+    )
     team_id: int | None
     confirmation: choice(Confirmation)
     confirmed_at: dt.datetime | None
     confirmation_note: str
     is_demo: bool
+
+    @staticmethod
+    def resolve_effective_status(obj: Any) -> str:
+        return _effective_status(obj)
 
 
 class PostingIn(In):
@@ -395,10 +416,17 @@ class AgreementOut(Out):
     amount: MoneyOut | None
     term_start: dt.date | None
     term_end: dt.date | None
-    status: choice(Agreement.Status)
+    status: choice(Agreement.Status) = Field(description="登记的状态")
+    effective_status: choice(Agreement.EffectiveStatus) = Field(
+        description="截至今天的状态：已签订或履行中、期限止已过为 expired（已到期）"
+    )
     parties: list[PartyOut]
     obligations: list[ObligationOut]
     is_demo: bool
+
+    @staticmethod
+    def resolve_effective_status(obj: Any) -> str:
+        return _effective_status(obj)
 
     @staticmethod
     def resolve_parties(obj: Any) -> list[Any]:

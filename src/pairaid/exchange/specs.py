@@ -44,6 +44,7 @@ from pairaid.exchange.columns import (
     YearColumn,
 )
 from pairaid.ledger import access, services
+from pairaid.ledger import locks as year_locks
 from pairaid.ledger.models import (
     Agreement,
     Event,
@@ -421,13 +422,8 @@ class Importer:
         return any(access.can(context.user, pairing, action) for action in self.action)
 
     def lock_year(self, candidate: models.Model, changed: Iterable[str] | None) -> int | None:
-        rule = services.LOCK_YEARS.get(self.model)
-        if rule is None:
-            return None
-        year_of, ongoing = rule
-        if changed is not None and set(changed) <= ongoing:
-            return None
-        return year_of(candidate) or None
+        found = year_locks.locked_year(candidate, changed)
+        return found[1] if found else None
 
     # --- writing ----------------------------------------------------------------------
 
@@ -585,6 +581,13 @@ class FundImporter(Importer):
         ),
         TextColumn(
             "note", gettext_lazy("摘要"), "note", example="2023年财政援助资金第1批拨付", width=30
+        ),
+        TextColumn(
+            "cross_year_reason",
+            gettext_lazy("跨年度说明"),
+            "cross-year reason",
+            note=gettext_lazy("日期与资金年度相差超过一年时必填"),
+            width=24,
         ),
         ComputedColumn(
             "confirmation",
@@ -745,6 +748,12 @@ class PostingImporter(Importer):
         ChoiceColumn(
             "status", gettext_lazy("状态"), "status", choices=Posting.Status, example="在岗"
         ),
+        ComputedColumn(
+            "effective_status",
+            gettext_lazy("截至今日状态"),
+            "status today",
+            compute=lambda posting: posting.effective_status_display(),
+        ),
         RefColumn(
             "team",
             gettext_lazy("组团式团队"),
@@ -802,6 +811,12 @@ class AgreementImporter(Importer):
         DateColumn("term_end", gettext_lazy("期限止"), "term end"),
         ChoiceColumn(
             "status", gettext_lazy("状态"), "status", choices=Agreement.Status, example="已签订"
+        ),
+        ComputedColumn(
+            "effective_status",
+            gettext_lazy("截至今日状态"),
+            "status today",
+            compute=lambda agreement: agreement.effective_status_display(),
         ),
     )
 

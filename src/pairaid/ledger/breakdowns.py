@@ -331,20 +331,24 @@ def guided_investment(window: Window) -> Figure:
 
 def persons_in_post(window: Window) -> Figure:
     """Distinct persons in post on the window's end date (any posting of the pairings,
-    whenever it started)."""
+    whenever it started): at the post then and not past the planned end (a posting past
+    it with no departure recorded is 期满未离岗, `postings_overdue`)."""
     day = window.end
-    postings = Posting.objects.filter(
-        pairing_id__in=window.pairing_ids,
-        start_date__lte=day,
-        status__in=(Posting.Status.IN_POST, Posting.Status.EXTENDED),
-    ).filter(Q(actual_end__isnull=True) | Q(actual_end__gt=day))
+    postings = (
+        Posting.objects.filter(pairing_id__in=window.pairing_ids)
+        .with_effective_status(day)
+        .filter(
+            effective_status__in=(Posting.EffectiveStatus.IN_POST, Posting.EffectiveStatus.EXTENDED)
+        )
+    )
     return Figure(
         key="persons_in_post",
         label="在岗干部人才",
         value=postings.aggregate(n=Count("person", distinct=True))["n"],
         unit="人",
         rule=(
-            f"{day.isoformat()}在岗（到岗日期不晚于该日、未登记离岗，状态为在岗或延期）的不重复人数"
+            f"{day.isoformat()}在岗（到岗日期不晚于该日、未登记离岗，状态为延期，"
+            "或状态为在岗且未过计划期满）的不重复人数；期满未离岗的不计"
         ),
         window=window,
         records=postings,
@@ -352,16 +356,31 @@ def persons_in_post(window: Window) -> Figure:
 
 
 def postings_overdue(window: Window) -> QuerySet:
-    """Postings past their planned end on the as-of date, still open and not extended."""
+    """Postings past their planned end on the as-of date with no departure recorded by
+    then and not extended (期满未离岗, `Posting.status_on`)."""
     return (
-        Posting.objects.filter(
-            pairing_id__in=window.pairing_ids,
-            planned_end__lt=window.as_of,
-            actual_end__isnull=True,
-            status=Posting.Status.IN_POST,
-        )
+        Posting.objects.filter(pairing_id__in=window.pairing_ids)
+        .with_effective_status(window.as_of)
+        .filter(effective_status=Posting.EffectiveStatus.OVERDUE)
         .select_related("person", "pairing", "host_organisation")
         .order_by("planned_end", "id")
+    )
+
+
+def postings_overdue_count(window: Window) -> Figure:
+    """期满未离岗: the postings of `postings_overdue`, counted (人次)."""
+    postings = postings_overdue(window)
+    return Figure(
+        key="postings_overdue",
+        label="期满未离岗",
+        value=postings.count(),
+        unit="人次",
+        rule=(
+            f"计划期满早于{window.as_of.isoformat()}、至该日未登记离岗且未办理延期的选派人次，"
+            "不计入在岗"
+        ),
+        window=window,
+        records=postings,
     )
 
 

@@ -274,7 +274,7 @@ def persons_dispatched(window: Window, rule: str = PERSONS, category: str | None
         raise ValueError(f"unknown rule {rule!r}")
     return Figure(
         key=f"persons_dispatched_{rule}" + (f"_{category}" if category else ""),
-        label=f"选派{who}",
+        label=f"选派{who}人次" if rule == POSTINGS else f"选派{who}",
         value=value,
         unit=unit,
         rule=(

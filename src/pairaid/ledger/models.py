@@ -461,7 +461,22 @@ class Project(DemoMixin):
 
 class FundFlow(ConfirmationMixin, DemoMixin):
     """One entry of the fund ledger. Never edited once recorded: a correction is a
-    reversing entry (negative amount, pointing at the original) plus a new entry."""
+    reversing entry (negative amount, pointing at the original) plus a new entry.
+
+    Dates keep every as-of figure right (`clean()`, so every entry point obeys them):
+
+    - money is not dated after today: a figure as of any day never counts money that had
+      not moved yet (only a reversal may carry its original's date, so that an entry
+      already dated ahead can still be cancelled);
+    - a reversal is not dated before its original: at no as-of date does a reversal count
+      without the entry it cancels;
+    - a date more than one year away from the fund year (资金年度) needs a reason
+      (`cross_year_reason`, 跨年度说明), e.g. a project paying out its start year's money
+      three years later; a mistyped year is caught instead of counted in the wrong year.
+    """
+
+    # How far (in years) the date may lie from the fund year without a reason.
+    CROSS_YEAR_TOLERANCE = 1
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("计划")
@@ -500,6 +515,12 @@ class FundFlow(ConfirmationMixin, DemoMixin):
     )
     voucher = models.CharField(_("凭证或文号"), max_length=100, blank=True)
     note = models.CharField(_("摘要"), max_length=300, blank=True)
+    cross_year_reason = models.CharField(
+        _("跨年度说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("日期与资金年度相差超过一年时必填，如项目跨年度实施"),
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("冲销的记录"),
@@ -548,6 +569,37 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             raise ValidationError({"project": _("项目不属于该结对关系")})
         if self.amount is not None and self.amount.as_tuple().exponent < -2:
             raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
+        self.clean_dates()
+
+    def clean_dates(self) -> None:
+        """The date rules of the class docstring."""
+        if self.date is None:
+            return
+        original = self.reverses if self.reverses_id else None
+        if original is not None and self.date < original.date:
+            raise ValidationError(
+                {
+                    "date": _("冲销日期不能早于原记录的日期（%(date)s）")
+                    % {"date": original.date.isoformat()}
+                }
+            )
+        same_day_reversal = original is not None and self.date == original.date
+        if self.date > timezone.localdate() and not same_day_reversal:
+            raise ValidationError({"date": _("日期不能晚于今天")})
+        if (
+            original is None
+            and self.fund_year is not None
+            and abs(self.date.year - self.fund_year) > self.CROSS_YEAR_TOLERANCE
+            and not self.cross_year_reason.strip()
+        ):
+            raise ValidationError(
+                {
+                    "cross_year_reason": _(
+                        "日期与资金年度（%(year)s年）相差超过一年，请填写跨年度说明"
+                    )
+                    % {"year": self.fund_year}
+                }
+            )
 
 
 class GuidedInvestment(DemoMixin):
@@ -576,6 +628,12 @@ class GuidedInvestment(DemoMixin):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.amount}元"
+
+    def clean(self) -> None:
+        # Money is not dated after today (as FundFlow): an as-of figure never counts
+        # investment that had not arrived yet.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("日期不能晚于今天")})
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -661,12 +719,32 @@ class Team(DemoMixin):
         return self.name
 
 
+class PostingQuerySet(models.QuerySet["Posting"]):
+    def with_effective_status(self, day: date) -> PostingQuerySet:
+        """Annotate `effective_status`: each posting's status as of `day`, in the database
+        (so that lists filter, sort and count by it)."""
+        return self.annotate(effective_status=Posting.effective_status_expression(day))
+
+
 class Posting(ConfirmationMixin, DemoMixin):
     class Status(models.TextChoices):
         IN_POST = "in_post", _("在岗")
         COMPLETED = "completed", _("期满")
         EXTENDED = "extended", _("延期")
         RECALLED = "recalled", _("召回")
+
+    class EffectiveStatus(models.TextChoices):
+        """The status as of a day, from the stored status and the dates (`status_on`)."""
+
+        NOT_STARTED = "not_started", _("未到岗")
+        IN_POST = "in_post", _("在岗")
+        EXTENDED = "extended", _("延期")
+        OVERDUE = "overdue", _("期满未离岗")
+        COMPLETED = "completed", _("期满")
+        RECALLED = "recalled", _("召回")
+
+    # Effective statuses of a person still at the post on the day.
+    AT_POST = (EffectiveStatus.IN_POST, EffectiveStatus.EXTENDED, EffectiveStatus.OVERDUE)
 
     person = models.ForeignKey(
         Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="postings"
@@ -699,6 +777,8 @@ class Posting(ConfirmationMixin, DemoMixin):
         related_name="postings",
     )
 
+    objects = PostingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("选派")
         verbose_name_plural = _("选派")
@@ -718,6 +798,57 @@ class Posting(ConfirmationMixin, DemoMixin):
             raise ValidationError({"actual_end": _("实际离岗不能早于到岗日期")})
         if self.team_id and self.pairing_id and self.team.pairing_id != self.pairing_id:
             raise ValidationError({"team": _("团队不属于该结对关系")})
+
+    def status_on(self, day: date) -> str:
+        """The status as of `day` (an `EffectiveStatus` value): a posting whose planned end
+        has passed with no departure recorded by then, and not extended (延期), is 期满未离岗,
+        not 在岗; a recorded departure on or before the day is 期满 (or 召回); one not yet
+        begun is 未到岗.
+        `effective_status_expression` is the same rule in SQL."""
+        status = self.EffectiveStatus
+        if self.start_date > day:
+            return status.NOT_STARTED
+        if self.actual_end is not None and self.actual_end <= day:
+            return status.RECALLED if self.status == self.Status.RECALLED else status.COMPLETED
+        if self.actual_end is None and self.status in (self.Status.COMPLETED, self.Status.RECALLED):
+            return self.status
+        if (
+            self.planned_end is not None
+            and self.planned_end < day
+            and self.status != self.Status.EXTENDED
+        ):
+            return status.OVERDUE
+        return status.EXTENDED if self.status == self.Status.EXTENDED else status.IN_POST
+
+    @classmethod
+    def effective_status_expression(cls, day: date) -> models.Case:
+        status = cls.EffectiveStatus
+        return models.Case(
+            models.When(start_date__gt=day, then=models.Value(status.NOT_STARTED)),
+            models.When(
+                actual_end__lte=day,
+                status=cls.Status.RECALLED,
+                then=models.Value(status.RECALLED),
+            ),
+            models.When(actual_end__lte=day, then=models.Value(status.COMPLETED)),
+            models.When(
+                actual_end__isnull=True,
+                status__in=(cls.Status.COMPLETED, cls.Status.RECALLED),
+                then=F("status"),
+            ),
+            models.When(
+                Q(planned_end__lt=day) & ~Q(status=cls.Status.EXTENDED),
+                then=models.Value(status.OVERDUE),
+            ),
+            models.When(status=cls.Status.EXTENDED, then=models.Value(status.EXTENDED)),
+            default=models.Value(status.IN_POST),
+            output_field=models.CharField(),
+        )
+
+    def effective_status_display(self, day: date | None = None) -> str:
+        """The label of the status as of `day` (today), or of the annotated one."""
+        value = getattr(self, "effective_status", None) if day is None else None
+        return str(self.EffectiveStatus(value or self.status_on(day or timezone.localdate())).label)
 
 
 # --- agreements, events, tasks, targets ------------------------------------------------------
@@ -773,6 +904,12 @@ class EventParticipant(models.Model):
         return f"{self.name}({self.title})" if self.title else self.name
 
 
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def with_effective_status(self, day: date) -> AgreementQuerySet:
+        """Annotate `effective_status`: each agreement's status as of `day`."""
+        return self.annotate(effective_status=Agreement.effective_status_expression(day))
+
+
 class Agreement(DemoMixin):
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("框架协议")
@@ -788,6 +925,19 @@ class Agreement(DemoMixin):
         IN_FORCE = "in_force", _("履行中")
         COMPLETED = "completed", _("已完成")
         TERMINATED = "terminated", _("已终止")
+
+    class EffectiveStatus(models.TextChoices):
+        """The status as of a day (`status_on`): signed or in force past the term's end is
+        已到期."""
+
+        DRAFT = "draft", _("草拟")
+        SIGNED = "signed", _("已签订")
+        IN_FORCE = "in_force", _("履行中")
+        EXPIRED = "expired", _("已到期")
+        COMPLETED = "completed", _("已完成")
+        TERMINATED = "terminated", _("已终止")
+
+    RUNNING = (Status.SIGNED, Status.IN_FORCE)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="agreements"
@@ -810,6 +960,8 @@ class Agreement(DemoMixin):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("协议合同")
@@ -840,6 +992,31 @@ class Agreement(DemoMixin):
             and self.event.pairing_id not in {self.pairing_id, self.pairing.parent_id}
         ):
             raise ValidationError({"event": _("活动不属于该结对关系")})
+
+    def status_on(self, day: date) -> str:
+        """The status as of `day` (an `EffectiveStatus` value): an agreement signed or in
+        force whose term ended before the day is 已到期, not 履行中.
+        `effective_status_expression` is the same rule in SQL."""
+        if self.status in self.RUNNING and self.term_end is not None and self.term_end < day:
+            return self.EffectiveStatus.EXPIRED
+        return self.status
+
+    @classmethod
+    def effective_status_expression(cls, day: date) -> models.Case:
+        return models.Case(
+            models.When(
+                status__in=cls.RUNNING,
+                term_end__lt=day,
+                then=models.Value(cls.EffectiveStatus.EXPIRED),
+            ),
+            default=F("status"),
+            output_field=models.CharField(),
+        )
+
+    def effective_status_display(self, day: date | None = None) -> str:
+        """The label of the status as of `day` (today), or of the annotated one."""
+        value = getattr(self, "effective_status", None) if day is None else None
+        return str(self.EffectiveStatus(value or self.status_on(day or timezone.localdate())).label)
 
 
 class AgreementParty(models.Model):

@@ -15,7 +15,7 @@ corrected with `reverse_fund_flow` (a negative entry pointing at the original), 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -26,16 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pairaid.ledger import access
+from pairaid.ledger import locks as year_locks
 from pairaid.ledger.models import (
-    Agreement,
-    AgreementFile,
-    AgreementParty,
     AuditEntry,
     Confirmation,
-    Event,
-    EventParticipant,
     FundFlow,
-    Obligation,
     Organisation,
     Pairing,
     PairingYear,
@@ -44,7 +39,6 @@ from pairaid.ledger.models import (
     Project,
     Region,
     Target,
-    Task,
 )
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
@@ -53,17 +47,7 @@ M = TypeVar("M", bound=models.Model)
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
 NOT_AUDITED = {"recorded_at"}
 # What the recipient side may update on a project (its progress), besides the helper side.
-PROGRESS_FIELDS = frozenset(
-    {
-        "status",
-        "progress",
-        "end_date",
-        "outcomes",
-        "after_completion",
-        "beneficiary_households",
-        "beneficiary_persons",
-    }
-)
+PROGRESS_FIELDS = year_locks.PROGRESS_FIELDS
 
 # --- audit ----------------------------------------------------------------------------------
 
@@ -216,46 +200,18 @@ def _authorize_person(acting_user: Any, person: Person) -> None:
         access.require(acting_user, postings[0].pairing, access.EDIT)
 
 
-LOCK_YEARS: dict[type[models.Model], tuple[Callable[[Any], int | None], frozenset[str]]] = {
-    # record type: (the year a record belongs to, fields that may change after approval)
-    FundFlow: (lambda o: o.fund_year, frozenset()),
-    Project: (lambda o: o.start_date and o.start_date.year, PROGRESS_FIELDS),
-    Posting: (lambda o: o.start_date and o.start_date.year, frozenset({"status", "actual_end"})),
-    Target: (lambda o: o.year, frozenset()),
-    Agreement: (lambda o: o.signed_date and o.signed_date.year, frozenset({"status"})),
-    Event: (lambda o: o.start_date and o.start_date.year, frozenset()),
-    Task: (lambda o: o.due_date and o.due_date.year, frozenset({"status", "evidence"})),
-}
-
-
-LOCKED_WITH_PARENT: dict[type[models.Model], str] = {
-    EventParticipant: "event",
-    AgreementParty: "agreement",
-    Obligation: "agreement",
-    AgreementFile: "agreement",
-}
-
-
 def _ensure_unlocked(
     obj: models.Model, changed: Iterable[str] | None = None, locks: dict | None = None
 ) -> None:
-    """Refuse a change to a year a coordinator has approved. `locks` remembers answers
-    across the rows of one bulk call."""
-    rule = LOCK_YEARS.get(type(obj))
-    if rule is None:
-        # A part of an event or agreement is locked with the record it belongs to.
-        parent_field = LOCKED_WITH_PARENT.get(type(obj))
-        if parent_field:
-            _ensure_unlocked(getattr(obj, parent_field), locks=locks)
+    """Refuse a change to a year a coordinator has approved; which year a record is in is
+    declared once per record type in `ledger.locks`. `locks` remembers answers across
+    the rows of one bulk call."""
+    found = year_locks.locked_year(obj, changed)
+    if found is None:
         return
-    pairing = pairing_of(obj)
+    record, year = found
+    pairing = pairing_of(record)
     if pairing is None:
-        return
-    year_of, ongoing = rule
-    if changed is not None and set(changed) <= ongoing:
-        return
-    year = year_of(obj)
-    if not year:
         return
     locks = {} if locks is None else locks
     if (pairing.pk, year) not in locks:
@@ -439,7 +395,9 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
 def reverse_fund_flow(
     flow: FundFlow, *, acting_user: Any, via: str, reason: str, on: dt.date | None = None
 ) -> FundFlow:
-    """Cancel a recorded fund flow with an equal and opposite entry dated `on` (today)."""
+    """Cancel a recorded fund flow with an equal and opposite entry dated `on` (by default
+    today, or the original's own date when that is later: a reversal is never dated before
+    the entry it cancels)."""
     reversals = bulk_reverse_fund_flows(
         [flow], acting_user=acting_user, via=via, reason=reason, on=on
     )
@@ -448,7 +406,7 @@ def reverse_fund_flow(
 
 RECORDED_FIELDS = (
     "pairing_id", "kind", "fund_year", "date", "amount", "source",
-    "project_id", "voucher", "note", "is_demo",
+    "project_id", "voucher", "note", "cross_year_reason", "is_demo",
 )  # fmt: skip
 
 
@@ -665,7 +623,7 @@ def bulk_reverse_fund_flows(
             pairing=pairings[flow.pairing_id],
             kind=flow.kind,
             fund_year=flow.fund_year,
-            date=on or timezone.localdate(),
+            date=on or max(timezone.localdate(), flow.date),
             amount=-flow.amount,
             source=flow.source,
             project=projects.get(flow.project_id),

@@ -4,6 +4,7 @@ obligations; the task list; targets against actuals."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -242,7 +243,7 @@ def people_section(context: Year) -> Section:
 def agreements_section(context: Year) -> Section:
     section = Section(_("五、协议签订与履约"))
     window = context.window
-    section.table(agreement_table(breakdowns.agreements_signed(window).records))
+    section.table(agreement_table(breakdowns.agreements_signed(window).records, window.end))
     due = context.shown.add(breakdowns.obligations_due(window))
     done = breakdowns.obligations_due(window, WorkStatus.DONE)
     overdue = context.shown.add(breakdowns.obligations_overdue(window))
@@ -427,7 +428,8 @@ def people_table(cumulative: Window, window: Window, person_rule: str) -> Table:
     return table
 
 
-def agreement_table(agreements: QuerySet) -> Table:
+def agreement_table(agreements: QuerySet, day: dt.date) -> Table:
+    """Agreements with their status as of `day` (`Agreement.status_on`)."""
     table = Table(
         _("本年签订的协议合同"),
         [
@@ -447,7 +449,7 @@ def agreement_table(agreements: QuerySet) -> Table:
             agreement.signed_date,
             agreement.signed_place,
             agreement.amount,
-            agreement.get_status_display(),
+            agreement.effective_status_display(day),
         )
     return table
 

@@ -151,7 +151,11 @@ def build_briefing(options: Options, parts: list[BriefingPart] | None = None) ->
     )
     appendix.table(flow_table(_("资金记录（拨付）"), main.summary.funds.records, _("资金记录")))
     appendix.table(project_table(_("实施项目记录"), main.summary.projects.records, _("项目记录")))
-    appendix.table(posting_table(_("选派记录"), main.summary.persons.records, _("选派记录")))
+    appendix.table(
+        posting_table(
+            _("选派记录"), main.summary.persons.records, _("选派记录"), main.summary.persons.as_of
+        )
+    )
     return report
 
 

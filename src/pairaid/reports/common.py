@@ -245,7 +245,8 @@ def project_table(title: str, projects: QuerySet, sheet: str) -> Table:
     return with_helpers(table, helpers)
 
 
-def posting_table(title: str, postings: QuerySet, sheet: str) -> Table:
+def posting_table(title: str, postings: QuerySet, sheet: str, day: dt.date) -> Table:
+    """Postings with their status as of `day` (`Posting.status_on`)."""
     table = Table(
         title,
         [
@@ -274,7 +275,7 @@ def posting_table(title: str, postings: QuerySet, sheet: str) -> Table:
             posting.batch,
             posting.start_date,
             posting.planned_end,
-            posting.get_status_display(),
+            posting.effective_status_display(day),
         )
     return with_helpers(table, helpers)
 

@@ -163,5 +163,5 @@ def build_reconciliation(options: Options) -> Report:
         % {"day": window.as_of.isoformat()},
         "note",
     )
-    posts.table(posting_table(_("超期未离岗的选派"), overdue, _("超期选派")))
+    posts.table(posting_table(_("超期未离岗的选派"), overdue, _("超期选派"), window.as_of))
     return report

@@ -133,6 +133,10 @@ def persons_in_post(window: Window) -> Figure:
     return shared.persons_in_post(window)
 
 
+def postings_overdue(window: Window) -> Figure:
+    return shared.postings_overdue_count(window)
+
+
 def persons_behind(figure: Figure) -> QuerySet[Person]:
     """The distinct persons of a figure whose records are postings."""
     return Person.objects.filter(pk__in=figure.records.values("person_id"))

@@ -137,6 +137,7 @@ SPECS: dict[str, Spec] = {
     "persons_in_post": Spec(
         "web:persons", lambda w, e: breakdowns.persons_in_post(w), persons=True
     ),
+    "postings_overdue": Spec("web:postings", lambda w, e: breakdowns.postings_overdue(w)),
     "tasks_overdue": Spec("web:tasks", lambda w, e: breakdowns.tasks_overdue(w)),
     "obligations_overdue": Spec("web:obligations", lambda w, e: breakdowns.obligations_overdue(w)),
 }

@@ -154,11 +154,20 @@ def persons_text(figure: Figure) -> tuple[str, str]:
     window = figure.window
     rest = figure.key.removeprefix("persons_dispatched_")
     rule_name, _sep, category = rest.partition("_")
-    who = {
-        "": _("选派干部人才"),
-        "cadre": _("选派党政干部"),
-        "professional": _("选派专业技术人才"),
-    }[category]
+    # Persons (人) and postings (人次) are told apart by their labels wherever both show.
+    who = (
+        {
+            "": _("选派干部人才人次"),
+            "cadre": _("选派党政干部人次"),
+            "professional": _("选派专业技术人才人次"),
+        }
+        if rule_name == "postings"
+        else {
+            "": _("选派干部人才"),
+            "cadre": _("选派党政干部"),
+            "professional": _("选派专业技术人才"),
+        }
+    )[category]
     counted = (
         _("选派人次（一人多次选派计多次）")
         if rule_name == "postings"
@@ -184,8 +193,15 @@ def profession_text(figure: Figure) -> tuple[str, str]:
 def in_post_text(figure: Figure) -> tuple[str, str]:
     day = figure.window.end.isoformat()
     return _("在岗干部人才"), _(
-        "%(day)s在岗（到岗日期不晚于该日、未登记离岗，状态为在岗或延期）的不重复人数"
+        "%(day)s在岗（到岗日期不晚于该日、未登记离岗，状态为延期，或状态为在岗且未过计划期满）"
+        "的不重复人数；期满未离岗的不计"
     ) % {"day": day}
+
+
+def overdue_postings_text(figure: Figure) -> tuple[str, str]:
+    return _("期满未离岗"), _(
+        "计划期满早于%(as_of)s、至该日未登记离岗且未办理延期的选派人次，不计入在岗"
+    ) % {"as_of": figure.window.as_of.isoformat()}
 
 
 def obligations_text(figure: Figure) -> tuple[str, str]:
@@ -214,6 +230,8 @@ def family(key: str) -> Callable[[Figure], tuple[str, str]] | None:
         return profession_text
     if key == "persons_in_post":
         return in_post_text
+    if key == "postings_overdue":
+        return overdue_postings_text
     if key == "obligations_overdue":
         return obligations_text
     return None

@@ -189,7 +189,7 @@ class PostingFilter(ListFilter):
     search_fields = ("person__name", "person__number", "post", "host_organisation__name")
     year_field = "start_date"
     choice_fields = {
-        "status": "status",
+        "status": "effective_status",  # as of today (the list annotates it)
         "category": "person__category",
         "confirmation": "confirmation",
     }
@@ -197,7 +197,7 @@ class PostingFilter(ListFilter):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
         self.fields["confirmation"].choices = blank_choice(Confirmation.choices)
-        self.fields["status"].choices = blank_choice(Posting.Status.choices)
+        self.fields["status"].choices = blank_choice(Posting.EffectiveStatus.choices)
         self.fields["category"].choices = blank_choice(Person.Category.choices)
         self.fields["year"].label = _("到岗年度")
 
@@ -207,12 +207,12 @@ class AgreementFilter(ListFilter):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
     search_fields = ("title", "signed_place")
     year_field = "signed_date"
-    choice_fields = {"kind": "kind", "status": "status"}
+    choice_fields = {"kind": "kind", "status": "effective_status"}  # as of today
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
         self.fields["kind"].choices = blank_choice(Agreement.Kind.choices)
-        self.fields["status"].choices = blank_choice(Agreement.Status.choices)
+        self.fields["status"].choices = blank_choice(Agreement.EffectiveStatus.choices)
         self.fields["year"].label = _("签订年度")
 
     def text_q(self, term: str) -> Q:
@@ -440,6 +440,7 @@ class FundFlowForm(ServiceForm):
             "project",
             "voucher",
             "note",
+            "cross_year_reason",
         ]
         widgets = {"date": DATE}
 
@@ -462,9 +463,11 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("冲销原因"), max_length=250, widget=TEXT)
     on = forms.DateField(label=_("冲销日期"), widget=DATE, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, original: FundFlow | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        # Never before the original (an entry dated ahead is reversed on its own date).
+        today = timezone.localdate()
+        self.fields["on"].initial = max(today, original.date) if original else today
         self.fields["on"].help_text = _("留空为今天")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from pairaid.api import services as api_services
@@ -111,6 +112,9 @@ class PostingFilters(Schema):
     pairing: Id = Field(None, description="结对关系编号")
     year: Year = Field(None, description="到岗年度")
     status: choice(Posting.Status) = None
+    effective_status: choice(Posting.EffectiveStatus) = Field(
+        None, description="截至今天的状态（overdue：期满未离岗）"
+    )
     confirmation: choice(Confirmation) = Field(None, description="受援方确认状态")
     person: Id = Field(None, description="人员编号（id）")
     team: Id = Field(None, description="组团式团队编号")
@@ -123,6 +127,10 @@ class PostingFilters(Schema):
             postings = postings.filter(start_date__year=self.year)
         if self.status:
             postings = postings.filter(status=self.status)
+        if self.effective_status:
+            postings = postings.with_effective_status(timezone.localdate()).filter(
+                effective_status=self.effective_status
+            )
         if self.confirmation:
             postings = postings.filter(confirmation=self.confirmation)
         if self.person:

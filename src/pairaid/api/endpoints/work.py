@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from pairaid.api import services as api_services
@@ -55,6 +56,9 @@ class AgreementFilters(Schema):
     year: Year = Field(None, description="签订年度")
     kind: choice(Agreement.Kind) = None
     status: choice(Agreement.Status) = None
+    effective_status: choice(Agreement.EffectiveStatus) = Field(
+        None, description="截至今天的状态（expired：已到期）"
+    )
     event: Id = Field(None, description="签约（见证）活动编号")
     q: text(100) = Field(None, description="名称或签订地点包含此文字")
 
@@ -67,6 +71,10 @@ class AgreementFilters(Schema):
             agreements = agreements.filter(kind=self.kind)
         if self.status:
             agreements = agreements.filter(status=self.status)
+        if self.effective_status:
+            agreements = agreements.with_effective_status(timezone.localdate()).filter(
+                effective_status=self.effective_status
+            )
         if self.event:
             agreements = agreements.filter(event_id=self.event)
         if self.q:

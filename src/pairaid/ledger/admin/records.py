@@ -247,6 +247,7 @@ class PostingAdmin(ServiceAdmin):
         "planned_end",
         "actual_end",
         "status",
+        "status_today",
         "confirmation",
         "team",
     ]
@@ -261,6 +262,10 @@ class PostingAdmin(ServiceAdmin):
 
     def has_confirm_permission(self, request: Any) -> bool:
         return request.user.has_perm("ledger.change_posting")
+
+    @admin.display(description=_("截至今日状态"))
+    def status_today(self, posting: Posting) -> str:
+        return posting.effective_status_display()
 
     @admin.action(description=_("确认到岗"), permissions=["confirm"])
     def confirm_selected(self, request: Any, queryset: Any) -> None:
@@ -315,7 +320,15 @@ class AgreementFileInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(ServiceAdmin):
-    list_display = ["title", "kind", "pairing", "signed_date", "status", "contract_amount"]
+    list_display = [
+        "title",
+        "kind",
+        "pairing",
+        "signed_date",
+        "status",
+        "status_today",
+        "contract_amount",
+    ]
     list_filter = [PAIRING, "kind", "status", "is_demo"]
     list_select_related = ["pairing"]
     search_fields = ["title", "signed_place", "parties__organisation__name"]
@@ -327,6 +340,10 @@ class AgreementAdmin(ServiceAdmin):
     @admin.display(description=_("合同金额（元）"), ordering="amount")
     def contract_amount(self, agreement: Agreement) -> str:
         return yuan(agreement.amount)
+
+    @admin.display(description=_("截至今日状态"))
+    def status_today(self, agreement: Agreement) -> str:
+        return agreement.effective_status_display()
 
 
 @admin.register(Task)

@@ -290,6 +290,11 @@ def project_row(pairing, project, kind, source, amount, day) -> dict:
         "source": source,
         "project": project,
         "note": f"{project.name}{label}",
+        "cross_year_reason": (
+            "项目跨年度实施，按开工年度资金列支"
+            if abs(day.year - project.start_date.year) > FundFlow.CROSS_YEAR_TOLERANCE
+            else ""
+        ),
         **confirmed(day),
     }
 

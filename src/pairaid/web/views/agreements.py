@@ -28,7 +28,7 @@ SORTS = listing.Sorts(
         "signed": ("signed_date",),
         "title": ("title",),
         "kind": ("kind", "signed_date"),
-        "status": ("status", "signed_date"),
+        "status": ("effective_status", "signed_date"),
         "amount": ("amount",),
         "pairing": ("pairing__valid_from", "pairing_id", "signed_date"),
     },
@@ -49,9 +49,13 @@ OPEN = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
 @require_GET
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    base = access.records(request.user, Agreement).annotate(
-        obligation_count=Count("obligations", distinct=True),
-        open_count=Count("obligations", filter=Q(obligations__status__in=OPEN), distinct=True),
+    base = (
+        access.records(request.user, Agreement)
+        .with_effective_status(today())
+        .annotate(
+            obligation_count=Count("obligations", distinct=True),
+            open_count=Count("obligations", filter=Q(obligations__status__in=OPEN), distinct=True),
+        )
     )
     found = listing.build(
         request,
@@ -73,7 +77,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(
-        request.user, Agreement, pk, Agreement.objects.select_related("pairing", "event")
+        request.user,
+        Agreement,
+        pk,
+        Agreement.objects.with_effective_status(today()).select_related("pairing", "event"),
     )
     can_edit = access.can(request.user, agreement.pairing, access.EDIT)
     return render(

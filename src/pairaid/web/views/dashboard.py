@@ -274,6 +274,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         scope.drill("persons_dispatched_persons", category=Person.Category.CADRE),
         scope.drill("persons_dispatched_persons", category=Person.Category.PROFESSIONAL),
         scope.drill("persons_in_post"),
+        scope.drill("postings_overdue"),
     ]
     money = {f"funds_{kind}": scope.drill(f"funds_{kind}") for kind in FundFlow.Kind.values}
     rates = [

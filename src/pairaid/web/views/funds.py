@@ -73,7 +73,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flow": flow,
             "reversal": reversal,
             "reversible": reversible,
-            "form": ReverseForm() if reversible else None,
+            "form": ReverseForm(original=flow) if reversible else None,
             "answerable": can_answer(request.user, flow),
             "history": history_for(request.user, flow, flow.pairing),
         },

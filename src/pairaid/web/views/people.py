@@ -17,7 +17,7 @@ from pairaid.ledger.models import Person, Posting
 from pairaid.lib.personal_data import mask_id_number, mask_phone
 from pairaid.web import access, listing
 from pairaid.web.forms import PersonFilter, PersonForm, PostingFilter, PostingForm
-from pairaid.web.views.common import VIA, done, form_page, history, submitted
+from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
 
 PERSON_SORTS = listing.Sorts(
     {
@@ -35,7 +35,7 @@ POSTING_SORTS = listing.Sorts(
         "name": ("person__name", "start_date"),
         "pairing": ("pairing__valid_from", "pairing_id", "start_date"),
         "batch": ("batch", "start_date"),
-        "status": ("status", "start_date"),
+        "status": ("effective_status", "start_date"),
         "planned_end": ("planned_end",),
     },
     default="-start",
@@ -93,9 +93,9 @@ def person_page(
     postings = list(
         access.within_view(
             request.user,
-            person.postings.select_related("pairing", "host_organisation", "team").order_by(
-                "start_date", "id"
-            ),
+            person.postings.with_effective_status(today())
+            .select_related("pairing", "host_organisation", "team")
+            .order_by("start_date", "id"),
         )
     )
     all_pairings = [p.pairing for p in person.postings.select_related("pairing")]
@@ -179,7 +179,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     found = listing.build(
         request,
         list_name="web:postings",
-        base=access.records(request.user, Posting),
+        base=access.records(request.user, Posting).with_effective_status(today()),
         form=PostingFilter(request.GET, user=request.user),
         sorts=POSTING_SORTS,
         related=lambda qs: qs.select_related("person", "pairing", "host_organisation", "team"),
