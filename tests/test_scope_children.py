@@ -27,7 +27,7 @@ from test_api_support import Api
 
 from pairaid.accounts.models import RoleAssignment
 from pairaid.bulletin.models import SourceDocument
-from pairaid.ledger import access
+from pairaid.ledger import access, services
 from pairaid.ledger.models import Pairing
 from pairaid.ledger.money import format_wan
 from pairaid.reports.models import FrozenBriefing
@@ -121,6 +121,32 @@ def test_it_reaches_a_visible_grandchild_under_a_hidden_child(tree, build):
         tree.seen.pk,
         below_hidden.pk,
     )
+
+
+def test_it_scopes_a_role_over_an_organisation_party_to_the_parent_only(build, django_user_model):
+    office = build.organisation("丙市协作办公室", build.region("丙市"))
+    parent = services.create_record(
+        Pairing,
+        acting_user=None,
+        via="test",
+        helper_organisation=office,
+        recipient_region=build.region("丁州"),
+        scheme=Pairing.Scheme.IN_PROVINCE,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    seen = build.pairing("丙东区", "丁东县", parent=parent)
+    hidden = build.pairing("丙西区", "丁西县", parent=parent)
+    amounts = {pairing: build.flow(pairing, "1000.00").amount for pairing in (parent, seen)}
+    build.flow(hidden, str(HIDDEN_AMOUNTS[0]))
+    user = django_user_model.objects.create_user("office", password="pass-office")
+    RoleAssignment.objects.create(user=user, role="coordinator", organisation=office)
+    RoleAssignment.objects.create(user=user, role="viewer", region=seen.helper_region)
+
+    assert access.figure_scope(user, parent) == (parent.pk, seen.pk)
+    body = Api.as_user(user, "read").get("/figures/", pairing=parent.pk).json()
+    shown = {figure["key"]: figure for figure in body["figures"]}
+    assert Decimal(shown["funds_transfer"]["value"]) == sum(amounts.values())
+    assert "丙西区" not in json.dumps(body, ensure_ascii=False)
 
 
 # --- the API --------------------------------------------------------------------------------

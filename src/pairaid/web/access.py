@@ -64,7 +64,7 @@ def can(user: Any, pairing: Pairing | None, action: str) -> bool:
 
 def writable_pairings(user: Any, action: str = EDIT) -> list[Pairing]:
     """The pairings in which the user may record data (the choices of a form)."""
-    return [p for p in visible_pairings(user) if rules.can(user, p, action)]
+    return list(rules.pairings(user, action).order_by("valid_from", "id"))
 
 
 def can_record_anywhere(user: Any) -> bool:
