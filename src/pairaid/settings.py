@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # /healthz for load balancers: before host checks, redirects, sessions and login.
     "pairaid.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "pairaid.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the user chose otherwise with the switch (not the browser's header).
