@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from pairaid.ledger import services
 from pairaid.ledger.models import AuditEntry, Person, Project
 
 PAIRAID = Path(sys.executable).parent / "pairaid"
@@ -172,3 +173,31 @@ def assert_restores_on_postgresql(copy: Path, tmp_path: Path, summary: object) -
             assert "哈希链完整" in pg("audit", "verify")
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def test_it_carries_attached_files_and_their_upload_times(db, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pairaid.ledger.models import Agreement, AgreementFile
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    agreement = Agreement.objects.first()
+    attached = services.create_record(
+        AgreementFile,
+        acting_user=None,
+        via="test",
+        agreement=agreement,
+        title="框架协议扫描件",
+        file=ContentFile(b"%PDF-1.4 signed", name="framework.pdf"),
+    )
+    backup = tmp_path / "backup.zip"
+    command("backup", "-o", str(backup))
+    default_storage.delete(attached.file.name)
+
+    command("restore", str(backup), "--force")
+
+    restored = AgreementFile.objects.get(pk=attached.pk)
+    assert restored.uploaded_at == attached.uploaded_at
+    with default_storage.open(restored.file.name, "rb") as stored:
+        assert stored.read() == b"%PDF-1.4 signed"
