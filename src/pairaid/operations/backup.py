@@ -167,6 +167,13 @@ def table_name(index: int, model: type[models.Model]) -> str:
     return f"tables/{index:03d}_{model._meta.label_lower}.jsonl"
 
 
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """An entry dated now (local time, as zip tools show it), compressed."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 # ---------------------------------------------------------------------------------------
 # Writing
 
@@ -236,7 +243,7 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
             file_fields = [i for i, f in enumerate(fields) if isinstance(f, models.FileField)]
             name = table_name(index, model)
             rows = 0
-            with archive.open(name, "w", force_zip64=True) as raw:
+            with archive.open(zip_entry(name), "w", force_zip64=True) as raw:
                 sink = HashingWriter(raw)
                 out = io.BufferedWriter(sink, buffer_size=1 << 16)
                 queryset = (
@@ -267,7 +274,7 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
             digest = hashlib.sha256()
             with (
                 default_storage.open(file_name, "rb") as source,
-                archive.open(f"media/{file_name}", "w", force_zip64=True) as target,
+                archive.open(zip_entry(f"media/{file_name}"), "w", force_zip64=True) as target,
             ):
                 for chunk in iter(lambda: source.read(1 << 16), b""):
                     digest.update(chunk)
@@ -275,7 +282,8 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
             manifest["files"].append({"name": file_name, "sha256": digest.hexdigest()})
             written.files += 1
         archive.writestr(
-            "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+            zip_entry("manifest.json"),
+            json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True),
         )
     return written
 
