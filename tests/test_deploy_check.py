@@ -7,12 +7,15 @@ import secrets
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
+
 
 def test_it_passes_check_deploy_with_the_production_settings(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pairaid.production_settings",
         "PAIRAID_SECRET_KEY": secrets.token_urlsafe(60),
+        "PAIRAID_DATA_KEY": Fernet.generate_key().decode(),
         "PAIRAID_DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
     result = subprocess.run(

@@ -62,10 +62,14 @@ INSTALLED_APPS = [
     "pairaid.exchange",
     "pairaid.reports",
     "pairaid.api",
+    "pairaid.operations",
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers: before host checks, redirects, sessions and login.
+    "pairaid.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "pairaid.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the user chose otherwise with the switch (not the browser's header).
@@ -132,13 +136,15 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "pairaid.accounts.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["pairaid.accounts.lockout.LockoutModelBackend"]
 PAIRAID_LOGIN_FAILURE_LIMIT = int(os.environ.get("PAIRAID_LOGIN_FAILURE_LIMIT", "5"))
 PAIRAID_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("PAIRAID_LOGIN_LOCKOUT_MINUTES", "15"))
+# How many reverse proxies stand in front (their X-Forwarded-For gives the client address).
+PAIRAID_TRUSTED_PROXIES = int(os.environ.get("PAIRAID_TRUSTED_PROXIES", "0"))
 SESSION_COOKIE_AGE = int(os.environ.get("PAIRAID_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

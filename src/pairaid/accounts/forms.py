@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.accounts.lockout import is_locked
+from pairaid.accounts.lockout import client_address, is_locked
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -18,7 +18,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username")
-        if username and is_locked(username):
+        if username and is_locked(username, client_address(self.request)):
             raise ValidationError(
                 self.error_messages["locked"],
                 code="locked",

@@ -37,7 +37,8 @@ pairaid（对口帮扶工作台账）的 JSON 接口，供对接系统读取和�
 **列表与分页**：列表按记录编号（id）升序排列，用 `limit`（≤500）与 `offset` 翻页，或用游标：
 把上一页的 `next_after` 作为 `after` 传入（offset 置 0）。新增记录编号更大，翻页结果稳定。
 
-**错误**：均为 JSON。422 的 `errors` 按字段列出中文说明；401 未验证身份；403 无权操作；
+**错误**：均为 JSON。422 的 `errors` 按字段列出中文说明；400 请求体不是有效的 JSON；
+415 请求体不是 `application/json`；401 未验证身份；403 无权操作；
 404 不存在或不在权限范围内；409 与同时提交的记录冲突。
 
 **统计数字**：`/figures/` 由统计口径模块计算，每个数字带口径说明（rule）与截至日期（as_of）。
@@ -76,6 +77,9 @@ class ReadableJSON(JSONRenderer):
 
 
 class PairaidAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return errors.document_body_errors(super().get_openapi_schema(**kwargs))
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Short, stable ids ("create_fund_flow") for generated clients.
         return operation.view_func.__name__
@@ -87,6 +91,7 @@ api = PairaidAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     renderer=ReadableJSON(),
+    parser=errors.JSONOnlyParser(),
     auth=[TokenAuth(), LoggedInSession()],
     docs=LocalSwagger(),
     docs_url="/docs",

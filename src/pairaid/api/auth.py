@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from pairaid.accounts.lockout import client_address
 from pairaid.api import services
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -21,9 +22,12 @@ class TokenAuth(HttpBearer):
     refused here, in one place, whatever the endpoint (403)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = services.authenticate_token(token.strip())
+        api_token = services.authenticate_token(token.strip(), address=client_address(request))
         if api_token is None:
             return None
+        if api_token.owner_locked:
+            # Repeated failed logins from this address lock the account here: its tokens too.
+            raise PermissionDenied(_("登录失败次数过多，账户已临时锁定，令牌暂不可用"))
         if not api_token.can_write and request.method not in SAFE_METHODS:
             raise PermissionDenied(_("只读令牌不能修改数据；请使用读写令牌"))
         request.api_token = api_token  # type: ignore[attr-defined]

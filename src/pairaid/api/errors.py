@@ -7,6 +7,8 @@ whole — the same shape whether the request was malformed or the ledger refused
 
 | raised                                    | status |
 |-------------------------------------------|--------|
+| a body that is not JSON (malformed)       | 400    |
+| a body sent as another type than JSON     | 415    |
 | no or unknown credentials                 | 401    |
 | django PermissionDenied, a read-only token | 403    |
 | Http404 (also: outside the user's scope)  | 404    |
@@ -19,6 +21,7 @@ A database rule is never named to the client: `ledger.messages` says it in words
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -32,6 +35,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.parser import Parser
 
 from pairaid.ledger.messages import integrity_message, readable
 
@@ -40,6 +44,51 @@ WHOLE_RECORD = "__all__"
 
 class ErrorOut(Schema):
     detail: str
+
+
+class UnsupportedMediaType(Exception):
+    """A request body sent with a Content-Type other than application/json."""
+
+
+class JSONOnlyParser(Parser):
+    """Request bodies are JSON, said so by their Content-Type: a form, text/plain or a body
+    without a type is refused (415) rather than read as JSON by luck."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        content_type = request.content_type or ""
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            raise UnsupportedMediaType(content_type)
+        return json.loads(request.body)
+
+
+# Answers every operation with a request body may give, besides its own (OpenAPI).
+BODY_ERRORS = {
+    400: "请求体不是有效的 JSON",
+    415: "请求体须为 JSON（Content-Type: application/json）",
+}
+
+
+def document_body_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the 400 and 415 answers to every operation of an OpenAPI document that reads a
+    request body."""
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "ErrorOut", ErrorOut.model_json_schema()
+    )
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in BODY_ERRORS.items():
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+    return schema
 
 
 class ErrorItem(Schema):
@@ -181,6 +230,12 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja turns every failure to read the body into a 400 "Cannot parse request body".
+        if isinstance(exc.__cause__, UnsupportedMediaType):
+            message = _("请求体须为 JSON，请设置 Content-Type: application/json")
+            return answer(request, 415, {"detail": message})
+        if isinstance(exc.__cause__, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+            return answer(request, 400, {"detail": _("请求体不是有效的 JSON")})
         return answer(request, exc.status_code, {"detail": str(exc)})
 
     def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

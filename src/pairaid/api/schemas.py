@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field
 from pairaid.api.types import (
     LONG_TEXT,
     Count,
+    Date,
     Id,
     MoneyIn,
     MoneyOut,
@@ -81,8 +82,8 @@ class PairingOut(Out):
     helper_organisation_id: int | None
     recipient_region_id: int | None
     recipient_organisation_id: int | None
-    valid_from: dt.date
-    valid_to: dt.date | None
+    valid_from: Date
+    valid_to: Date | None
     parent_id: int | None
     is_demo: bool
 
@@ -103,8 +104,8 @@ class RegionOut(Out):
     name: str
     level: choice(Region.Level)
     parent_id: int | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    valid_from: Date | None
+    valid_to: Date | None
     is_demo: bool
 
 
@@ -113,8 +114,8 @@ class RegionIn(In):
     name: text(100, min_length=1)
     level: choice(Region.Level)
     parent_id: Id | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
 
 
 class OrganisationOut(Out):
@@ -144,8 +145,8 @@ class ProjectOut(Out):
     location_id: int | None
     implementing_organisation_id: int | None
     planned_budget: MoneyOut
-    start_date: dt.date | None
-    end_date: dt.date | None
+    start_date: Date | None
+    end_date: Date | None
     status: choice(Project.Status)
     progress: int
     beneficiary_households: int
@@ -164,8 +165,8 @@ class ProjectIn(In):
     location_id: Id | None = None
     implementing_organisation_id: Id | None = None
     planned_budget: MoneyIn = Field(default=Decimal("0.00"), description="计划投资（元）")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     status: choice(Project.Status) = Project.Status.PLANNED.value
     progress: Percent = 0
     beneficiary_households: Count = 0
@@ -182,8 +183,8 @@ class ProjectPatch(In):
     location_id: Id | None = None
     implementing_organisation_id: Id | None = None
     planned_budget: MoneyIn = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     status: choice(Project.Status) = None
     progress: Percent = None
     beneficiary_households: Count = None
@@ -197,7 +198,7 @@ class FundFlowOut(Out):
     pairing_id: int
     kind: choice(FundFlow.Kind)
     fund_year: int
-    date: dt.date
+    date: Date
     amount: MoneyOut
     source: choice(FundFlow.Source)
     project_id: int | None
@@ -217,7 +218,7 @@ class FundFlowIn(In):
     pairing_id: Id
     kind: choice(FundFlow.Kind)
     fund_year: Year
-    date: dt.date
+    date: Date
     amount: MoneyIn
     source: choice(FundFlow.Source)
     project_id: Id | None = None
@@ -228,7 +229,7 @@ class FundFlowIn(In):
 
 class ReverseIn(In):
     reason: text(250, min_length=1, description="冲销原因")
-    on: dt.date | None = Field(
+    on: Date | None = Field(
         default=None, description="冲销日期，默认今天（原记录日期晚于今天时为原记录日期）"
     )
 
@@ -285,9 +286,9 @@ class PostingOut(Out):
     host_organisation_id: int | None
     post: str
     batch: int | None
-    start_date: dt.date
-    planned_end: dt.date | None
-    actual_end: dt.date | None
+    start_date: Date
+    planned_end: Date | None
+    actual_end: Date | None
     status: choice(Posting.Status) = Field(description="登记的状态")
     effective_status: choice(Posting.EffectiveStatus) = Field(
         description="截至今天的状态：计划期满已过、未登记离岗为 overdue（期满未离岗）"
@@ -309,9 +310,9 @@ class PostingIn(In):
     host_organisation_id: Id | None = None
     post: text(200) = ""
     batch: SmallCount | None = None
-    start_date: dt.date
-    planned_end: dt.date | None = None
-    actual_end: dt.date | None = None
+    start_date: Date
+    planned_end: Date | None = None
+    actual_end: Date | None = None
     status: choice(Posting.Status) = Posting.Status.IN_POST.value
     team_id: Id | None = None
 
@@ -320,9 +321,9 @@ class PostingPatch(In):
     host_organisation_id: Id | None = None
     post: text(200) = None
     batch: SmallCount | None = None
-    start_date: dt.date = None
-    planned_end: dt.date | None = None
-    actual_end: dt.date | None = None
+    start_date: Date = None
+    planned_end: Date | None = None
+    actual_end: Date | None = None
     status: choice(Posting.Status) = None
     team_id: Id | None = None
 
@@ -333,7 +334,7 @@ class TeamOut(Out):
     name: str
     from_organisation_ids: list[int] = Field(description="派出单位")
     to_organisation_ids: list[int] = Field(description="受援单位")
-    start_date: dt.date | None
+    start_date: Date | None
     note: str
     is_demo: bool
 
@@ -353,7 +354,7 @@ class TeamIn(In):
     name: text(200, min_length=1)
     from_organisation_ids: list[Id] = Field(default_factory=list, max_length=500)
     to_organisation_ids: list[Id] = Field(default_factory=list, max_length=500)
-    start_date: dt.date | None = None
+    start_date: Date | None = None
     note: text(LONG_TEXT) = ""
 
 
@@ -361,7 +362,7 @@ class TeamPatch(In):
     name: text(200, min_length=1) = None
     from_organisation_ids: list[Id] = Field(default=None, max_length=500)
     to_organisation_ids: list[Id] = Field(default=None, max_length=500)
-    start_date: dt.date | None = None
+    start_date: Date | None = None
     note: text(LONG_TEXT) = None
 
 
@@ -384,7 +385,7 @@ class ObligationOut(Out):
     agreement_id: int
     deliverable: str
     owner_id: int | None
-    due_date: dt.date | None
+    due_date: Date | None
     status: choice(WorkStatus)
     evidence: str
 
@@ -392,7 +393,7 @@ class ObligationOut(Out):
 class ObligationIn(In):
     deliverable: text(300, min_length=1)
     owner_id: Id | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     status: choice(WorkStatus) = WorkStatus.OPEN.value
     evidence: text(LONG_TEXT) = ""
 
@@ -400,7 +401,7 @@ class ObligationIn(In):
 class ObligationPatch(In):
     deliverable: text(300, min_length=1) = None
     owner_id: Id | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     status: choice(WorkStatus) = None
     evidence: text(LONG_TEXT) = None
 
@@ -410,12 +411,12 @@ class AgreementOut(Out):
     pairing_id: int
     title: str
     kind: choice(Agreement.Kind)
-    signed_date: dt.date | None
+    signed_date: Date | None
     signed_place: str
     event_id: int | None
     amount: MoneyOut | None
-    term_start: dt.date | None
-    term_end: dt.date | None
+    term_start: Date | None
+    term_end: Date | None
     status: choice(Agreement.Status) = Field(description="登记的状态")
     effective_status: choice(Agreement.EffectiveStatus) = Field(
         description="截至今天的状态：已签订或履行中、期限止已过为 expired（已到期）"
@@ -443,12 +444,12 @@ class AgreementIn(In):
     pairing_id: Id
     title: text(300, min_length=1)
     kind: choice(Agreement.Kind)
-    signed_date: dt.date | None = None
+    signed_date: Date | None = None
     signed_place: text(200) = ""
     event_id: Id | None = None
     amount: MoneyIn | None = None
-    term_start: dt.date | None = None
-    term_end: dt.date | None = None
+    term_start: Date | None = None
+    term_end: Date | None = None
     status: choice(Agreement.Status) = Agreement.Status.DRAFT.value
     parties: list[PartyIn] = Field(default_factory=list, max_length=50)
     obligations: list[ObligationIn] = Field(default_factory=list, max_length=200)
@@ -457,12 +458,12 @@ class AgreementIn(In):
 class AgreementPatch(In):
     title: text(300, min_length=1) = None
     kind: choice(Agreement.Kind) = None
-    signed_date: dt.date | None = None
+    signed_date: Date | None = None
     signed_place: text(200) = None
     event_id: Id | None = None
     amount: MoneyIn | None = None
-    term_start: dt.date | None = None
-    term_end: dt.date | None = None
+    term_start: Date | None = None
+    term_end: Date | None = None
     status: choice(Agreement.Status) = None
 
 
@@ -484,8 +485,8 @@ class EventOut(Out):
     pairing_id: int
     kind: choice(Event.Kind)
     title: str
-    start_date: dt.date
-    end_date: dt.date | None
+    start_date: Date
+    end_date: Date | None
     places: str
     summary: str
     participants: list[ParticipantOut]
@@ -501,8 +502,8 @@ class EventIn(In):
     pairing_id: Id
     kind: choice(Event.Kind)
     title: text(300, min_length=1)
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Date
+    end_date: Date | None = None
     places: text(LONG_TEXT) = ""
     summary: text(LONG_TEXT) = ""
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=200)
@@ -511,8 +512,8 @@ class EventIn(In):
 class EventPatch(In):
     kind: choice(Event.Kind) = None
     title: text(300, min_length=1) = None
-    start_date: dt.date = None
-    end_date: dt.date | None = None
+    start_date: Date = None
+    end_date: Date | None = None
     places: text(LONG_TEXT) = None
     summary: text(LONG_TEXT) = None
 
@@ -522,7 +523,7 @@ class TaskOut(Out):
     pairing_id: int
     title: str
     owner_id: int | None
-    due_date: dt.date | None
+    due_date: Date | None
     status: choice(WorkStatus)
     evidence: str
     event_id: int | None
@@ -535,7 +536,7 @@ class TaskIn(In):
     pairing_id: Id
     title: text(300, min_length=1)
     owner_id: Id | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     status: choice(WorkStatus) = WorkStatus.OPEN.value
     evidence: text(LONG_TEXT) = ""
     event_id: Id | None = None
@@ -546,7 +547,7 @@ class TaskIn(In):
 class TaskPatch(In):
     title: text(300, min_length=1) = None
     owner_id: Id | None = None
-    due_date: dt.date | None = None
+    due_date: Date | None = None
     status: choice(WorkStatus) = None
     evidence: text(LONG_TEXT) = None
     event_id: Id | None = None
@@ -604,7 +605,7 @@ class FigureOut(Out):
     value: str | int = Field(description="金额为元的字符串（两位小数），个数和人数为整数")
     unit: str
     rule: str = Field(description="口径")
-    as_of: dt.date
+    as_of: Date
     from_year: int
     to_year: int
     confirmed_only: bool
@@ -631,7 +632,7 @@ class WindowOut(Out):
     pairing_ids: list[int]
     from_year: int
     to_year: int
-    as_of: dt.date
+    as_of: Date
     confirmed_only: bool
     description: str
 

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.accounts import lockout
 from pairaid.api.models import ApiToken, IdempotencyKey
 from pairaid.ledger import services
 from pairaid.ledger.models import (
@@ -93,17 +95,22 @@ def revoke_token(token: ApiToken, *, acting_user: Any, via: str) -> ApiToken:
     return token
 
 
-def authenticate_token(secret: str) -> ApiToken | None:
-    """The live token with this secret, if any; notes when it was last used."""
+def authenticate_token(secret: str, *, address: str | None = None) -> ApiToken | None:
+    """The live token with this secret, if any; notes when it was last used.
+
+    Its `owner_locked` says whether repeated failed logins from `address` lock its user out
+    (pairaid.accounts.lockout), found in the same query."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        .annotate(login_failures=lockout.recent_failure_count(OuterRef("user__username"), address))
         .first()
     )
     if token is None:
         return None
+    token.owner_locked = lockout.too_many(token.login_failures)  # type: ignore[attr-defined]
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (
         LAST_USED_PRECISION

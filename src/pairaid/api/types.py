@@ -10,6 +10,7 @@ are floats in most clients, and floats cannot hold money exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -23,25 +24,62 @@ from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 MAX_ID = 2**63 - 1  # a 64-bit primary key, on SQLite and PostgreSQL alike
 MAX_OFFSET = 2**31 - 1
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-SmallCount = Annotated[int, Field(ge=0, le=32767)]
-Count = Annotated[int, Field(ge=0, le=2_147_483_647)]
-Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年度，如 2022")]
-Percent = Annotated[int, Field(ge=0, le=100)]
+
+def _not_bool(value: Any) -> Any:
+    """JSON's true and false are not the numbers 1 and 0 (pydantic would take them so)."""
+    if isinstance(value, bool):
+        raise ValueError(_("应为整数，不能是 true 或 false"))
+    return value
+
+
+NotBool = BeforeValidator(_not_bool)
+Id = Annotated[int, NotBool, Field(ge=1, le=MAX_ID)]
+SmallCount = Annotated[int, NotBool, Field(ge=0, le=32767)]
+Count = Annotated[int, NotBool, Field(ge=0, le=2_147_483_647)]
+Year = Annotated[int, NotBool, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年度，如 2022")]
+Percent = Annotated[int, NotBool, Field(ge=0, le=100)]
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only "YYYY-MM-DD" (pydantic would read the number 0 as 1970-01-01)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError(_("应为日期（YYYY-MM-DD）"))
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+# Characters that reorder the text around them on screen (U+202A–U+202E, U+2066–U+2069):
+# a record name holding one can display as something other than what it stores.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _printable(value: str) -> str:
     if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
         raise ValueError(_("不能包含空字符或无效字符"))
+    if any(ch in BIDI_CONTROLS for ch in value):
+        raise ValueError(_("不能包含改变文字方向的控制字符"))
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(_("不能只有空白"))
     return value
 
 
 def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
-    """A string as a CharField (or a bounded TextField) stores it."""
+    """A string as a CharField (or a bounded TextField) stores it; a required one
+    (min_length ≥ 1) may not be only spaces."""
+    checks = [AfterValidator(_printable)]
+    if min_length:
+        checks.append(AfterValidator(_not_blank))
     return Annotated[
         str,
         Field(min_length=min_length, max_length=max_length, description=description),
-        AfterValidator(_printable),
+        *checks,
     ]
 
 

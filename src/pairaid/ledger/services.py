@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from cryptography.fernet import InvalidToken
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -40,6 +41,7 @@ from pairaid.ledger.models import (
     Region,
     Target,
 )
+from pairaid.lib import personal_data
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
 M = TypeVar("M", bound=models.Model)
@@ -657,3 +659,89 @@ def bulk_reverse_fund_flows(
         ]
     )
     return created
+
+
+# --- the data key of personal data ----------------------------------------------------------
+
+
+def _rotate_json(value: Any, keys: Sequence[str]) -> Any:
+    if isinstance(value, str) and value.startswith(personal_data.PREFIX):
+        return personal_data.rotate(value, keys)
+    if isinstance(value, dict):
+        return {k: _rotate_json(v, keys) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rotate_json(v, keys) for v in value]
+    return value
+
+
+@transaction.atomic
+def rotate_personal_data_key(
+    old_keys: Sequence[str], new_key: str, *, acting_user: Any, via: str
+) -> dict[str, int]:
+    """Re-encrypt every stored identity and phone number (and the encrypted values kept in
+    import snapshots) with `new_key`, opening them with any of `old_keys` (or the new key:
+    running it twice changes nothing readable). One transaction: a value no key opens
+    stops it with nothing changed. One audit entry per record whose values were
+    re-encrypted (the audit trail itself holds no encrypted values and is not touched).
+    Returns how many records of each kind were re-encrypted."""
+    from django.apps import apps
+
+    keys = [new_key, *old_keys]
+    raw_text = models.TextField()
+    rotated: dict[str, int] = {}
+    for model in apps.get_models():
+        if not model._meta.app_config.name.startswith("pairaid.") or model is AuditEntry:
+            continue
+        fields = model._meta.concrete_fields
+        secret = [f for f in fields if isinstance(f, EncryptedTextField)]
+        json_fields = [f for f in fields if isinstance(f, models.JSONField)]
+        if not secret and not json_fields:
+            continue
+        reads = [
+            models.ExpressionWrapper(models.F(f.attname), output_field=raw_text) for f in secret
+        ]
+        rows = model._base_manager.order_by("pk").values_list(
+            "pk", *reads, *[f.attname for f in json_fields]
+        )
+        changed: dict[Any, list[str]] = {}
+        for pk, *values in rows.iterator(chunk_size=2000):
+            updates: dict[str, Any] = {}
+            for f, value in zip([*secret, *json_fields], values, strict=True):
+                try:
+                    if f in secret:
+                        new = personal_data.rotate(value, keys) if value else value
+                        if new != value:
+                            updates[f.attname] = models.Value(new, output_field=raw_text)
+                    else:
+                        new = _rotate_json(value, keys)
+                        if new != value:
+                            updates[f.attname] = new
+                except InvalidToken as exc:
+                    raise ValidationError(
+                        _("%(model)s #%(pk)s 的加密数据无法用给出的旧密钥解密，未作任何改动")
+                        % {"model": model._meta.verbose_name, "pk": pk}
+                    ) from exc
+            if updates:
+                model._base_manager.filter(pk=pk).update(**updates)
+                changed[pk] = [name for name in updates]
+        if not changed:
+            continue
+        rotated[model._meta.label_lower] = len(changed)
+        now = timezone.now()
+        pks = list(changed)
+        for start in range(0, len(pks), 1000):
+            objs = model._base_manager.in_bulk(pks[start : start + 1000])
+            _append(
+                [
+                    _entry(
+                        obj,
+                        f"{model._meta.model_name}.data_key_rotated",
+                        acting_user,
+                        via,
+                        {"fields": changed[pk]},
+                        now,
+                    )
+                    for pk, obj in objs.items()
+                ]
+            )
+    return rotated

@@ -3,7 +3,11 @@
 Stored encrypted (Fernet: AES-128-CBC with an HMAC), so that a database dump alone does not
 reveal them; shown masked except to roles that need them. The key comes from
 PAIRAID_DATA_KEY (a Fernet key) or, when unset, is derived from the secret key — so keep
-the secret key out of database dumps either way.
+the secret key out of database dumps either way. Production settings require
+PAIRAID_DATA_KEY, so that changing the secret key does not make the numbers unreadable.
+
+Older keys listed in PAIRAID_OLD_DATA_KEYS (comma-separated) still decrypt (MultiFernet);
+`pairaid rotate-data-key` re-encrypts everything with the current key.
 """
 
 from __future__ import annotations
@@ -11,21 +15,53 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from collections.abc import Iterable
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
 PREFIX = "enc1:"
 
 
-def _fernet() -> Fernet:
-    key = os.environ.get("PAIRAID_DATA_KEY")
-    if not key:
-        digest = hashlib.sha256(f"pairaid-personal-data:{settings.SECRET_KEY}".encode()).digest()
-        key = base64.urlsafe_b64encode(digest).decode()
-    return Fernet(key)
+def derived_key(secret_key: str) -> str:
+    """The key used when PAIRAID_DATA_KEY is unset: derived from the secret key."""
+    digest = hashlib.sha256(f"pairaid-personal-data:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def current_key() -> str:
+    return os.environ.get("PAIRAID_DATA_KEY") or derived_key(settings.SECRET_KEY)
+
+
+def old_keys() -> list[str]:
+    return [k.strip() for k in os.environ.get("PAIRAID_OLD_DATA_KEYS", "").split(",") if k.strip()]
+
+
+def is_valid_key(key: str) -> bool:
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in [current_key(), *old_keys()]])
+
+
+def rotate(stored: str, keys: Iterable[str]) -> str:
+    """A stored value re-encrypted with the first of `keys`, decrypted with any of them.
+
+    Clear text from before encryption is encrypted; a value none of the keys opens raises
+    InvalidToken."""
+    if not stored:
+        return stored
+    fernet = MultiFernet([Fernet(key) for key in keys])
+    if not stored.startswith(PREFIX):
+        return PREFIX + fernet.encrypt(stored.encode()).decode()
+    return PREFIX + fernet.rotate(stored[len(PREFIX) :].encode()).decode()
 
 
 def encrypt(value: str) -> str:

@@ -3,7 +3,6 @@ with its counting rule (口径) and as-of date. Nothing is summed here."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from pairaid.api.common import READ_ERRORS, pairing_for, user_of
 from pairaid.api.schemas import FiguresOut
-from pairaid.api.types import Id, Year
+from pairaid.api.types import Date, Id, Year
 from pairaid.ledger import figures
 from pairaid.ledger.models import FundFlow, Person
 
@@ -20,7 +19,7 @@ router = Router()
 
 class FigureParams(Schema):
     pairing: Id = Field(..., description="结对关系编号")
-    as_of: dt.date = Field(None, description="截至日期（默认今天）")
+    as_of: Date = Field(None, description="截至日期（默认今天）")
     from_year: Year = Field(None, description="起始资金年度（默认结对关系起始年度）")
     to_year: Year = Field(None, description="截止资金年度（默认截至日期所在年度）")
     children: bool = Field(

@@ -3,8 +3,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+# Exit code for a password the validators refuse (1 is any other error).
+WEAK_PASSWORD = 3
 
 
 class Command(BaseCommand):
@@ -18,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--exists-ok", action="store_true", help="用户已存在时不报错，也不改动该用户"
         )
+        parser.add_argument(
+            "--allow-weak-password",
+            action="store_true",
+            help="不检查密码强度——仅供本机演示（scripts/start 的 demo 用户），切勿用于正式账户",
+        )
 
     def handle(
         self,
@@ -27,6 +39,7 @@ class Command(BaseCommand):
         email: str,
         superuser: bool,
         exists_ok: bool,
+        allow_weak_password: bool = False,
         **options: Any,
     ) -> None:
         password = password or os.environ.get("PAIRAID_PASSWORD")
@@ -38,6 +51,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"用户 {username} 已存在")
                 return
             raise CommandError(f"用户 {username} 已存在")
+        if not allow_weak_password:
+            try:
+                with translation.override(settings.LANGUAGE_CODE):
+                    validate_password(password, users(username=username, email=email))
+            except ValidationError as exc:
+                raise CommandError(
+                    "密码不符合要求：" + "；".join(exc.messages), returncode=WEAK_PASSWORD
+                ) from exc
         if superuser:
             users.objects.create_superuser(username=username, email=email, password=password)
         else:
