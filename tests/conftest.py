@@ -15,7 +15,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         # Never load the demo into a real database by mistake.
-        assert name.startswith("test_") or "memory" in name, name
+        assert name.rsplit("/", 1)[-1].startswith("test_") or "memory" in name, name
         load_demo()
 
 

@@ -1,13 +1,19 @@
-"""Importing a file: validate every row, then write all of it in one transaction.
+"""Importing a file: validate every row, then write all of it, or nothing.
 
 The file is read twice as a stream, never held whole: the first pass cleans and validates
 every row (cells, references, the model's rules, scope, locked years, duplicates within
-the file, what already exists), keeping per row only a status byte; the second pass, in
-one transaction, reads it again and writes through `pairaid.ledger.services` — new
-records in bulk (validated, one audit entry each), changed ones with `update_record`,
-changed fund flows with `correct_fund_flow`. Nothing is written unless every row is valid,
-or the user chose to import the valid rows only. What a batch did is kept
-(`ImportChange`) so that `rollback_batch` can undo it as a whole.
+the file, what already exists), keeping per row only a status byte; the second pass reads
+it again and writes through `pairaid.ledger.services` — new records in bulk (validated,
+one audit entry each), changed ones with `update_record`, changed fund flows with
+`correct_fund_flow`. Nothing is written unless every row is valid, or the user chose to
+import the valid rows only. What a batch did is kept (`ImportChange`) so that
+`rollback_batch` can undo it as a whole.
+
+The second pass commits every chunk of rows in a short transaction of its own, so that a
+long import never holds a lock that other writers (or a login, on SQLite) wait for; if a
+later chunk fails, the chunks already written are undone through the batch before the
+error is reported, so a failed import leaves nothing behind (fund flows, which are never
+deleted, are reversed). Progress is written between chunks, when the import holds no lock.
 """
 
 from __future__ import annotations
@@ -363,7 +369,8 @@ class Pass:
                 row.status = REJECTED
         self.finish(rows)
         if self.write:
-            self.apply([row for row in rows if row.status in (ADDED, CHANGED)])
+            with transaction.atomic():  # one short write transaction per chunk
+                self.apply([row for row in rows if row.status in (ADDED, CHANGED)])
         if self.progress:
             done = rows[-1].index + 1
             self.progress("write" if self.write else "validate", done, max(done, self.total))
@@ -729,31 +736,48 @@ def import_file(
     )
     written.warnings = list(checked.warnings)
     written.preview = checked.preview
-    with transaction.atomic():
-        batch.status = ImportBatch.Status.IMPORTING
-        batch.save()
-        run = Pass(
-            source,
-            importer,
-            sheet,
-            layout,
-            Context(user=user, via=via),
-            written,
-            write=True,
-            skip=bytearray(statuses),
-            batch=batch,
-            progress=progress,
-            total=checked.rows,
-        )
-        run.reason = _("按导入批次#%(id)s（%(file)s）更正") % {
-            "id": batch.pk,
-            "file": batch.file_name,
-        }
+    batch.status = ImportBatch.Status.IMPORTING
+    batch.save()  # committed before writing starts: the import never holds the batch's row
+    run = Pass(
+        source,
+        importer,
+        sheet,
+        layout,
+        Context(user=user, via=via),
+        written,
+        write=True,
+        skip=bytearray(statuses),
+        batch=batch,
+        progress=progress,
+        total=checked.rows,
+    )
+    run.reason = _("按导入批次#%(id)s（%(file)s）更正") % {
+        "id": batch.pk,
+        "file": batch.file_name,
+    }
+    try:
         run.run()
-        written.tally()
-        written.error_count, written.errors = checked.error_count, checked.errors
-        _finish_batch(batch, written, ImportBatch.Status.IMPORTED)
+    except BaseException:
+        _discard_written(batch, user, via)
+        raise
+    written.tally()
+    written.error_count, written.errors = checked.error_count, checked.errors
+    _finish_batch(batch, written, ImportBatch.Status.IMPORTED)
     return batch, written
+
+
+def _discard_written(batch: ImportBatch, user: Any, via: str) -> None:
+    """A chunk failed: undo the chunks already committed, newest first, each in a short
+    transaction of its own that also forgets the change (so an interrupted undo can go on
+    where it stopped), and leave the batch with nothing to roll back."""
+    reason = _("导入批次#%(id)s（%(file)s）未能完成，撤销已写入部分") % {
+        "id": batch.pk,
+        "file": batch.file_name,
+    }
+    for change in batch.changes.order_by("-id"):
+        with transaction.atomic():
+            _undo(change, user, via, reason)
+            ImportChange.objects.filter(pk=change.pk).delete()
 
 
 def _finish_batch(batch: ImportBatch, report: Report, status: str) -> None:
@@ -813,18 +837,22 @@ def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import")
         raise ValidationError(_("只有已导入的批次可以撤销"))
     reason = _("撤销导入批次#%(id)s（%(file)s）") % {"id": batch.pk, "file": batch.file_name}
     for change in batch.changes.order_by("-id"):
-        model = _model(change.record_type)
-        if change.action == ImportChange.Action.CREATED:
-            _undo_created(model, change.data["ids"], user, via, reason)
-        elif change.action == ImportChange.Action.UPDATED:
-            _undo_updated(model, change.data, user, via)
-        else:
-            _undo_corrected(change.data, user, via, reason)
+        _undo(change, user, via, reason)
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user if getattr(user, "pk", None) else None
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
     return batch
+
+
+def _undo(change: ImportChange, user: Any, via: str, reason: str) -> None:
+    model = _model(change.record_type)
+    if change.action == ImportChange.Action.CREATED:
+        _undo_created(model, change.data["ids"], user, via, reason)
+    elif change.action == ImportChange.Action.UPDATED:
+        _undo_updated(model, change.data, user, via)
+    else:
+        _undo_corrected(change.data, user, via, reason)
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
