@@ -22,7 +22,7 @@ PRODUCT_COMMANDS = {
     "token": "管理个人接口令牌（create、list、revoke）",
     "worker": "运行后台任务（PAIRAID_TASKS=database 时的大文件导入等）",
     "createuser": "创建登录用户（--superuser 为管理员）",
-    "audit": "audit verify：校验审计记录哈希链是否被绕过系统改动",
+    "audit": "audit verify：校验各审计链及锚点是否被绕过系统改动；audit anchor：记录锚点",
     "migrate": "创建或升级数据库结构",
     "createsuperuser": "交互式创建管理员",
     "shell": "进入 Python 交互环境（Django shell）",
