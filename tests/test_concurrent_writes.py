@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -73,7 +74,7 @@ class Threads:
 
     def __init__(self) -> None:
         self.threads: list[threading.Thread] = []
-        self.errors: list[BaseException] = []
+        self.errors: list[str] = []
         self.done = 0
         self.lock = threading.Lock()
 
@@ -83,9 +84,9 @@ class Threads:
                 work()
                 with self.lock:
                     self.done += 1
-            except BaseException as exc:
+            except BaseException:
                 with self.lock:
-                    self.errors.append(exc)
+                    self.errors.append(traceback.format_exc())
             finally:
                 connections.close_all()
 
@@ -98,7 +99,7 @@ class Threads:
             thread.join(HANG)
         hanging = sum(thread.is_alive() for thread in self.threads)
         assert hanging == 0, f"{hanging} of {len(self.threads)} threads still waiting"
-        assert self.errors == [], self.errors
+        assert self.errors == [], "\n".join(self.errors)
 
 
 def other_pairings(count: int) -> list[Pairing]:
@@ -211,17 +212,18 @@ def test_it_imports_through_the_worker_while_other_pairings_write(
     assert "哈希链完整" in verify_audit()
 
 
-def test_it_keeps_writes_and_logins_going_through_a_long_import(
+def test_it_keeps_writes_and_logins_going_through_a_long_import_and_its_rollback(
     demo_restored, transactional_db, personas, media, monkeypatch
 ):
-    """Other connections wait at most a few seconds for the database (shortened here from
-    the configured 20 s): an import longer than that must let them in between its chunks."""
+    """Other connections wait a while for the database (10 s here, to keep the test short;
+    20 s as configured): an import, or its rollback, longer than that must let them in
+    between its chunks."""
     options = connections.settings["default"]["OPTIONS"]
     if connection.vendor == "sqlite":
-        monkeypatch.setitem(options, "timeout", 3)
+        monkeypatch.setitem(options, "timeout", 10)
     else:
-        monkeypatch.setitem(options, "options", "-c lock_timeout=3s")
-    monkeypatch.setattr(exchange_services, "CHUNK", 100)
+        monkeypatch.setitem(options, "options", "-c lock_timeout=10s")
+    monkeypatch.setattr(exchange_services, "CHUNK", 50)
     pairing = Pairing.objects.get(helper_region__name="江阳区")
     others = other_pairings(4)
     get_user_model().objects.create_user("waiting", password="pass-waiting")
@@ -232,56 +234,82 @@ def test_it_keeps_writes_and_logins_going_through_a_long_import(
     batch = ImportBatch.objects.latest("id")
     assert batch.status == ImportBatch.Status.VALID, batch.errors
 
-    importing = threading.Event()
-    finished = threading.Event()
-    rounds = []
+    rounds, seen = alongside(
+        lambda: client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"}),
+        others,
+        "DURING",
+        watch=(personas.jiangyang, batch),
+    )
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.message
+    assert batch.added == rows
+    # The page saw the rows being written, chunk by chunk, while the import ran.
+    assert any(stage == "write" and 0 < done < rows for stage, done in seen), seen
+    during = FundFlow.objects.filter(voucher__startswith="DURING-")
+    assert during.count() == rounds * len(others)
+    chain = AuditEntry.objects.filter(chain=AuditEntry.chain_for(pairing.pk))
+    assert (
+        chain.filter(record_type="fundflow", changes__voucher__startswith="LONG-").count() == rows
+    )
+
+    # Rolling the whole batch back lets them in too.
+    rounds, _seen = alongside(
+        lambda: client.post(reverse("exchange:rollback", args=[batch.pk])), others, "UNDO"
+    )
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ROLLED_BACK, batch.message
+    imported = FundFlow.objects.filter(voucher__startswith="LONG-")
+    assert imported.exclude(reverses=None).count() == rows
+    assert FundFlow.objects.filter(voucher__startswith="UNDO-").count() == rounds * len(others)
+    assert "哈希链完整" in verify_audit()
+
+
+def alongside(
+    work: Callable[[], object],
+    others: list[Pairing],
+    tag: str,
+    watch: tuple[object, ImportBatch] | None = None,
+) -> tuple[int, list[tuple[str, int]]]:
+    """Run `work` while another user writes to each of `others` and logs in, round after
+    round (and a third user watches the batch's progress page); return the rounds done and
+    the progress seen."""
+    started, finished = threading.Event(), threading.Event()
+    rounds: list[int] = []
+    seen: list[tuple[str, int]] = []
 
     def writes_and_logins() -> None:
-        importing.wait(HANG)
-        while not finished.is_set() or len(rounds) < 3:  # all through the import, and after
+        started.wait(HANG)
+        while not finished.is_set() or len(rounds) < 3:  # all through the work, and after
             for n, other in enumerate(others):
-                write_to(other, f"DURING-{len(rounds)}-{n}")()
+                write_to(other, f"{tag}-{len(rounds)}-{n}")()
             log_in("waiting", "pass-waiting")()
             rounds.append(1)
             time.sleep(0.05)
 
-    seen = []
-
-    def watch_progress() -> None:
+    def watch_progress(user: object, batch: ImportBatch) -> None:
         watcher = Client()
-        watcher.force_login(personas.jiangyang)
-        importing.wait(HANG)
+        watcher.force_login(user)
+        started.wait(HANG)
         while not finished.is_set():
             page = watcher.get(reverse("exchange:progress", args=[batch.pk]))
             assert page.status_code == 200
             seen.append(ImportBatch.objects.values_list("stage", "rows_done").get(pk=batch.pk))
             time.sleep(0.1)
 
-    def import_all() -> None:
-        importing.set()
+    def run_work() -> None:
+        started.set()
         try:
-            client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"})
+            work()
         finally:
             finished.set()
 
     threads = Threads()
     threads.start(writes_and_logins)
-    threads.start(watch_progress)
-    threads.start(import_all)
+    if watch is not None:
+        threads.start(lambda: watch_progress(*watch))
+    threads.start(run_work)
     threads.join()
-
-    batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.IMPORTED, batch.message
-    assert batch.added == rows
-    # The page saw the rows being written, chunk by chunk, while the import ran.
-    assert any(stage == "write" and 0 < done < rows for stage, done in seen), seen
-    assert FundFlow.objects.filter(voucher__startswith="DURING-").count() == len(rounds) * len(
-        others
-    )
-    chain = AuditEntry.objects.filter(chain=AuditEntry.chain_for(pairing.pk))
-    assert (
-        chain.filter(record_type="fundflow", changes__voucher__startswith="LONG-").count() == rows
-    )
+    return len(rounds), seen
 
 
 def test_it_leaves_nothing_when_a_later_chunk_fails(

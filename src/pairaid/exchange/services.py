@@ -774,7 +774,7 @@ def _discard_written(batch: ImportBatch, user: Any, via: str) -> None:
         "id": batch.pk,
         "file": batch.file_name,
     }
-    for change in batch.changes.order_by("-id"):
+    for change in list(batch.changes.order_by("-id")):
         with transaction.atomic():
             _undo(change, user, via, reason)
             ImportChange.objects.filter(pk=change.pk).delete()
@@ -827,17 +827,27 @@ def may_see(user: Any, batch: ImportBatch) -> bool:
     return user is None or user.is_staff or user.is_superuser or batch.user_id == user.pk
 
 
-@transaction.atomic
 def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import") -> ImportBatch:
     """Undo everything a batch did, newest first, through the ledger's services: delete
     the records it created, put back the values it changed, and — money is never deleted —
-    reverse the fund flows it recorded (and re-record the ones it corrected)."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):
-        raise ValidationError(_("只有已导入的批次可以撤销"))
+    reverse the fund flows it recorded (and re-record the ones it corrected).
+
+    Every change it made is checked first, so a rollback that must be refused (a record
+    changed since) undoes nothing. Then each change is undone in a short transaction of its
+    own that also forgets it, so rolling back a large batch never holds the database for
+    long, and a rollback interrupted half-way goes on where it stopped when run again."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):
+            raise ValidationError(_("只有已导入的批次可以撤销"))
+    changes = batch.changes.order_by("-id")
+    for change in changes.filter(action=ImportChange.Action.UPDATED).iterator():
+        _undoable_update(_model(change.record_type), change.data)
     reason = _("撤销导入批次#%(id)s（%(file)s）") % {"id": batch.pk, "file": batch.file_name}
-    for change in batch.changes.order_by("-id"):
-        _undo(change, user, via, reason)
+    for change in list(changes):
+        with transaction.atomic():
+            _undo(change, user, via, reason)
+            ImportChange.objects.filter(pk=change.pk).delete()
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user if getattr(user, "pk", None) else None
@@ -873,7 +883,8 @@ def _undo_created(
             ledger.delete_record(obj, acting_user=user, via=via)
 
 
-def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, via: str) -> None:
+def _undoable_update(model: type[models.Model], data: dict[str, Any]) -> models.Model:
+    """The record an import changed, if it still holds what the import wrote."""
     obj = model._default_manager.filter(pk=data["record_id"]).first()
     if obj is None:
         raise ValidationError(_("导入时修改的记录已被删除，不能自动撤销"))
@@ -889,6 +900,11 @@ def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, vi
                 _("记录“%(record)s”在导入后又被修改（%(field)s），不能自动撤销；请手工核对")
                 % {"record": obj, "field": obj._meta.get_field(name).verbose_name}
             )
+    return obj
+
+
+def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, via: str) -> None:
+    obj = _undoable_update(model, data)
     ledger.update_record(obj, acting_user=user, via=via, **restore(obj, data["before"]))
 
 

@@ -119,8 +119,10 @@ def rollback(batch_id: int, user_id: int | None) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     try:
         services.rollback_batch(batch, user=_user(user_id), via="import")
-    except (ValidationError, PermissionDenied) as exc:
-        ImportBatch.objects.filter(pk=batch_id).update(message=_message(exc))
+    except (ValidationError, PermissionDenied) as exc:  # refused: still imported, and why
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.IMPORTED, message=_message(exc)
+        )
     return ImportBatch.objects.get(pk=batch_id).status
 
 

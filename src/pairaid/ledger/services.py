@@ -113,16 +113,26 @@ def pairing_of(obj: models.Model) -> Pairing | None:
 
 
 def _lock_chains(names: Iterable[str]) -> dict[str, AuditChain]:
-    """The heads of these chains, locked until commit, always in the same (name) order so
-    that two writers touching the same chains cannot wait on each other in a circle.
-    (SQLite runs one write transaction at a time: settings' transaction_mode IMMEDIATE.)"""
+    """The heads of these chains, locked until commit, in name order so that two writers
+    touching the same chains cannot wait on each other in a circle. A chain's first entry
+    makes its head (racing writers agree through the unique name). SQLite runs one write
+    transaction at a time (settings: transaction_mode IMMEDIATE), so there it locks nothing
+    more."""
     wanted = sorted(set(names))
-    known = set(AuditChain.objects.filter(name__in=wanted).values_list("name", flat=True))
-    for name in wanted:
-        if name not in known:  # a chain's first entry: make its head, racing writers agree
-            AuditChain.objects.bulk_create([AuditChain(name=name)], ignore_conflicts=True)
     heads = AuditChain.objects.select_for_update().filter(name__in=wanted).order_by("name")
-    return {head.name: head for head in heads}
+    found = {head.name: head for head in heads}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        AuditChain.objects.bulk_create(
+            [AuditChain(name=name) for name in missing], ignore_conflicts=True
+        )
+        found.update(
+            (head.name, head)
+            for head in AuditChain.objects.select_for_update()
+            .filter(name__in=missing)
+            .order_by("name")
+        )
+    return found
 
 
 def _entry(
