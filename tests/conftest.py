@@ -19,6 +19,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_sidecar_files():
+    """Removes the WAL files Django leaves beside the SQLite test database it deletes."""
+    yield
+    import os
+
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    for suffix in ("-wal", "-shm"):
+        if name and os.path.exists(name + suffix) and not os.path.exists(name):
+            os.remove(name + suffix)
+
+
 @pytest.fixture
 def admin_user(db):
     from django.contrib.auth import get_user_model
