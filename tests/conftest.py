@@ -15,8 +15,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         # Never load the demo into a real database by mistake.
-        assert name.startswith("test_") or "memory" in name, name
+        assert name.rsplit("/", 1)[-1].startswith("test_") or "memory" in name, name
         load_demo()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_sidecar_files():
+    """Removes the WAL files Django leaves beside the SQLite test database it deletes."""
+    yield
+    import os
+
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    for suffix in ("-wal", "-shm"):
+        if name and os.path.exists(name + suffix) and not os.path.exists(name):
+            os.remove(name + suffix)
 
 
 @pytest.fixture

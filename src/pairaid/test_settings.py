@@ -1,5 +1,18 @@
 """Settings for the test suite: the real settings, with a fast password hasher."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from pairaid.settings import *  # noqa: F403
+from pairaid.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, as in production (WAL, one writer at a time, others wait for it): threads of
+    # the concurrency tests open connections of their own, which a shared in-memory
+    # database would refuse at once ("table is locked") instead of waiting.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"test_pairaid_{os.getpid()}.sqlite3")
+    }

@@ -1,13 +1,19 @@
-"""Importing a file: validate every row, then write all of it in one transaction.
+"""Importing a file: validate every row, then write all of it, or nothing.
 
 The file is read twice as a stream, never held whole: the first pass cleans and validates
 every row (cells, references, the model's rules, scope, locked years, duplicates within
-the file, what already exists), keeping per row only a status byte; the second pass, in
-one transaction, reads it again and writes through `pairaid.ledger.services` — new
-records in bulk (validated, one audit entry each), changed ones with `update_record`,
-changed fund flows with `correct_fund_flow`. Nothing is written unless every row is valid,
-or the user chose to import the valid rows only. What a batch did is kept
-(`ImportChange`) so that `rollback_batch` can undo it as a whole.
+the file, what already exists), keeping per row only a status byte; the second pass reads
+it again and writes through `pairaid.ledger.services` — new records in bulk (validated,
+one audit entry each), changed ones with `update_record`, changed fund flows with
+`correct_fund_flow`. Nothing is written unless every row is valid, or the user chose to
+import the valid rows only. What a batch did is kept (`ImportChange`) so that
+`rollback_batch` can undo it as a whole.
+
+The second pass commits every chunk of rows in a short transaction of its own, so that a
+long import never holds a lock that other writers (or a login, on SQLite) wait for; if a
+later chunk fails, the chunks already written are undone through the batch before the
+error is reported, so a failed import leaves nothing behind (fund flows, which are never
+deleted, are reversed). Progress is written between chunks, when the import holds no lock.
 """
 
 from __future__ import annotations
@@ -364,7 +370,8 @@ class Pass:
                 row.status = REJECTED
         self.finish(rows)
         if self.write:
-            self.apply([row for row in rows if row.status in (ADDED, CHANGED)])
+            with transaction.atomic():  # one short write transaction per chunk
+                self.apply([row for row in rows if row.status in (ADDED, CHANGED)])
         if self.progress:
             done = rows[-1].index + 1
             self.progress("write" if self.write else "validate", done, max(done, self.total))
@@ -731,31 +738,48 @@ def import_file(
     )
     written.warnings = list(checked.warnings)
     written.preview = checked.preview
-    with transaction.atomic():
-        batch.status = ImportBatch.Status.IMPORTING
-        batch.save()
-        run = Pass(
-            source,
-            importer,
-            sheet,
-            layout,
-            Context(user=user, via=via),
-            written,
-            write=True,
-            skip=bytearray(statuses),
-            batch=batch,
-            progress=progress,
-            total=checked.rows,
-        )
-        run.reason = _("按导入批次#%(id)s（%(file)s）更正") % {
-            "id": batch.pk,
-            "file": batch.file_name,
-        }
+    batch.status = ImportBatch.Status.IMPORTING
+    batch.save()  # committed before writing starts: the import never holds the batch's row
+    run = Pass(
+        source,
+        importer,
+        sheet,
+        layout,
+        Context(user=user, via=via),
+        written,
+        write=True,
+        skip=bytearray(statuses),
+        batch=batch,
+        progress=progress,
+        total=checked.rows,
+    )
+    run.reason = _("按导入批次#%(id)s（%(file)s）更正") % {
+        "id": batch.pk,
+        "file": batch.file_name,
+    }
+    try:
         run.run()
-        written.tally()
-        written.error_count, written.errors = checked.error_count, checked.errors
-        _finish_batch(batch, written, ImportBatch.Status.IMPORTED)
+    except BaseException:
+        _discard_written(batch, user, via)
+        raise
+    written.tally()
+    written.error_count, written.errors = checked.error_count, checked.errors
+    _finish_batch(batch, written, ImportBatch.Status.IMPORTED)
     return batch, written
+
+
+def _discard_written(batch: ImportBatch, user: Any, via: str) -> None:
+    """A chunk failed: undo the chunks already committed, newest first, each in a short
+    transaction of its own that also forgets the change (so an interrupted undo can go on
+    where it stopped), and leave the batch with nothing to roll back."""
+    reason = _("导入批次#%(id)s（%(file)s）未能完成，撤销已写入部分") % {
+        "id": batch.pk,
+        "file": batch.file_name,
+    }
+    for change in list(batch.changes.order_by("-id")):
+        with transaction.atomic():
+            _undo(change, user, via, reason)
+            ImportChange.objects.filter(pk=change.pk).delete()
 
 
 def _finish_batch(batch: ImportBatch, report: Report, status: str) -> None:
@@ -805,28 +829,42 @@ def may_see(user: Any, batch: ImportBatch) -> bool:
     return user is None or user.is_staff or user.is_superuser or batch.user_id == user.pk
 
 
-@transaction.atomic
 def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import") -> ImportBatch:
     """Undo everything a batch did, newest first, through the ledger's services: delete
     the records it created, put back the values it changed, and — money is never deleted —
-    reverse the fund flows it recorded (and re-record the ones it corrected)."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):
-        raise ValidationError(_("只有已导入的批次可以撤销"))
+    reverse the fund flows it recorded (and re-record the ones it corrected).
+
+    Every change it made is checked first, so a rollback that must be refused (a record
+    changed since) undoes nothing. Then each change is undone in a short transaction of its
+    own that also forgets it, so rolling back a large batch never holds the database for
+    long, and a rollback interrupted half-way goes on where it stopped when run again."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):
+            raise ValidationError(_("只有已导入的批次可以撤销"))
+    changes = batch.changes.order_by("-id")
+    for change in changes.filter(action=ImportChange.Action.UPDATED).iterator():
+        _undoable_update(_model(change.record_type), change.data)
     reason = _("撤销导入批次#%(id)s（%(file)s）") % {"id": batch.pk, "file": batch.file_name}
-    for change in batch.changes.order_by("-id"):
-        model = _model(change.record_type)
-        if change.action == ImportChange.Action.CREATED:
-            _undo_created(model, change.data["ids"], user, via, reason)
-        elif change.action == ImportChange.Action.UPDATED:
-            _undo_updated(model, change.data, user, via)
-        else:
-            _undo_corrected(change.data, user, via, reason)
+    for change in list(changes):
+        with transaction.atomic():
+            _undo(change, user, via, reason)
+            ImportChange.objects.filter(pk=change.pk).delete()
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user if getattr(user, "pk", None) else None
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
     return batch
+
+
+def _undo(change: ImportChange, user: Any, via: str, reason: str) -> None:
+    model = _model(change.record_type)
+    if change.action == ImportChange.Action.CREATED:
+        _undo_created(model, change.data["ids"], user, via, reason)
+    elif change.action == ImportChange.Action.UPDATED:
+        _undo_updated(model, change.data, user, via)
+    else:
+        _undo_corrected(change.data, user, via, reason)
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
@@ -847,7 +885,8 @@ def _undo_created(
             ledger.delete_record(obj, acting_user=user, via=via)
 
 
-def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, via: str) -> None:
+def _undoable_update(model: type[models.Model], data: dict[str, Any]) -> models.Model:
+    """The record an import changed, if it still holds what the import wrote."""
     obj = model._default_manager.filter(pk=data["record_id"]).first()
     if obj is None:
         raise ValidationError(_("导入时修改的记录已被删除，不能自动撤销"))
@@ -863,6 +902,11 @@ def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, vi
                 _("记录“%(record)s”在导入后又被修改（%(field)s），不能自动撤销；请手工核对")
                 % {"record": obj, "field": obj._meta.get_field(name).verbose_name}
             )
+    return obj
+
+
+def _undo_updated(model: type[models.Model], data: dict[str, Any], user: Any, via: str) -> None:
+    obj = _undoable_update(model, data)
     ledger.update_record(obj, acting_user=user, via=via, **restore(obj, data["before"]))
 
 

@@ -2,7 +2,7 @@
 
 With the default (inline) task backend these run at once, in the request; with
 PAIRAID_TASKS=database `pairaid worker` runs them and the page polls the batch's
-progress (rows_done / rows_total)."""
+progress (rows_done / rows_total), which the import writes between its chunks."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DatabaseError, IntegrityError, connection, connections
+from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
 from django_tasks import task
 
@@ -27,17 +27,16 @@ logger = logging.getLogger(__name__)
 
 
 class BatchProgress:
-    """Writes a batch's progress where the page can read it.
+    """Writes a batch's progress where the page can read it, at most every `every` seconds.
 
-    Validation runs outside any transaction, so its progress is simply saved. Writing
-    runs in one transaction; its progress would be invisible to the page until the end,
-    so on PostgreSQL it goes through a second connection of its own. SQLite has one
-    writer at a time: there the page shows "writing" until the transaction commits."""
+    The importer calls it only between chunks, after each chunk's short transaction has
+    committed, so this single-row update in autocommit neither waits for the import nor
+    makes anyone wait: no lock is held across it, on PostgreSQL or SQLite, in one process or
+    several (the page and the worker only share the database)."""
 
     def __init__(self, batch_id: int, every: float = 0.5) -> None:
         self.batch_id, self.every = batch_id, every
         self.last = 0.0
-        self.side: Any = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -45,31 +44,19 @@ class BatchProgress:
         if now - self.last < self.every and not final:
             return
         self.last = now
-        if stage == "validate":
-            values = {"stage": stage, "rows_done": done, "rows_total": total}
-            if final:
-                values = {"stage": "write", "rows_done": 0, "rows_total": total}
-            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
-        elif connection.vendor == "postgresql":
-            self._side_update(stage, done, total)
-
-    def _side_update(self, stage: str, done: int, total: int) -> None:
+        values = {"stage": stage, "rows_done": done, "rows_total": total}
+        if stage == "validate" and final:
+            values = {"stage": "write", "rows_done": 0, "rows_total": total}
         try:
-            if self.side is None:
-                self.side = connections.create_connection("default")
-            with self.side.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {ImportBatch._meta.db_table} SET stage = %s, rows_done = %s, "
-                    "rows_total = %s WHERE id = %s",
-                    [stage, done, total, self.batch_id],
-                )
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
         except DatabaseError:  # progress is a courtesy; the import goes on
-            logger.warning("could not record import progress", exc_info=True)
+            if not connection.in_atomic_block:
+                logger.warning("could not record import progress", exc_info=True)
+            else:
+                raise
 
     def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
+        pass
 
 
 def _user(user_id: int | None) -> Any:
@@ -133,8 +120,10 @@ def rollback(batch_id: int, user_id: int | None) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     try:
         services.rollback_batch(batch, user=_user(user_id), via="import")
-    except (ValidationError, PermissionDenied) as exc:
-        ImportBatch.objects.filter(pk=batch_id).update(message=_message(exc))
+    except (ValidationError, PermissionDenied) as exc:  # refused: still imported, and why
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.IMPORTED, message=_message(exc)
+        )
     return ImportBatch.objects.get(pk=batch_id).status
 
 

@@ -176,9 +176,8 @@ def batch_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     )
     tasks.rollback.enqueue(batch.pk, request.user.pk)
     batch.refresh_from_db()
-    if batch.status == ImportBatch.Status.ROLLING_BACK and batch.message:
-        # The inline backend ran it and it was refused: back to imported, with the reason.
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTED)
+    if batch.status == ImportBatch.Status.IMPORTED and batch.message:
+        # The inline backend ran it and it was refused (back to imported, with the reason).
         messages.error(request, batch.message)
     return redirect("exchange:batch", pk=batch.pk)
 

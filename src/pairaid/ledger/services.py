@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from cryptography.fernet import InvalidToken
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from pairaid.ledger import access
 from pairaid.ledger import locks as year_locks
 from pairaid.ledger.models import (
+    AuditChain,
     AuditEntry,
     Confirmation,
     FundFlow,
@@ -53,8 +54,11 @@ PROGRESS_FIELDS = year_locks.PROGRESS_FIELDS
 
 # --- audit ----------------------------------------------------------------------------------
 
-# One number for PostgreSQL's advisory lock that serialises appends to the audit chain.
-AUDIT_CHAIN_LOCK = 7_331_2016
+# The audit trail is one hash chain per pairing (AuditEntry.chain_for): an append locks only
+# its chain's head row (AuditChain, SELECT … FOR UPDATE until commit), so writes to different
+# pairings never wait for each other. Every ANCHOR_EVERY entries an anchor over all chain
+# heads is recorded after commit (ledger.audit_chain.record_anchor).
+ANCHOR_EVERY = 10_000  # an anchor holds every head: about 110 bytes a chain
 
 
 def _plain(value: Any) -> Any:
@@ -94,13 +98,27 @@ def pairing_of(obj: models.Model) -> Pairing | None:
     return None
 
 
-def _chain_tail() -> str:
-    """The hash of the newest audit entry, with appends serialised until commit."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
-    # SQLite runs write transactions one at a time (settings: transaction_mode IMMEDIATE).
-    return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+def _lock_chains(names: Iterable[str]) -> dict[str, AuditChain]:
+    """The heads of these chains, locked until commit, in name order so that two writers
+    touching the same chains cannot wait on each other in a circle. A chain's first entry
+    makes its head (racing writers agree through the unique name). SQLite runs one write
+    transaction at a time (settings: transaction_mode IMMEDIATE), so there it locks nothing
+    more."""
+    wanted = sorted(set(names))
+    heads = AuditChain.objects.select_for_update().filter(name__in=wanted).order_by("name")
+    found = {head.name: head for head in heads}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        AuditChain.objects.bulk_create(
+            [AuditChain(name=name) for name in missing], ignore_conflicts=True
+        )
+        found.update(
+            (head.name, head)
+            for head in AuditChain.objects.select_for_update()
+            .filter(name__in=missing)
+            .order_by("name")
+        )
+    return found
 
 
 def _entry(
@@ -126,11 +144,32 @@ def _entry(
 
 
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
-    prev = _chain_tail()
+    """Link each entry to the newest one of its chain and store them."""
+    if not entries:
+        return entries
     for entry in entries:
-        entry.prev_hash = prev
-        entry.hash = prev = entry.compute_hash(prev)
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+        entry.chain = AuditEntry.chain_for(entry.pairing_id)
+    heads = _lock_chains(entry.chain for entry in entries)
+    tails = {name: head.last_hash for name, head in heads.items()}
+    for entry in entries:
+        entry.prev_hash = tails[entry.chain]
+        entry.hash = tails[entry.chain] = entry.compute_hash(entry.prev_hash)
+    created = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    for entry in created:
+        head = heads[entry.chain]
+        head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1
+    for head in heads.values():
+        head.save(update_fields=["last_id", "last_hash", "length"])
+    first, last = created[0].pk, created[-1].pk
+    if (
+        first is not None
+        and last is not None
+        and last // ANCHOR_EVERY > (first - 1) // ANCHOR_EVERY
+    ):
+        from pairaid.ledger.audit_chain import record_anchor
+
+        transaction.on_commit(record_anchor, robust=True)
+    return created
 
 
 @transaction.atomic
