@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -255,7 +256,10 @@ def once(
     """Run a create, or with an Idempotency-Key, run it at most once per key and answer a
     retry with the stored answer (header `Idempotent-Replayed: true`)."""
     if key is None:
-        return Status(status, make().model_dump(mode="json"))
+        # The answer is read back inside the write's transaction: a record that cannot be
+        # answered is not left behind by a request that failed.
+        with transaction.atomic():
+            return Status(status, make().model_dump(mode="json"))
     answer_status, body, replayed = api_services.run_once(
         user_of(request),
         key,

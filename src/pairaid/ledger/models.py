@@ -18,13 +18,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.money import MAX_AMOUNT
+from pairaid.ledger.moneyfield import MoneyField
 from pairaid.lib.personal_data import EncryptedTextField
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
@@ -37,10 +36,13 @@ def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
     )
 
 
-def two_places(field: str, name: str) -> models.CheckConstraint:
-    """A database rule: money has at most two decimal places (PostgreSQL's numeric(16,2)
-    rounds silently; this rejects instead, on every backend)."""
-    return models.CheckConstraint(condition=Q(**{field: Round(F(field), 2)}), name=name)
+def money_in_range(field: str, name: str) -> models.CheckConstraint:
+    """A database rule: an amount (whole fen) is within the ledger's limit, either sign."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | (Q(**{f"{field}__gte": -MAX_AMOUNT}) & Q(**{f"{field}__lte": MAX_AMOUNT})),
+        name=name,
+    )
 
 
 class DemoMixin(models.Model):
@@ -346,7 +348,7 @@ class Project(DemoMixin):
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    planned_budget = models.DecimalField(_("计划投资（元）"), **MONEY, default=Decimal("0.00"))
+    planned_budget = MoneyField(_("计划投资（元）"), default=Decimal("0.00"))
     start_date = models.DateField(_("开工日期"), null=True, blank=True)
     end_date = models.DateField(_("完工日期"), null=True, blank=True)
     status = models.CharField(
@@ -375,7 +377,7 @@ class Project(DemoMixin):
             models.CheckConstraint(
                 condition=Q(planned_budget__gte=0), name="project_budget_not_negative"
             ),
-            two_places("planned_budget", "project_budget_two_places"),
+            money_in_range("planned_budget", "project_budget_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -421,7 +423,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
         _("资金年度"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
     date = models.DateField(_("日期"))
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = MoneyField(_("金额（元）"))
     source = models.CharField(_("资金来源"), max_length=16, choices=Source.choices)
     project = models.ForeignKey(
         Project,
@@ -456,7 +458,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
                 | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="fundflow_positive_or_reversal",
             ),
-            two_places("amount", "fundflow_amount_two_places"),
+            money_in_range("amount", "fundflow_amount_in_range"),
             models.CheckConstraint(
                 condition=~Q(kind__in=["allocate", "spend"]) | Q(project__isnull=False),
                 name="fundflow_allocate_spend_have_project",
@@ -493,7 +495,7 @@ class GuidedInvestment(DemoMixin):
     enterprise = models.CharField(_("企业"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     date = models.DateField(_("日期"))
-    amount = models.DecimalField(_("到位投资（元）"), **MONEY)
+    amount = MoneyField(_("到位投资（元）"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
@@ -502,7 +504,7 @@ class GuidedInvestment(DemoMixin):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="investment_amount_positive"),
-            two_places("amount", "investment_amount_two_places"),
+            money_in_range("amount", "investment_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -735,7 +737,7 @@ class Agreement(DemoMixin):
         on_delete=models.PROTECT,
         related_name="agreements",
     )
-    amount = models.DecimalField(_("合同金额（元）"), **MONEY, null=True, blank=True)
+    amount = MoneyField(_("合同金额（元）"), null=True, blank=True)
     term_start = models.DateField(_("期限起"), null=True, blank=True)
     term_end = models.DateField(_("期限止"), null=True, blank=True)
     status = models.CharField(
@@ -752,7 +754,7 @@ class Agreement(DemoMixin):
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="agreement_amount_not_negative",
             ),
-            two_places("amount", "agreement_amount_two_places"),
+            money_in_range("amount", "agreement_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -916,7 +918,7 @@ class Target(DemoMixin):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
-    value = models.DecimalField(_("目标值"), **MONEY)
+    value = MoneyField(_("目标值"))
 
     class Meta:
         verbose_name = _("年度目标")
@@ -927,6 +929,7 @@ class Target(DemoMixin):
                 fields=["pairing", "year", "indicator"], name="target_once_per_indicator_and_year"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="target_not_negative"),
+            money_in_range("value", "target_value_in_range"),
         ]
 
     def __str__(self) -> str:
