@@ -54,6 +54,17 @@ class DemoMixin(models.Model):
         abstract = True
 
 
+class VersionMixin(models.Model):
+    """A record that pages and the API edit carries the number of its version: an edit
+    says which version it was made on, and an edit made on an older one is refused
+    (`services.update_record(..., expected_version=)`), so that no change is lost."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Confirmation(models.TextChoices):
     """The recipient side's answer to money sent or a person posted (two-sided records)."""
 
@@ -79,7 +90,7 @@ class ConfirmationMixin(models.Model):
 # --- places and bodies -------------------------------------------------------------------
 
 
-class Region(DemoMixin):
+class Region(VersionMixin, DemoMixin):
     class Level(models.TextChoices):
         PROVINCE = "province", _("省级")
         PREFECTURE = "prefecture", _("地级")
@@ -131,7 +142,7 @@ class Region(DemoMixin):
         )
 
 
-class Organisation(DemoMixin):
+class Organisation(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         PARTY_GOVERNMENT = "party_government", _("党政机关")
         DEPARTMENT = "department", _("部门")
@@ -179,7 +190,7 @@ class PairingQuerySet(models.QuerySet["Pairing"]):
         )
 
 
-class Pairing(DemoMixin):
+class Pairing(VersionMixin, DemoMixin):
     class Scheme(models.TextChoices):
         IN_PROVINCE = "in_province", _("省内对口帮扶")
         EAST_WEST = "east_west", _("东西部协作")
@@ -296,7 +307,7 @@ class Pairing(DemoMixin):
 # --- projects and money --------------------------------------------------------------------
 
 
-class Project(DemoMixin):
+class Project(VersionMixin, DemoMixin):
     class Sector(models.TextChoices):
         INDUSTRY = "industry", _("产业")
         EDUCATION = "education", _("教育")
@@ -514,7 +525,7 @@ class GuidedInvestment(DemoMixin):
 # --- people ----------------------------------------------------------------------------------
 
 
-class Person(DemoMixin):
+class Person(VersionMixin, DemoMixin):
     class Gender(models.TextChoices):
         MALE = "male", _("男")
         FEMALE = "female", _("女")
@@ -569,7 +580,7 @@ class Person(DemoMixin):
             raise ValidationError({"profession": _("党政干部不填写专业类别")})
 
 
-class Team(DemoMixin):
+class Team(VersionMixin, DemoMixin):
     """A 组团式 group posting: people from several bodies to several bodies."""
 
     pairing = models.ForeignKey(
@@ -594,7 +605,7 @@ class Team(DemoMixin):
         return self.name
 
 
-class Posting(ConfirmationMixin, DemoMixin):
+class Posting(VersionMixin, ConfirmationMixin, DemoMixin):
     class Status(models.TextChoices):
         IN_POST = "in_post", _("在岗")
         COMPLETED = "completed", _("期满")
@@ -656,7 +667,7 @@ class Posting(ConfirmationMixin, DemoMixin):
 # --- agreements, events, tasks, targets ------------------------------------------------------
 
 
-class Event(DemoMixin):
+class Event(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         VISIT = "visit", _("调研")
         JOINT_MEETING = "joint_meeting", _("联席会议")
@@ -706,7 +717,7 @@ class EventParticipant(models.Model):
         return f"{self.name}({self.title})" if self.title else self.name
 
 
-class Agreement(DemoMixin):
+class Agreement(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("框架协议")
         ANNUAL = "annual", _("年度协议")
@@ -813,7 +824,7 @@ class WorkStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
-class Obligation(models.Model):
+class Obligation(VersionMixin):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("协议"), on_delete=models.CASCADE, related_name="obligations"
     )
@@ -857,7 +868,7 @@ class AgreementFile(models.Model):
         return self.title
 
 
-class Task(DemoMixin):
+class Task(VersionMixin, DemoMixin):
     """One line of the 清单 managed "一项一项抓好落实"."""
 
     pairing = models.ForeignKey(
@@ -904,7 +915,7 @@ class Task(DemoMixin):
         return self.title
 
 
-class Target(DemoMixin):
+class Target(VersionMixin, DemoMixin):
     class Indicator(models.TextChoices):
         FUNDS_TRANSFERRED = "funds_transferred", _("拨付资金（元）")
         PROJECTS_STARTED = "projects_started", _("实施项目（个）")
