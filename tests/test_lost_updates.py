@@ -210,3 +210,24 @@ def test_the_api_reopens_a_confirmation_and_refuses_answering_twice(build, perso
         helper.post(f"/fund-flows/{flow.pk}/reopen-confirmation/", {"reason": "x"}).status_code
         == 403
     )
+
+
+def test_an_obligation_refuses_a_stale_if_match(build, personas):
+    from pairaid.ledger.models import Agreement, Obligation
+
+    pairing = Pairing.objects.get(helper_region__name="江阳区", recipient_region__name="盐源县")
+    agreement = services.create_record(
+        Agreement, acting_user=None, via="test", pairing=pairing, title="履约测试", kind="annual"
+    )
+    obligation = services.create_record(
+        Obligation, acting_user=None, via="test", agreement=agreement, deliverable="交付"
+    )
+    api = Api.as_user(personas.jiangyang)
+    path = f"/agreements/{agreement.pk}/obligations/{obligation.pk}/"
+
+    first = api.patch(path, {"evidence": "验收单"}, headers={"If-Match": '"1"'})
+    assert first.status_code == 200, first.content
+    assert first["ETag"] == '"2"'
+    stale = api.patch(path, {"evidence": "旧的"}, headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    assert Obligation.objects.get(pk=obligation.pk).evidence == "验收单"
