@@ -231,3 +231,79 @@ def test_an_obligation_refuses_a_stale_if_match(build, personas):
     stale = api.patch(path, {"evidence": "旧的"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert Obligation.objects.get(pk=obligation.pk).evidence == "验收单"
+
+
+CONCURRENT = r"""
+import datetime as dt, json, threading
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection, connections
+call_command("migrate", verbosity=0)
+from pairaid.ledger import services
+from pairaid.ledger.models import Pairing, Project, Region
+from pairaid.ledger.services import StaleRecord
+
+helper = Region.objects.create(code="990201", name="并发甲区", level="county")
+recipient = Region.objects.create(code="990202", name="并发乙县", level="county")
+pairing = Pairing.objects.create(
+    helper_region=helper, recipient_region=recipient, scheme="other",
+    valid_from=dt.date(2020, 1, 1),
+)
+outcomes = []
+for round_ in range(8):
+    project = services.create_record(
+        Project, acting_user=None, via="test", pairing=pairing, code=f"C-{round_}",
+        name="并发", sector="other", mode="direct_aid",
+    )
+    start = threading.Barrier(2)
+    results = []
+
+    def save(progress):
+        mine = Project.objects.get(pk=project.pk)  # both read version 1
+        start.wait()
+        try:
+            services.update_record(
+                mine, acting_user=None, via="test", progress=progress, expected_version=1
+            )
+            results.append("saved")
+        except StaleRecord:
+            results.append("stale")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in (30, 70)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    stored = Project.objects.get(pk=project.pk)
+    outcomes.append({"results": sorted(results), "version": stored.version})
+print(json.dumps(outcomes))
+"""
+
+
+def test_two_concurrent_saves_cannot_both_win(db):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from test_money_migration import scratch_database
+
+    url, drop = scratch_database()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", CONCURRENT],
+            env={
+                **os.environ,
+                "PAIRAID_DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
+            },
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    finally:
+        drop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcomes = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcomes == [{"results": ["saved", "stale"], "version": 2}] * 8
