@@ -18,7 +18,13 @@ def pairing(helper: str) -> Pairing:
 
 
 def transfer(pairing: Pairing) -> FundFlow:
-    return FundFlow.objects.filter(pairing=pairing, kind="transfer", reverses=None).first()
+    return FundFlow.objects.filter(
+        pairing=pairing,
+        kind="transfer",
+        reverses=None,
+        reversed_by=None,
+        confirmation="unconfirmed",
+    ).first()
 
 
 def names(pairings) -> set[str]:

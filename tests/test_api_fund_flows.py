@@ -154,12 +154,21 @@ def test_it_lets_the_recipient_confirm_or_dispute(personas):
         "disputed",
         "未收到",
     )
+    # An answer stands until it is re-opened (with a reason), never answered over.
+    assert recipient.post(f"/fund-flows/{flow_id}/confirm/", {}).status_code == 422
+    reopened = recipient.post(f"/fund-flows/{flow_id}/reopen-confirmation/", {"reason": "已补拨"})
+    assert reopened.status_code == 200
     confirmed = recipient.post(f"/fund-flows/{flow_id}/confirm/", {"note": "已到账"})
     assert confirmed.status_code == 200
     assert confirmed.json()["confirmation"] == "confirmed"
     assert confirmed.json()["confirmed_at"]
     actions = list(api_entries("fundflow", flow_id).values_list("action", flat=True))
-    assert actions == ["fundflow.recorded", "fundflow.disputed", "fundflow.confirmed"]
+    assert actions == [
+        "fundflow.recorded",
+        "fundflow.disputed",
+        "fundflow.confirmation_reopened",
+        "fundflow.confirmed",
+    ]
 
 
 def test_it_keeps_confirmation_to_the_recipient_side(personas):

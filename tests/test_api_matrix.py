@@ -153,6 +153,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("post", f"{V1}/fund-flows/{{id}}/dispute/"): Row(
         200, 404, nth("flows", 2), body=lambda w: {"note": "金额不符"}
     ),
+    ("post", f"{V1}/fund-flows/{{id}}/reopen-confirmation/"): Row(
+        200, 404, nth("flows", 2), body=lambda w: {"reason": "重新核对"}
+    ),
     ("get", f"{V1}/persons/"): LIST,
     ("get", f"{V1}/persons/{{id}}/"): Row(200, 404, one("person")),
     ("post", f"{V1}/persons/"): Row(
@@ -182,6 +185,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("post", f"{V1}/postings/{{id}}/dispute/"): Row(
         200, 404, nth("postings", 2), body=lambda w: {"note": "未到岗"}
+    ),
+    ("post", f"{V1}/postings/{{id}}/reopen-confirmation/"): Row(
+        200, 404, nth("postings", 2), body=lambda w: {"reason": "重新核对"}
     ),
     ("get", f"{V1}/teams/"): LIST,
     ("get", f"{V1}/teams/{{id}}/"): Row(200, 404, one("team")),

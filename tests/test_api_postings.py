@@ -83,10 +83,15 @@ def test_it_refuses_a_team_of_another_pairing(personas, build):
 
 
 def test_it_lets_the_recipient_confirm_an_arrival(personas):
-    posting = Posting.objects.filter(pairing=demo_pairing("江阳区")).first()
+    posting = Posting.objects.filter(
+        pairing=demo_pairing("江阳区"), confirmation="unconfirmed"
+    ).first()
     client = Api.as_user(personas.yanyuan)
     disputed = client.post(f"/postings/{posting.pk}/dispute/", {"note": "尚未到岗"})
     assert disputed.json()["confirmation"] == "disputed"
+    assert client.post(f"/postings/{posting.pk}/confirm/", {}).status_code == 422
+    reopened = client.post(f"/postings/{posting.pk}/reopen-confirmation/", {"reason": "已到岗"})
+    assert reopened.json()["confirmation"] == "unconfirmed"
     confirmed = client.post(f"/postings/{posting.pk}/confirm/", {})
     assert confirmed.status_code == 200 and confirmed.json()["confirmation"] == "confirmed"
     assert (

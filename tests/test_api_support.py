@@ -47,12 +47,12 @@ class Api:
             headers={**self.headers, **(headers or {})},
         )
 
-    def patch(self, path: str, body: Any) -> Any:
+    def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return self.client.patch(
             self.url(path),
             json.dumps(body),
             content_type="application/json",
-            headers=self.headers,
+            headers={**self.headers, **(headers or {})},
         )
 
     def call(self, method: str, path: str, body: Any = None) -> Any:

@@ -227,6 +227,9 @@ EDIT_POST_302 = {**EDITS, "longmatan": 302, "admin": 302}
 # The recipient side's answer (confirm or dispute): puge and the administrator; an empty
 # POST is refused with a message (302 back to the record).
 CONFIRM_POST = {**EDITS, "longmatan": 403, "puge": 302, "admin": 302}
+# Re-opening an answer: the recipient side and the coordinating office (an unanswered
+# record is refused with a message, 302 back to the record).
+REOPEN_POST = {**CONFIRM_POST, "luzhou": 302}
 
 MATRIX: dict[str, Row] = {
     # --- the web app ---
@@ -251,6 +254,7 @@ MATRIX: dict[str, Row] = {
     "web:fund": scoped(pk("flow"), SEES),
     "web:fund_reverse": scoped(pk("flow"), EDIT_POST_400, post=True),
     "web:fund_confirm": scoped(pk("flow"), CONFIRM_POST, post=True),
+    "web:fund_reopen": scoped(pk("flow"), REOPEN_POST, post=True),
     "web:persons": LIST,
     "web:person_create": RECORDER,
     "web:person": scoped(pk("person"), SEES),
@@ -261,6 +265,7 @@ MATRIX: dict[str, Row] = {
     "web:postings": LIST,
     "web:posting_edit": scoped(pk("posting"), EDIT_FORM),
     "web:posting_confirm": scoped(pk("posting"), CONFIRM_POST, post=True),
+    "web:posting_reopen": scoped(pk("posting"), REOPEN_POST, post=True),
     "web:agreements": LIST,
     "web:agreement_create": RECORDER,
     "web:agreement": scoped(pk("agreement"), SEES),

@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from pairaid.ledger.models import FundFlow, Pairing, Posting, Project, Region
+from pairaid.ledger.money import CENT, MAX_AMOUNT
 
 
 def rejected(make) -> bool:
@@ -60,15 +61,11 @@ def test_it_rejects_a_negative_amount_that_reverses_nothing(build):
     )
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="PostgreSQL's numeric(16,2) column keeps two places by itself",
-)
-def test_it_rejects_fractions_of_a_fen(build):
+def test_it_refuses_fractions_of_a_fen_on_every_database(build):
     pairing = build.pairing()
 
-    assert rejected(
-        lambda: FundFlow.objects.create(
+    with pytest.raises(ValueError), transaction.atomic():
+        FundFlow.objects.create(
             pairing=pairing,
             kind="transfer",
             fund_year=2021,
@@ -76,7 +73,18 @@ def test_it_rejects_fractions_of_a_fen(build):
             amount=Decimal("1.005"),
             source="fiscal",
         )
-    )
+    assert not FundFlow.objects.filter(pairing=pairing).exists()
+
+
+def test_it_rejects_an_amount_beyond_the_ledgers_maximum(build):
+    pairing = build.pairing()
+    flow = build.flow(pairing, "1.00")
+    project = build.project(pairing)
+    beyond = MAX_AMOUNT + CENT
+
+    assert rejected(lambda: FundFlow.objects.filter(pk=flow.pk).update(amount=beyond))
+    assert rejected(lambda: Project.objects.filter(pk=project.pk).update(planned_budget=beyond))
+    assert not rejected(lambda: FundFlow.objects.filter(pk=flow.pk).update(amount=MAX_AMOUNT))
 
 
 def test_it_rejects_dates_out_of_order(build):

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from ninja import Field, Header, Path, Schema, Status
 from pydantic import create_model
 
 from pairaid.api import services as api_services
-from pairaid.api.errors import error_responses
+from pairaid.api.errors import error_responses, etag_of
 from pairaid.api.types import MAX_ID, MAX_OFFSET
 from pairaid.ledger import access
 from pairaid.ledger.models import (
@@ -41,6 +42,52 @@ VIA = "api"
 LIST_ERRORS = error_responses(401, 422)
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+IfMatchHeader = Header(
+    None,
+    alias="If-Match",
+    max_length=200,
+    description=(
+        '记录的版本（读取或修改记录时响应头 ETag 的值，如 "3"）。带上它，若记录在此期间已被他人'
+        "修改，服务器拒绝本次修改（412），并返回被修改的字段及其现值，不会覆盖他人的修改。"
+        "不带此头时修改照常进行，但可能覆盖他人同时所做的修改。"
+    ),
+)
+IF_MATCH_NOTE = (
+    "为避免覆盖他人的修改（丢失更新），请先读取记录，把响应头 ETag 的值放在 If-Match 请求头中；"
+    "记录已被他人修改时返回 412 Precondition Failed，响应头 ETag 为当前版本。"
+)
+
+
+def etag(record: Any) -> str | None:
+    version = getattr(record, "version", None)
+    return None if version is None else etag_of(version)
+
+
+def tag_version(response: HttpResponse, record: Any) -> None:
+    """The record's version as the answer's ETag (records that have a version)."""
+    tag = etag(record)
+    if tag is not None:
+        response["ETag"] = tag
+
+
+def expected_version(if_match: str | None, record: Any) -> int | None:
+    """The version an If-Match header holds the request to: None without one (or with `*`);
+    the current version if it is among those listed; else one that cannot match (412)."""
+    if not if_match or getattr(record, "version", None) is None:
+        return None
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if "*" in tags:
+        return None
+    versions = []
+    for tag in tags:
+        tag = tag.removeprefix("W/").strip('"')
+        if tag.isdigit():
+            versions.append(int(tag))
+    if record.version in versions:
+        return record.version
+    return versions[0] if versions and versions[0] > 0 else 0
+
 
 RecordId = Path(..., ge=1, le=MAX_ID, description="记录编号")
 IdempotencyKeyHeader = Header(
@@ -244,7 +291,10 @@ def once(
     """Run a create, or with an Idempotency-Key, run it at most once per key and answer a
     retry with the stored answer (header `Idempotent-Replayed: true`)."""
     if key is None:
-        return Status(status, make().model_dump(mode="json"))
+        # The answer is read back inside the write's transaction: a record that cannot be
+        # answered is not left behind by a request that failed.
+        with transaction.atomic():
+            return Status(status, make().model_dump(mode="json"))
     answer_status, body, replayed = api_services.run_once(
         user_of(request),
         key,

@@ -17,6 +17,7 @@ whole — the same shape whether the request was malformed or the ledger refused
 A database rule is never named to the client: `ledger.messages` says it in words.
 | ninja ValidationError (malformed request) | 422    |
 | django ValidationError (the ledger's rules) | 422  |
+| StaleRecord (If-Match names an old version) | 412 (409 without If-Match) |
 """
 
 from __future__ import annotations
@@ -38,8 +39,14 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.parser import Parser
 
 from pairaid.ledger.messages import integrity_message, readable
+from pairaid.ledger.services import StaleRecord
 
 WHOLE_RECORD = "__all__"
+
+
+def etag_of(version: int) -> str:
+    """A record's ETag: its version, quoted ("3")."""
+    return f'"{version}"'
 
 
 class ErrorOut(Schema):
@@ -102,9 +109,16 @@ class ValidationErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
+class StaleOut(Schema):
+    detail: str
+    version: int
+    changed: dict[str, str]
+
+
 def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     """The documented error answers of an operation."""
-    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}
+    special = {422: ValidationErrorOut, 412: StaleOut}
+    return {status: special.get(status, ErrorOut) for status in statuses}
 
 
 @cache
@@ -212,6 +226,23 @@ def install(api: NinjaAPI) -> None:
         ]
         return answer(request, 422, {"detail": detail, "errors": by_field})
 
+    def on_stale(request: HttpRequest, exc: StaleRecord) -> HttpResponse:
+        # The record changed since the version the request was made on (If-Match): the
+        # answer says what changed, and its ETag is the version to make the request on.
+        response = answer(
+            request,
+            412 if request.headers.get("If-Match") else 409,
+            {
+                "detail": exc.messages[0],
+                "version": exc.current_version,
+                "changed": {
+                    api_field(name): value for name, (_label, value) in exc.changed.items()
+                },
+            },
+        )
+        response["ETag"] = etag_of(exc.current_version)
+        return response
+
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return answer(request, 404, {"detail": _("未找到该记录，或该记录不在您的权限范围内")})
 
@@ -243,6 +274,7 @@ def install(api: NinjaAPI) -> None:
 
     api.add_exception_handler(RequestValidationError, on_request_error)
     api.add_exception_handler(DjangoValidationError, on_ledger_error)
+    api.add_exception_handler(StaleRecord, on_stale)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(AuthenticationError, on_unauthenticated)

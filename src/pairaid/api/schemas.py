@@ -242,6 +242,10 @@ class DisputeIn(In):
     note: text(300, min_length=1, description="异议原因")
 
 
+class ReopenIn(In):
+    reason: text(250, min_length=1, description="重新开放确认的原因")
+
+
 # --- people --------------------------------------------------------------------------------
 
 

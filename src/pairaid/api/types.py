@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
+from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS
 
 MAX_ID = 2**63 - 1  # a 64-bit primary key, on SQLite and PostgreSQL alike
 MAX_OFFSET = 2**31 - 1
@@ -91,8 +92,9 @@ def choice(choices: type[models.TextChoices]) -> Any:
     return Literal[tuple(choices.values)]
 
 
-MONEY_IN_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,2})?$"
-MONEY_OUT_PATTERN = r"^-?[0-9]{1,14}\.[0-9]{2}$"
+# Whole yuan have at most MAX_DIGITS - 2 digits: the pattern and MAX_AMOUNT agree.
+MONEY_IN_PATTERN = rf"^[0-9]{{1,{MAX_DIGITS - 2}}}(\.[0-9]{{1,2}})?$"
+MONEY_OUT_PATTERN = rf"^-?[0-9]{{1,{MAX_DIGITS - 2}}}\.[0-9]{{2}}$"
 
 
 def _money_string_in(value: Any) -> Any:
@@ -101,9 +103,16 @@ def _money_string_in(value: Any) -> Any:
     return value
 
 
+def _money_at_most_max(value: Decimal) -> Decimal:
+    if value > MAX_AMOUNT:
+        raise ValueError(_("金额不能超过 %(max)s 元") % {"max": MAX_AMOUNT})
+    return value
+
+
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_money_string_in),
+    AfterValidator(_money_at_most_max),
     WithJsonSchema(
         {
             "type": "string",

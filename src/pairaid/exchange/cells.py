@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
-from pairaid.ledger.money import CENT, WAN
+from pairaid.ledger.money import CENT, MAX_AMOUNT, WAN
 
 # Excel's day zero (the 1900 system, with its phantom 1900-02-29 already accounted for
 # for every date from 1900-03-01 on).
@@ -27,7 +27,6 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers taken as dates: 1950-01-01 .. 2100-12-31. Outside that a number in a date
 # column is far more likely a typing slip than a date.
 SERIAL_MIN, SERIAL_MAX = 18264, 73415
-MAX_DIGITS = 16  # the ledger's MONEY fields: 16 digits, 2 of them decimals
 
 # Text that a spreadsheet would run as a formula; exports prefix it with a quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -132,8 +131,8 @@ def parse_money(cell: Any, *, unit: Decimal = Decimal(1)) -> Decimal:
     if value != value.quantize(CENT):
         raise CellError(_("金额最多精确到分（两位小数）：%(value)s元") % {"value": value})
     value = value.quantize(CENT)
-    if len(value.as_tuple().digits) > MAX_DIGITS:
-        raise CellError(_("金额过大"))
+    if value > MAX_AMOUNT:
+        raise CellError(_("金额过大：最多 %(max)s 元") % {"max": MAX_AMOUNT})
     return value
 
 

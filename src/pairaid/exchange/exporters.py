@@ -177,7 +177,11 @@ class Exporter:
         for values in self.rows(queryset):
             row: list[Any] = []
             for position, value in enumerate(values):
-                if isinstance(value, Decimal | dt.date):
+                if isinstance(value, Decimal) and not fits_a_spreadsheet_number(value):
+                    # A spreadsheet number is a float (15 significant digits): an amount
+                    # with more goes as text, which the importer reads back to the fen.
+                    row.append(format(value, "f"))
+                elif isinstance(value, Decimal | dt.date):
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = (
                         MONEY_FORMAT
@@ -221,6 +225,13 @@ class Exporter:
             return self.write_xlsx(path, queryset)
         with open(path, "wb") as handle:
             return self.write_csv(handle, queryset)
+
+
+SPREADSHEET_DIGITS = 15  # what a spreadsheet's floating-point number keeps exactly
+
+
+def fits_a_spreadsheet_number(value: Decimal) -> bool:
+    return len(value.as_tuple().digits) <= SPREADSHEET_DIGITS
 
 
 def _csv_value(value: Any) -> Any:

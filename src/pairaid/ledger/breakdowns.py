@@ -16,8 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Rate, Window
@@ -38,6 +37,7 @@ from pairaid.ledger.models import (
     WorkStatus,
 )
 from pairaid.ledger.money import CENT, ZERO
+from pairaid.ledger.moneyfield import MoneySum
 
 STAGES = (
     FundFlow.Kind.PLAN,
@@ -136,7 +136,7 @@ def project_money(window: Window, projects: QuerySet | None = None) -> list[Proj
     spent = figures.fund_flows(window, FundFlow.Kind.SPEND)
     totals: dict[int, dict[str, Decimal]] = {}
     for name, flows in (("allocated", allocated), ("spent", spent)):
-        rows = flows.values("project_id").annotate(total=Coalesce(Sum("amount"), Value(ZERO)))
+        rows = flows.values("project_id").annotate(total=MoneySum("amount"))
         for row in rows:
             totals.setdefault(row["project_id"], {})[name] = Decimal(row["total"])
     if projects is None:
@@ -314,7 +314,7 @@ def guided_investment(window: Window) -> Figure:
         year__lte=window.to_year,
         date__lte=window.as_of,
     )
-    total = records.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
+    total = records.aggregate(total=MoneySum("amount"))["total"]
     return Figure(
         key="guided_investment",
         label="引导企业投资",

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from pairaid.ledger import access
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
-from pairaid.ledger.money import ZERO, format_published_wan, format_wan
+from pairaid.ledger.money import format_published_wan, format_wan
+from pairaid.ledger.moneyfield import MoneySum
 
 PERSONS = "persons"
 POSTINGS = "postings"
@@ -131,7 +131,7 @@ def fund_flows(window: Window, kind: str, sources: Sequence[str] | None = None) 
 
 
 def sum_amount(flows: QuerySet) -> Decimal:
-    total = flows.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
+    total = flows.aggregate(total=MoneySum("amount"))["total"]
     return Decimal(total).quantize(Decimal("0.01"))
 
 

@@ -18,14 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
+from pairaid.ledger.money import MAX_AMOUNT
+from pairaid.ledger.moneyfield import MoneyField
 from pairaid.lib.personal_data import EncryptedTextField
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
@@ -38,16 +37,30 @@ def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
     )
 
 
-def two_places(field: str, name: str) -> models.CheckConstraint:
-    """A database rule: money has at most two decimal places (PostgreSQL's numeric(16,2)
-    rounds silently; this rejects instead, on every backend)."""
-    return models.CheckConstraint(condition=Q(**{field: Round(F(field), 2)}), name=name)
+def money_in_range(field: str, name: str) -> models.CheckConstraint:
+    """A database rule: an amount (whole fen) is within the ledger's limit, either sign."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | (Q(**{f"{field}__gte": -MAX_AMOUNT}) & Q(**{f"{field}__lte": MAX_AMOUNT})),
+        name=name,
+    )
 
 
 class DemoMixin(models.Model):
     is_demo = models.BooleanField(
         _("演示数据"), default=False, help_text=_("由 pairaid demo 生成的虚构或示意数据")
     )
+
+    class Meta:
+        abstract = True
+
+
+class VersionMixin(models.Model):
+    """A record that pages and the API edit carries the number of its version: an edit
+    says which version it was made on, and an edit made on an older one is refused
+    (`services.update_record(..., expected_version=)`), so that no change is lost."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -78,7 +91,7 @@ class ConfirmationMixin(models.Model):
 # --- places and bodies -------------------------------------------------------------------
 
 
-class Region(DemoMixin):
+class Region(VersionMixin, DemoMixin):
     class Level(models.TextChoices):
         PROVINCE = "province", _("省级")
         PREFECTURE = "prefecture", _("地级")
@@ -159,7 +172,7 @@ class Region(DemoMixin):
         )
 
 
-class Organisation(DemoMixin):
+class Organisation(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         PARTY_GOVERNMENT = "party_government", _("党政机关")
         DEPARTMENT = "department", _("部门")
@@ -207,7 +220,7 @@ class PairingQuerySet(models.QuerySet["Pairing"]):
         )
 
 
-class Pairing(DemoMixin):
+class Pairing(VersionMixin, DemoMixin):
     class Scheme(models.TextChoices):
         IN_PROVINCE = "in_province", _("省内对口帮扶")
         EAST_WEST = "east_west", _("东西部协作")
@@ -324,7 +337,7 @@ class Pairing(DemoMixin):
 # --- projects and money --------------------------------------------------------------------
 
 
-class Project(DemoMixin):
+class Project(VersionMixin, DemoMixin):
     """A project of a pairing (帮扶项目). Its place (`location`) lies in the recipient's region
     or below it; for work done at the helper's end (`HELPER_SIDE_SECTORS`: 消费帮扶, 人才培训,
     就业与劳务) it may lie in the helper's region instead (`clean_location`)."""
@@ -382,7 +395,7 @@ class Project(DemoMixin):
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    planned_budget = models.DecimalField(_("计划投资（元）"), **MONEY, default=Decimal("0.00"))
+    planned_budget = MoneyField(_("计划投资（元）"), default=Decimal("0.00"))
     start_date = models.DateField(_("开工日期"), null=True, blank=True)
     end_date = models.DateField(_("完工日期"), null=True, blank=True)
     status = models.CharField(
@@ -411,7 +424,7 @@ class Project(DemoMixin):
             models.CheckConstraint(
                 condition=Q(planned_budget__gte=0), name="project_budget_not_negative"
             ),
-            two_places("planned_budget", "project_budget_two_places"),
+            money_in_range("planned_budget", "project_budget_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -503,7 +516,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
         _("资金年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     date = models.DateField(_("日期"))
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = MoneyField(_("金额（元）"))
     source = models.CharField(_("资金来源"), max_length=16, choices=Source.choices)
     project = models.ForeignKey(
         Project,
@@ -544,7 +557,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
                 | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="fundflow_positive_or_reversal",
             ),
-            two_places("amount", "fundflow_amount_two_places"),
+            money_in_range("amount", "fundflow_amount_in_range"),
             models.CheckConstraint(
                 condition=~Q(kind__in=["allocate", "spend"]) | Q(project__isnull=False),
                 name="fundflow_allocate_spend_have_project",
@@ -614,7 +627,7 @@ class GuidedInvestment(DemoMixin):
         _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     date = models.DateField(_("日期"))
-    amount = models.DecimalField(_("到位投资（元）"), **MONEY)
+    amount = MoneyField(_("到位投资（元）"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
@@ -623,7 +636,7 @@ class GuidedInvestment(DemoMixin):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="investment_amount_positive"),
-            two_places("amount", "investment_amount_two_places"),
+            money_in_range("amount", "investment_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -639,7 +652,7 @@ class GuidedInvestment(DemoMixin):
 # --- people ----------------------------------------------------------------------------------
 
 
-class Person(DemoMixin):
+class Person(VersionMixin, DemoMixin):
     class Gender(models.TextChoices):
         MALE = "male", _("男")
         FEMALE = "female", _("女")
@@ -694,7 +707,7 @@ class Person(DemoMixin):
             raise ValidationError({"profession": _("党政干部不填写专业类别")})
 
 
-class Team(DemoMixin):
+class Team(VersionMixin, DemoMixin):
     """A 组团式 group posting: people from several bodies to several bodies."""
 
     pairing = models.ForeignKey(
@@ -726,7 +739,7 @@ class PostingQuerySet(models.QuerySet["Posting"]):
         return self.annotate(effective_status=Posting.effective_status_expression(day))
 
 
-class Posting(ConfirmationMixin, DemoMixin):
+class Posting(VersionMixin, ConfirmationMixin, DemoMixin):
     class Status(models.TextChoices):
         IN_POST = "in_post", _("在岗")
         COMPLETED = "completed", _("期满")
@@ -854,7 +867,7 @@ class Posting(ConfirmationMixin, DemoMixin):
 # --- agreements, events, tasks, targets ------------------------------------------------------
 
 
-class Event(DemoMixin):
+class Event(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         VISIT = "visit", _("调研")
         JOINT_MEETING = "joint_meeting", _("联席会议")
@@ -910,7 +923,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.annotate(effective_status=Agreement.effective_status_expression(day))
 
 
-class Agreement(DemoMixin):
+class Agreement(VersionMixin, DemoMixin):
     class Kind(models.TextChoices):
         FRAMEWORK = "framework", _("框架协议")
         ANNUAL = "annual", _("年度协议")
@@ -954,7 +967,7 @@ class Agreement(DemoMixin):
         on_delete=models.PROTECT,
         related_name="agreements",
     )
-    amount = models.DecimalField(_("合同金额（元）"), **MONEY, null=True, blank=True)
+    amount = MoneyField(_("合同金额（元）"), null=True, blank=True)
     term_start = models.DateField(_("期限起"), null=True, blank=True)
     term_end = models.DateField(_("期限止"), null=True, blank=True)
     status = models.CharField(
@@ -973,7 +986,7 @@ class Agreement(DemoMixin):
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="agreement_amount_not_negative",
             ),
-            two_places("amount", "agreement_amount_two_places"),
+            money_in_range("amount", "agreement_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -1057,7 +1070,7 @@ class WorkStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
-class Obligation(models.Model):
+class Obligation(VersionMixin):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("协议"), on_delete=models.CASCADE, related_name="obligations"
     )
@@ -1101,7 +1114,7 @@ class AgreementFile(models.Model):
         return self.title
 
 
-class Task(DemoMixin):
+class Task(VersionMixin, DemoMixin):
     """One line of the 清单 managed "一项一项抓好落实"."""
 
     pairing = models.ForeignKey(
@@ -1148,7 +1161,7 @@ class Task(DemoMixin):
         return self.title
 
 
-class Target(DemoMixin):
+class Target(VersionMixin, DemoMixin):
     class Indicator(models.TextChoices):
         FUNDS_TRANSFERRED = "funds_transferred", _("拨付资金（元）")
         PROJECTS_STARTED = "projects_started", _("实施项目（个）")
@@ -1164,7 +1177,7 @@ class Target(DemoMixin):
         _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     indicator = models.CharField(_("指标"), max_length=32, choices=Indicator.choices)
-    value = models.DecimalField(_("目标值"), **MONEY)
+    value = MoneyField(_("目标值"))
 
     class Meta:
         verbose_name = _("年度目标")
@@ -1175,6 +1188,7 @@ class Target(DemoMixin):
                 fields=["pairing", "year", "indicator"], name="target_once_per_indicator_and_year"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="target_not_negative"),
+            money_in_range("value", "target_value_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,13 @@ CENT = Decimal("0.01")
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
 
+# The largest amount the ledger holds, defined once: the model fields, the forms, the API
+# schema and the importer all take it from here. In fen it is 9,999,999,999,999,999,
+# which fits a signed 64-bit integer (up to 9,223,372,036,854,775,807) on every database.
+MAX_AMOUNT = Decimal("99999999999999.99")
+MAX_DIGITS = 16  # digits of MAX_AMOUNT, two of them after the point
+FEN_PER_YUAN = 100
+
 
 def round_money(value: Decimal | int | str) -> Decimal:
     """Round to the fen, half-up. Refuses floats: they cannot hold money exactly."""
@@ -21,6 +28,22 @@ def round_money(value: Decimal | int | str) -> Decimal:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {value!r}") from exc
+
+
+def to_fen(yuan: Decimal) -> int:
+    """Yuan with at most two places → whole fen, exactly. Refuses floats and fractions of a
+    fen rather than rounding them."""
+    if isinstance(yuan, float):
+        raise TypeError("money must not be a float")
+    fen = Decimal(yuan) * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise ValueError(f"not a whole number of fen: {yuan!r}")
+    return int(fen)
+
+
+def from_fen(fen: int | Decimal) -> Decimal:
+    """Whole fen → yuan with two places, exactly (no context rounding)."""
+    return Decimal(int(fen)).scaleb(-2)
 
 
 def to_wan(yuan: Decimal) -> Decimal:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from cryptography.fernet import InvalidToken
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ from pairaid.lib.personal_data import EncryptedTextField, mask
 M = TypeVar("M", bound=models.Model)
 
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
-NOT_AUDITED = {"recorded_at"}
+NOT_AUDITED = {"recorded_at", "version"}
 # What the recipient side may update on a project (its progress), besides the helper side.
 PROGRESS_FIELDS = year_locks.PROGRESS_FIELDS
 
@@ -330,16 +330,97 @@ def bulk_create_records(
     return created
 
 
+class StaleRecord(ValidationError):
+    """An edit made on an older version of a record than the stored one: another user
+    changed it in between. `changed` holds, for each field they changed, its current value;
+    `current_version` is the version to edit from once the user has seen them."""
+
+    def __init__(self, obj: models.Model, expected_version: int, current: models.Model):
+        self.current_version = current.version  # type: ignore[attr-defined]
+        self.changed = changes_since(current, expected_version)
+        shown = "；".join(
+            _("%(field)s：%(value)s") % {"field": label, "value": value}
+            for label, value in self.changed.values()
+        )
+        message = _(
+            "保存前，其他用户已修改了此记录"
+            "（您打开的是第 %(expected)s 版，现在是第 %(current)s 版）。"
+            "其他用户修改后的内容：%(fields)s。您填写的内容尚未保存，请核对后再次保存。"
+        ) % {
+            "expected": expected_version,
+            "current": self.current_version,
+            "fields": shown or _("（无记录）"),
+        }
+        super().__init__(message, code="stale")
+
+
+# The audit actions that make a new version of a record (each made exactly one).
+VERSIONING_VERBS = ("updated", "confirmed", "disputed", "confirmation_reopened")
+
+
+def changes_since(current: models.Model, version: int) -> dict[str, tuple[str, str]]:
+    """The fields changed after `version`, as {field: (label, current value shown)}: those
+    of the record's latest audit entries that made the versions since."""
+    made = max(current.version - version, 0)  # type: ignore[attr-defined]
+    entries = AuditEntry.objects.filter(
+        record_type=current._meta.model_name,
+        record_id=str(current.pk),
+        action__in=[_action(current, verb) for verb in VERSIONING_VERBS],
+    ).order_by("-id")[:made]
+    names: list[str] = []
+    for entry in entries:
+        names += [name for name in entry.changes or {} if name not in names]
+    shown = {}
+    for name in names:
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, EncryptedTextField):
+            value = _("（个人信息，已修改）")
+        elif getattr(field, "choices", None):
+            value = getattr(current, f"get_{name}_display")()
+        else:
+            value = getattr(current, name)
+            value = "" if value is None else str(value)
+        shown[name] = (str(field.verbose_name), value or _("（空）"))
+    return shown
+
+
+def _claim_version(obj: models.Model, stored: int, expected: int | None) -> None:
+    """Move the stored record from version `stored` to the next, in the database, only if
+    no one else did first: a conditional UPDATE, which also holds the row until commit, so
+    two concurrent saves cannot both win."""
+    manager = type(obj)._default_manager
+    if not manager.filter(pk=obj.pk, version=stored).update(version=stored + 1):
+        raise StaleRecord(obj, stored if expected is None else expected, manager.get(pk=obj.pk))
+    obj.version = stored + 1  # type: ignore[attr-defined]
+
+
+def _versioned(obj: models.Model) -> bool:
+    return any(field.name == "version" for field in obj._meta.concrete_fields)
+
+
 @transaction.atomic
-def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
-    """Change some fields of a record; the audit entry holds each field's old and new value."""
+def update_record(
+    obj: M, *, acting_user: Any, via: str, expected_version: int | None = None, **changes: Any
+) -> M:
+    """Change some fields of a record; the audit entry holds each field's old and new value.
+    A record with a version gets the next one. With `expected_version` (the version the
+    user's form or request was read at), an edit of a record that has changed since is
+    refused with `StaleRecord`; without it, the edit applies to whatever is stored."""
     _refuse_fund_flow(type(obj))
     # Compare with the stored record, not the instance: a caller (a bound form) may
     # already have changed the instance in memory.
     original = type(obj)._default_manager.get(pk=obj.pk)
+    versioned = _versioned(obj)
+    if versioned and expected_version is not None and original.version != expected_version:
+        raise StaleRecord(obj, expected_version, original)
     before = record_values(original)
     for name, value in changes.items():
         setattr(obj, name, value)
+    if versioned:
+        obj.version = original.version  # type: ignore[attr-defined]
     obj.full_clean()
     after = record_values(obj)
     diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
@@ -350,7 +431,10 @@ def update_record(obj: M, *, acting_user: Any, via: str, **changes: Any) -> M:
     # Check the record as it was (its pairing, its year) and as it will be.
     _guard(acting_user, original, diff)
     _guard(acting_user, obj, diff)
-    obj.save(update_fields=[obj._meta.get_field(name).name for name in diff])
+    fields = [obj._meta.get_field(name).name for name in diff]
+    if versioned:
+        _claim_version(obj, original.version, expected_version)
+    obj.save(update_fields=fields)
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
     return obj
 
@@ -478,30 +562,80 @@ def correct_fund_flow(
 # --- the recipient side's answer ------------------------------------------------------------
 
 
+ANSWERED = (Confirmation.CONFIRMED, Confirmation.DISPUTED)
+
+
+def _set_confirmation(
+    obj: FundFlow | Posting, *, acting_user: Any, via: str, verb: str, answered: bool, **values: Any
+) -> FundFlow | Posting:
+    """Write the answer fields (and a new version, for records that have one) only if the
+    record is still unanswered (`answered=False`) or answered (`answered=True`): a
+    conditional UPDATE, so two concurrent answers cannot both be written."""
+    model = type(obj)
+    stored = model._default_manager.get(pk=obj.pk)
+    before = {name: _plain(getattr(stored, name)) for name in CONFIRMATION_FIELDS}
+    allowed = list(ANSWERED) if answered else [Confirmation.UNCONFIRMED]
+    update = dict(values)
+    if _versioned(obj):
+        update["version"] = models.F("version") + 1
+    if not model._default_manager.filter(pk=obj.pk, confirmation__in=allowed).update(**update):
+        if answered:
+            raise ValidationError(_("该记录尚未答复，无需重新开放"))
+        raise ValidationError(_("受援方已答复（已确认或有异议）；如需改变答复，请先重新开放确认"))
+    for name, value in values.items():
+        setattr(obj, name, value)
+    changes = {name: [before[name], _plain(getattr(obj, name))] for name in CONFIRMATION_FIELDS}
+    if _versioned(obj):
+        obj.version = stored.version + 1  # type: ignore[attr-defined]
+    log_action(_action(obj, verb), obj, acting_user=acting_user, via=via, changes=changes)
+    return obj
+
+
 @transaction.atomic
 def confirm_record(
     obj: FundFlow | Posting, *, acting_user: Any, via: str, accept: bool, note: str = ""
 ) -> FundFlow | Posting:
     """The recipient side confirms money received or a person arrived, or disputes it with a
-    reason. Only the answer changes; the record itself stays as recorded."""
+    reason. Only the answer changes; the record itself stays as recorded. An answer is
+    given once: changing it takes `reopen_confirmation` first."""
     if acting_user is not None:
         access.require(acting_user, obj.pairing, access.CONFIRM)
     _ensure_unlocked(obj)
     if not accept and not note.strip():
         raise ValidationError({"confirmation_note": _("有异议时请说明原因")})
-    before = {name: _plain(getattr(obj, name)) for name in CONFIRMATION_FIELDS}
-    obj.confirmation = Confirmation.CONFIRMED if accept else Confirmation.DISPUTED
-    obj.confirmed_at = timezone.now()
-    obj.confirmation_note = note.strip()
-    obj.save(update_fields=list(CONFIRMATION_FIELDS))
-    after = {name: _plain(getattr(obj, name)) for name in CONFIRMATION_FIELDS}
-    verb = "confirmed" if accept else "disputed"
-    log_action(
-        _action(obj, verb),
+    return _set_confirmation(
         obj,
         acting_user=acting_user,
         via=via,
-        changes={name: [before[name], after[name]] for name in CONFIRMATION_FIELDS},
+        verb="confirmed" if accept else "disputed",
+        answered=False,
+        confirmation=Confirmation.CONFIRMED if accept else Confirmation.DISPUTED,
+        confirmed_at=timezone.now(),
+        confirmation_note=note.strip(),
+    )
+
+
+@transaction.atomic
+def reopen_confirmation(
+    obj: FundFlow | Posting, acting_user: Any, reason: str, *, via: str = "web"
+) -> FundFlow | Posting:
+    """Re-open an answered confirmation (confirmed or disputed) so that the recipient side
+    can answer again: an explicit step with a reason, audited with the answer it undoes.
+    Allowed to the recipient side (who answers) and the coordinating office."""
+    if acting_user is not None:
+        access.require(acting_user, obj.pairing, access.CONFIRM, access.APPROVE)
+    _ensure_unlocked(obj)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写重新开放的原因")})
+    obj = _set_confirmation(
+        obj,
+        acting_user=acting_user,
+        via=via,
+        verb="confirmation_reopened",
+        answered=True,
+        confirmation=Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        confirmation_note=(_("重新开放：%(reason)s") % {"reason": reason.strip()})[:300],
     )
     return obj
 

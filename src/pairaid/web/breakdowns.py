@@ -12,8 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import breakdowns as shared
@@ -21,6 +20,7 @@ from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Project
 from pairaid.ledger.money import ZERO
+from pairaid.ledger.moneyfield import MoneySum
 
 TargetActual = shared.TargetActual
 
@@ -38,7 +38,7 @@ def funds_by_year_and_source(window: Window, kind: str) -> dict[tuple[int, str],
     rows = (
         figures.fund_flows(window, kind)
         .values("fund_year", "source")
-        .annotate(total=Coalesce(Sum("amount"), Value(ZERO)))
+        .annotate(total=MoneySum("amount"))
         .order_by()
     )
     return {
@@ -199,7 +199,7 @@ class StageTotals:
 
 
 def stage_totals(flows: QuerySet[FundFlow]) -> StageTotals:
-    rows = flows.order_by().values("kind").annotate(total=Coalesce(Sum("amount"), Value(ZERO)))
+    rows = flows.order_by().values("kind").annotate(total=MoneySum("amount"))
     return StageTotals(
         {row["kind"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
     )

@@ -343,17 +343,34 @@ class ServiceForm(forms.ModelForm):
                 self.fields[name].queryset = access.organisations(user)
         if "location" in self.fields:
             self.fields["location"].queryset = access.regions(user)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            # The version the form was read at: a save over a newer one is refused.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                initial=self.instance.version,
+                min_value=1,
+                required=False,  # a client that sends none saves over whatever is stored
+            )
 
     def _post_clean(self) -> None:
         """No model validation here: the service does it (and the instance stays as it was
         read, so that the service sees which fields change)."""
 
     def data_for_service(self) -> dict[str, Any]:
-        return {
+        data = {
             name: value
             for name, value in self.cleaned_data.items()
-            if not self.fields[name].disabled
+            if not self.fields[name].disabled and name != "version"
         }
+        if self.cleaned_data.get("version") is not None:
+            data["expected_version"] = self.cleaned_data["version"]
+        return data
+
+    def read_again_at(self, version: int) -> None:
+        """After a refused stale save: the form keeps what the user typed, and a new save
+        (made knowing what the other user changed) goes onto the current version."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
 
 
 def show_errors(form: forms.BaseForm, error: ValidationError) -> None:

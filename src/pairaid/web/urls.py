@@ -39,6 +39,7 @@ urlpatterns = [
     path("funds/<int:pk>/", funds.fund_detail, name="fund"),
     path("funds/<int:pk>/reverse/", funds.fund_reverse, name="fund_reverse"),
     path("funds/<int:pk>/confirm/", review.fund_confirm, name="fund_confirm"),
+    path("funds/<int:pk>/reopen/", review.fund_reopen, name="fund_reopen"),
     # people and postings
     path("people/", people.person_list, name="persons"),
     path("people/new/", people.person_create, name="person_create"),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("postings/", people.posting_list, name="postings"),
     path("postings/<int:pk>/edit/", people.posting_edit, name="posting_edit"),
     path("postings/<int:pk>/confirm/", review.posting_confirm, name="posting_confirm"),
+    path("postings/<int:pk>/reopen/", review.posting_reopen, name="posting_reopen"),
     # agreements, their parties and obligations
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),

@@ -20,21 +20,26 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from pairaid.api.common import (
+    IF_MATCH_NOTE,
     LIST_ERRORS,
     READ_ERRORS,
     VIA,
     WRITE_ERRORS,
     IdempotencyKeyHeader,
+    IfMatchHeader,
     PageParams,
     RecordId,
+    expected_version,
     fetch,
     once,
     page_of,
     paginate,
     pairing_for,
     resolve,
+    tag_version,
     user_of,
 )
+from pairaid.api.errors import error_responses
 from pairaid.ledger import services
 
 Scope = Callable[[HttpRequest], QuerySet]
@@ -121,8 +126,10 @@ class Resource:
             summary=summary,
         )
         @_named(f"get_{self.name}")
-        def view(request: HttpRequest, id: int = RecordId) -> Any:
-            return fetch(scope(request), id)
+        def view(request: HttpRequest, response: HttpResponse, id: int = RecordId) -> Any:
+            record = fetch(scope(request), id)
+            tag_version(response, record)
+            return record
 
     def add_create(self, body: type[Schema], summary: str, make: Make) -> None:
         """With an Idempotency-Key, a retried create answers the first answer (`once`)."""
@@ -157,11 +164,24 @@ class Resource:
 
         @self.router.patch(
             f"{self.path}{{id}}/",
-            response={200: self.out, **WRITE_ERRORS},
+            response={200: self.out, **WRITE_ERRORS, **error_responses(412)},
             tags=[self.tag],
             summary=summary,
+            description=IF_MATCH_NOTE,
         )
         @_named(f"update_{self.name}")
-        def view(request: HttpRequest, payload: body, id: int = RecordId) -> Any:
+        def view(
+            request: HttpRequest,
+            response: HttpResponse,
+            payload: body,
+            id: int = RecordId,
+            if_match: str = IfMatchHeader,
+        ) -> Any:
             record = fetch(find(request), id)
-            return change(user_of(request), record, payload.model_dump(exclude_unset=True))
+            data = payload.model_dump(exclude_unset=True)
+            expected = expected_version(if_match, record)
+            if expected is not None:
+                data["expected_version"] = expected
+            answer = change(user_of(request), record, data)
+            tag_version(response, record)
+            return answer

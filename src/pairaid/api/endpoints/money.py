@@ -30,6 +30,7 @@ from pairaid.api.schemas import (
     ProjectIn,
     ProjectOut,
     ProjectPatch,
+    ReopenIn,
     ReverseIn,
 )
 from pairaid.api.types import Id, Year, choice, text
@@ -183,4 +184,18 @@ def dispute_fund_flow(request: HttpRequest, payload: DisputeIn, id: int = Record
     user = user_of(request)
     flow = fetch(fund_flows(request), id)
     services.confirm_record(flow, acting_user=user, via=VIA, accept=False, note=payload.note)
+    return flow_out(flow)
+
+
+@router.post(
+    "/fund-flows/{id}/reopen-confirmation/",
+    response={200: FundFlowOut, **WRITE_ERRORS},
+    tags=["资金"],
+    summary="重新开放受援方的确认（已确认或有异议的记录，须说明原因；之后受援方可重新答复）",
+)
+def reopen_fund_flow_confirmation(
+    request: HttpRequest, payload: ReopenIn, id: int = RecordId
+) -> object:
+    flow = fetch(fund_flows(request), id)
+    services.reopen_confirmation(flow, user_of(request), payload.reason, via=VIA)
     return flow_out(flow)

@@ -40,6 +40,7 @@ from pairaid.api.schemas import (
     PostingIn,
     PostingOut,
     PostingPatch,
+    ReopenIn,
     TeamIn,
     TeamOut,
     TeamPatch,
@@ -166,6 +167,19 @@ def confirm_posting(request: HttpRequest, payload: ConfirmIn, id: int = RecordId
     return services.confirm_record(
         posting, acting_user=user_of(request), via=VIA, accept=True, note=payload.note
     )
+
+
+@router.post(
+    "/postings/{id}/reopen-confirmation/",
+    response={200: PostingOut, **WRITE_ERRORS},
+    tags=["选派"],
+    summary="重新开放受援方的确认（已确认或有异议的记录，须说明原因；之后受援方可重新答复）",
+)
+def reopen_posting_confirmation(
+    request: HttpRequest, payload: ReopenIn, id: int = RecordId
+) -> Posting:
+    posting = fetch(postings(request), id)
+    return services.reopen_confirmation(posting, user_of(request), payload.reason, via=VIA)
 
 
 @router.post(

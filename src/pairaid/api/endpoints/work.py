@@ -12,18 +12,23 @@ from ninja import Field, Router, Schema, Status
 
 from pairaid.api import services as api_services
 from pairaid.api.common import (
+    IF_MATCH_NOTE,
     VIA,
     WRITE_ERRORS,
     IdempotencyKeyHeader,
+    IfMatchHeader,
     RecordId,
+    expected_version,
     fetch,
     in_scope,
     once,
     pairing_for,
     resolve,
+    tag_version,
     user_of,
 )
 from pairaid.api.endpoints.crud import Resource, change_in_pairing, make_in_pairing
+from pairaid.api.errors import error_responses
 from pairaid.api.schemas import (
     AgreementIn,
     AgreementOut,
@@ -148,21 +153,29 @@ def create_obligation(
 
 @router.patch(
     "/agreements/{id}/obligations/{obligation_id}/",
-    response={200: ObligationOut, **WRITE_ERRORS},
+    response={200: ObligationOut, **WRITE_ERRORS, **error_responses(412)},
     tags=["协议合同"],
     summary="修改履约事项（如完成情况和佐证材料）",
+    description=IF_MATCH_NOTE,
 )
 def update_obligation(
     request: HttpRequest,
+    response: HttpResponse,
     payload: ObligationPatch,
     id: int = RecordId,
     obligation_id: int = RecordId,
+    if_match: str = IfMatchHeader,
 ) -> Obligation:
     user = user_of(request)
     agreement = fetch(agreements(request), id)
     obligation = fetch(agreement.obligations.all(), obligation_id)
     changes = resolve(user, payload.model_dump(exclude_unset=True), agreement.pairing)
-    return services.update_record(obligation, acting_user=user, via=VIA, **changes)
+    expected = expected_version(if_match, obligation)
+    if expected is not None:
+        changes["expected_version"] = expected
+    services.update_record(obligation, acting_user=user, via=VIA, **changes)
+    tag_version(response, obligation)
+    return obligation
 
 
 # --- events ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger.messages import integrity_message
 from pairaid.ledger.models import AuditEntry, Pairing
+from pairaid.ledger.services import StaleRecord
 from pairaid.web import access
 from pairaid.web.forms import ServiceForm, show_errors
 
@@ -34,6 +35,10 @@ def submitted(
         return None
     try:
         return save(form.data_for_service())
+    except StaleRecord as stale:
+        form.add_error(None, stale.messages[0])
+        form.read_again_at(stale.current_version)
+        return None
     except ValidationError as error:
         show_errors(form, error)
         return None

@@ -15,7 +15,7 @@ from pairaid.ledger.models import FundFlow, Project
 from pairaid.web import access, breakdowns, listing
 from pairaid.web.forms import FundFilter, FundFlowForm, ReverseForm, show_errors
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
-from pairaid.web.views.review import can_answer
+from pairaid.web.views.review import can_answer, can_reopen
 
 SORTS = listing.Sorts(
     {
@@ -75,6 +75,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reversible": reversible,
             "form": ReverseForm(original=flow) if reversible else None,
             "answerable": can_answer(request.user, flow),
+            "reopenable": can_reopen(request.user, flow),
             "history": history_for(request.user, flow, flow.pairing),
         },
     )

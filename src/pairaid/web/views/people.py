@@ -87,7 +87,12 @@ def person_page(
 ) -> HttpResponse:
     """A person's page. Identity and phone numbers are masked; `clear` holds them in clear
     once, after `services.reveal_personal_data` has logged the look."""
-    from pairaid.web.views.review import can_answer, may_reveal, person_history_visible
+    from pairaid.web.views.review import (
+        can_answer,
+        can_reopen,
+        may_reveal,
+        person_history_visible,
+    )
 
     person = Person.objects.select_related("home_organisation").get(pk=person.pk)
     postings = list(
@@ -101,6 +106,7 @@ def person_page(
     all_pairings = [p.pairing for p in person.postings.select_related("pairing")]
     for posting in postings:
         posting.answerable = can_answer(request.user, posting)
+        posting.reopenable = can_reopen(request.user, posting)
     shown = clear or {
         "id_number": mask_id_number(person.id_number),
         "phone": mask_phone(person.phone),

@@ -83,6 +83,47 @@ def posting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:person", posting.person_id)
 
 
+def reopen(request: HttpRequest, record: FundFlow | Posting) -> None:
+    """Re-open an answered confirmation with a reason; the outcome is a message."""
+    if not may_reopen(request.user, record):
+        raise PermissionDenied
+    try:
+        services.reopen_confirmation(record, request.user, request.POST.get("reason", ""), via=VIA)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return
+    messages.success(request, _("已重新开放确认，受援方可以重新答复"))
+
+
+@require_POST
+@login_required
+def fund_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    flow = access.get_for_user(request.user, FundFlow, pk)
+    reopen(request, flow)
+    return redirect("web:fund", flow.pk)
+
+
+@require_POST
+@login_required
+def posting_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = access.get_for_user(request.user, Posting, pk)
+    reopen(request, posting)
+    return redirect("web:person", posting.person_id)
+
+
+def may_reopen(user: Any, record: FundFlow | Posting) -> bool:
+    """An answer is re-opened by the recipient side or the coordinating office."""
+    return access.can(user, record.pairing, access.CONFIRM) or access.can(
+        user, record.pairing, access.APPROVE
+    )
+
+
+def can_reopen(user: Any, record: FundFlow | Posting) -> bool:
+    """An answered record (confirmed or disputed) that the user may re-open: the only way
+    to change an answer, never by answering again."""
+    return record.confirmation != Confirmation.UNCONFIRMED and may_reopen(user, record)
+
+
 def can_answer(user: Any, record: FundFlow | Posting) -> bool:
     return record.confirmation == Confirmation.UNCONFIRMED and access.can(
         user, record.pairing, access.CONFIRM

@@ -1,0 +1,92 @@
+"""Money columns that keep every fen on every database.
+
+`MoneyField` stores whole fen in a 64-bit integer column (`bigint` on PostgreSQL, INTEGER
+on SQLite, which SQLite never turns into a float) while Python sees `Decimal` yuan with
+two places, as before. Lookups take yuan (`amount__gte=Decimal("100.00")`).
+
+Sums: `Sum("amount")` over a `MoneyField` keeps the field as its output and comes back as
+yuan. For the usual "zero when there is nothing" use `MoneySum("amount")`; do not coalesce
+with `Value(ZERO)` (that is yuan in a fen column, and Django refuses the mixed types).
+`Avg` over money would be a float: compute an average from `MoneySum` and a count instead.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core import exceptions, validators
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS, from_fen, to_fen
+
+
+class MoneyField(models.BigIntegerField):
+    """Decimal yuan in Python, integer fen in the database."""
+
+    description = _("金额（元，按分存为整数）")
+    default_error_messages = {
+        "invalid": _("“%(value)s”不是有效的金额"),
+    }
+
+    @cached_property
+    def validators(self) -> list[Any]:
+        # Not IntegerField's limits (the database's integer range, in fen): the ledger's.
+        return [
+            *self.default_validators,
+            *self._validators,
+            validators.MinValueValidator(-MAX_AMOUNT),
+            validators.MaxValueValidator(MAX_AMOUNT),
+            validators.DecimalValidator(MAX_DIGITS, 2),
+        ]
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
+        return None if value is None else from_fen(value)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        if isinstance(value, float):
+            raise exceptions.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            )
+        try:
+            return Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise exceptions.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from exc
+
+    def get_prep_value(self, value: Any) -> int | None:
+        value = models.Field.get_prep_value(self, value)
+        if value is None:
+            return None
+        try:
+            return to_fen(self.to_python(value))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"Field '{self.name}' cannot store {value!r} in whole fen") from exc
+
+    def value_to_string(self, obj: models.Model) -> str:
+        value = self.value_from_object(obj)
+        return "" if value is None else str(value)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        defaults = {
+            "form_class": forms.DecimalField,
+            "max_digits": MAX_DIGITS,
+            "decimal_places": 2,
+            "max_value": MAX_AMOUNT,
+            "min_value": -MAX_AMOUNT,
+            **kwargs,
+        }
+        return models.Field.formfield(self, **defaults)
+
+
+def MoneySum(expression: Any, **extra: Any) -> Coalesce:
+    """`Sum` of a money column as Decimal yuan, `0.00` when there are no rows. Exact: the
+    database adds whole fen (integers), never floats."""
+    return Coalesce(models.Sum(expression, **extra), models.Value(0), output_field=MoneyField())
