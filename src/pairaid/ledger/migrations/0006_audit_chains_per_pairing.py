@@ -24,7 +24,7 @@ def close_legacy_chain(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0003_review_lock_confirmation_audit_chain"),
+        ("ledger", "0005_record_versions"),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ def put_triggers_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0003_review_lock_confirmation_audit_chain"),
+        ("ledger", "0006_audit_chains_per_pairing"),
     ]
 
     operations = [

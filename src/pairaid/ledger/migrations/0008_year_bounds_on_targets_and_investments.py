@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0003_review_lock_confirmation_audit_chain"),
+        ("ledger", "0007_fundflow_cross_year_reason"),
     ]
 
     operations = [
