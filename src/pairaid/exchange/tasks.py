@@ -6,6 +6,7 @@ progress (rows_done / rows_total)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
 import time
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pairaid.exchange import services
@@ -48,7 +50,7 @@ class BatchProgress:
             values = {"stage": stage, "rows_done": done, "rows_total": total}
             if final:
                 values = {"stage": "write", "rows_done": 0, "rows_total": total}
-            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values, **services.beat())
         elif connection.vendor == "postgresql":
             self._side_update(stage, done, total)
 
@@ -59,8 +61,8 @@ class BatchProgress:
             with self.side.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {ImportBatch._meta.db_table} SET stage = %s, rows_done = %s, "
-                    "rows_total = %s WHERE id = %s",
-                    [stage, done, total, self.batch_id],
+                    "rows_total = %s, heartbeat_at = %s WHERE id = %s",
+                    [stage, done, total, timezone.now(), self.batch_id],
                 )
         except DatabaseError:  # progress is a courtesy; the import goes on
             logger.warning("could not record import progress", exc_info=True)
@@ -75,11 +77,35 @@ def _user(user_id: int | None) -> Any:
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 
+def marks_failure(function: Any) -> Any:
+    """A task that cannot finish marks its batch failed (with a reason the page shows)
+    instead of leaving it checking or importing for good."""
+
+    @functools.wraps(function)
+    def run(batch_id: int, *args: Any) -> str:
+        try:
+            return str(function(batch_id, *args))
+        except Exception as exc:
+            logger.exception("import batch %s: task %s failed", batch_id, function.__name__)
+            _fail(
+                batch_id,
+                RuntimeError(
+                    _("处理文件时出错（%(error)s），已中止") % {"error": type(exc).__name__}
+                ),
+            )
+            return str(ImportBatch.Status.FAILED)
+
+    return run
+
+
 @task()
+@marks_failure
 def check_batch(batch_id: int) -> str:
     """Validate an uploaded file: counts, errors, preview and the rejected rows file."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.VALIDATING, **services.beat()
+    )
     progress = BatchProgress(batch_id)
     with tempfile.TemporaryDirectory() as folder:
         rejected = Path(folder) / "rejected.xlsx"
@@ -100,10 +126,11 @@ def check_batch(batch_id: int) -> str:
 
 
 @task()
+@marks_failure
 def import_batch(batch_id: int, valid_only: bool) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0
+        status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0, **services.beat()
     )
     progress = BatchProgress(batch_id)
     try:
@@ -149,3 +176,4 @@ def _fail(batch_id: int, exc: Exception) -> None:
         finished_at=timezone.now(),
         stage="",
     )
+    services.purge_original(ImportBatch.objects.get(pk=batch_id))
