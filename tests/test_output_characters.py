@@ -172,8 +172,9 @@ def test_it_exports_every_kind_with_stored_hostile_text(client, personas, stored
     url = reverse("exchange:export", args=[kind])
     xlsx = client.get(url, {"format": "xlsx", "pairing": stored.pk})
     assert xlsx.status_code == 200
-    texts = no_formulas(body(xlsx))
-    if len(load_workbook(io.BytesIO(body(xlsx))).active["A"]) > 1:  # the pairing has some
+    data = body(xlsx)
+    texts = no_formulas(data)
+    if load_workbook(io.BytesIO(data)).active.max_row > 1:  # the pairing has such records
         assert any(EMOJI in text and EXTENSION_B in text for text in texts)
     assert not any(CONTROL[0] in text for text in texts)
 
@@ -181,7 +182,7 @@ def test_it_exports_every_kind_with_stored_hostile_text(client, personas, stored
     assert csv.status_code == 200
     rows = list(csvlib.reader(io.StringIO(body(csv).decode("utf-8-sig"))))
     ours = [field for row in rows[1:] for field in row if "HYPERLINK" in field or "旧数据" in field]
-    assert ours
+    assert ours or len(rows) == 1
     for field in ours:
         assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), field
 
