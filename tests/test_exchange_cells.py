@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pairaid.exchange import cells
 from pairaid.exchange.cells import CellError
 from pairaid.ledger.models import FundFlow
+from pairaid.lib.text import xml_safe
 
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 WAN = Decimal(10000)
@@ -125,7 +126,8 @@ def test_it_neutralises_formulas_and_reads_them_back(start, rest):
     text = start + rest
     safe = cells.neutralise(text)
     assert safe.startswith("'")
-    assert cells.parse_text(safe) == text.strip()
+    # What XML cannot carry (a stray control character) is dropped on the way out.
+    assert cells.parse_text(safe) == xml_safe(text).strip()
 
 
 def test_it_keeps_numbers_as_numbers_when_neutralising():

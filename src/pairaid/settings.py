@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "pairaid.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pairaid.web.middleware.ContentSecurityPolicyMiddleware",
+    # PostgreSQL cannot hold NUL: query parameters lose it before any view reads them.
+    "pairaid.lib.text.StripNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the user chose otherwise with the switch (not the browser's header).
@@ -172,6 +174,21 @@ WHITENOISE_USE_FINDERS = True
 # The embedded database lives here, and WhiteNoise expects its folder to exist even
 # before any `collectstatic`.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Limits on an imported file, checked while it is read (exchange/readers.py): the upload,
+# what its zip archive unpacks to, and its sheets, rows, columns and cells.
+PAIRAID_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("PAIRAID_IMPORT_MAX_UPLOAD_MB", "100"))
+PAIRAID_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("PAIRAID_IMPORT_MAX_UNPACKED_MB", "600"))
+PAIRAID_IMPORT_MAX_RATIO = int(os.environ.get("PAIRAID_IMPORT_MAX_RATIO", "200"))
+PAIRAID_IMPORT_MAX_SHARED_STRINGS_MB = int(
+    os.environ.get("PAIRAID_IMPORT_MAX_SHARED_STRINGS_MB", "64")
+)
+PAIRAID_IMPORT_MAX_SHEETS = int(os.environ.get("PAIRAID_IMPORT_MAX_SHEETS", "50"))
+PAIRAID_IMPORT_MAX_ROWS = int(os.environ.get("PAIRAID_IMPORT_MAX_ROWS", "300000"))
+PAIRAID_IMPORT_MAX_COLUMNS = int(os.environ.get("PAIRAID_IMPORT_MAX_COLUMNS", "300"))
+PAIRAID_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PAIRAID_IMPORT_MAX_CELL_CHARS", "32767"))
+# A batch busy (checking, importing) with no sign of life for this long has lost its process.
+PAIRAID_IMPORT_STALE_MINUTES = int(os.environ.get("PAIRAID_IMPORT_STALE_MINUTES", "15"))
 
 with contextlib.suppress(ImportError):  # an optional, git-ignored local override
     from pairaid.local_settings import *  # noqa: F403

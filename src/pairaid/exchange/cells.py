@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.money import CENT, MAX_AMOUNT, WAN
+from pairaid.lib.text import FORMULA_START, formula_safe
 
 # Excel's day zero (the 1900 system, with its phantom 1900-02-29 already accounted for
 # for every date from 1900-03-01 on).
@@ -28,8 +29,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # column is far more likely a typing slip than a date.
 SERIAL_MIN, SERIAL_MAX = 18264, 73415
 
-# Text that a spreadsheet would run as a formula; exports prefix it with a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that a spreadsheet would run as a formula (FORMULA_START): exports prefix it with a
+# quote, which `parse_text` takes off again.
 
 
 class CellError(ValueError):
@@ -235,7 +236,6 @@ def parse_choice(cell: Any, choices: Any, index: dict[str, str] | None = None) -
 
 def neutralise(value: Any) -> Any:
     """A value safe to hand to a spreadsheet: text that a spreadsheet would take for a
-    formula gets a leading quote; numbers and dates stay what they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    formula gets a leading quote, characters XML cannot carry are dropped; numbers and
+    dates stay what they are."""
+    return formula_safe(value)

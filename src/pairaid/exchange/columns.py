@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -65,8 +66,17 @@ class Column:
     def header(self) -> str:
         return str(self.zh)
 
-    def names(self) -> set[str]:
-        return {normalise_header(self.zh), normalise_header(self.en), self.field.casefold()}
+    def names(self) -> frozenset[str]:
+        """The headers that name this column, normalised once per language (a header row
+        is matched cell by cell: each match must cost a set look-up, not a normalising)."""
+        language = translation.get_language() or ""
+        known: dict[str, frozenset[str]] = self.__dict__.setdefault("_names", {})
+        found = known.get(language)
+        if found is None:
+            found = known[language] = frozenset(
+                {normalise_header(self.zh), normalise_header(self.en), self.field.casefold()}
+            )
+        return found
 
     def accepts(self, header: str) -> bool:
         """Whether a (normalised) header names this column."""

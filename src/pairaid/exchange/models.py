@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def stale_before() -> Any:
+    """The moment before which a busy batch's last sign of life means it is stale."""
+    return timezone.now() - dt.timedelta(minutes=settings.PAIRAID_IMPORT_STALE_MINUTES)
 
 
 class ImportBatch(models.Model):
@@ -58,6 +65,12 @@ class ImportBatch(models.Model):
     preview = models.JSONField(_("预览"), default=dict, blank=True)
     rejected_file = models.FileField(_("被拒绝的行"), upload_to="imports/rejected/", blank=True)
     message = models.TextField(_("说明"), blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("最近一次进展"),
+        null=True,
+        blank=True,
+        help_text=_("校验或导入时定时更新；长时间未更新说明处理进程已中断"),
+    )
     rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     rolled_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,6 +92,15 @@ class ImportBatch(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in self.BUSY
+
+    @property
+    def is_stale(self) -> bool:
+        """Busy, but its process has given no sign of life for PAIRAID_IMPORT_STALE_MINUTES
+        (a worker that died, a server restarted mid-import): it can be resumed or discarded."""
+        if not self.is_busy or self.status == self.Status.ROLLING_BACK:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return last is not None and last < stale_before()
 
     @property
     def percent(self) -> int:

@@ -3,7 +3,12 @@
 - .xlsx / .xlsm / .xls / .ods: python-calamine, the fastest reader; a sheet too large to
   hold in memory (see `STREAM_ABOVE`) is streamed instead (`xlsxstream`).
 - .csv / .txt: UTF-8 (with or without BOM) or GB18030 (which covers GBK and GB2312), found
-  by decoding the whole file once as a stream — the same pass counts rows and hashes it.
+  by decoding the whole file once as a stream — the same pass counts rows and hashes it;
+  UTF-16 when the file starts with its byte order mark (Excel's "Unicode text").
+
+A file is refused as a whole, before memory grows, beyond the limits of `Limits` (settings
+PAIRAID_IMPORT_MAX_*): its size, what its zip archive unpacks to and how much it is
+compressed, its sheets, and — while the rows stream — its rows, columns and cell length.
 
 A `Source` can be read several times (validate, then write): each `rows()` call is a new
 pass over the file, never a list of all rows in memory. Rows come as (row number, cells),
@@ -36,10 +41,119 @@ STREAM_ABOVE = 40 * 1024 * 1024
 AUXILIARY_SHEETS = {"选项", "说明", "options", "notes"}
 ENCODINGS = ("utf-8-sig", "gb18030")
 READ_CHUNK = 1 << 20
+# calamine holds a sheet as a dense rectangle (about 32 bytes a cell, empty ones too): a
+# sheet whose cells span more than this is streamed instead.
+DENSE_CELLS = 8_000_000
 
 
 class ReadError(Exception):
     """The file as a whole cannot be read; the message is for the user, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an imported file may hold (settings PAIRAID_IMPORT_MAX_*), checked while it is
+    read, before memory grows: a file beyond one is refused as a whole, naming the limit."""
+
+    upload_bytes: int
+    unpacked_bytes: int
+    ratio: int
+    shared_strings_bytes: int
+    sheets: int
+    rows: int
+    columns: int
+    cell_chars: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        mb = 1024 * 1024
+        return cls(
+            upload_bytes=settings.PAIRAID_IMPORT_MAX_UPLOAD_MB * mb,
+            unpacked_bytes=settings.PAIRAID_IMPORT_MAX_UNPACKED_MB * mb,
+            ratio=settings.PAIRAID_IMPORT_MAX_RATIO,
+            shared_strings_bytes=settings.PAIRAID_IMPORT_MAX_SHARED_STRINGS_MB * mb,
+            sheets=settings.PAIRAID_IMPORT_MAX_SHEETS,
+            rows=settings.PAIRAID_IMPORT_MAX_ROWS,
+            columns=settings.PAIRAID_IMPORT_MAX_COLUMNS,
+            cell_chars=settings.PAIRAID_IMPORT_MAX_CELL_CHARS,
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def check_zip(path: Path, limits: Limits) -> None:
+    """An xlsx is a zip archive: refuse one that unpacks to more than the limit, or whose
+    members are compressed more than real spreadsheets are (a zip bomb), before any of it
+    is unpacked. Sizes are the archive's own; the readers never unpack more than them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError(
+            _("文件不是有效的 xlsx 文件（压缩包已损坏、不完整，或只是改了扩展名）")
+        ) from exc
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > limits.unpacked_bytes:
+            raise ReadError(
+                _("文件解压后超过 %(limit)s 的上限（PAIRAID_IMPORT_MAX_UNPACKED_MB），未读取")
+                % {"limit": _megabytes(limits.unpacked_bytes)}
+            )
+        if member.file_size > READ_CHUNK and member.file_size > limits.ratio * max(
+            member.compress_size, 1
+        ):
+            raise ReadError(
+                _(
+                    "文件中的“%(member)s”压缩比超过 %(ratio)s 倍的上限"
+                    "（PAIRAID_IMPORT_MAX_RATIO），疑为恶意构造的文件，未读取"
+                )
+                % {"member": member.filename, "ratio": limits.ratio}
+            )
+        if member.filename == "xl/sharedStrings.xml" and (
+            member.file_size > limits.shared_strings_bytes
+        ):
+            raise ReadError(
+                _(
+                    "文件的共享文本超过 %(limit)s 的上限"
+                    "（PAIRAID_IMPORT_MAX_SHARED_STRINGS_MB），未读取"
+                )
+                % {"limit": _megabytes(limits.shared_strings_bytes)}
+            )
+
+
+def bounded_rows(
+    rows: Iterator[tuple[int, list[Any]]], sheet: str, limits: Limits
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, refusing the file at the first row, column or cell beyond the limits."""
+    for number, cells in rows:
+        if number > limits.rows:
+            raise ReadError(
+                _("工作表“%(sheet)s”超过 %(limit)s 行的上限（PAIRAID_IMPORT_MAX_ROWS），未导入")
+                % {"sheet": sheet, "limit": limits.rows}
+            )
+        if len(cells) > limits.columns:
+            raise ReadError(
+                _(
+                    "工作表“%(sheet)s”第%(row)s行超过 %(limit)s 列的上限"
+                    "（PAIRAID_IMPORT_MAX_COLUMNS），未导入"
+                )
+                % {"sheet": sheet, "row": number, "limit": limits.columns}
+            )
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                raise ReadError(
+                    _(
+                        "工作表“%(sheet)s”第%(row)s行有单元格超过 %(limit)s 个字符的上限"
+                        "（PAIRAID_IMPORT_MAX_CELL_CHARS），未导入"
+                    )
+                    % {"sheet": sheet, "row": number, "limit": limits.cell_chars}
+                )
+        yield number, cells
 
 
 def sha256_of(path: Path) -> str:
@@ -61,8 +175,12 @@ class Source:
     sha256: str = ""
     sheets: list[str] = field(default_factory=list)
     estimates: dict[str, int] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits.from_settings)
 
     def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        return bounded_rows(self.read_rows(sheet), sheet, self.limits)
+
+    def read_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         raise NotImplementedError
 
 
@@ -70,22 +188,39 @@ class Source:
 class CsvSource(Source):
     encoding: str = "utf-8-sig"
 
-    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+    def read_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+        number = 0
         with open(self.path, encoding=self.encoding, newline="") as handle:
-            for number, cells in enumerate(csv.reader(handle), start=1):
+            reader = csv.reader(handle)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    # The csv module refuses a field over 128 KB (and a few malformed
+                    # lines): the whole file is refused, naming the row and the limit.
+                    raise ReadError(
+                        _(
+                            "第%(row)s行无法读取：单元格超过 %(limit)s 个字符的上限"
+                            "（PAIRAID_IMPORT_MAX_CELL_CHARS）或格式有误（%(error)s）"
+                        )
+                        % {"row": number + 1, "limit": self.limits.cell_chars, "error": exc}
+                    ) from None
+                number += 1
                 if any(not _blank(cell) for cell in cells):
-                    yield number, list(cells)
+                    yield number, cells
 
 
 @dataclass
 class CalamineSource(Source):
     streamed: set[str] = field(default_factory=set)
 
-    def rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+    def read_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         if sheet in self.streamed:
             workbook = StreamingWorkbook(self.path)
             try:
-                for number, cells in workbook.iter_rows(sheet):
+                for number, cells in workbook.iter_rows(sheet, self.limits.columns):
                     if any(not _blank(cell) for cell in cells):
                         yield number, cells
             except (ExpatError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
@@ -125,6 +260,12 @@ def open_source(
         raise ReadError(_("无法打开文件：%(error)s") % {"error": exc}) from exc
     if size == 0:
         raise ReadError(_("文件是空的"))
+    limits = Limits.from_settings()
+    if size > limits.upload_bytes:
+        raise ReadError(
+            _("文件超过 %(limit)s 的上限（PAIRAID_IMPORT_MAX_UPLOAD_MB），未读取")
+            % {"limit": _megabytes(limits.upload_bytes)}
+        )
     if suffix in TEXTS:
         return _open_csv(path, name)
     if suffix in SPREADSHEETS:
@@ -137,7 +278,11 @@ def open_source(
 def _open_csv(path: Path, name: str) -> CsvSource:
     """Find the encoding by decoding the whole file as a stream (a bad byte far down the
     file must not pass as UTF-8); hash it and count its lines on the way."""
-    for encoding in ENCODINGS:
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    # Excel's "Unicode text" is UTF-16 with a byte order mark.
+    utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    for encoding in ("utf-16",) if utf16 else ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         digest = hashlib.sha256()
         lines = 0
@@ -145,8 +290,7 @@ def _open_csv(path: Path, name: str) -> CsvSource:
             with open(path, "rb") as handle:
                 while chunk := handle.read(READ_CHUNK):
                     digest.update(chunk)
-                    lines += chunk.count(b"\n")
-                    decoder.decode(chunk)
+                    lines += decoder.decode(chunk).count("\n")
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
@@ -165,6 +309,9 @@ def _open_csv(path: Path, name: str) -> CsvSource:
 def _open_spreadsheet(path: Path, name: str, stream_above: int) -> CalamineSource:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+    limits = Limits.from_settings()
+    if Path(name).suffix.lower() in {".xlsx", ".xlsm", ".xlsb", ".ods"}:
+        check_zip(path, limits)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheets = [
@@ -178,7 +325,14 @@ def _open_spreadsheet(path: Path, name: str, stream_above: int) -> CalamineSourc
         raise ReadError(
             _("文件已损坏、不完整或不是电子表格，无法读取（%(error)s）") % {"error": exc}
         ) from exc
-    source = CalamineSource(path=path, name=name, sha256=sha256_of(path), sheets=sheets)
+    if len(sheets) > limits.sheets:
+        raise ReadError(
+            _("文件有 %(n)s 个工作表，超过 %(limit)s 个的上限（PAIRAID_IMPORT_MAX_SHEETS）")
+            % {"n": len(sheets), "limit": limits.sheets}
+        )
+    source = CalamineSource(
+        path=path, name=name, sha256=sha256_of(path), sheets=sheets, limits=limits
+    )
     if zipfile.is_zipfile(path) and Path(name).suffix.lower() in {".xlsx", ".xlsm"}:
         try:
             streaming = StreamingWorkbook(path)
@@ -193,8 +347,17 @@ def _open_spreadsheet(path: Path, name: str, stream_above: int) -> CalamineSourc
                 source.estimates[sheet] = max(1, size // 560)
                 if size > stream_above:
                     source.streamed.add(sheet)
+                    continue
+                last_row, last_column = streaming.extent(sheet)
+                if last_row * max(last_column, 1) > DENSE_CELLS:
+                    # calamine would allocate every cell of that rectangle: stream it.
+                    source.streamed.add(sheet)
         except KeyError:
             pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise ReadError(
+                _("文件已损坏或不完整，无法读取（%(error)s）") % {"error": exc}
+            ) from exc
         finally:
             streaming.close()
     return source

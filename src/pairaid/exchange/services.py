@@ -37,10 +37,17 @@ from pairaid.exchange.columns import KEEP, normalise_header
 from pairaid.exchange.models import ImportBatch, ImportChange
 from pairaid.exchange.readers import ReadError, Source, open_source
 from pairaid.exchange.specs import IMPORTERS, Context, Importer, get_importer
+from pairaid.ledger import access
 from pairaid.ledger import services as ledger
 from pairaid.ledger.messages import readable
 from pairaid.ledger.models import FundFlow
-from pairaid.lib.personal_data import EncryptedTextField, decrypt, encrypt
+from pairaid.lib.personal_data import (
+    EncryptedTextField,
+    decrypt,
+    encrypt,
+    mask_id_number,
+    mask_phone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -484,12 +491,12 @@ class Pass:
             raise ImportRefused(report)
 
     def preview_row(self, row: Row) -> dict[str, Any]:
-        cells_ = [
-            _display(row.cells[self.layout.positions[c.field]])
-            if self.layout.positions[c.field] < len(row.cells)
-            else ""
-            for c in self.columns
-        ]
+        personal = personal_fields(self.importer)
+        cells_ = []
+        for c in self.columns:
+            position = self.layout.positions[c.field]
+            text = _display(row.cells[position]) if position < len(row.cells) else ""
+            cells_.append(_masked(c.field, text) if c.field in personal else text)
         return {
             "row": row.number,
             "status": STATUS_LABELS.get(row.status, ""),
@@ -544,6 +551,24 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
 
 
+def personal_fields(importer: Importer) -> frozenset[str]:
+    """The importer's fields that hold personal data (stored encrypted)."""
+    return frozenset(
+        f.name for f in importer.model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+    )
+
+
+def personal_positions(importer: Importer, layout: Layout) -> frozenset[int]:
+    """Where the file's personal-data cells are."""
+    return frozenset(
+        layout.positions[name] for name in personal_fields(importer) if name in layout.positions
+    )
+
+
+def _masked(name: str, text: str) -> str:
+    return mask_phone(text) if name == "phone" else mask_id_number(text)
+
+
 def _display(cell: Any) -> str:
     if isinstance(cell, dt.datetime) and cell.time() == dt.time(0):
         return cell.date().isoformat()
@@ -594,18 +619,26 @@ class RejectedWriter:
     """The rejected rows, as the user wrote them, plus a column saying why: fix and import
     this file again."""
 
-    def __init__(self, path: Path, header: list[Any], sheet: str) -> None:
+    def __init__(
+        self, path: Path, header: list[Any], sheet: str, hidden: frozenset[int] = frozenset()
+    ) -> None:
         from openpyxl import Workbook
 
         self.path = path
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(sheet[:31] or "Sheet1")
         self.width = len(header)
+        # Personal data (identity and phone numbers) never goes into this file: those
+        # cells are left blank, which the importer reads as "keep what the ledger has".
+        self.hidden = hidden
         self.sheet.append([cells.neutralise(cell) for cell in header] + [_("错误原因")])
         self.count = 0
 
     def add(self, row: list[Any], messages: list[str]) -> None:
         padded = list(row[: self.width]) + [""] * (self.width - len(row))
+        for position in self.hidden:
+            if position < self.width:
+                padded[position] = ""
         self.sheet.append([cells.neutralise(cell) for cell in padded] + ["；".join(messages)])
         self.count += 1
 
@@ -654,7 +687,13 @@ def _validate(
     progress: Progress | None,
     rejected_out: Path | None,
 ) -> Report:
-    rejected = RejectedWriter(rejected_out, layout.header_cells, sheet) if rejected_out else None
+    rejected = (
+        RejectedWriter(
+            rejected_out, layout.header_cells, sheet, personal_positions(importer, layout)
+        )
+        if rejected_out
+        else None
+    )
     try:
         Pass(
             source,
@@ -795,6 +834,7 @@ def _finish_batch(batch: ImportBatch, report: Report, status: str) -> None:
     batch.finished_at = timezone.now()
     batch.stage = ""
     batch.save()
+    purge_original(batch)
 
 
 def store_report(batch: ImportBatch, report: Report) -> None:
@@ -826,7 +866,85 @@ def _model(label: str) -> type[models.Model]:
 
 
 def may_see(user: Any, batch: ImportBatch) -> bool:
-    return user is None or user.is_staff or user.is_superuser or batch.user_id == user.pk
+    return access.may_see_import(user, batch.user_id)
+
+
+def batches_for(user: Any) -> Any:
+    """The batches a user may see (`may_see`), newest first."""
+    batches = ImportBatch.objects.select_related("user").order_by("-created_at", "-id")
+    if user is None or access.is_administrator(user):
+        return batches
+    if not access.may_upload(user):
+        return batches.none()
+    return batches.filter(user=user)
+
+
+def beat() -> dict[str, Any]:
+    """The fields that record a batch's sign of life, for an `update()`."""
+    return {"heartbeat_at": timezone.now()}
+
+
+def stale_batches() -> Any:
+    """Batches left checking or importing by a process that died (`ImportBatch.is_stale`)."""
+    from pairaid.exchange.models import stale_before
+
+    busy = (ImportBatch.Status.QUEUED, ImportBatch.Status.VALIDATING, ImportBatch.Status.IMPORTING)
+    before = stale_before()
+    return ImportBatch.objects.filter(status__in=busy).filter(
+        models.Q(heartbeat_at__lt=before)
+        | models.Q(heartbeat_at__isnull=True, created_at__lt=before)
+    )
+
+
+def resume_batch(batch: ImportBatch) -> bool:
+    """Put a stale batch back in the queue to be checked again from its file (an import
+    that died wrote nothing: it ran in one transaction). Returns False, changing nothing,
+    if the batch is not stale or its file is gone; the caller enqueues the check."""
+    if not batch.file:
+        return False
+    resumed = (
+        stale_batches()
+        .filter(pk=batch.pk)
+        .update(status=ImportBatch.Status.QUEUED, stage="", rows_done=0, message="", **beat())
+    )
+    return bool(resumed)
+
+
+def discard_batch(batch: ImportBatch) -> bool:
+    """Mark a stale batch failed and delete its file. Returns False if it is not stale."""
+    with transaction.atomic():
+        discarded = (
+            stale_batches()
+            .filter(pk=batch.pk)
+            .update(
+                status=ImportBatch.Status.FAILED,
+                stage="",
+                message=_("处理中断，已放弃；如需导入请重新上传文件"),
+                finished_at=timezone.now(),
+            )
+        )
+        if discarded:
+            purge_original(batch)
+    return bool(discarded)
+
+
+def purge_original(batch: ImportBatch) -> None:
+    """Delete the uploaded file once the batch needs it no more (imported, failed or
+    discarded): it may hold identity and phone numbers in clear. Rollback works from the
+    recorded changes, not from the file. Runs after the transaction commits."""
+    if not batch.file:
+        return
+    name = batch.file.name
+    storage = batch.file.storage
+
+    def purge() -> None:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the uploaded file %s", name, exc_info=True)
+        ImportBatch.objects.filter(pk=batch.pk, file=name).update(file="")
+
+    transaction.on_commit(purge)
 
 
 def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import") -> ImportBatch:
@@ -925,9 +1043,14 @@ __all__ = [
     "ImportRefused",
     "Report",
     "RowError",
+    "batches_for",
     "check_file",
+    "discard_batch",
     "import_file",
     "may_see",
+    "purge_original",
+    "resume_batch",
     "rollback_batch",
+    "stale_batches",
     "store_report",
 ]

@@ -70,6 +70,13 @@ def pairing_term(text: str) -> str:
     return _ARROW.sub("→", cells.normalise(text))
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A look-up that found nothing, remembered as its message."""
+
+    message: str
+
+
 @dataclass
 class Context:
     """What cleaning a row needs besides the row: who imports (scope), the units the
@@ -88,10 +95,12 @@ class Context:
             try:
                 self._cache[slot] = find()
             except CellError as exc:
-                self._cache[slot] = exc
+                # Kept as data, not as the exception: raising one exception object again
+                # and again lengthens its traceback each time (memory grew with every row).
+                self._cache[slot] = _Refused(str(exc))
         found = self._cache[slot]
-        if isinstance(found, CellError):
-            raise found
+        if isinstance(found, _Refused):
+            raise CellError(found.message)
         return found
 
     # --- scope ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ progress (rows_done / rows_total), which the import writes between its chunks.""
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
 import time
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pairaid.exchange import services
@@ -48,7 +50,7 @@ class BatchProgress:
         if stage == "validate" and final:
             values = {"stage": "write", "rows_done": 0, "rows_total": total}
         try:
-            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values, **services.beat())
         except DatabaseError:  # progress is a courtesy; the import goes on
             if not connection.in_atomic_block:
                 logger.warning("could not record import progress", exc_info=True)
@@ -63,11 +65,35 @@ def _user(user_id: int | None) -> Any:
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 
+def marks_failure(function: Any) -> Any:
+    """A task that cannot finish marks its batch failed (with a reason the page shows)
+    instead of leaving it checking or importing for good."""
+
+    @functools.wraps(function)
+    def run(batch_id: int, *args: Any) -> str:
+        try:
+            return str(function(batch_id, *args))
+        except Exception as exc:
+            logger.exception("import batch %s: task %s failed", batch_id, function.__name__)
+            _fail(
+                batch_id,
+                RuntimeError(
+                    _("处理文件时出错（%(error)s），已中止") % {"error": type(exc).__name__}
+                ),
+            )
+            return str(ImportBatch.Status.FAILED)
+
+    return run
+
+
 @task()
+@marks_failure
 def check_batch(batch_id: int) -> str:
     """Validate an uploaded file: counts, errors, preview and the rejected rows file."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.VALIDATING, **services.beat()
+    )
     progress = BatchProgress(batch_id)
     with tempfile.TemporaryDirectory() as folder:
         rejected = Path(folder) / "rejected.xlsx"
@@ -88,10 +114,11 @@ def check_batch(batch_id: int) -> str:
 
 
 @task()
+@marks_failure
 def import_batch(batch_id: int, valid_only: bool) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0
+        status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0, **services.beat()
     )
     progress = BatchProgress(batch_id)
     try:
@@ -144,3 +171,4 @@ def _fail(batch_id: int, exc: Exception) -> None:
         finished_at=timezone.now(),
         stage="",
     )
+    services.purge_original(ImportBatch.objects.get(pk=batch_id))

@@ -9,8 +9,10 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from pairaid.exchange.cells import neutralise
 from pairaid.exchange.columns import ChoiceColumn, Column
 from pairaid.exchange.specs import Context, get_importer
+from pairaid.lib.text import xml_safe
 
 OPTIONS_SHEET = "选项"
 # Excel's limit for a list typed into the validation itself; longer lists go to a sheet.
@@ -66,6 +68,7 @@ def write_template(kind: str, target: str | Path | IO[bytes], *, user: Any = Non
         options = column.options(context)
         if not options:
             continue
+        options = [xml_safe(option) for option in options]
         inline = ",".join(options)
         if len(inline) <= INLINE_LIST_LIMIT and '"' not in inline and "," not in "".join(options):
             formula = f'"{inline}"'
@@ -74,7 +77,7 @@ def write_template(kind: str, target: str | Path | IO[bytes], *, user: Any = Non
             target_letter = get_column_letter(options_column)
             options_sheet.cell(row=1, column=options_column, value=column.header)
             for index, option in enumerate(options, start=2):
-                options_sheet.cell(row=index, column=options_column, value=option)
+                options_sheet.cell(row=index, column=options_column, value=neutralise(option))
             formula = (
                 f"{_quoted(OPTIONS_SHEET)}!${target_letter}$2:${target_letter}${len(options) + 1}"
             )

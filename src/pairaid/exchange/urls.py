@@ -11,6 +11,8 @@ urlpatterns = [
     path("batches/<int:pk>/import/", views.batch_import, name="import"),
     path("batches/<int:pk>/rollback/", views.batch_rollback, name="rollback"),
     path("batches/<int:pk>/rejected/", views.batch_rejected, name="rejected"),
+    path("batches/<int:pk>/resume/", views.batch_resume, name="resume"),
+    path("batches/<int:pk>/discard/", views.batch_discard, name="discard"),
     path("templates/<str:kind>/", views.template_download, name="template"),
     path("export/<str:kind>/", views.export, name="export"),
 ]

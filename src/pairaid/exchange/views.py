@@ -1,7 +1,8 @@
 """The import and export pages: upload with preview, batches with rollback, templates,
 and the export behind every list's 导出 button.
 
-Batches belong to who uploaded them: another user (unless staff) gets "not found". Records
+Only roles that record data may upload (`access.may_upload`). Batches belong to who
+uploaded them: anyone else but an administrator — a staff account too — gets "not found". Records
 are scoped by `ledger.access` as everywhere: the importer checks every row against the
 user's scope, the export lists only visible pairings."""
 
@@ -14,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import (
     FileResponse,
@@ -26,18 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from pairaid.exchange import tasks
+from pairaid.exchange import services, tasks
 from pairaid.exchange.exporters import CONTENT_TYPES, download, filtered
 from pairaid.exchange.models import ImportBatch
-from pairaid.exchange.readers import SPREADSHEETS, TEXTS
-from pairaid.exchange.services import may_see
+from pairaid.exchange.readers import SPREADSHEETS, TEXTS, Limits
+from pairaid.exchange.services import batches_for, may_see
 from pairaid.exchange.specs import IMPORTERS, Context
 from pairaid.exchange.template_files import write_template
 from pairaid.ledger import access
 
 XLSX = CONTENT_TYPES["xlsx"]
 LIST_LIMIT = 50
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -54,16 +55,17 @@ class UploadForm(forms.Form):
         name = (upload.name or "").lower()
         if not any(name.endswith(suffix) for suffix in SPREADSHEETS | TEXTS):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
-        if upload.size and upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("文件过大（上限 200 MB）"))
+        limit = Limits.from_settings().upload_bytes
+        if upload.size and upload.size > limit:
+            raise forms.ValidationError(
+                _("文件超过 %(limit)s MB 的上限（PAIRAID_IMPORT_MAX_UPLOAD_MB）")
+                % {"limit": limit // (1024 * 1024)}
+            )
         return upload
 
 
 def _batches(request: HttpRequest) -> Any:
-    batches = ImportBatch.objects.select_related("user").order_by("-created_at", "-id")
-    if not (request.user.is_staff or request.user.is_superuser):
-        batches = batches.filter(user=request.user)
-    return batches
+    return batches_for(request.user)
 
 
 def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
@@ -89,6 +91,7 @@ def _index_page(
         {
             "form": form or UploadForm(),
             "batches": _batches(request)[:LIST_LIMIT],
+            "can_upload": access.may_upload(request.user),
             "kinds": [(kind, importer.label) for kind, importer in IMPORTERS.items()],
         },
         status=status,
@@ -98,6 +101,20 @@ def _index_page(
 @require_POST
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
+    if not access.may_upload(request.user):
+        raise PermissionDenied(_("您无权导入数据：只有填报角色可以上传文件"))
+    limit = Limits.from_settings().upload_bytes
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit + 64 * 1024:  # refused before the body is read
+        return HttpResponse(
+            _("文件超过 %(limit)s MB 的上限（PAIRAID_IMPORT_MAX_UPLOAD_MB）")
+            % {"limit": limit // (1024 * 1024)},
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index_page(request, form=form, status=400)
@@ -179,6 +196,28 @@ def batch_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status == ImportBatch.Status.IMPORTED and batch.message:
         # The inline backend ran it and it was refused (back to imported, with the reason).
         messages.error(request, batch.message)
+    return redirect("exchange:batch", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a batch again from its file, when its process died (`ImportBatch.is_stale`)."""
+    batch = _batch_for(request, pk)
+    if services.resume_batch(batch):
+        tasks.check_batch.enqueue(batch.pk)
+    else:
+        messages.error(request, _("该批次没有中断，或其文件已不在，不能重新校验"))
+    return redirect("exchange:batch", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up a batch whose process died: marked failed, its file deleted."""
+    batch = _batch_for(request, pk)
+    if not services.discard_batch(batch):
+        messages.error(request, _("该批次没有中断，不能放弃"))
     return redirect("exchange:batch", pk=batch.pk)
 
 

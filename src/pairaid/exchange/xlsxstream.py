@@ -28,6 +28,8 @@ DATE_FORMAT_IDS = frozenset(
     [*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)]
 )
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+# A row's or a cell's reference attribute: r="12" or r="AB12".
+_REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
 
 
 def is_date_format(code: str) -> bool:
@@ -175,8 +177,30 @@ class StreamingWorkbook:
     def part_size(self, sheet: str) -> int:
         return self.zip.getinfo(self.part_of(sheet)).file_size
 
-    def iter_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
-        """(row number, cells) for each row that has a cell, in order."""
+    def extent(self, sheet: str) -> tuple[int, int]:
+        """The last row and column (1-based) any cell or row names, from a scan of the raw
+        XML: a sheet of two cells, A1 and XFD1048576, is a few bytes but a dense reader
+        would allocate seventeen billion cells for it."""
+        last_row = last_column = 0
+        tail = b""
+        with self.zip.open(self.part_of(sheet)) as part:
+            while chunk := part.read(CHUNK):
+                data = tail + chunk
+                for letters, digits in _REF.findall(data):
+                    row = int(digits)
+                    if row > last_row:
+                        last_row = row
+                    if letters:
+                        column = column_index(letters.decode()) + 1
+                        if column > last_column:
+                            last_column = column
+                tail = data[-32:]
+        return last_row, last_column
+
+    def iter_rows(self, sheet: str, max_columns: int = 16384) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) for each row that has a cell, in order. A row never grows
+        past `max_columns` + 1 cells, whatever column its cells name: the caller sees it
+        is too wide without the reader holding all of it."""
         strings = self._shared_strings()
         # Spreadsheet dates carry no time zone: naive on purpose, dates are all we keep.
         epoch = dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)  # noqa: DTZ001
@@ -210,7 +234,7 @@ class StreamingWorkbook:
             if name == c_tag:
                 value = convert("".join(buffer))
                 if value != "":
-                    col = current["col"]
+                    col = min(current["col"], max_columns)
                     if col >= len(row):
                         row.extend([""] * (col + 1 - len(row)))
                     row[col] = value

@@ -299,3 +299,26 @@ def visible_persons(user: Any) -> QuerySet[Person]:
     if EDIT in actions_anywhere(user):
         condition |= ~Exists(Posting.objects.filter(person=OuterRef("pk")))
     return Person.objects.filter(condition)
+
+
+# --- import batches ------------------------------------------------------------------------
+
+UPLOAD_ACTIONS = frozenset({EDIT, CONFIRM, PROGRESS})
+
+
+def may_upload(user: Any) -> bool:
+    """Whether the user may import files at all: a role that records data somewhere
+    (the helper side's EDIT, the recipient side's CONFIRM or PROGRESS). A viewer, an
+    auditor, a coordinator or a staff account with no role may not."""
+    return bool(actions_anywhere(user) & UPLOAD_ACTIONS)
+
+
+def may_see_import(user: Any, owner_id: int | None) -> bool:
+    """An import batch (its rows, errors and rejected-rows file hold personal data): the
+    system, an administrator, or the user who uploaded it while they may still upload.
+    Anyone else — a staff account with no role included — gets "not found"."""
+    if user is None:
+        return True
+    if is_administrator(user):
+        return True
+    return owner_id is not None and owner_id == user.pk and may_upload(user)

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.run import Run
 
+from pairaid.lib.text import xml_safe
 from pairaid.reports import charts
 from pairaid.reports.content import (
     COUNT,
@@ -39,24 +40,24 @@ def render_docx(report: Report) -> bytes:
     add_table_styles(document)
     page = document.sections[0]
     page.left_margin = page.right_margin = Cm(2.2)
-    document.core_properties.title = report.title
+    document.core_properties.title = xml_safe(report.title)
     document.core_properties.author = "pairaid"
 
     title = document.add_paragraph(style="Title")
-    chinese(title.add_run(report.title), HEADING_FONT)
+    chinese(title.add_run(xml_safe(report.title)), HEADING_FONT)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if report.subtitle:
-        subtitle = document.add_paragraph(report.subtitle)
+        subtitle = document.add_paragraph(xml_safe(report.subtitle))
         subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for label, value in report.meta:
         line = document.add_paragraph()
-        line.add_run(f"{label}：").bold = True
-        line.add_run(value)
+        line.add_run(xml_safe(f"{label}：")).bold = True
+        line.add_run(xml_safe(value))
         line.paragraph_format.space_after = Pt(0)
 
     for section in report.sections:
         heading = document.add_heading(level=min(section.level, 3))
-        chinese(heading.add_run(section.title), HEADING_FONT)
+        chinese(heading.add_run(xml_safe(section.title)), HEADING_FONT)
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 add_paragraph(document, block)
@@ -105,7 +106,7 @@ def add_table_styles(document: Document) -> None:
 
 def add_paragraph(document: Document, block: Paragraph) -> None:
     paragraph = document.add_paragraph()
-    run = chinese(paragraph.add_run(block.text))
+    run = chinese(paragraph.add_run(xml_safe(block.text)))
     if block.style == "lead":
         run.bold = True
         paragraph.paragraph_format.first_line_indent = Pt(22)
@@ -117,7 +118,7 @@ def add_paragraph(document: Document, block: Paragraph) -> None:
 
 def add_table(document: Document, table: Table) -> None:
     caption = document.add_paragraph()
-    chinese(caption.add_run(table.title), HEADING_FONT).bold = True
+    chinese(caption.add_run(xml_safe(table.title)), HEADING_FONT).bold = True
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -128,7 +129,7 @@ def add_table(document: Document, table: Table) -> None:
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
         paragraph = cell.paragraphs[0]
         paragraph._p.style = text_id
-        paragraph.add_run(column.header()).bold = True
+        paragraph.add_run(xml_safe(column.header())).bold = True
     styles = [number_id if c.kind in NUMERIC else text_id for c in table.columns]
     last = len(table.rows) - 1
     for index, row in enumerate(table.rows):
@@ -138,14 +139,14 @@ def add_table(document: Document, table: Table) -> None:
             # A paragraph style per cell, not formatting per run.
             paragraph = cell.paragraphs[0]
             paragraph._p.style = style
-            run = paragraph.add_run(display(value, column))
+            run = paragraph.add_run(xml_safe(display(value, column)))
             if bold:
                 run.bold = True
     if not table.rows:
         empty = document.add_paragraph(style=text_style)
         empty.add_run("（无）")
     if table.note:
-        document.add_paragraph(table.note, style=text_style)
+        document.add_paragraph(xml_safe(table.note), style=text_style)
     document.add_paragraph()
 
 

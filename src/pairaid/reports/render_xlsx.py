@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pairaid.lib.text import FORMULA_START, xml_safe
 from pairaid.reports.content import (
     COUNT,
     DATE,
@@ -58,16 +59,39 @@ def render_xlsx(report: Report) -> bytes:
                 write_chart(
                     workbook.create_sheet(sheet_name(block.sheet or block.title, names)), block
                 )
-    workbook.properties.title = report.title
+    workbook.properties.title = xml_safe(report.title)
     workbook.properties.creator = "pairaid"
+    make_safe(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def append(sheet: Worksheet, values: list[object]) -> None:
+    """A row, its text without the characters XML cannot carry (openpyxl refuses them)."""
+    sheet.append([xml_safe(value) for value in values])
+
+
+def make_safe(workbook: Workbook) -> None:
+    """Every text cell as text: what XML cannot carry dropped, and text that starts like a
+    formula (= + - @ tab CR) stored as a string, never run (a project named
+    =HYPERLINK(...) stays a name)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if not isinstance(value, str):
+                    continue
+                safe = xml_safe(value)
+                if safe != value:
+                    cell.value = safe
+                if safe.startswith(FORMULA_START):
+                    cell.data_type = "s"
+
+
 def sheet_name(wanted: str, taken: set[str]) -> str:
     """A tab name Excel accepts (31 characters, none of []:*?/\\), unique in the book."""
-    base = FORBIDDEN.sub("-", wanted).strip("'")[:31] or "表"
+    base = FORBIDDEN.sub("-", xml_safe(wanted)).strip("'")[:31] or "表"
     name, serial = base, 2
     while name.lower() in taken:
         suffix = f"({serial})"
@@ -82,40 +106,41 @@ def text_width(text: str) -> int:
 
 
 def write_overview(sheet: Worksheet, report: Report) -> None:
-    sheet.append([report.title])
+    append(sheet, [report.title])
     sheet["A1"].font = TITLE_FONT
     if report.subtitle:
-        sheet.append([report.subtitle])
+        append(sheet, [report.subtitle])
     for label, value in report.meta:
-        sheet.append([label, value])
+        append(sheet, [label, value])
     for section in report.sections:
         paragraphs = [block for block in section.blocks if isinstance(block, Paragraph)]
         if not paragraphs:
             continue
-        sheet.append([])
-        sheet.append([section.title])
+        append(sheet, [])
+        append(sheet, [section.title])
         sheet.cell(sheet.max_row, 1).font = HEADER_FONT
         for paragraph in paragraphs:
-            sheet.append([paragraph.text])
+            append(sheet, [paragraph.text])
             sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 100
     sheet.column_dimensions["B"].width = 60
 
 
 def write_table(sheet: Worksheet, table: Table) -> None:
-    sheet.append([table.title])
+    append(sheet, [table.title])
     sheet["A1"].font = TITLE_FONT
     header_row = 2
-    sheet.append(
-        [column.header(YUAN if column.kind == MONEY else None) for column in table.columns]
+    append(
+        sheet, [column.header(YUAN if column.kind == MONEY else None) for column in table.columns]
     )
     for cell in sheet[header_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in table.rows:
-        sheet.append(
-            [cell_value(value, column) for value, column in zip(row, table.columns, strict=True)]
+        append(
+            sheet,
+            [cell_value(value, column) for value, column in zip(row, table.columns, strict=True)],
         )
         for index, column in enumerate(table.columns, start=1):
             cell = sheet.cell(sheet.max_row, index)
@@ -124,8 +149,8 @@ def write_table(sheet: Worksheet, table: Table) -> None:
         for cell in sheet[sheet.max_row]:
             cell.font = HEADER_FONT
     if table.note:
-        sheet.append([])
-        sheet.append([table.note])
+        append(sheet, [])
+        append(sheet, [table.note])
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     fit_columns(sheet, table)
 
@@ -169,14 +194,14 @@ def fit_columns(sheet: Worksheet, table: Table) -> None:
 
 def write_chart(sheet: Worksheet, chart: Chart) -> None:
     """The chart's data as a small table, and an Excel bar chart drawn from it."""
-    sheet.append([chart.title])
+    append(sheet, [chart.title])
     sheet["A1"].font = TITLE_FONT
     unit = f"（{chart.unit}）" if chart.unit else ""
-    sheet.append([unit, *[s.name for s in chart.series]])
+    append(sheet, [unit, *[s.name for s in chart.series]])
     for cell in sheet[2]:
         cell.font = HEADER_FONT
     for index, category in enumerate(chart.categories):
-        sheet.append([category, *[chart.shown(s.values[index]) for s in chart.series]])
+        append(sheet, [category, *[chart.shown(s.values[index]) for s in chart.series]])
         for cell in sheet[sheet.max_row][1:]:
             cell.number_format = MONEY_FORMAT if chart.money else COUNT_FORMAT
     sheet.column_dimensions["A"].width = 20
@@ -184,7 +209,7 @@ def write_chart(sheet: Worksheet, chart: Chart) -> None:
         return
     bars = BarChart()
     bars.type = "col"
-    bars.title = chart.title
+    bars.title = xml_safe(chart.title)
     bars.y_axis.title = chart.unit
     bars.x_axis.delete = False
     bars.y_axis.delete = False

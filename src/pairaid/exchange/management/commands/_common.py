@@ -46,3 +46,12 @@ def print_errors(report: Report, err: TextIO) -> None:
             % {"n": report.error_count, "shown": len(report.errors)}
             + "\n"
         )
+
+
+def file_problem(report: Report) -> str:
+    """Why a file could not be read at all, as one line."""
+    reasons = [error.message for error in report.errors] or [_("无法读取文件")]
+    return _("无法导入 %(file)s：%(reason)s") % {
+        "file": report.file_name,
+        "reason": "；".join(reasons).replace("\n", " "),
+    }

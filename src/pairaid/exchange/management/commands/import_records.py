@@ -11,7 +11,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import services
-from pairaid.exchange.management.commands._common import acting_user, print_counts, print_errors
+from pairaid.exchange.management.commands._common import (
+    acting_user,
+    file_problem,
+    print_counts,
+    print_errors,
+)
 from pairaid.exchange.progress import TextBar
 from pairaid.exchange.specs import KINDS
 
@@ -62,9 +67,20 @@ class Command(BaseCommand):
         except services.ImportRefused as refused:
             report = refused.report
             batch = None
+        except (ValueError, OSError, LookupError, MemoryError, RuntimeError) as exc:
+            # A file no reader foresaw: say so in one line, never a traceback.
+            raise CommandError(
+                _("无法导入 %(file)s：文件无法读取（%(error)s）")
+                % {"file": path.name, "error": type(exc).__name__},
+                returncode=2,
+            ) from None
         finally:
             if bar is not None:
                 bar.close()
+        if report.file_error and not report.kind:
+            # The file as a whole cannot be read (damaged, not a spreadsheet, beyond a
+            # limit): one line saying why, exit code 2, never a traceback.
+            raise CommandError(file_problem(report), returncode=2)
         if report.kind:
             print_counts(report, self.stdout)
         if report.error_count:
