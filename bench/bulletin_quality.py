@@ -25,8 +25,10 @@ point for labelling, to be corrected by hand (never copied unread).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -66,6 +68,7 @@ class Result:
 def setup_django() -> list[str]:
     """A throw-away database with the demo loaded; the gazetteer the command would use."""
     folder = tempfile.mkdtemp(prefix="pairaid-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ["PAIRAID_DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["PAIRAID_DATA_DIR"] = folder
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
