@@ -1,16 +1,22 @@
-"""Shared fixtures. The demo data set is loaded once into the test database; every test
+"""Shared fixtures. The demo data set (the ledger's records and the founding article as a
+checked text) is loaded once into the test database; every test
 runs in a transaction that is rolled back, so tests may add records freely."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests never fail for being slow: this machine may be busy, or small.
+settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pairaid")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
 
-    from pairaid.ledger.demo import load_demo
+    from pairaid.ops.demo import load_demo
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])

@@ -126,3 +126,18 @@ def test_the_ledger_never_imports_the_surfaces_built_on_it():
         if target in surfaces or target.startswith(tuple(f"{s}." for s in surfaces))
     )
     assert wrong == []
+
+
+def test_commands_about_the_whole_product_live_outside_the_ledger():
+    from django.core.management import get_commands, load_command_class
+
+    commands = get_commands()
+    assert commands["serve"] == commands["demo"] == "pairaid.ops"
+    assert commands["createuser"] == "pairaid.accounts"
+    for name, options in {
+        "serve": ["--host", "--port"],
+        "demo": ["--reset", "--if-empty"],
+        "createuser": ["--password", "--superuser", "--exists-ok"],
+    }.items():
+        help_text = load_command_class(commands[name], name).create_parser("pairaid", name)
+        assert all(option in help_text.format_help() for option in options), name

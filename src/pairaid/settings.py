@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pairaid.exchange",
     "pairaid.reports",
     "pairaid.api",
+    "pairaid.ops",
 ]
 
 MIDDLEWARE = [
