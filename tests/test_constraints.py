@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.db import IntegrityError, connection, transaction
 
 from pairaid.ledger.models import FundFlow, Pairing, Posting, Project, Region
@@ -60,23 +59,30 @@ def test_it_rejects_a_negative_amount_that_reverses_nothing(build):
     )
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="PostgreSQL's numeric(16,2) column keeps two places by itself",
-)
-def test_it_rejects_fractions_of_a_fen(build):
+def test_it_never_keeps_a_fraction_of_a_fen(build):
+    """SQLite would keep 1.005 as written: a check constraint rejects it there. PostgreSQL's
+    numeric(16,2) column holds two places by itself, so whatever it keeps has two places."""
     pairing = build.pairing()
+    kept: list[FundFlow] = []
 
-    assert rejected(
-        lambda: FundFlow.objects.create(
-            pairing=pairing,
-            kind="transfer",
-            fund_year=2021,
-            date=dt.date(2021, 1, 1),
-            amount=Decimal("1.005"),
-            source="fiscal",
+    def write() -> None:
+        kept.append(
+            FundFlow.objects.create(
+                pairing=pairing,
+                kind="transfer",
+                fund_year=2021,
+                date=dt.date(2021, 1, 1),
+                amount=Decimal("1.005"),
+                source="fiscal",
+            )
         )
-    )
+
+    if rejected(write):
+        assert not FundFlow.objects.filter(pairing=pairing).exists()
+    else:
+        assert connection.vendor == "postgresql"  # SQLite must reject it
+        stored = FundFlow.objects.get(pk=kept[0].pk).amount
+        assert stored == stored.quantize(Decimal("0.01"))
 
 
 def test_it_rejects_dates_out_of_order(build):

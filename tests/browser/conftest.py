@@ -110,7 +110,9 @@ class Product:
 @pytest.fixture(scope="session")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian package: chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is not installed (Debian package: chromium; scripts/test installs it)"
+        )
     running = Product(tmp_path_factory.mktemp("pairaid-browser"))
     running.run("demo")
     running.run("createuser", USER, "--password", PASSWORD, "--superuser")
