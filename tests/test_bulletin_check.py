@@ -171,8 +171,9 @@ def test_a_user_learns_nothing_of_pairings_outside_their_scope(personas, seed_pa
 
 
 @pytest.mark.cli
-def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path):
-    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path, demo_database):
+    database = demo_database(tmp_path / "demo.sqlite3")  # filled by `pairaid demo`
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{database}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -180,7 +181,6 @@ def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path):
             [str(PAIRAID), *args], capture_output=True, text=True, env=env, timeout=300
         )
 
-    assert run("demo").returncode == 0
     result = run("check_bulletin", str(seed_path), "--json")
     assert result.returncode == 0, result.stderr
     claims = json.loads(result.stdout)["claims"]

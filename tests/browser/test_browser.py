@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-pytestmark = pytest.mark.browser
+# Under xdist (--dist loadgroup) every browser test goes to one worker: one product process
+# and one chromium, not one per worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def figure_text(page, key: str) -> str:
