@@ -58,7 +58,10 @@ def verbose_name(model_name: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "创建（或升级）数据库并载入以泸州—凉山对口帮扶为原型的演示数据"
+    help = (
+        "创建（或升级）数据库并载入以泸州—凉山对口帮扶为原型的演示数据，"
+        "连同该报道原文及其数字的核对结果"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group()
