@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-# Under xdist (--dist loadgroup) every browser test goes to one worker: one product process
-# and one chromium, not one per worker.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def figure_text(page, key: str) -> str:
