@@ -1,16 +1,30 @@
-"""Shared fixtures. The demo data set is loaded once into the test database; every test
+"""Shared fixtures. The demo data set (the ledger's records and the founding article as a
+checked text) is loaded once into the test database; every test
 runs in a transaction that is rolled back, so tests may add records freely."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests never fail for being slow: this machine may be busy, or small.
+settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pairaid")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
 
-    from pairaid.ledger.demo import load_demo
+    from pairaid.ops.demo import load_demo
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
@@ -31,6 +45,74 @@ def sqlite_sidecar_files():
     for suffix in ("-wal", "-shm"):
         if name and os.path.exists(name + suffix) and not os.path.exists(name):
             os.remove(name + suffix)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory: pytest.TempPathFactory):
+    """Uploaded files go to a folder of this test process (each xdist worker has its own),
+    never to the checkout's var/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+PAIRAID = Path(sys.executable).with_name("pairaid")
+
+
+def pairaid_env(database: Path) -> dict[str, str]:
+    """The environment of the console script run as a user runs it, on its own SQLite file."""
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def build_demo_database(folder: Path) -> Path:
+    """`pairaid demo` once into `folder`, whichever worker asks first; the others wait for the
+    file. A directory made with mkdir is the lock: atomic on every system."""
+    database = folder / "demo.sqlite3"
+    failed = folder / "demo.failed"
+    try:
+        (folder / "demo.lock").mkdir()
+    except FileExistsError:
+        waited = time.monotonic()
+        while not database.exists():
+            if failed.exists():
+                pytest.fail("pairaid demo failed: " + failed.read_text(encoding="utf-8"))
+            if time.monotonic() - waited > 1800:
+                pytest.fail("pairaid demo (in another test process) did not finish")
+            time.sleep(0.5)
+        return database
+    building = folder / "demo-building.sqlite3"
+    done = subprocess.run(
+        [str(PAIRAID), "demo"],
+        capture_output=True,
+        text=True,
+        env=pairaid_env(building),
+        timeout=900,
+    )
+    if done.returncode != 0:
+        failed.write_text(done.stderr, encoding="utf-8")
+        pytest.fail("pairaid demo failed: " + done.stderr)
+    building.replace(database)
+    return database
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """A copy of a SQLite database that the console script filled with the demo, at the
+    path given: loaded once per test run (shared by the xdist workers), copied per use, so
+    the tests that drive `pairaid` as a separate process don't each load the demo again."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    master = build_demo_database(shared)
+
+    def copy(path: Path) -> Path:
+        shutil.copyfile(master, path)
+        return path
+
+    return copy
 
 
 @pytest.fixture

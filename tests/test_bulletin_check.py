@@ -16,18 +16,21 @@ from django.core.management import CommandError, call_command
 
 from pairaid.bulletin.checks import check_text
 from pairaid.bulletin.models import SourceDocument
+from pairaid.ledger.demo import FOUNDING_ARTICLE
+from pairaid.ops.demo import FOUNDING_ARTICLE_SOURCE
 
-SEED = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "luzhou-liangshan-2022-12.txt"
-)
+SEED = FOUNDING_ARTICLE  # the founding article, kept in the repository
 PAIRAID = Path(sys.executable).parent / "pairaid"
 
 
 @pytest.fixture(scope="module")
 def seed_path() -> Path:
-    if not SEED.exists():
-        pytest.skip(f"the founding article is not beside the checkout: {SEED}")
     return SEED
+
+
+def checked_here():
+    """The texts the test kept: the demo keeps the founding article from the start."""
+    return SourceDocument.objects.exclude(created_by=None, source=FOUNDING_ARTICLE_SOURCE)
 
 
 def check(*args: str) -> str:
@@ -131,7 +134,7 @@ def test_it_reads_a_gbk_file(db, tmp_path: Path):
 
 def test_it_saves_the_document_when_asked(db, seed_path: Path):
     out = check(str(seed_path), "--save", "--source", "http://example.org/a.html")
-    document = SourceDocument.objects.get()
+    document = checked_here().get()
     assert f"已保存为公开文本 #{document.pk}" in out
     assert document.source == "http://example.org/a.html"
     assert document.published == dt.date(2022, 12, 4)
@@ -144,7 +147,7 @@ def test_it_saves_the_document_when_asked(db, seed_path: Path):
 
 def test_it_does_not_save_by_default(db, seed_path: Path):
     check(str(seed_path))
-    assert not SourceDocument.objects.exists()
+    assert not checked_here().exists()
 
 
 def test_it_refuses_a_missing_file_or_a_bad_date(db, tmp_path: Path):
@@ -167,8 +170,9 @@ def test_a_user_learns_nothing_of_pairings_outside_their_scope(personas, seed_pa
 
 
 @pytest.mark.cli
-def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path):
-    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path, demo_database):
+    database = demo_database(tmp_path / "demo.sqlite3")  # filled by `pairaid demo`
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{database}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -176,7 +180,6 @@ def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path):
             [str(PAIRAID), *args], capture_output=True, text=True, env=env, timeout=300
         )
 
-    assert run("demo").returncode == 0
     result = run("check_bulletin", str(seed_path), "--json")
     assert result.returncode == 0, result.stderr
     claims = json.loads(result.stdout)["claims"]

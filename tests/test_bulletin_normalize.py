@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
 from pairaid.bulletin.normalize import MARKER, normalise
+from pairaid.ledger.demo import FOUNDING_ARTICLE
 
-SEED = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "luzhou-liangshan-2022-12.txt"
-)
+SEED = FOUNDING_ARTICLE  # the founding article, kept in the repository
 
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.exists():
-        pytest.skip(f"the founding article is not beside the checkout: {SEED}")
     return SEED.read_text(encoding="utf-8")
 
 

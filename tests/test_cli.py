@@ -1,15 +1,19 @@
-"""The `pairaid` console script, run as a user runs it: a separate process."""
+"""The `pairaid` console script. The tests marked `cli` run it as a user runs it, a separate
+process on its own SQLite file; the others call the same entry point (`cli.main`) or the
+command in this process, on the test database, where a new process would add nothing."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
-pytestmark = pytest.mark.cli
+from pairaid.cli import main
 
 PAIRAID = Path(sys.executable).parent / "pairaid"
 
@@ -23,23 +27,39 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("cli") / "pairaid.sqlite3"
-    run("demo", db=db)
-    return db
+def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_database) -> Path:
+    """A database `pairaid demo` filled (once per test run, see conftest), this module's own."""
+    return demo_database(tmp_path_factory.mktemp("cli") / "pairaid.sqlite3")
 
 
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """What `pairaid ARGS` prints, run through the console script's entry point."""
+    try:
+        main(["pairaid", *args])
+    except SystemExit as stop:
+        assert stop.code in (0, None)
+    return capsys.readouterr().out
+
+
+def command(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.cli
 def test_it_lists_the_product_commands(tmp_path: Path):
     out = run("--help", db=tmp_path / "x.sqlite3").stdout
     for command in ("demo", "serve", "summary", "createuser", "migrate", "shell"):
         assert f"  {command}" in out
 
 
-def test_it_shows_a_command_help(tmp_path: Path):
-    out = run("help", "summary", db=tmp_path / "x.sqlite3").stdout
+def test_it_shows_a_command_help(capsys):
+    out = in_process(capsys, "help", "summary")
     assert "--as-of" in out and "--style" in out and "--json" in out
 
 
+@pytest.mark.cli
 def test_it_passes_django_commands_through(tmp_path: Path):
     db = tmp_path / "fresh.sqlite3"
     out = run("migrate", db=db).stdout
@@ -47,24 +67,24 @@ def test_it_passes_django_commands_through(tmp_path: Path):
     assert "No changes detected" in run("makemigrations", "--check", "--dry-run", db=db).stdout
 
 
-def test_it_prints_the_article_figures_from_a_demo_database(demo_db: Path):
-    out = run("summary", "--as-of", "2022-12-04", "--style", "published", db=demo_db).stdout
+def test_it_prints_the_article_figures_from_a_demo_database(db):
+    out = command("summary", "--as-of", "2022-12-04", "--style", "published")
     assert "龙马潭区累计投入各类帮扶资金9500余万元，实施帮扶项目123个，选派干部人才268人" in out
-    exact = run("summary", "--pairing", "江阳区", "--as-of", "2022-12-04", db=demo_db).stdout
+    exact = command("summary", "--pairing", "江阳区", "--as-of", "2022-12-04")
     assert exact.startswith(
         "江阳区累计投入各类帮扶资金14654.73万元，实施帮扶项目154个，选派干部人才320人"
     )
 
 
-def test_it_creates_a_user_once(demo_db: Path):
-    first = run("createuser", "office", "--password", "s3cret-pw", db=demo_db)
-    assert "已创建用户 office" in first.stdout
-    again = run("createuser", "office", "--password", "x", db=demo_db, check=False)
-    assert again.returncode != 0 and "已存在" in again.stderr
-    kept = run("createuser", "office", "--password", "x", "--exists-ok", db=demo_db)
-    assert kept.returncode == 0
+def test_it_creates_a_user_once(db):
+    first = command("createuser", "office", "--password", "s3cret-pw")
+    assert "已创建用户 office" in first
+    with pytest.raises(CommandError, match="已存在"):
+        command("createuser", "office", "--password", "x")
+    command("createuser", "office", "--password", "x", "--exists-ok")
 
 
+@pytest.mark.cli
 def test_it_reports_an_error_without_a_traceback(demo_db: Path):
     result = run("summary", "--pairing", "不存在区", db=demo_db, check=False)
     assert result.returncode == 1
@@ -89,6 +109,6 @@ def test_it_documents_every_product_command_in_the_readme():
     assert undocumented == []
 
 
-def test_it_runs_a_hyphenated_command(tmp_path: Path):
-    out = run("help", "check-bulletin", db=tmp_path / "x.sqlite3").stdout
+def test_it_runs_a_hyphenated_command(capsys):
+    out = in_process(capsys, "help", "check-bulletin")
     assert "--json" in out

@@ -482,12 +482,16 @@ def pairaid_script() -> str:
     return shutil.which("pairaid") or str(Path(sys.executable).parent / "pairaid")
 
 
-def run_demo(db_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_pairaid(db_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{db_file}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [pairaid_script(), "demo", *args], capture_output=True, text=True, env=env, timeout=300
+        [pairaid_script(), *args], capture_output=True, text=True, env=env, timeout=300
     )
+
+
+def run_demo(db_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_pairaid(db_file, "demo", *args)
 
 
 def fingerprint(db_file: Path) -> list:
@@ -512,6 +516,14 @@ def test_it_refuses_a_filled_database_and_reloads_the_same_data_with_reset(tmp_p
     assert "已载入演示数据" in first.stdout and "14654.73万元" in first.stdout
     assert "createuser" in first.stdout  # the login hint: the demo makes no user
     loaded = fingerprint(db_file)
+
+    # scripts/start makes the login next: nothing printed before may say it will not be made
+    start = ("createuser", "demo", "--password", "demo", "--superuser", "--exists-ok")
+    made = run_pairaid(db_file, *start)
+    assert made.returncode == 0 and "已创建用户 demo" in made.stdout
+    assert "不创建用户" not in first.stdout and "请先" not in first.stdout
+    kept_user = run_pairaid(db_file, *start)
+    assert "已存在" in kept_user.stdout and "未作改动" in kept_user.stdout
 
     again = run_demo(db_file)
     assert again.returncode != 0

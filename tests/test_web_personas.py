@@ -4,6 +4,7 @@ the change history and the audit list."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -164,12 +165,9 @@ def test_the_helper_side_cannot_confirm_its_own_transfer(personas):
 
 
 @pytest.mark.django_db
-def test_puge_confirms_a_posting_on_the_persons_page(personas):
-    posting = Posting.objects.filter(
-        pairing=longmatan(), confirmation=Confirmation.UNCONFIRMED
-    ).first()
-    if posting is None:
-        pytest.skip("the demo confirms every posting")
+def test_puge_confirms_a_posting_on_the_persons_page(personas, build):
+    posting = build.posting(build.person(), longmatan(), dt.date(2024, 3, 1))
+    assert posting.confirmation == Confirmation.UNCONFIRMED
     client = as_(personas.puge)
     page = client.get(f"/people/{posting.person_id}/").content.decode()
     assert f'action="/postings/{posting.pk}/confirm/"' in page

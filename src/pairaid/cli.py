@@ -6,7 +6,7 @@ import os
 import sys
 
 PRODUCT_COMMANDS = {
-    "demo": "创建（或用 --reset 重建）数据库并载入以泸州—凉山为原型的演示数据",
+    "demo": "创建（或用 --reset 重建）数据库并载入以泸州—凉山为原型的演示数据（含报道原文的核对）",
     "serve": "启动网页服务（--host、--port）",
     "summary": "按结对关系输出累计投入资金、实施项目、选派干部人才"
     "（--pairing、--as-of、--style、--json）",

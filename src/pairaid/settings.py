@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "pairaid.exchange",
     "pairaid.reports",
     "pairaid.api",
-    "pairaid.operations",
+    "pairaid.ops",
 ]
 
 MIDDLEWARE = [

@@ -108,11 +108,14 @@ class Product:
 
 
 @pytest.fixture(scope="session")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
+def product(tmp_path_factory: pytest.TempPathFactory, demo_database) -> Iterator[Product]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian package: chromium)")
-    running = Product(tmp_path_factory.mktemp("pairaid-browser"))
-    running.run("demo")
+        pytest.fail(
+            f"{CHROMIUM} is not installed (Debian package: chromium; scripts/test installs it)"
+        )
+    workdir = tmp_path_factory.mktemp("pairaid-browser")
+    demo_database(workdir / "pairaid.sqlite3")  # filled by `pairaid demo` (see conftest)
+    running = Product(workdir)
     running.run("createuser", USER, "--password", PASSWORD, "--superuser")
     running.start()
     try:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -26,8 +26,13 @@ from pairaid.exchange import cells
 from pairaid.exchange.cells import CellError
 from pairaid.ledger.money import WAN
 
-if TYPE_CHECKING:
-    from pairaid.exchange.specs import Context
+
+class Context(Protocol):
+    """What a column needs of the import's context (`exchange.specs.Context`, which builds on
+    these columns): the units the headers gave. Lookups get the whole context passed on."""
+
+    units: dict[str, Decimal]
+
 
 # A cell left blank in a column that may not be cleared: keep what the record has (or the
 # field's default for a new record).

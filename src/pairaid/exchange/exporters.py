@@ -26,7 +26,7 @@ from django.utils.http import content_disposition_header
 from pairaid.exchange import cells
 from pairaid.exchange.columns import Column, MoneyColumn
 from pairaid.exchange.specs import Importer, get_importer
-from pairaid.ledger.models import Pairing
+from pairaid.ledger.models import Pairing, Person
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -79,8 +79,6 @@ def _choice_value(importer: Importer, lookup: str, raw: str) -> str | None:
     name = lookup.split("__")[-1]
     model = importer.model
     if lookup.startswith("person__"):
-        from pairaid.ledger.models import Person
-
         model = Person
     try:
         model_field = model._meta.get_field(name)

@@ -1,5 +1,5 @@
 """The demo data set: the 泸州市 → 凉山彝族自治州 paired assistance of the founding article
-(seed/luzhou-liangshan-2022-12.txt), rebuilt record by record.
+(seed/luzhou-liangshan-2022-12.txt, FOUNDING_ARTICLE), rebuilt record by record.
 
 From the article: the regions and pairings, the six projects visited, the totals since
 2016 (江阳区 → 盐源县 14654.73万元, 154 projects, 320 persons; 龙马潭区 → 普格县 9500余万元,
@@ -18,6 +18,7 @@ own fixed-seed random stream.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,11 @@ from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.names import NameBook
 from pairaid.ledger.demo.sides import SIDES
 
-__all__ = ["load_demo"]
+__all__ = ["FOUNDING_ARTICLE", "load_demo"]
+
+# The founding article itself, byte for byte as published (mojibake and all): the demo
+# reproduces its figures, and `pairaid demo` keeps it as a checked text (bulletin).
+FOUNDING_ARTICLE = Path(__file__).resolve().parent / "seed" / "luzhou-liangshan-2022-12.txt"
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger.figures import Figure
 from pairaid.ledger.money import CENT, format_wan, to_wan
-from pairaid.web import figure_text
+from pairaid.web import access, figure_text
 
 register = template.Library()
 
@@ -193,6 +193,4 @@ def audit_actor(code: str) -> str:
 @register.simple_tag
 def may_audit(user: Any) -> bool:
     """Whether the menu offers the audit list (AUDIT on at least one pairing)."""
-    from pairaid.web import access
-
     return access.can(user, None, access.AUDIT)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pairaid.ledger import services
 from pairaid.ledger.models import Person, Posting
@@ -18,6 +18,7 @@ from pairaid.lib.personal_data import mask_id_number, mask_phone
 from pairaid.web import access, listing
 from pairaid.web.forms import PersonFilter, PersonForm, PostingFilter, PostingForm
 from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
+from pairaid.web.views.review import can_answer, can_reopen, may_reveal, person_history_visible
 
 PERSON_SORTS = listing.Sorts(
     {
@@ -87,13 +88,6 @@ def person_page(
 ) -> HttpResponse:
     """A person's page. Identity and phone numbers are masked; `clear` holds them in clear
     once, after `services.reveal_personal_data` has logged the look."""
-    from pairaid.web.views.review import (
-        can_answer,
-        can_reopen,
-        may_reveal,
-        person_history_visible,
-    )
-
     person = Person.objects.select_related("home_organisation").get(pk=person.pk)
     postings = list(
         access.within_view(
@@ -129,6 +123,14 @@ def person_page(
             "can_edit": access.can_record_anywhere(request.user),
         },
     )
+
+
+@require_POST
+@login_required
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_for_user(request.user, Person, pk)
+    clear = services.reveal_personal_data(person, acting_user=request.user, via=VIA)
+    return person_page(request, person, clear=clear)
 
 
 @require_http_methods(["GET", "POST"])

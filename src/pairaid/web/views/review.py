@@ -265,13 +265,3 @@ def may_reveal(user: Any, pairings: list[Pairing]) -> bool:
     return access.sees_everything(user) or any(
         access.can(user, p, access.READ_PERSONAL) for p in pairings
     )
-
-
-@require_POST
-@login_required
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    from pairaid.web.views.people import person_page
-
-    person = access.get_for_user(request.user, Person, pk)
-    clear = services.reveal_personal_data(person, acting_user=request.user, via=VIA)
-    return person_page(request, person, clear=clear)

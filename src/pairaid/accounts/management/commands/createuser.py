@@ -1,3 +1,5 @@
+"""`pairaid createuser NAME`: make a login (scripts/start makes the demo's with it)."""
+
 from __future__ import annotations
 
 import os
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         users = get_user_model()
         if users.objects.filter(username=username).exists():
             if exists_ok:
-                self.stdout.write(f"用户 {username} 已存在")
+                self.stdout.write(f"用户 {username} 已存在，未作改动（密码仍是原来的）")
                 return
             raise CommandError(f"用户 {username} 已存在")
         if not allow_weak_password:

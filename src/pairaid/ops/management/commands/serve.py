@@ -1,3 +1,5 @@
+"""`pairaid serve`: the product on one machine, with waitress (no outside calls)."""
+
 from __future__ import annotations
 
 from typing import Any

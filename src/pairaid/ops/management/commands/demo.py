@@ -1,4 +1,5 @@
-"""`pairaid demo`: create or upgrade the database and load the demo data set."""
+"""`pairaid demo`: create or upgrade the database and load the demo data set (the ledger's
+records and the founding article as a checked text)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from pairaid.ledger import figures
-from pairaid.ledger.demo import load_demo
 from pairaid.ledger.models import Pairing
+from pairaid.ops.demo import load_demo
 
 # What --reset keeps: logins and Django's own bookkeeping. Everything else (the ledger, its
 # audit trail, queued background work) goes.
@@ -46,8 +47,21 @@ def wipe() -> None:
     connection.ops.execute_sql_flush(statements)
 
 
+def verbose_name(model_name: str) -> str:
+    """A record type's Chinese name: the ledger's, or the founding article's (bulletin)."""
+    for app_label in ("ledger", "bulletin"):
+        try:
+            return str(apps.get_model(app_label, model_name)._meta.verbose_name)
+        except LookupError:
+            continue
+    return model_name
+
+
 class Command(BaseCommand):
-    help = "创建（或升级）数据库并载入以泸州—凉山对口帮扶为原型的演示数据"
+    help = (
+        "创建（或升级）数据库并载入以泸州—凉山对口帮扶为原型的演示数据，"
+        "连同该报道原文及其数字的核对结果"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group()
@@ -82,8 +96,7 @@ class Command(BaseCommand):
         self.report(counts, time.monotonic() - started, reset)
 
     def report(self, counts: dict[str, int], seconds: float, reset: bool) -> None:
-        ledger = apps.get_app_config("ledger")
-        parts = [f"{ledger.get_model(name)._meta.verbose_name}{n}条" for name, n in counts.items()]
+        parts = [f"{verbose_name(name)}{n}条" for name, n in counts.items()]
         done = "已清空台账并重新载入演示数据" if reset else "已载入演示数据"
         self.stdout.write(f"{done}（用时{seconds:.1f}秒）：" + "、".join(parts))
         self.stdout.write(f"截至{ARTICLE_DATE.isoformat()}，由记录汇总：")
@@ -102,6 +115,6 @@ class Command(BaseCommand):
             self.stdout.write(f"登录：可用已有用户（{names}）登录。")
         else:
             self.stdout.write(
-                "登录：本命令不创建用户。请先运行 "
-                "pairaid createuser demo --password 您的密码 --superuser 创建登录用户。"
+                "登录：尚无登录用户，可用 "
+                "pairaid createuser 用户名 --password 密码 --superuser 创建。"
             )
