@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # /healthz for load balancers: before host checks, redirects, sessions and login.
-    "pairaid.operations.health.HealthCheckMiddleware",
+    "pairaid.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pairaid.web.middleware.ContentSecurityPolicyMiddleware",
     # PostgreSQL cannot hold NUL: query parameters lose it before any view reads them.

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OpsConfig(AppConfig):
     name = "pairaid.ops"
     label = "ops"
-    verbose_name = _("运行与演示")
+    verbose_name = _("运维")

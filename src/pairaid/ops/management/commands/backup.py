@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pairaid.operations.backup import BackupError, write_backup
+from pairaid.ops.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class OperationsConfig(AppConfig):
-    name = "pairaid.operations"
-    label = "operations"
-    verbose_name = _("运维")
