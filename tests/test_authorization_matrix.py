@@ -292,11 +292,17 @@ MATRIX: dict[str, Row] = {
     "bulletin:document": scoped(pk("document"), OWNED),
     # --- import and export: batches are their uploader's (and staff's) ---
     "exchange:index": LIST,
-    "exchange:upload": row(400, post=True),  # no file: the form's error
+    # only roles that record data may upload (no file: the form's error); others 403
+    "exchange:upload": row(
+        403, jiangyang=400, longmatan=400, yanyuan=400, puge=400, admin=400, post=True
+    ),
     "exchange:batch": scoped(pk("batch"), OWNED),
     "exchange:progress": scoped(pk("batch"), OWNED),
     "exchange:import": scoped(pk("batch"), {**OWNED, "longmatan": 302, "admin": 302}, post=True),
     "exchange:rollback": scoped(pk("batch"), {**OWNED, "longmatan": 302, "admin": 302}, post=True),
+    # a batch that did not die: refused with a message, back to the batch
+    "exchange:resume": scoped(pk("batch"), {**OWNED, "longmatan": 302, "admin": 302}, post=True),
+    "exchange:discard": scoped(pk("batch"), {**OWNED, "longmatan": 302, "admin": 302}, post=True),
     # a batch without rejected rows has no such file, for anyone
     "exchange:rejected": scoped(pk("batch"), {**OWNED, "longmatan": 404, "admin": 404}),
     # templates and exports: for everyone, filled and filtered by the user's own scope

@@ -518,7 +518,15 @@ def test_it_refuses_a_filled_database_and_reloads_the_same_data_with_reset(tmp_p
     loaded = fingerprint(db_file)
 
     # scripts/start makes the login next: nothing printed before may say it will not be made
-    start = ("createuser", "demo", "--password", "demo", "--superuser", "--exists-ok")
+    start = (
+        "createuser",
+        "demo",
+        "--password",
+        "demo",
+        "--superuser",
+        "--exists-ok",
+        "--allow-weak-password",
+    )
     made = run_pairaid(db_file, *start)
     assert made.returncode == 0 and "已创建用户 demo" in made.stdout
     assert "不创建用户" not in first.stdout and "请先" not in first.stdout

@@ -33,12 +33,13 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
+# After the bounds: a validator placed before them would hide them from the OpenAPI document.
 NotBool = BeforeValidator(_not_bool)
-Id = Annotated[int, NotBool, Field(ge=1, le=MAX_ID)]
-SmallCount = Annotated[int, NotBool, Field(ge=0, le=32767)]
-Count = Annotated[int, NotBool, Field(ge=0, le=2_147_483_647)]
-Year = Annotated[int, NotBool, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年度，如 2022")]
-Percent = Annotated[int, NotBool, Field(ge=0, le=100)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
+SmallCount = Annotated[int, Field(ge=0, le=32767), NotBool]
+Count = Annotated[int, Field(ge=0, le=2_147_483_647), NotBool]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年度，如 2022"), NotBool]
+Percent = Annotated[int, Field(ge=0, le=100), NotBool]
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

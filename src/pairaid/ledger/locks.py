@@ -22,6 +22,8 @@ from pairaid.ledger.models import (
     Agreement,
     AgreementFile,
     AgreementParty,
+    AuditAnchor,
+    AuditChain,
     AuditEntry,
     Event,
     EventParticipant,
@@ -100,6 +102,8 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     Person: "人员的年度由其各次选派决定，选派按年度锁定",
     PairingYear: "年度审核记录本身就是锁",
     AuditEntry: "审计记录只追加，不经服务修改",
+    AuditChain: "审计链的链头随审计记录追加，不属于任何年度",
+    AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
 }
 
 

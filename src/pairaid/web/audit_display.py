@@ -17,12 +17,14 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pairaid.ledger.messages import is_money
 from pairaid.ledger.models import AuditEntry
+from pairaid.ledger.moneyfield import MoneyField
 from pairaid.web.templatetags.pairaid_web import audit_verbs
 
 # Verbs whose changes are {field: [before, after]}; the others hold {field: value}.
@@ -106,6 +108,20 @@ def _pairs(entry: AuditEntry, verb: str) -> list[tuple[str, Any, bool]]:
     ]
 
 
+def _valid_keys(model: type[models.Model], ids: set[Any]) -> list[Any]:
+    """The ids that can be keys of `model`: an entry may have recorded a related record by
+    another value (a user by name), which is shown as written rather than looked up."""
+    keys = []
+    for value in ids:
+        if not isinstance(value, int | str):
+            continue
+        try:
+            keys.append(model._meta.pk.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            continue
+    return keys
+
+
 def _names(rows: list[tuple[AuditEntry, str, type[models.Model] | None]]) -> dict:
     """(related model, id) → the related record's name, one query per related model."""
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
@@ -119,7 +135,7 @@ def _names(rows: list[tuple[AuditEntry, str, type[models.Model] | None]]) -> dic
                     wanted[related.related_model].add(ref)
     names: dict[tuple[type[models.Model], str], str] = {}
     for model, ids in wanted.items():
-        keys = [i for i in ids if isinstance(i, int | str)]
+        keys = _valid_keys(model, ids)
         for record in model._base_manager.select_related().filter(pk__in=keys):
             names[(model, str(record.pk))] = str(record)
     return names
@@ -146,7 +162,7 @@ def show(model: type[models.Model] | None, name: str, value: Any, names: dict) -
         return _("是") if value else _("否")
     if found is not None and found.choices:
         return str(dict(found.flatchoices).get(value, value))
-    if isinstance(found, models.DecimalField) or isinstance(value, Decimal):
+    if isinstance(found, models.DecimalField | MoneyField) or isinstance(value, Decimal):
         try:
             number = Decimal(str(value))
         except InvalidOperation:
