@@ -15,7 +15,8 @@ from pairaid.exchange.columns import normalise_header
 from pairaid.exchange.readers import Source
 from pairaid.exchange.specs import IMPORTERS, Importer, get_importer
 
-logger = logging.getLogger(__name__)
+# One logger for the whole importer, under the name of the package.
+logger = logging.getLogger("pairaid.exchange.services")
 KEEP_ERRORS = 200  # errors kept for display; all are counted, and all go to the rejected file
 PREVIEW_ROWS = 20
 HEADER_SEARCH_ROWS = 10
