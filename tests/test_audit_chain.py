@@ -153,7 +153,7 @@ def test_it_detects_an_anchor_edited_with_sql(build):
 def test_it_anchors_by_itself_every_so_many_entries(
     build, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "ANCHOR_EVERY", 3)
+    monkeypatch.setattr(services.audit, "ANCHOR_EVERY", 3)
     pairing = build.pairing()
     before = AuditAnchor.objects.count()
     with django_capture_on_commit_callbacks(execute=True):

@@ -145,7 +145,7 @@ def test_it_imports_from_the_page_while_other_pairings_write_and_users_log_in(
     demo_restored, transactional_db, personas, media, monkeypatch
 ):
     # Small chunks: many short write transactions, so the import takes turns with the rest.
-    monkeypatch.setattr(exchange_services, "CHUNK", 200)
+    monkeypatch.setattr(exchange_services.validation, "CHUNK", 200)
     pairing = Pairing.objects.get(helper_region__name="江阳区")
     others = other_pairings(WRITERS)
     users = get_user_model()
@@ -223,7 +223,7 @@ def test_it_keeps_writes_and_logins_going_through_a_long_import_and_its_rollback
         monkeypatch.setitem(options, "timeout", 10)
     else:
         monkeypatch.setitem(options, "options", "-c lock_timeout=10s")
-    monkeypatch.setattr(exchange_services, "CHUNK", 50)
+    monkeypatch.setattr(exchange_services.validation, "CHUNK", 50)
     pairing = Pairing.objects.get(helper_region__name="江阳区")
     others = other_pairings(4)
     get_user_model().objects.create_user("waiting", password="pass-waiting")
@@ -318,7 +318,7 @@ def test_it_leaves_nothing_when_a_later_chunk_fails(
     """Chunks are committed one by one; when one fails, those already written are undone
     through the batch (fund flows, never deleted, are reversed) and nothing is left to roll
     back."""
-    monkeypatch.setattr(exchange_services, "CHUNK", 100)
+    monkeypatch.setattr(exchange_services.validation, "CHUNK", 100)
     apply = exchange_services.Pass.apply
     calls = []
 

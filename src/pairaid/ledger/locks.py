@@ -2,7 +2,7 @@
 
 Once a coordinator approves a pairing's year (`PairingYear`), no record of that year is
 created, changed or deleted until the year is reopened. The rule is declared here once per
-record type and `services._ensure_unlocked` (and the importer's check before it writes)
+record type and `services.guards._ensure_unlocked` (and the importer's check before it writes)
 reads it; nothing else decides which year a record is in.
 
 Every record type of the ledger is declared: in `YEAR_LOCKS` (how its year is found: its

@@ -1,0 +1,193 @@
+"""Money: fund flows and guided investment."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
+from pairaid.ledger.models.common import Confirmation, ConfirmationMixin, DemoMixin, money_in_range
+from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.projects import Project
+from pairaid.ledger.moneyfield import MoneyField
+
+
+class FundFlow(ConfirmationMixin, DemoMixin):
+    """One entry of the fund ledger. Never edited once recorded: a correction is a
+    reversing entry (negative amount, pointing at the original) plus a new entry.
+
+    Dates keep every as-of figure right (`clean()`, so every entry point obeys them):
+
+    - money is not dated after today: a figure as of any day never counts money that had
+      not moved yet (only a reversal may carry its original's date, so that an entry
+      already dated ahead can still be cancelled);
+    - a reversal is not dated before its original: at no as-of date does a reversal count
+      without the entry it cancels;
+    - a date more than one year away from the fund year (资金年度) needs a reason
+      (`cross_year_reason`, 跨年度说明), e.g. a project paying out its start year's money
+      three years later; a mistyped year is caught instead of counted in the wrong year.
+    """
+
+    # How far (in years) the date may lie from the fund year without a reason.
+    CROSS_YEAR_TOLERANCE = 1
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("计划")
+        TRANSFER = "transfer", _("拨付")
+        ALLOCATE = "allocate", _("分配到项目")
+        SPEND = "spend", _("支出")
+
+    class Source(models.TextChoices):
+        FISCAL = "fiscal", _("财政援助资金")
+        SOCIAL_CASH = "social_cash", _("社会帮扶资金")
+        IN_KIND = "in_kind", _("捐物折价")
+        OTHER = "other", _("其他")
+
+    Confirmation = Confirmation
+
+    # allocate and spend are about a project; plan and transfer may be.
+    NEEDS_PROJECT = (Kind.ALLOCATE, Kind.SPEND)
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="fund_flows"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    fund_year = models.PositiveSmallIntegerField(
+        _("资金年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    date = models.DateField(_("日期"))
+    amount = MoneyField(_("金额（元）"))
+    source = models.CharField(_("资金来源"), max_length=16, choices=Source.choices)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fund_flows",
+    )
+    voucher = models.CharField(_("凭证或文号"), max_length=100, blank=True)
+    note = models.CharField(_("摘要"), max_length=300, blank=True)
+    cross_year_reason = models.CharField(
+        _("跨年度说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("日期与资金年度相差超过一年时必填，如项目跨年度实施"),
+    )
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("冲销的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("资金记录")
+        verbose_name_plural = _("资金记录")
+        ordering = ["date", "id"]
+        indexes = [
+            models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
+                | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="fundflow_positive_or_reversal",
+            ),
+            money_in_range("amount", "fundflow_amount_in_range"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["allocate", "spend"]) | Q(project__isnull=False),
+                name="fundflow_allocate_spend_have_project",
+            ),
+        ]
+        # A fund flow's project belongs to the same pairing: enforced by a trigger
+        # (migration 0002), since a check constraint cannot look into another table.
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.fund_year} {self.amount}元"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def clean(self) -> None:
+        if self.amount is not None and not self.reverses_id and self.amount <= 0:
+            raise ValidationError({"amount": _("金额必须大于0；更正请使用冲销")})
+        if self.kind in self.NEEDS_PROJECT and not self.project_id:
+            raise ValidationError({"project": _("分配和支出须指明项目")})
+        if self.project_id and self.pairing_id and self.project.pairing_id != self.pairing_id:
+            raise ValidationError({"project": _("项目不属于该结对关系")})
+        if self.amount is not None and self.amount.as_tuple().exponent < -2:
+            raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
+        self.clean_dates()
+
+    def clean_dates(self) -> None:
+        """The date rules of the class docstring."""
+        if self.date is None:
+            return
+        original = self.reverses if self.reverses_id else None
+        if original is not None and self.date < original.date:
+            raise ValidationError(
+                {
+                    "date": _("冲销日期不能早于原记录的日期（%(date)s）")
+                    % {"date": original.date.isoformat()}
+                }
+            )
+        same_day_reversal = original is not None and self.date == original.date
+        if self.date > timezone.localdate() and not same_day_reversal:
+            raise ValidationError({"date": _("日期不能晚于今天")})
+        if (
+            original is None
+            and self.fund_year is not None
+            and abs(self.date.year - self.fund_year) > self.CROSS_YEAR_TOLERANCE
+            and not self.cross_year_reason.strip()
+        ):
+            raise ValidationError(
+                {
+                    "cross_year_reason": _(
+                        "日期与资金年度（%(year)s年）相差超过一年，请填写跨年度说明"
+                    )
+                    % {"year": self.fund_year}
+                }
+            )
+
+
+class GuidedInvestment(DemoMixin):
+    """Enterprise investment the pairing brought in (引导企业投资): recorded apart and never
+    summed into assistance funds."""
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="investments"
+    )
+    enterprise = models.CharField(_("企业"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    date = models.DateField(_("日期"))
+    amount = MoneyField(_("到位投资（元）"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("引导企业投资")
+        verbose_name_plural = _("引导企业投资")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="investment_amount_positive"),
+            money_in_range("amount", "investment_amount_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.amount}元"
+
+    def clean(self) -> None:
+        # Money is not dated after today (as FundFlow): an as-of figure never counts
+        # investment that had not arrived yet.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("日期不能晚于今天")})

@@ -1,0 +1,142 @@
+"""Pairings: which district helps which."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pairaid.ledger.models.common import DemoMixin, VersionMixin, dates_in_order
+from pairaid.ledger.models.places import Organisation, Region
+
+# --- the pairing everything hangs off ------------------------------------------------------
+
+
+class PairingQuerySet(models.QuerySet["Pairing"]):
+    def matching(self, name_or_code: str) -> PairingQuerySet:
+        """Pairings whose helper or recipient is named or coded `name_or_code`."""
+        term = name_or_code.strip()
+        return self.filter(
+            Q(helper_region__name=term)
+            | Q(helper_region__code=term)
+            | Q(recipient_region__name=term)
+            | Q(recipient_region__code=term)
+            | Q(helper_organisation__name=term)
+            | Q(recipient_organisation__name=term)
+            | Q(name=term)
+        )
+
+
+class Pairing(VersionMixin, DemoMixin):
+    class Scheme(models.TextChoices):
+        IN_PROVINCE = "in_province", _("省内对口帮扶")
+        EAST_WEST = "east_west", _("东西部协作")
+        COUNTERPART_SUPPORT = "counterpart_support", _("对口支援")
+        DESIGNATED = "designated", _("定点帮扶")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=200, blank=True)
+    helper_region = models.ForeignKey(
+        Region,
+        verbose_name=_("帮扶方（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_helper",
+    )
+    helper_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("帮扶方（单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_helper",
+    )
+    recipient_region = models.ForeignKey(
+        Region,
+        verbose_name=_("受援方（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_recipient",
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("受援方（单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_recipient",
+    )
+    scheme = models.CharField(_("帮扶类型"), max_length=32, choices=Scheme.choices)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级结对关系"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对关系")
+        verbose_name_plural = _("结对关系")
+        ordering = ["valid_from", "id"]
+        constraints = [
+            dates_in_order("valid_from", "valid_to", "pairing_valid_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(helper_region__isnull=False) | Q(helper_organisation__isnull=False),
+                name="pairing_has_helper",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_region__isnull=False)
+                | Q(recipient_organisation__isnull=False),
+                name="pairing_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="pairing_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.helper_name}→{self.recipient_name}"
+
+    @property
+    def helper_name(self) -> str:
+        helper = self.helper_region or self.helper_organisation
+        return str(helper) if helper else ""
+
+    @property
+    def recipient_name(self) -> str:
+        recipient = self.recipient_region or self.recipient_organisation
+        return str(recipient) if recipient else ""
+
+    def clean(self) -> None:
+        if not (self.helper_region_id or self.helper_organisation_id):
+            raise ValidationError(_("请填写帮扶方（区划或单位）"))
+        if not (self.recipient_region_id or self.recipient_organisation_id):
+            raise ValidationError(_("请填写受援方（区划或单位）"))
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("终止日期不能早于起始日期")})
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("上级结对关系不能是自身或其下级")})
+            ancestor = ancestor.parent
+        if not self.name:
+            self.name = f"{self.helper_name}→{self.recipient_name}"
+
+    def with_descendants(self) -> list[Pairing]:
+        """This pairing and every pairing below it, breadth first (few levels in practice)."""
+        found = [self]
+        frontier = [self.pk]
+        while frontier:
+            children = list(Pairing.objects.filter(parent_id__in=frontier))
+            found.extend(children)
+            frontier = [child.pk for child in children]
+        return found

@@ -1,0 +1,161 @@
+"""The audit log: every change writes an entry, chained by hash, with anchors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from pairaid.ledger.models import (
+    AuditChain,
+    AuditEntry,
+    Pairing,
+)
+from pairaid.lib.personal_data import EncryptedTextField, mask
+
+CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
+NOT_AUDITED = {"recorded_at", "version"}
+
+# --- audit ----------------------------------------------------------------------------------
+
+# The audit trail is one hash chain per pairing (AuditEntry.chain_for): an append locks only
+# its chain's head row (AuditChain, SELECT … FOR UPDATE until commit), so writes to different
+# pairings never wait for each other. Every ANCHOR_EVERY entries an anchor over all chain
+# heads is recorded after commit (ledger.audit_chain.record_anchor).
+ANCHOR_EVERY = 10_000  # an anchor holds every head: about 110 bytes a chain
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of a field value, exact for money and dates."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+        return value.name or ""
+    return value
+
+
+def record_values(obj: models.Model) -> dict[str, Any]:
+    """The stored values of a record's own columns, keyed by field name. Personal data is
+    kept masked: the audit trail shows that it changed, not what it is."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in NOT_AUDITED:
+            continue
+        value = getattr(obj, field.attname)
+        values[field.name] = (
+            mask(value, 2, 2) if isinstance(field, EncryptedTextField) else _plain(value)
+        )
+    return values
+
+
+def pairing_of(obj: models.Model) -> Pairing | None:
+    """The pairing a record hangs off, directly or through its parent record."""
+    if isinstance(obj, Pairing):
+        return obj
+    for parent_field in ("pairing", "agreement", "event"):
+        if getattr(obj, f"{parent_field}_id", None):
+            return pairing_of(getattr(obj, parent_field))
+    return None
+
+
+def _lock_chains(names: Iterable[str]) -> dict[str, AuditChain]:
+    """The heads of these chains, locked until commit, in name order so that two writers
+    touching the same chains cannot wait on each other in a circle. A chain's first entry
+    makes its head (racing writers agree through the unique name). SQLite runs one write
+    transaction at a time (settings: transaction_mode IMMEDIATE), so there it locks nothing
+    more."""
+    wanted = sorted(set(names))
+    heads = AuditChain.objects.select_for_update().filter(name__in=wanted).order_by("name")
+    found = {head.name: head for head in heads}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        AuditChain.objects.bulk_create(
+            [AuditChain(name=name) for name in missing], ignore_conflicts=True
+        )
+        found.update(
+            (head.name, head)
+            for head in AuditChain.objects.select_for_update()
+            .filter(name__in=missing)
+            .order_by("name")
+        )
+    return found
+
+
+def _entry(
+    obj: models.Model,
+    action: str,
+    acting_user: Any,
+    via: str,
+    changes: Mapping[str, Any],
+    at: dt.datetime,
+) -> AuditEntry:
+    pairing = pairing_of(obj)
+    return AuditEntry(
+        at=at,
+        user=acting_user if getattr(acting_user, "pk", None) else None,
+        actor=via,
+        action=action,
+        record_type=obj._meta.model_name or "",
+        record_id=str(obj.pk),
+        record_repr=str(obj)[:300],
+        pairing_id=pairing.pk if pairing and pairing.pk else None,
+        changes=dict(changes),
+    )
+
+
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Link each entry to the newest one of its chain and store them."""
+    if not entries:
+        return entries
+    for entry in entries:
+        entry.chain = AuditEntry.chain_for(entry.pairing_id)
+    heads = _lock_chains(entry.chain for entry in entries)
+    tails = {name: head.last_hash for name, head in heads.items()}
+    for entry in entries:
+        entry.prev_hash = tails[entry.chain]
+        entry.hash = tails[entry.chain] = entry.compute_hash(entry.prev_hash)
+    created = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    for entry in created:
+        head = heads[entry.chain]
+        head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1
+    for head in heads.values():
+        head.save(update_fields=["last_id", "last_hash", "length"])
+    first, last = created[0].pk, created[-1].pk
+    if (
+        first is not None
+        and last is not None
+        and last // ANCHOR_EVERY > (first - 1) // ANCHOR_EVERY
+    ):
+        from pairaid.ledger.audit_chain import record_anchor
+
+        transaction.on_commit(record_anchor, robust=True)
+    return created
+
+
+@transaction.atomic
+def log_action(
+    action: str, obj: models.Model, *, acting_user: Any, via: str, changes: Mapping[str, Any]
+) -> AuditEntry:
+    """Append one entry to the audit trail (also for changes outside the ledger's records,
+    such as a frozen briefing or an API token)."""
+    entry = _entry(obj, action, acting_user, via, changes, timezone.now())
+    return _append([entry])[0]
+
+
+def _bulk_log(objs: Iterable[models.Model], verb: str, *, acting_user: Any, via: str) -> None:
+    now = timezone.now()
+    _append(
+        [_entry(obj, _action(obj, verb), acting_user, via, record_values(obj), now) for obj in objs]
+    )
+
+
+def _action(obj: models.Model | type[models.Model], verb: str) -> str:
+    return f"{obj._meta.model_name}.{verb}"

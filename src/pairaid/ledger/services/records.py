@@ -1,0 +1,231 @@
+"""Plain records: create, update (on the version it was made on), delete, set related."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from pairaid.ledger.models import (
+    AuditEntry,
+    FundFlow,
+)
+from pairaid.ledger.services.audit import (
+    CONFIRMATION_FIELDS,
+    _action,
+    _bulk_log,
+    log_action,
+    record_values,
+)
+from pairaid.ledger.services.guards import M, _guard, _validate_row
+from pairaid.lib.personal_data import EncryptedTextField
+
+# --- plain records --------------------------------------------------------------------------
+
+
+def _refuse_fund_flow(model: type[models.Model]) -> None:
+    if issubclass(model, FundFlow):
+        raise ValidationError(_("资金记录只能登记或冲销，不能直接修改或删除"))
+
+
+@transaction.atomic
+def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) -> M:
+    """Create one record of any type but a fund flow (see `record_fund_flow`)."""
+    _refuse_fund_flow(model)
+    obj = model(**fields)
+    obj.full_clean()
+    _guard(acting_user, obj)
+    obj.save(force_insert=True)
+    log_action(
+        _action(obj, "created"), obj, acting_user=acting_user, via=via, changes=record_values(obj)
+    )
+    return obj
+
+
+@transaction.atomic
+def bulk_create_records(
+    model: type[M], rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
+) -> list[M]:
+    """Create many records of one type: each validated, all written or none, one audit entry
+    per record. For demo data and imports, where one insert per row would be slow."""
+    _refuse_fund_flow(model)
+    objs = [model(**row) for row in rows]
+    locks: dict = {}
+    for obj in objs:
+        _validate_row(obj)
+        _guard(acting_user, obj, locks=locks)
+    created = model._default_manager.bulk_create(objs)
+    _bulk_log(created, "created", acting_user=acting_user, via=via)
+    return created
+
+
+class StaleRecord(ValidationError):
+    """An edit made on an older version of a record than the stored one: another user
+    changed it in between. `changed` holds, for each field they changed, its current value;
+    `current_version` is the version to edit from once the user has seen them."""
+
+    def __init__(self, obj: models.Model, expected_version: int, current: models.Model):
+        self.current_version = current.version  # type: ignore[attr-defined]
+        self.changed = changes_since(current, expected_version)
+        shown = "；".join(
+            _("%(field)s：%(value)s") % {"field": label, "value": value}
+            for label, value in self.changed.values()
+        )
+        message = _(
+            "保存前，其他用户已修改了此记录"
+            "（您打开的是第 %(expected)s 版，现在是第 %(current)s 版）。"
+            "其他用户修改后的内容：%(fields)s。您填写的内容尚未保存，请核对后再次保存。"
+        ) % {
+            "expected": expected_version,
+            "current": self.current_version,
+            "fields": shown or _("（无记录）"),
+        }
+        super().__init__(message, code="stale")
+
+
+# The audit actions that make a new version of a record (each made exactly one).
+VERSIONING_VERBS = ("updated", "confirmed", "disputed", "confirmation_reopened")
+
+
+def changes_since(current: models.Model, version: int) -> dict[str, tuple[str, str]]:
+    """The fields changed after `version`, as {field: (label, current value shown)}: those
+    of the record's latest audit entries that made the versions since."""
+    made = max(current.version - version, 0)  # type: ignore[attr-defined]
+    entries = AuditEntry.objects.filter(
+        record_type=current._meta.model_name,
+        record_id=str(current.pk),
+        action__in=[_action(current, verb) for verb in VERSIONING_VERBS],
+    ).order_by("-id")[:made]
+    names: list[str] = []
+    for entry in entries:
+        names += [name for name in entry.changes or {} if name not in names]
+    shown = {}
+    for name in names:
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, EncryptedTextField):
+            value = _("（个人信息，已修改）")
+        elif getattr(field, "choices", None):
+            value = getattr(current, f"get_{name}_display")()
+        else:
+            value = getattr(current, name)
+            value = "" if value is None else str(value)
+        shown[name] = (str(field.verbose_name), value or _("（空）"))
+    return shown
+
+
+def _claim_version(obj: models.Model, stored: int, expected: int | None) -> None:
+    """Move the stored record from version `stored` to the next, in the database, only if
+    no one else did first: a conditional UPDATE, which also holds the row until commit, so
+    two concurrent saves cannot both win."""
+    manager = type(obj)._default_manager
+    if not manager.filter(pk=obj.pk, version=stored).update(version=stored + 1):
+        raise StaleRecord(obj, stored if expected is None else expected, manager.get(pk=obj.pk))
+    obj.version = stored + 1  # type: ignore[attr-defined]
+
+
+def _versioned(obj: models.Model) -> bool:
+    return any(field.name == "version" for field in obj._meta.concrete_fields)
+
+
+@transaction.atomic
+def update_record(
+    obj: M, *, acting_user: Any, via: str, expected_version: int | None = None, **changes: Any
+) -> M:
+    """Change some fields of a record; the audit entry holds each field's old and new value.
+    A record with a version gets the next one. With `expected_version` (the version the
+    user's form or request was read at), an edit of a record that has changed since is
+    refused with `StaleRecord`; without it, the edit applies to whatever is stored."""
+    _refuse_fund_flow(type(obj))
+    # Compare with the stored record, not the instance: a caller (a bound form) may
+    # already have changed the instance in memory.
+    original = type(obj)._default_manager.get(pk=obj.pk)
+    versioned = _versioned(obj)
+    if versioned and expected_version is not None and original.version != expected_version:
+        raise StaleRecord(obj, expected_version, original)
+    before = record_values(original)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    if versioned:
+        obj.version = original.version  # type: ignore[attr-defined]
+    obj.full_clean()
+    after = record_values(obj)
+    diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
+    if not diff:
+        return obj
+    if set(diff) & set(CONFIRMATION_FIELDS):
+        raise ValidationError(_("确认或异议请使用确认功能"))
+    # Check the record as it was (its pairing, its year) and as it will be.
+    _guard(acting_user, original, diff)
+    _guard(acting_user, obj, diff)
+    fields = [obj._meta.get_field(name).name for name in diff]
+    if versioned:
+        _claim_version(obj, original.version, expected_version)
+    obj.save(update_fields=fields)
+    log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
+    return obj
+
+
+@transaction.atomic
+def delete_record(obj: models.Model, *, acting_user: Any, via: str) -> None:
+    """Delete a record that nothing depends on; the audit entry keeps its last values."""
+    _refuse_fund_flow(type(obj))
+    _guard(acting_user, obj)
+    values = record_values(obj)
+    pk = obj.pk
+    # Parts that go with the record (an event's participants, an agreement's obligations)
+    # leave their own audit entries before the database cascade removes them.
+    for part in _cascaded_parts(obj):
+        _guard(acting_user, part)
+        log_action(
+            _action(part, "deleted"),
+            part,
+            acting_user=acting_user,
+            via=via,
+            changes=record_values(part),
+        )
+    log_action(_action(obj, "deleted"), obj, acting_user=acting_user, via=via, changes=values)
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except models.ProtectedError as exc:
+        raise ValidationError(_("%(record)s 仍被其他记录引用，不能删除") % {"record": obj}) from exc
+    obj.pk = pk
+
+
+def _cascaded_parts(obj: models.Model) -> list[models.Model]:
+    parts: list[models.Model] = []
+    for relation in obj._meta.related_objects:
+        if relation.on_delete is models.CASCADE and not relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            if relation.one_to_one:
+                part = getattr(obj, accessor, None)
+                parts.extend([part] if part is not None else [])
+            else:
+                parts.extend(getattr(obj, accessor).all())
+    return parts
+
+
+@transaction.atomic
+def set_related(
+    obj: models.Model, field: str, related: Iterable[models.Model], *, acting_user: Any, via: str
+) -> None:
+    """Replace the members of a many-to-many field (e.g. a team's schools), audited."""
+    manager = getattr(obj, field)
+    before = sorted(manager.values_list("pk", flat=True))
+    after = sorted(item.pk for item in related)
+    if before != after:
+        _guard(acting_user, obj, [field])
+        manager.set(after)
+        log_action(
+            _action(obj, "updated"),
+            obj,
+            acting_user=acting_user,
+            via=via,
+            changes={field: [before, after]},
+        )
