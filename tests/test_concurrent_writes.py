@@ -116,7 +116,7 @@ def write_to(pairing: Pairing, voucher: str) -> Callable[[], object]:
             via="test",
             pairing=pairing,
             kind=FundFlow.Kind.TRANSFER,
-            fund_year=2022,
+            fund_year=pairing.valid_from.year,
             date=pairing.valid_from,
             amount=Decimal("10.00"),
             source=FundFlow.Source.FISCAL,
