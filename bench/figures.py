@@ -78,11 +78,17 @@ def child(scale: str) -> dict:
     results["load"] = {"seconds": time.perf_counter() - started, "queries": None}
 
     users = get_user_model()
-    admin = users.objects.create_superuser("bench-admin", password="bench-admin-pass-1")
+    # --reset keeps logins: the second scale on one database finds these users again
+    admin = users.objects.filter(username="bench-admin").first() or (
+        users.objects.create_superuser("bench-admin", password="bench-admin-pass-1")
+    )
     top = Pairing.objects.filter(parent__isnull=True).order_by("id").first()
     city = top.children.order_by("id").first()
     county = city.children.order_by("id").first()
-    coordinator = users.objects.create_user("bench-coordinator", password="bench-pass-1")
+    coordinator = users.objects.filter(username="bench-coordinator").first() or (
+        users.objects.create_user("bench-coordinator", password="bench-pass-1")
+    )
+    RoleAssignment.objects.filter(user=coordinator).delete()
     RoleAssignment.objects.create(user=coordinator, role="coordinator", region=top.helper_region)
 
     def measure(key: str, run) -> object:
@@ -324,6 +330,7 @@ def main() -> int:
     columns: list[tuple[str, dict]] = []
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     load = os.getloadavg()
+    failed = False
     for database in databases:
         stop = lambda: None  # noqa: E731
         env = {k: v for k, v in os.environ.items() if k != "PAIRAID_DATABASE_URL"}
@@ -335,10 +342,14 @@ def main() -> int:
                 if database == "sqlite":
                     env["PAIRAID_DATA_DIR"] = tempfile.mkdtemp(prefix="pairaid-bench-")
                 print(f"… {database} at scale {scale}", file=sys.stderr, flush=True)
-                columns.append((f"{database} {scale}", run_child(scale, env)))
+                try:
+                    columns.append((f"{database} {scale}", run_child(scale, env)))
+                except SystemExit as failure:  # report the others, then fail
+                    print(f"!!! {database} {scale}: {failure}", file=sys.stderr)
+                    failed = True
         finally:
             stop()
-    return report(columns, load)
+    return report(columns, load) or int(failed)
 
 
 def report(columns: list[tuple[str, dict]], load: tuple[float, ...]) -> int:
