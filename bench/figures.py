@@ -28,6 +28,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -347,6 +348,9 @@ def main() -> int:
                 except SystemExit as failure:  # report the others, then fail
                     print(f"!!! {database} {scale}: {failure}", file=sys.stderr)
                     failed = True
+                finally:
+                    if database == "sqlite":
+                        shutil.rmtree(env["PAIRAID_DATA_DIR"], ignore_errors=True)
         finally:
             stop()
     return report(columns, load) or int(failed)
