@@ -15,6 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from pairaid.ledger import figures
+from pairaid.ledger.demo.national import load_national, national_loaded
 from pairaid.ledger.models import Pairing
 from pairaid.ops.demo import load_demo
 
@@ -77,9 +78,22 @@ class Command(BaseCommand):
             help="数据库中已有台账记录时不做任何改动（不报错）",
         )
 
+        parser.add_argument(
+            "--national",
+            type=float,
+            metavar="SCALE",
+            help=(
+                "载入虚构的全国规模合成数据（规模 0.001–1.0；1.0 约2000个结对关系、45万个项目、"
+                "400万条资金记录），与演示数据并存；加 --reset 则先清空台账、只载入合成数据"
+            ),
+        )
+
     def handle(self, *args: Any, reset: bool, if_empty: bool, **options: Any) -> None:
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        if options.get("national") is not None:
+            self.handle_national(options["national"], reset=reset, if_empty=if_empty)
+            return
         if ledger_has_records() and not reset:
             if if_empty:
                 self.stdout.write("数据库中已有台账记录，未载入演示数据。")
@@ -94,6 +108,31 @@ class Command(BaseCommand):
                 wipe()
             counts = load_demo()
         self.report(counts, time.monotonic() - started, reset)
+
+    def handle_national(self, scale: float, *, reset: bool, if_empty: bool) -> None:
+        """The synthetic national set: beside the ledger's records, or alone after --reset."""
+        if not 0 < scale <= 1:
+            raise CommandError("规模须大于0且不超过1（如 0.01、0.1、1.0）")
+        if not reset and national_loaded():
+            if if_empty:
+                self.stdout.write("数据库中已有全国合成数据，未重复载入。")
+                return
+            raise CommandError(
+                "数据库中已有全国合成数据。"
+                "如需重新载入，请运行 pairaid demo --national 规模 --reset"
+            )
+        started = time.monotonic()
+        if reset:
+            with transaction.atomic():
+                wipe()
+        counts = load_national(scale)
+        ledger = apps.get_app_config("ledger")
+        parts = [f"{ledger.get_model(name)._meta.verbose_name}{n}条" for name, n in counts.items()]
+        done = "已清空台账并载入全国合成数据" if reset else "已载入全国合成数据"
+        self.stdout.write(
+            f"{done}（规模{scale:g}，用时{time.monotonic() - started:.1f}秒）：" + "、".join(parts)
+        )
+        self.stdout.write("全国合成数据全部为虚构，已标记为演示数据。")
 
     def report(self, counts: dict[str, int], seconds: float, reset: bool) -> None:
         parts = [f"{verbose_name(name)}{n}条" for name, n in counts.items()]
