@@ -13,11 +13,11 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from pairaid.ledger.demo.names import NameBook
+from pairaid.ledger.demo.national_bulk import Bulk, Leaf
 from pairaid.ledger.models import (
     Agreement,
     Confirmation,
@@ -31,9 +31,6 @@ from pairaid.ledger.models import (
     Task,
     WorkStatus,
 )
-
-if TYPE_CHECKING:
-    from pairaid.ledger.demo.national import Bulk, Leaf
 
 FIRST_YEAR = 2016
 LAST_YEAR = 2026
