@@ -6,10 +6,11 @@ import os
 import sys
 
 PRODUCT_COMMANDS = {
-    "demo": "创建（或用 --reset 重建）数据库并载入以泸州—凉山为原型的演示数据（含报道原文的核对）",
+    "demo": "创建（或用 --reset 重建）数据库并载入以泸州—凉山为原型的演示数据（含报道原文的核对）；"
+    "--national 规模 载入全国合成数据",
     "serve": "启动网页服务（--host、--port）",
     "summary": "按结对关系输出累计投入资金、实施项目、选派干部人才"
-    "（--pairing、--as-of、--style、--json）",
+    "（--pairing、--as-of、--style、--json、--user）",
     "report": "生成简报、年度报告或资金对账报告（briefing|annual|reconciliation，"
     "--pairing、--year、--format docx|xlsx|pdf、-o）",
     "briefing-freeze": "冻结简报的数字、口径、截至日期及其依据的记录",
@@ -19,7 +20,8 @@ PRODUCT_COMMANDS = {
     "template": "生成导入模板（中文表头、说明行、示例行、下拉选项）",
     "rollback-import": "撤销一个导入批次",
     "stale-imports": "列出处理中断的导入批次；--resume ID 重新校验，--discard ID 放弃",
-    "check-bulletin": "核对公开文本（新闻报道、通报）中的数字与台账是否一致（--json、--as-of）",
+    "check-bulletin": "核对公开文本（新闻报道、通报）中的数字与台账是否一致"
+    "（--json、--as-of、--user）",
     "token": "管理个人接口令牌（create、list、revoke）",
     "worker": "运行后台任务（PAIRAID_TASKS=database 时的大文件导入等）",
     "createuser": "创建登录用户（--superuser 为管理员）",
