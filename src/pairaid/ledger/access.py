@@ -61,6 +61,8 @@ SUBMIT = "submit"  # submit a year of data for review
 TARGETS = "targets"  # set annual targets
 APPROVE = "approve"  # approve, return or reopen a year; set up pairings
 AUDIT = "audit"  # read the audit trail
+# Who may re-open an answered confirmation: the side that answers, or the coordinating office.
+REOPEN_ACTIONS = (CONFIRM, APPROVE)
 
 ALL_ACTIONS = frozenset(
     {READ, READ_PERSONAL, EDIT, CONFIRM, PROGRESS, SUBMIT, TARGETS, APPROVE, AUDIT}

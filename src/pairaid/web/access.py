@@ -38,6 +38,7 @@ PROGRESS = rules.PROGRESS
 SUBMIT = rules.SUBMIT
 APPROVE = rules.APPROVE
 AUDIT = rules.AUDIT
+REOPEN_ACTIONS = rules.REOPEN_ACTIONS
 
 
 def visible_pairings(user: Any) -> QuerySet[Pairing]:

@@ -100,7 +100,7 @@ def reopen_confirmation(
     can answer again: an explicit step with a reason, audited with the answer it undoes.
     Allowed to the recipient side (who answers) and the coordinating office."""
     if acting_user is not None:
-        access.require(acting_user, obj.pairing, access.CONFIRM, access.APPROVE)
+        access.require(acting_user, obj.pairing, *access.REOPEN_ACTIONS)
     _ensure_unlocked(obj)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写重新开放的原因")})

@@ -113,9 +113,7 @@ def posting_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 def may_reopen(user: Any, record: FundFlow | Posting) -> bool:
     """An answer is re-opened by the recipient side or the coordinating office."""
-    return access.can(user, record.pairing, access.CONFIRM) or access.can(
-        user, record.pairing, access.APPROVE
-    )
+    return any(access.can(user, record.pairing, action) for action in access.REOPEN_ACTIONS)
 
 
 def can_reopen(user: Any, record: FundFlow | Posting) -> bool:
