@@ -56,6 +56,7 @@ class Claim:
     uncertain: bool = False
     why_uncertain: str = ""
     sentence: tuple[int, int] = (0, 0)
+    upper: Decimal | None = None  # the top of a range (15万元—52万元), in base units
 
     @property
     def is_money(self) -> bool:
@@ -81,6 +82,8 @@ class Claim:
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         """[low, high): the totals for which the claim holds, honouring the qualifier."""
+        if self.upper is not None:
+            return self.value, self.upper + self.precision()
         if self.qualifier == MORE_THAN:
             return self.value, self.value + self.step()
         if self.qualifier == NEARLY:

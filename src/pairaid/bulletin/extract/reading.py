@@ -56,16 +56,21 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
     for figure in quantities:
         clause_start = clause_start_of(text, start, figure.start)
         before = text[clause_start : figure.start]
-        after = text[figure.end : clause_end(text, figure.end, end)]
+        after = text[figure.end : clause_end(text, figure.end, end, CLAUSE_BREAKS)]
         metric, sure = classify(figure, before, after, text[start : figure.start], previous)
-        previous = (metric, figure.base)
+        previous = (metric, "人" if figure.base in {"人", "名", "位"} else figure.base)
         subject, carried, why = subject_for(context, mentions, figure, paragraph)
-        uncertain_reasons = [why] if why else []
+        uncertain_reasons = [reason for reason in (why, figure.why_uncertain) if reason]
         if not sure:
             uncertain_reasons.append("指标依据的关键词离数字较远")
         if figure.number in {"两", "二"}:
             uncertain_reasons.append("“两”常为虚指")
-        slogan = len(figure.number) == 1 and not figure.number.isdigit() and figure.magnitude == 1
+        slogan = (
+            len(figure.number) == 1
+            and not figure.number.isdigit()
+            and figure.magnitude == 1
+            and (figure.base == "个" or figure.number in "两二")
+        )  # 三个方面, 五个一批, 两地; but 四批干部 and 八大领域 are counted
         if slogan and metric == "other":
             continue  # 三个方面, 五个一批, 两地: slogans and words, not figures
         name = subject.name if subject is not None else ""
@@ -89,6 +94,7 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
                 uncertain=bool(uncertain_reasons),
                 why_uncertain="；".join(uncertain_reasons),
                 sentence=(start, end),
+                upper=figure.upper,
             )
         )
     claims = distribute(context, claims)
@@ -101,9 +107,9 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
     return claims
 
 
-def clause_end(text: str, at: int, sentence_end: int) -> int:
+def clause_end(text: str, at: int, sentence_end: int, breaks: str = CLAUSE_BREAKS + "、") -> int:
     for index in range(at, sentence_end):
-        if text[index] in CLAUSE_BREAKS + "、":
+        if text[index] in breaks:
             return index
     return sentence_end
 
