@@ -4,7 +4,8 @@
 
 Prints precision and recall on the development set (bulletin_corpus/*.txt), the holdout
 set (holdout/) and the wide set (wide/: real provincial, county, 援藏/援疆 and 三峡 texts,
-see tests/bulletin_corpus/README.md), then the wide set split by metric and by qualifier.
+see tests/bulletin_corpus/README.md), then the wide set split by metric and by qualifier
+(strict, and the core rule of the quality bar: subject ignored, value within ±0.5%).
 
 The matching rule is tests/test_bulletin_quality.py's: a found claim matches a labelled one
 when subject (as resolved), metric, value and qualifier agree; each labelled claim is
@@ -39,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "bulletin_corpus"
 SETS = {"development": CORPUS, "holdout": CORPUS / "holdout", "wide": CORPUS / "wide"}
+# development is the old set, wide the new one; the quality bar (issue 16) is the core rule
+# (no subject, value within ±tolerance) at 0.90 or more on both.
 
 
 @dataclass
@@ -170,18 +173,20 @@ def main() -> None:
         print(loose.total.row("  no subject"))
         print(near.total.row(f"  no subject, ±{args.tolerance:%}"))
     wide = results["wide"]
-    wide_loose = score(SETS["wide"], names, subject=False, tolerance=Decimal(0))
+    wide_loose = score(SETS["wide"], names, subject=False, tolerance=args.tolerance)
     for title, strict_part, loose_part in (
         ("metric", wide.by_metric, wide_loose.by_metric),
         ("qualifier", wide.by_qualifier, wide_loose.by_qualifier),
     ):
-        print(f"\nWide set by {title} (strict | no subject)")
+        print(f"\nWide set by {title} (strict | core: no subject, ±{args.tolerance:%})")
         print(HEAD + "   |" + HEAD[26:])
         for key in sorted(set(strict_part) | set(loose_part)):
             print(strict_part[key].row(key) + "   |" + loose_part[key].row("")[26:])
     if args.misses:
         print("\nWide set, strict rule: misses and extras")
         print(*wide.misses, sep="\n")
+        print("\nWide set, core rule: misses and extras")
+        print(*wide_loose.misses, sep="\n")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,10 @@ PEOPLE = (
     ),
     ("persons", ("干部人才", "干部和人才", "干部、人才", "人才")),
     ("cadres", ("党政干部", "挂职干部", "干部")),
-    ("professionals", ("专业技术人才", "专技人才", "专业技术人员", "技术人员", "专家")),
+    (
+        "professionals",
+        ("专业技术人才", "专技人才", "专业技术人员", "技术人员", "专家", "高层次人才"),
+    ),
 )  # fmt: skip
 MONEY = (
     (
@@ -143,12 +146,13 @@ def classify(
         return classify_money(before, after, sentence_before)
     kind = "人" if figure.base in {"人", "名", "位"} else figure.base
     inherited = previous[0] if previous and previous[1] == kind else None
-    tail = before[last_figure_end(before) :]
+    end = last_figure_end(before)
+    tail = before[end:][len(head_of(before[end:])) :] if end else before
     head = head_of(after)
     if figure.base in PERSON_UNITS:
         return classify_people(figure, before, after, inherited)
     rules = COUNTS.get(figure.base, ())
-    hit = choose(rules, tail, after) or choose(rules, before, "")
+    hit = choose(rules, tail, after) or (None if head else choose(rules, before, ""))
     if hit and hit[1] <= NEAR:
         return hit[0], True
     if inherited and figure.base in {"个", "项"} and not head and not has_keyword(tail):

@@ -53,7 +53,7 @@ FIGURE = re.compile(
 )
 # A magnitude without a figure: 百余人, 千余个, 超过百亿元, 逾百万元, 上千万元, 数十名, 近千人.
 BARE_FIGURE = re.compile(
-    rf"(?P<pre>{_PRE}|上|数|几)?(?P<mag>百亿|千亿|百万|千万|万亿|十|百|千|万|亿)"
+    rf"(?P<pre>{_PRE}|上|数|几)?(?P<mag>百亿|千亿|百万|千万|十万|万亿|十|百|千|万|亿)"
     rf"(?P<mid>余|多)?(?P<unit>{_UNIT})"
 )
 SPOKEN_RANGE = re.compile("^([一二三四五六七八])([二三四五六七八九])([十百千万]?)$")
@@ -110,6 +110,8 @@ def read_quantity(text: str, match: re.Match[str]) -> Quantity | None:
     if before == " " and text[max(0, match.start("number") - 2)] in "第":
         return None  # 第 3 批
     chinese = not number[0].isdigit()
+    if chinese and before and before in "数几":
+        return None  # 数十名, 几百人: a magnitude without its figure (see read_bare)
     if base in CHINESE_ONLY_UNITS and (len(number) > 1 or number not in "三四五六七八九"):
         return None  # 八大领域 is counted, 二十大 (a congress) and 2大 are not
     why = ""
