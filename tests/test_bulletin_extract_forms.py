@@ -214,3 +214,42 @@ def test_counted_groups_in_chinese_numerals_are_claims(text: str):
 
 def test_a_congress_is_no_counted_group():
     assert claims_of("学习贯彻党的二十大精神。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("天津市向甘肃省投入财政帮扶资金22.06亿元。两地共建帮扶车间380个。", "天津市、甘肃省"),
+        ("江阳区对口帮扶盐源县。双方共同举办培训班15期。", "江阳区、盐源县"),
+        ("广东省与广西壮族自治区签订协议。两省区共建产业园区23个。", "广东省、广西壮族自治区"),
+    ],
+)
+def test_both_sides_are_the_pairing_named_earlier(text: str, subject: str):
+    claim = claims_of(text)[-1]
+    assert claim.subject_name == subject and not claim.uncertain
+
+
+def test_both_sides_with_no_pairing_named_is_uncertain():
+    claim = one("两地共建帮扶车间380个。")
+    assert claim.subject_name == "" and claim.uncertain and "两地" in claim.why_uncertain
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("今年以来,江苏采购销售对口帮扶地区农特产品达8.34亿元。", "江苏省"),
+        ("上海已累计投入近10亿元。", "上海市"),
+        ("新疆安排资金200亿元。", "新疆维吾尔自治区"),
+        ("引导46家广东企业到毕节投资兴业,到位资金31.2亿元。", ""),
+        ("19个对口援疆省市安排援疆资金近200亿元。", ""),
+        ("各援疆省市安排资金近200亿元。", ""),
+        ("中新社消息,来上海市投资的企业达19家。", "上海市"),
+    ],
+)
+def test_a_province_is_named_in_full_and_counts_are_no_names(text: str, subject: str):
+    assert claims_of(text)[-1].subject_name == subject
+
+
+def test_we_resolve_to_the_county_named_in_the_text():
+    claims = claims_of("盐源县位于凉山州西部。我县去年实施帮扶项目22个。")
+    assert claims[-1].subject_name == "盐源县"

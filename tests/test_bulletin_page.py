@@ -120,3 +120,13 @@ def test_the_result_page_reads_a_constant_number_of_queries(
     url = reverse("bulletin:document", args=[checked_here().get().pk])
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_it_shows_why_a_figure_without_its_digits_is_uncertain(client, personas):
+    client.force_login(personas.luzhou)
+    client.post(INDEX, {"text": "江阳区向盐源县投入帮扶资金超过百万元。", "source": "测试"})
+    document = checked_here().get()
+    claim = document.claims.get()
+    assert claim.uncertain and "数量级" in claim.why_uncertain
+    page = client.get(reverse("bulletin:document", args=[document.pk])).content.decode()
+    assert claim.why_uncertain in page

@@ -9,7 +9,14 @@ from pairaid.bulletin.extract.claims import Claim, Mention
 from pairaid.bulletin.extract.metrics import classify, tags_for
 from pairaid.bulletin.extract.periods import period_for
 from pairaid.bulletin.extract.quantities import Quantity, quantities_in
-from pairaid.bulletin.extract.subjects import Gazetteer, index_names, mentions_in, pronoun_referents
+from pairaid.bulletin.extract.subjects import (
+    BOTH_SIDES,
+    FULL_NAMES,
+    Gazetteer,
+    index_names,
+    mentions_in,
+    pronoun_referents,
+)
 from pairaid.bulletin.extract.text import CLAUSE_BREAKS, paragraphs, sentences
 
 
@@ -23,11 +30,12 @@ class Context:
     last_subject: Mention | None = None
     last_subject_paragraph: int = -1
     last_group: tuple[Mention, ...] = ()
+    pairing: str = ""  # the last pairing named (helper、helped), for 两地 and 双方
 
 
 def extract(text: str, gazetteer: Iterable[str] = ()) -> list[Claim]:
     """Every quantified claim in `text`, in reading order."""
-    context = Context(text, index_names(gazetteer))
+    context = Context(text, index_names([*gazetteer, *FULL_NAMES]))
     context.pronouns = pronoun_referents(text, context.gazetteer)
     claims: list[Claim] = []
     for paragraph_no, (p_start, p_end) in enumerate(paragraphs(text)):
@@ -74,7 +82,12 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
         if slogan and metric == "other":
             continue  # 三个方面, 五个一批, 两地: slogans and words, not figures
         name = subject.name if subject is not None else ""
-        resolved = "、".join(context.pronouns.get(part, part) for part in name.split("、"))
+        pairing = pairing_before(context, mentions, figure.start)
+        if name in BOTH_SIDES and not pairing:
+            uncertain_reasons.append(f"“{name}”所指的结对双方在文中未写明")
+        resolved = "、".join(
+            pairing if part in BOTH_SIDES else full_name(context, part) for part in name.split("、")
+        )
         claims.append(
             Claim(
                 subject=name,
@@ -98,6 +111,7 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
             )
         )
     claims = distribute(context, claims)
+    context.pairing = pairing_before(context, mentions, end)
     subjects = [m for m in mentions if m.role == "subject"]
     if subjects:
         last = subjects[-1]
@@ -105,6 +119,27 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
         context.last_subject_paragraph = paragraph
         context.last_group = tuple(m for m in subjects if m.group == last.group)
     return claims
+
+
+def pairing_before(context: Context, mentions: list[Mention], at: int) -> str:
+    """The pairing named last before `at`: a body and the place it helps in one sentence
+    (天津市向甘肃省投入) or two names joined (惠城、册亨两地); else the one named earlier."""
+    named = [m for m in mentions if m.end <= at and m.name not in BOTH_SIDES]
+    subjects = [m for m in named if m.role == "subject"]
+    if subjects:
+        objects = [m for m in named if m.role == "object" and m.start > subjects[0].end]
+        group = [m for m in subjects if m.group == subjects[0].group]
+        if objects:
+            return f"{full_name(context, subjects[0].name)}、{full_name(context, objects[0].name)}"
+        if len(group) == 2:
+            return "、".join(full_name(context, m.name) for m in group)
+    return context.pairing
+
+
+def full_name(context: Context, name: str) -> str:
+    """What a name stands for: 我市 → the city the text names, 江苏 → 江苏省."""
+    name = context.pronouns.get(name, name)
+    return FULL_NAMES.get(name, name)
 
 
 def clause_end(text: str, at: int, sentence_end: int, breaks: str = CLAUSE_BREAKS + "、") -> int:
@@ -156,7 +191,7 @@ def distribute(context: Context, claims: list[Claim]) -> list[Claim]:
             continue
         if len(indices) == len(names):
             for index, name in zip(indices, names, strict=True):
-                resolved = context.pronouns.get(name, name)
+                resolved = full_name(context, name)
                 out[index] = replace(out[index], subject=name, subject_name=resolved)
             continue
         for index in indices:

@@ -60,6 +60,9 @@ PRONOUNS = {
     "我市": "市", "我区": "区", "我县": "县", "我州": "州", "我省": "省",
     "全市": "市", "全区": "区", "全县": "县", "全州": "州", "全省": "省",
 }  # fmt: skip
+# Both sides of a pairing, resolved to the pairing named earlier in the text (江阳区对口帮扶
+# 盐源县……两地共建 → 江阳区、盐源县).
+BOTH_SIDES = ("两省市", "两省区", "两市州", "两地", "双方")
 # Stop words after which a name is still the subject (time, adverbs, conjunctions); after
 # any other stop word (a verb or a preposition) a name is the object: 向盐源县, 培训凉山州.
 SUBJECT_MAY_FOLLOW = {
@@ -77,6 +80,22 @@ OBJECT_MARKERS = tuple(
     )
 )
 COORDINATORS = ("以及", "和", "与", "及", "、", "同")
+# The province-level units by the short name texts use for them (江苏, 上海, 新疆): a
+# closed list, so that a subject is named the same way whether or not the text adds 省.
+PROVINCES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "河北": "河北省",
+    "山西": "山西省", "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省",
+    "江苏": "江苏省", "浙江": "浙江省", "安徽": "安徽省", "福建": "福建省", "江西": "江西省",
+    "山东": "山东省", "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省", "广东": "广东省",
+    "海南": "海南省", "四川": "四川省", "贵州": "贵州省", "云南": "云南省", "陕西": "陕西省",
+    "甘肃": "甘肃省", "青海": "青海省", "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区",
+    "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+}  # fmt: skip
+MODIFIED = set("企公籍人产商馆路特农品客游味菜话")
+FULL_NAMES = {full: full for full in PROVINCES.values()} | PROVINCES | {
+    "广西自治区": "广西壮族自治区", "宁夏自治区": "宁夏回族自治区",
+    "新疆自治区": "新疆维吾尔自治区", "内蒙古自治区": "内蒙古自治区",
+}  # fmt: skip
 
 
 Gazetteer = dict[str, tuple[str, ...]]  # first character → names, longest first
@@ -111,6 +130,8 @@ def mentions_in(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[M
     clause_start = start
     group = 0
     for name_start, name_end in found:
+        if text[name_start:name_end] in PROVINCES and text[name_end : name_end + 1] in MODIFIED:
+            continue  # 广东企业, 甘肃特色产品: the short name describes, it does not act
         breaks = [i for i in range(clause_start, name_start) if text[i] in CLAUSE_BREAKS]
         if breaks:
             clause_start = breaks[-1] + 1
@@ -156,7 +177,7 @@ def name_at(text: str, index: int, end: int, gazetteer: Gazetteer) -> int | None
     for name in gazetteer.get(text[index], ()):
         if text.startswith(name, index) and index + len(name) <= end:
             return extend_org(text, index + len(name), end)
-    for pronoun in PRONOUNS:
+    for pronoun in (*PRONOUNS, *BOTH_SIDES):
         if text.startswith(pronoun, index):
             return index + len(pronoun)
     if index and re.match(f"[{CJK}]", text[index - 1]) and not starts_after_stop(text, index):
@@ -168,8 +189,12 @@ def name_at(text: str, index: int, end: int, gazetteer: Gazetteer) -> int | None
         stem = text[index : index + stem_length]
         if len(stem) < stem_length or not re.fullmatch(f"[{CJK}]+", stem):
             continue
-        if stem in GENERIC_STEMS or stem[-1] in NUMERALS:
-            continue  # 全县, 两县, 个市: words, not names
+        if stem in GENERIC_STEMS or any(char in NUMERALS for char in stem[1:]):
+            continue  # 全县, 两县, 津、鲁两省市: words, not names
+        if stem[0] in "个几多余各每":
+            continue  # 19个援疆省市, 各省市: a count's or a group's noun, not a name
+        if any(known(text, index + k, gazetteer) for k in range(1, stem_length)):
+            continue  # 来上海市: the known name starts later
         if stem[0] in SINGLE_STOPS or any(stop in stem for stop in MULTI_STOPS):
             continue  # 成都 may hold 都, but no name starts with 的 or holds 培训
         for suffix in ADMIN_SUFFIXES:
@@ -190,6 +215,11 @@ def name_at(text: str, index: int, end: int, gazetteer: Gazetteer) -> int | None
                     continue  # 州长, 市民, 县级, 市场, 县域: words, not names
                 return extend_org(text, after, end)
     return None
+
+
+def known(text: str, index: int, gazetteer: Gazetteer) -> bool:
+    """Whether a name the gazetteer knows starts at `index`."""
+    return any(text.startswith(name, index) for name in gazetteer.get(text[index], ()))
 
 
 def starts_after_stop(text: str, index: int) -> bool:
