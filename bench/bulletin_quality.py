@@ -39,7 +39,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "bulletin_corpus"
-SETS = {"development": CORPUS, "holdout": CORPUS / "holdout", "wide": CORPUS / "wide"}
+SETS = {
+    "development": CORPUS,
+    "holdout": CORPUS / "holdout",
+    "wide": CORPUS / "wide",
+    "fresh": CORPUS / "fresh",  # labelled after the rules were tuned on wide/: held out
+}
 # development is the old set, wide the new one; the quality bar (issue 16) is the core rule
 # (no subject, value within ±tolerance) at 0.90 or more on both.
 
