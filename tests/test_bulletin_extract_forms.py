@@ -150,6 +150,7 @@ def test_people_in_a_list_take_the_predicate_after_it():
         "江阳区企业获得农产品订单5000万元。",
         "普格县外销农产品货值3000万元。",
         "此次展销推介活动,展区签约金额达6800万元。",
+        "2021年度鲁渝消费协作已实现3.96亿元。",
     ],
 )
 def test_sales_are_consumption(text: str):
@@ -165,6 +166,7 @@ def test_sales_are_consumption(text: str):
         ("签订产业援疆协议金额超过5600亿元。", "investment"),
         ("实施合作项目1200多个,到位资金250亿元。", "investment"),
         ("江苏省投入财政资金61.3亿元。", "funds"),
+        ("全社会固定资产投资从0.8亿元增长到375.4亿元。", "other"),
     ],
 )
 def test_an_enterprises_total_investment_is_not_assistance_funds(text: str, metric: str):
@@ -193,6 +195,7 @@ def test_professionals_of_a_kind_are_not_persons_in_general(text: str, metric: s
         ("新增东西部产业协作企业(项目)32个。", ["enterprises"]),
         ("共有 24 家企业参展。", ["enterprises"]),
         ("与25家央企签署投资协议。", ["enterprises"]),
+        ("展销15家企业的农特产品有200余类。", ["enterprises", "other"]),
         ("推动内地284个县区与西藏的332个县区结对。", ["other", "other"]),
     ],
 )

@@ -55,8 +55,8 @@ MONEY = (
     (
         "consumption",
         (
-            "消费帮扶", "消费扶贫", "采购", "购买", "销售", "农特产品", "832", "卖出", "订单",
-            "货值", "帮销", "展销", "购销",
+            "消费帮扶", "消费扶贫", "消费协作", "采购", "购买", "销售", "农特产品", "832",
+            "卖出", "订单", "货值", "帮销", "展销", "购销",
         ),
     ),
     (
@@ -147,7 +147,10 @@ def classify(
     kind = "人" if figure.base in {"人", "名", "位"} else figure.base
     inherited = previous[0] if previous and previous[1] == kind else None
     end = last_figure_end(before)
-    tail = before[end:][len(head_of(before[end:])) :] if end else before
+    tail = before[end:]
+    joined = re.search("[和与及、]", tail)
+    if end and joined:
+        tail = tail[joined.end() :]  # 120多家企业和50多家…: the first figure's noun is its own
     head = head_of(after)
     if figure.base in PERSON_UNITS:
         return classify_people(figure, before, after, inherited)
@@ -206,6 +209,8 @@ COOPERATION = re.compile("投资|合作项目|企业|产业|招商")
 def classify_money(before: str, after: str, sentence_before: str) -> tuple[str, bool]:
     """Funds given, purchases and sales (消费帮扶), or enterprises' money (投资): an
     enterprise's or a project's 总投资 is investment, never assistance funds."""
+    if "固定资产投资" in before:
+        return "other", True  # 全社会固定资产投资: a statistic of the place, not a firm's money
     if re.search(r"(总投资|计划投资|项目投资|投资规模|合同投资额?)$", before[-8:]):
         return "investment", True  # a project's budget, not money sent
     if "到位" in before and COOPERATION.search(sentence_before):

@@ -30,7 +30,7 @@ PERSON_UNITS = ("人次", "人", "名", "位")
 COUNT_UNITS = (
     "个", "项", "所", "家", "户", "批", "次", "场", "期", "座", "套", "台", "亩", "吨",
     "公里", "平方米", "头", "只", "株", "间", "处", "条", "支", "批次", "%", "种", "款",
-    "份", "块钱", "大",
+    "份", "块钱", "大", "类",
 )  # fmt: skip
 CHINESE_ONLY_UNITS = {"大"}  # 八大领域, 五大项目; never after digits (2大)
 UNITS = sorted((*MONEY_UNITS, *PERSON_UNITS, *COUNT_UNITS), key=len, reverse=True)
