@@ -256,3 +256,31 @@ def test_a_province_is_named_in_full_and_counts_are_no_names(text: str, subject:
 def test_we_resolve_to_the_county_named_in_the_text():
     claims = claims_of("盐源县位于凉山州西部。我县去年实施帮扶项目22个。")
     assert claims[-1].subject_name == "盐源县"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "value", "qualifier"),
+    [
+        ("累计帮助当地逾6.2万建档立卡贫困家庭劳动力实现转移就业。", "jobs", 62_000, "more_than"),
+        ("5年间培训54万农民兄弟。", "trained", 540_000, "exact"),
+    ],
+)
+def test_people_counted_in_wan_without_a_measure_word(
+    text: str, metric: str, value: int, qualifier: str
+):
+    claim = one(text)
+    assert (claim.metric, claim.value, claim.qualifier) == (metric, Decimal(value), qualifier)
+
+
+def test_money_and_dates_are_not_people_without_a_measure_word():
+    assert [c.unit for c in claims_of("投入3万元帮助农民增收。")] == ["万元"]
+
+
+def test_we_with_no_place_named_is_unknown_and_uncertain():
+    claim = one("记者从省扶贫办获悉:我省5年投入扶贫资金3.3亿元。")
+    assert claim.subject == "我省" and claim.subject_name == "" and claim.uncertain
+
+
+def test_a_dateline_names_no_subject():
+    claim = one("中评社北京6月15日电/现场签署9份帮扶协议。")
+    assert claim.subject_name == ""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pairaid.bulletin.extract.claims import ABOUT, EXACT, MORE_THAN, NEARLY
+from pairaid.bulletin.extract.claims import ABOUT, CJK, EXACT, MORE_THAN, NEARLY
 from pairaid.bulletin.numbers import (
     ARABIC_NUMBER,
     BIG_UNITS,
@@ -56,6 +56,13 @@ BARE_FIGURE = re.compile(
     rf"(?P<pre>{_PRE}|上|数|几)?(?P<mag>百亿|千亿|百万|千万|十万|万亿|十|百|千|万|亿)"
     rf"(?P<mid>余|多)?(?P<unit>{_UNIT})"
 )
+# People counted in 万 with no measure word before the noun (逾6.2万建档立卡贫困家庭劳动力,
+# 培训54万农民兄弟): the noun names people, so the figure counts persons.
+PEOPLE_NOUNS = "劳动力|农民|群众|人口|农牧民|劳动者|贫困户|脱贫户|务工人员"
+UNITLESS_PEOPLE = re.compile(
+    rf"(?P<pre>{_PRE})?(?P<number>{ARABIC_NUMBER})(?P<mag>万|亿)(?P<mid>余|多)?"
+    rf"(?=[{CJK}]{{0,8}}?(?:{PEOPLE_NOUNS}))"
+)
 SPOKEN_RANGE = re.compile("^([一二三四五六七八])([二三四五六七八九])([十百千万]?)$")
 # The first half of a written range, right before a figure: 15万元— / 15— / 15万至.
 RANGE_HEAD = re.compile(
@@ -86,14 +93,37 @@ def quantities_in(text: str, start: int, end: int) -> list[Quantity]:
             found.append(ranged(text, start, figure))
     found = [f for f in found if not any(o is not f and o.start <= f.start and f.end <= o.end
                                          for o in found)]  # fmt: skip
-    taken = [(f.start, f.end) for f in found]
-    for match in BARE_FIGURE.finditer(text, start, end):
-        if any(s < match.end() and match.start() < e for s, e in taken):
-            continue
-        figure = read_bare(text, match)
-        if figure is not None:
-            found.append(figure)
+    # Then the forms without a written figure or unit, where no figure was read already.
+    for pattern, read in ((BARE_FIGURE, read_bare), (UNITLESS_PEOPLE, read_unitless)):
+        for match in pattern.finditer(text, start, end):
+            if any(f.start < match.end() and match.start() < f.end for f in found):
+                continue
+            figure = read(text, match)
+            if figure is not None:
+                found.append(figure)
     return sorted(found, key=lambda figure: figure.start)
+
+
+def read_unitless(text: str, match: re.Match[str]) -> Quantity | None:
+    before = text[match.start("number") - 1] if match.start("number") else ""
+    if before and (before in "第.-/" or before.isdigit()):
+        return None
+    following = text[match.end() : match.end() + 1]
+    if following in UNITS or following in "元年月日":
+        return None  # 3万元, 5万人 and dates are read by the figure reader, or are no count
+    factor = parse_number("1" + match["mag"])
+    pre = match["pre"]
+    qualifier = PRE_QUALIFIERS[pre] if pre else MORE_THAN if match["mid"] else EXACT
+    return Quantity(
+        start=match.start("pre") if pre else match.start("number"),
+        end=match.end(),
+        number=match["number"],
+        value=parse_number(match["number"]) * factor,
+        magnitude=factor,
+        unit=match["mag"] + "人",
+        qualifier=qualifier,
+        base="人",
+    )
 
 
 def read_quantity(text: str, match: re.Match[str]) -> Quantity | None:

@@ -12,6 +12,7 @@ from pairaid.bulletin.extract.quantities import Quantity, quantities_in
 from pairaid.bulletin.extract.subjects import (
     BOTH_SIDES,
     FULL_NAMES,
+    PRONOUNS,
     Gazetteer,
     index_names,
     mentions_in,
@@ -85,6 +86,8 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
         pairing = pairing_before(context, mentions, figure.start)
         if name in BOTH_SIDES and not pairing:
             uncertain_reasons.append(f"“{name}”所指的结对双方在文中未写明")
+        elif name and not full_name(context, name):
+            uncertain_reasons.append(f"“{name}”所指的地方在文中未写明")
         resolved = "、".join(
             pairing if part in BOTH_SIDES else full_name(context, part) for part in name.split("、")
         )
@@ -138,6 +141,8 @@ def pairing_before(context: Context, mentions: list[Mention], at: int) -> str:
 
 def full_name(context: Context, name: str) -> str:
     """What a name stands for: 我市 → the city the text names, 江苏 → 江苏省."""
+    if name in PRONOUNS and name not in context.pronouns:
+        return ""  # 我省 in a text that never names the province: unknown, not guessed
     name = context.pronouns.get(name, name)
     return FULL_NAMES.get(name, name)
 

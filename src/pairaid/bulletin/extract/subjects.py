@@ -130,8 +130,11 @@ def mentions_in(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[M
     clause_start = start
     group = 0
     for name_start, name_end in found:
-        if text[name_start:name_end] in PROVINCES and text[name_end : name_end + 1] in MODIFIED:
-            continue  # 广东企业, 甘肃特色产品: the short name describes, it does not act
+        following = text[name_end : name_end + 1]
+        if text[name_start:name_end] in PROVINCES and (
+            following in MODIFIED or following.isdigit()
+        ):
+            continue  # 广东企业, 甘肃特色产品, 北京6月15日电: describes or dates, does not act
         breaks = [i for i in range(clause_start, name_start) if text[i] in CLAUSE_BREAKS]
         if breaks:
             clause_start = breaks[-1] + 1
@@ -195,7 +198,9 @@ def name_at(text: str, index: int, end: int, gazetteer: Gazetteer) -> int | None
             continue  # 19个援疆省市, 各省市: a count's or a group's noun, not a name
         if any(known(text, index + k, gazetteer) for k in range(1, stem_length)):
             continue  # 来上海市: the known name starts later
-        if stem[0] in SINGLE_STOPS or any(stop in stem for stop in MULTI_STOPS):
+        if stem[0] in SINGLE_STOPS or stem[-1] in "从向在对给把被将为的了于到赴":
+            continue  # no name starts with 的, nor ends with 从 (记者从省扶贫办; 成都 is one)
+        if any(stop in stem for stop in MULTI_STOPS):
             continue  # 成都 may hold 都, but no name starts with 的 or holds 培训
         for suffix in ADMIN_SUFFIXES:
             if text.startswith(suffix, index + stem_length):
