@@ -28,7 +28,7 @@ CORPUS = Path(__file__).resolve().parent / "bulletin_corpus"
 Key = tuple[str, str, Decimal, str]
 TOLERANCE = Decimal("0.005")
 # The quality bar (issue 16: at least 0.90) and what the rules reach today on the core rule.
-CORE_BAR = {"development": 0.97, "wide": 0.95}
+CORE_BAR = {"development": 0.97, "wide": 0.96}
 
 
 @dataclass
