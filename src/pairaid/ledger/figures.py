@@ -136,8 +136,14 @@ def sum_amount(flows: QuerySet) -> Decimal:
 
 
 def funds(
-    window: Window, kind: str = FundFlow.Kind.TRANSFER, sources: Sequence[str] | None = None
+    window: Window,
+    kind: str = FundFlow.Kind.TRANSFER,
+    sources: Sequence[str] | None = None,
+    *,
+    value: Decimal | None = None,
 ) -> Figure:
+    """A stage's money; `value`, when given, is the figure's value already summed from the
+    same records for many pairings at once (`figure_sets.compute`)."""
     label, stage = KIND_LABELS[FundFlow.Kind(kind)]
     source_names = (
         "、".join(str(FundFlow.Source(s).label) for s in sources)
@@ -150,7 +156,7 @@ def funds(
     return Figure(
         key=f"funds_{kind}" + "".join(f"_{source}" for source in sorted(sources or [])),
         label=label,
-        value=sum_amount(flows),
+        value=sum_amount(flows) if value is None else value,
         unit="元",
         rule=(
             f"{stage}记录金额之和（冲销记录为负数），{source_names}，"
@@ -224,13 +230,13 @@ def started_projects(window: Window) -> QuerySet:
     )
 
 
-def projects_implemented(window: Window) -> Figure:
+def projects_implemented(window: Window, *, value: int | None = None) -> Figure:
     """实施项目: projects that have started (in progress or later), not cancelled."""
     projects = started_projects(window)
     return Figure(
         key="projects_implemented",
         label="实施帮扶项目",
-        value=projects.count(),
+        value=projects.count() if value is None else value,
         unit="个",
         rule=(
             f"已开工（实施中、已完工、已移交、运营中）且开工日期在{window.start.isoformat()}至"
@@ -260,15 +266,22 @@ def postings_in_window(window: Window, category: str | None = None) -> QuerySet:
 CATEGORY_LABELS = {None: "干部人才", "cadre": "党政干部", "professional": "专业技术人才"}
 
 
-def persons_dispatched(window: Window, rule: str = PERSONS, category: str | None = None) -> Figure:
+def persons_dispatched(
+    window: Window,
+    rule: str = PERSONS,
+    category: str | None = None,
+    *,
+    value: int | None = None,
+) -> Figure:
     """选派干部人才: distinct persons (default) or postings (人次） that started in the window."""
     postings = postings_in_window(window, category)
     who = CATEGORY_LABELS[category]
     if rule == POSTINGS:
-        value = postings.count()
+        value = postings.count() if value is None else value
         unit, counted = "人次", "选派人次（一人多次选派计多次）"
     elif rule == PERSONS:
-        value = postings.aggregate(n=Count("person", distinct=True))["n"]
+        if value is None:
+            value = postings.aggregate(n=Count("person", distinct=True))["n"]
         unit, counted = "人", "不重复人数（一人多次选派计一人）"
     else:
         raise ValueError(f"unknown rule {rule!r}")

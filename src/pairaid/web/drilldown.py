@@ -75,8 +75,10 @@ class Scope:
             params["confirmed"] = "1"
         return params
 
-    def drill(self, key: str, **extras: Any) -> Drill:
-        return Drill(self, key, tuple(sorted((k, str(v)) for k, v in extras.items())))
+    def drill(self, key: str, known: Figure | None = None, **extras: Any) -> Drill:
+        """The drill of figure `key` (`known`: its figure, already computed)."""
+        extras_items = tuple(sorted((k, str(v)) for k, v in extras.items()))
+        return Drill(self, key, extras_items, known)
 
 
 # --- the figures a number may stand for ----------------------------------------------------
@@ -159,6 +161,8 @@ class Drill:
     scope: Scope
     key: str
     extras: tuple[tuple[str, str], ...] = ()
+    # The figure when it was already computed with others (`ledger.figure_sets.compute`).
+    known: Figure | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def spec(self) -> Spec:
@@ -166,6 +170,8 @@ class Drill:
 
     @cached_property
     def figure(self) -> Figure:
+        if self.known is not None:
+            return self.known
         extras = dict(self.extras)
         window = self.scope.window
         if "year" in extras:
