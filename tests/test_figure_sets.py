@@ -43,7 +43,7 @@ def recount(figure: figures.Figure) -> Decimal | int:
 
 def check_all(user, pairings, **window) -> int:
     subjects = [figure_sets.Subject(p, children) for p in pairings for children in (False, True)]
-    computed = figure_sets.compute(figure_sets.RULES, subjects, user=user, **window)
+    computed = figure_sets.compute(figure_sets.FIGURES, subjects, user=user, **window)
     checked = 0
     for subject in subjects:
         single = figures.window_for(
@@ -53,7 +53,7 @@ def check_all(user, pairings, **window) -> int:
             as_of=window.get("as_of"),
             confirmed_only=window.get("confirmed_only", False),
         )
-        for key, rule in figure_sets.RULES.items():
+        for key, rule in figure_sets.FIGURES.items():
             found = computed[subject][key]
             alone = rule.make(single, None)
             assert set(found.window.pairing_ids) == set(single.pairing_ids)
@@ -113,4 +113,4 @@ def test_it_measures_targets_as_each_target_alone(build):
         )
         key = figure_sets.INDICATOR_FIGURES[item.target.indicator]
         assert item.actual is not None
-        assert item.actual.value == figure_sets.RULES[key].make(single, None).value
+        assert item.actual.value == figure_sets.FIGURES[key].make(single, None).value

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Rate, Window
@@ -100,7 +101,7 @@ def funds_by_sector(window: Window, kind: str) -> dict[str, Figure]:
     """One stage split by the sector of the project the money is for; entries with no
     project (plans and transfers are usually for the whole pairing) are kept apart."""
     flows = figures.fund_flows(window, kind)
-    stage = figures.KIND_LABELS[FundFlow.Kind(kind)][1]
+    stage = str(figures.KIND_LABELS[FundFlow.Kind(kind)][1])
     result: dict[str, Figure] = {}
     for sector, label in Project.Sector.choices:
         result[sector] = money_figure(
@@ -263,16 +264,23 @@ def professionals_dispatched(
     )
     if team_only:
         postings = postings.filter(team__isnull=False)
-    scope = "“组团式”团队中" if team_only else ""
+    rule = (
+        _(
+            "“组团式”团队中专业类别为“%(profession)s”、到岗日期在%(start)s至%(end)s之间的"
+            "专业技术人才，不重复人数"
+        )
+        if team_only
+        else _(
+            "专业类别为“%(profession)s”、到岗日期在%(start)s至%(end)s之间的专业技术人才，不重复人数"
+        )
+    )
     return Figure(
         key=f"persons_dispatched_{profession}" + ("_team" if team_only else ""),
-        label=f"选派{label}",
+        label=_("选派%(profession)s") % {"profession": label},
         value=postings.aggregate(n=Count("person", distinct=True))["n"] if value is None else value,
         unit="人",
-        rule=(
-            f"{scope}专业类别为“{label}”、到岗日期在{window.start.isoformat()}至"
-            f"{window.end.isoformat()}之间的专业技术人才，不重复人数"
-        ),
+        rule=rule
+        % {"profession": label, "start": window.start.isoformat(), "end": window.end.isoformat()},
         window=window,
         records=postings,
     )
@@ -349,13 +357,14 @@ def persons_in_post(window: Window, *, value: int | None = None) -> Figure:
     )
     return Figure(
         key="persons_in_post",
-        label="在岗干部人才",
+        label=_("在岗干部人才"),
         value=postings.aggregate(n=Count("person", distinct=True))["n"] if value is None else value,
         unit="人",
-        rule=(
-            f"{day.isoformat()}在岗（到岗日期不晚于该日、未登记离岗，状态为延期，"
-            "或状态为在岗且未过计划期满）的不重复人数；期满未离岗的不计"
-        ),
+        rule=_(
+            "%(day)s在岗（到岗日期不晚于该日、未登记离岗，状态为延期，或状态为在岗且未过计划期满）"
+            "的不重复人数；期满未离岗的不计"
+        )
+        % {"day": day.isoformat()},
         window=window,
         records=postings,
     )
@@ -378,13 +387,11 @@ def postings_overdue_count(window: Window, *, value: int | None = None) -> Figur
     postings = postings_overdue(window)
     return Figure(
         key="postings_overdue",
-        label="期满未离岗",
+        label=_("期满未离岗"),
         value=postings.count() if value is None else value,
         unit="人次",
-        rule=(
-            f"计划期满早于{window.as_of.isoformat()}、至该日未登记离岗且未办理延期的选派人次，"
-            "不计入在岗"
-        ),
+        rule=_("计划期满早于%(as_of)s、至该日未登记离岗且未办理延期的选派人次，不计入在岗")
+        % {"as_of": window.as_of.isoformat()},
         window=window,
         records=postings,
     )
@@ -440,9 +447,10 @@ def obligations_overdue(window: Window, *, value: int | None = None) -> Figure:
     )
     return count_figure(
         "obligations_overdue",
-        "逾期未完成履约事项",
+        _("逾期未完成履约事项"),
         obligations,
-        f"完成时限早于{window.as_of.isoformat()}、状态仍为未开始或推进中的协议履约事项",
+        _("完成时限早于%(as_of)s、状态仍为未开始或推进中的协议履约事项")
+        % {"as_of": window.as_of.isoformat()},
         window,
         unit="项",
         value=value,

@@ -142,71 +142,117 @@ def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:
 
 
 @dataclass(frozen=True)
-class SetRule:
+class FigureSpec:
+    """A figure, declared once: how it is made for one window (its label, unit, rule and
+    records: `make(window, None)` counts it from the records), how it is counted for many
+    pairings at once (`additive` per pairing, or `distinct` persons), which records a page
+    lists behind it, which target indicator it measures and whether the API answers it."""
+
     make: Make
     additive: Additive | None = None
     distinct: Distinct | None = None
     zero: Any = 0
+    records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations
+    indicator: str | None = None
+    api: bool = False
 
 
-def _persons(category: str | None) -> SetRule:
-    return SetRule(
+
+
+def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
+    return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.PERSONS, category, value=v),
         distinct=lambda w: figures.postings_in_window(w, category),
+        records="persons",
+        indicator=indicator,
+        api=True,
     )
 
 
-def _postings(category: str | None) -> SetRule:
-    return SetRule(
+def _postings(category: str | None) -> FigureSpec:
+    return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.POSTINGS, category, value=v),
         additive=lambda w: grouped_count(figures.postings_in_window(w, category)),
+        records="postings",
+        api=True,
+    )
+
+
+def _money(kind: str) -> FigureSpec:
+    return FigureSpec(
+        make=lambda w, v: figures.funds(w, kind, value=v),
+        additive=money(kind),
+        zero=ZERO,
+        records="fund_flows",
+        indicator=Target.Indicator.FUNDS_TRANSFERRED if kind == FundFlow.Kind.TRANSFER else None,
+        api=True,
     )
 
 
 TEACHER = Person.Profession.TEACHER
+CADRE, PROFESSIONAL = Person.Category.CADRE, Person.Category.PROFESSIONAL
+MONEY_ORDER = (
+    FundFlow.Kind.TRANSFER,
+    FundFlow.Kind.PLAN,
+    FundFlow.Kind.ALLOCATE,
+    FundFlow.Kind.SPEND,
+)
 
-RULES: dict[str, SetRule] = {
-    **{
-        f"funds_{kind}": SetRule(
-            make=lambda w, v, kind=kind: figures.funds(w, kind, value=v),
-            additive=money(kind),
-            zero=ZERO,
-        )
-        for kind in FundFlow.Kind.values
-    },
-    "projects_implemented": SetRule(
+# Every figure that is computed for many pairings at once, in the order the API lists them.
+FIGURES: dict[str, FigureSpec] = {
+    **{f"funds_{kind}": _money(kind) for kind in MONEY_ORDER},
+    "projects_implemented": FigureSpec(
         make=lambda w, v: figures.projects_implemented(w, value=v),
         additive=lambda w: grouped_count(figures.started_projects(w)),
+        records="projects",
+        indicator=Target.Indicator.PROJECTS_STARTED,
+        api=True,
     ),
-    "persons_dispatched_persons": _persons(None),
-    "persons_dispatched_persons_cadre": _persons(Person.Category.CADRE),
-    "persons_dispatched_persons_professional": _persons(Person.Category.PROFESSIONAL),
+    "persons_dispatched_persons": _persons(None, Target.Indicator.PERSONS_DISPATCHED),
+    "persons_dispatched_persons_cadre": _persons(CADRE),
+    "persons_dispatched_persons_professional": _persons(PROFESSIONAL),
     "persons_dispatched_postings": _postings(None),
-    "persons_dispatched_postings_cadre": _postings(Person.Category.CADRE),
-    "persons_dispatched_postings_professional": _postings(Person.Category.PROFESSIONAL),
-    f"persons_dispatched_{TEACHER}": SetRule(
+    "persons_dispatched_postings_cadre": _postings(CADRE),
+    "persons_dispatched_postings_professional": _postings(PROFESSIONAL),
+    f"persons_dispatched_{TEACHER}": FigureSpec(
         make=lambda w, v: breakdowns.professionals_dispatched(w, TEACHER, value=v),
         distinct=lambda w: breakdowns.professionals_dispatched(w, TEACHER).records,
+        records="persons",
+        indicator=Target.Indicator.TEACHERS,
     ),
-    "persons_in_post": SetRule(
+    "persons_in_post": FigureSpec(
         make=lambda w, v: breakdowns.persons_in_post(w, value=v),
         distinct=lambda w: breakdowns.persons_in_post(w).records,
+        records="persons",
     ),
-    "postings_overdue": SetRule(
+    "postings_overdue": FigureSpec(
         make=lambda w, v: breakdowns.postings_overdue_count(w, value=v),
         additive=lambda w: grouped_count(breakdowns.postings_overdue(w)),
+        records="postings",
     ),
-    "tasks_overdue": SetRule(
+    "tasks_overdue": FigureSpec(
         make=lambda w, v: tasks_overdue(w, value=v),
         additive=lambda w: grouped_count(breakdowns.tasks_overdue(w)),
+        records="tasks",
     ),
-    "obligations_overdue": SetRule(
+    "obligations_overdue": FigureSpec(
         make=lambda w, v: breakdowns.obligations_overdue(w, value=v),
         additive=lambda w: grouped_count(
             breakdowns.obligations_overdue(w).records, "agreement__pairing_id"
         ),
+        records="obligations",
     ),
 }
+
+
+def api_keys(person_rule: str = figures.PERSONS) -> list[str]:
+    """The figures the API answers, persons counted by `person_rule` (人 or 人次)."""
+    other = figures.POSTINGS if person_rule == figures.PERSONS else figures.PERSONS
+    return [
+        key
+        for key, spec in FIGURES.items()
+        if spec.api and not key.startswith(f"persons_dispatched_{other}")
+    ]
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -300,7 +346,7 @@ def compute(
             confirmed_only=confirmed_only,
         )
         for key in keys:
-            rule = RULES[key]
+            rule = FIGURES[key]
             if rule.additive is not None:
                 per_pairing = rule.additive(union)
                 values = [
@@ -341,13 +387,10 @@ def summaries(
 
 # --- targets against actuals ---------------------------------------------------------------
 
-# The figure each target indicator is measured by (indicators with no records yet —
-# consumption assistance, jobs — have none).
+# The figure each target indicator is measured by, from the declarations above (indicators
+# with no records yet — consumption assistance, jobs — have none).
 INDICATOR_FIGURES: dict[str, str] = {
-    Target.Indicator.FUNDS_TRANSFERRED: "funds_transfer",
-    Target.Indicator.PROJECTS_STARTED: "projects_implemented",
-    Target.Indicator.PERSONS_DISPATCHED: "persons_dispatched_persons",
-    Target.Indicator.TEACHERS: f"persons_dispatched_{TEACHER}",
+    spec.indicator: key for key, spec in FIGURES.items() if spec.indicator
 }
 
 
