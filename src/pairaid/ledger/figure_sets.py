@@ -157,8 +157,6 @@ class FigureSpec:
     api: bool = False
 
 
-
-
 def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
     return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.PERSONS, category, value=v),
