@@ -8,7 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 
 from pairaid.ledger import figures, services
@@ -111,3 +111,16 @@ def test_it_compares_a_briefing_frozen_as_of_today_with_today(db, build):
     assert frozen.options["as_of"] is None
     assert f"资金记录#{flow.pk}" in out
     assert f"项目#{project.pk}" in out
+
+
+def test_it_freezes_and_compares_rules_in_the_language_of_record(db, admin_user):
+    """Rules come through the catalogue; a briefing frozen from an English page keeps the
+    Chinese rules, and compared from a Chinese one finds no change of rule."""
+    with translation.override("en"):
+        frozen = freeze("--as-of", "2022-12-04")
+    item = funds_item(frozen)
+    with translation.override("zh-hans"):
+        invested = figures.funds_invested(figures.window_for(jiangyang(), as_of=AS_OF))
+        assert item["rule"] == invested.rule
+        assert "各类来源" in item["rule"]
+        assert "均无变化" in compare(frozen)

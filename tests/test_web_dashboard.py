@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pairaid.ledger import breakdowns as report_breakdowns
-from pairaid.ledger import figures
+from pairaid.ledger import figure_sets, figures
 from pairaid.ledger.models import FundFlow, Pairing, Project
 from pairaid.ledger.money import format_wan, to_wan
 
@@ -202,7 +202,7 @@ def test_it_measures_this_years_targets_as_the_reports_do(admin_client):
     city = pairing("泸州市")
     body = admin_client.get(f"/pairings/{city.pk}/?as_of={AS_OF}").content.decode()
     window = figures.window_for(city, as_of=AS_OF, include_children=True)
-    expected = report_breakdowns.targets_against_actuals(window, 2022)
+    expected = figure_sets.targets_against_actuals(window, 2022)
 
     assert "2022年度目标与完成情况" in body
     assert len(expected) == 6

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pairaid.ledger import figures
 from pairaid.ledger.figures import Figure, Rate, Window
@@ -27,11 +28,9 @@ from pairaid.ledger.models import (
     GuidedInvestment,
     Obligation,
     Organisation,
-    Pairing,
     Person,
     Posting,
     Project,
-    Target,
     Task,
     Team,
     WorkStatus,
@@ -52,12 +51,18 @@ EARLIEST_YEAR = FIRST_YEAR  # the fund-year validator's lower bound
 
 
 def count_figure(
-    key: str, label: str, records: QuerySet, rule: str, window: Window, unit: str = "个"
+    key: str,
+    label: str,
+    records: QuerySet,
+    rule: str,
+    window: Window,
+    unit: str = "个",
+    value: int | None = None,
 ) -> Figure:
     return Figure(
         key=key,
         label=label,
-        value=records.count(),
+        value=records.count() if value is None else value,
         unit=unit,
         rule=rule,
         window=window,
@@ -96,7 +101,7 @@ def funds_by_sector(window: Window, kind: str) -> dict[str, Figure]:
     """One stage split by the sector of the project the money is for; entries with no
     project (plans and transfers are usually for the whole pairing) are kept apart."""
     flows = figures.fund_flows(window, kind)
-    stage = figures.KIND_LABELS[FundFlow.Kind(kind)][1]
+    stage = str(figures.KIND_LABELS[FundFlow.Kind(kind)][1])
     result: dict[str, Figure] = {}
     for sector, label in Project.Sector.choices:
         result[sector] = money_figure(
@@ -248,7 +253,9 @@ def projects_with_money_but_no_progress(window: Window) -> QuerySet:
 # --- people --------------------------------------------------------------------------------
 
 
-def professionals_dispatched(window: Window, profession: str, *, team_only: bool = False) -> Figure:
+def professionals_dispatched(
+    window: Window, profession: str, *, team_only: bool = False, value: int | None = None
+) -> Figure:
     """Professionals of one profession dispatched (distinct persons); with `team_only`, only
     those posted in a 组团式 team."""
     label = Person.Profession(profession).label
@@ -257,16 +264,23 @@ def professionals_dispatched(window: Window, profession: str, *, team_only: bool
     )
     if team_only:
         postings = postings.filter(team__isnull=False)
-    scope = "“组团式”团队中" if team_only else ""
+    rule = (
+        _(
+            "“组团式”团队中专业类别为“%(profession)s”、到岗日期在%(start)s至%(end)s之间的"
+            "专业技术人才，不重复人数"
+        )
+        if team_only
+        else _(
+            "专业类别为“%(profession)s”、到岗日期在%(start)s至%(end)s之间的专业技术人才，不重复人数"
+        )
+    )
     return Figure(
         key=f"persons_dispatched_{profession}" + ("_team" if team_only else ""),
-        label=f"选派{label}",
-        value=postings.aggregate(n=Count("person", distinct=True))["n"],
+        label=_("选派%(profession)s") % {"profession": label},
+        value=postings.aggregate(n=Count("person", distinct=True))["n"] if value is None else value,
         unit="人",
-        rule=(
-            f"{scope}专业类别为“{label}”、到岗日期在{window.start.isoformat()}至"
-            f"{window.end.isoformat()}之间的专业技术人才，不重复人数"
-        ),
+        rule=rule
+        % {"profession": label, "start": window.start.isoformat(), "end": window.end.isoformat()},
         window=window,
         records=postings,
     )
@@ -329,7 +343,7 @@ def guided_investment(window: Window) -> Figure:
     )
 
 
-def persons_in_post(window: Window) -> Figure:
+def persons_in_post(window: Window, *, value: int | None = None) -> Figure:
     """Distinct persons in post on the window's end date (any posting of the pairings,
     whenever it started): at the post then and not past the planned end (a posting past
     it with no departure recorded is 期满未离岗, `postings_overdue`)."""
@@ -343,13 +357,14 @@ def persons_in_post(window: Window) -> Figure:
     )
     return Figure(
         key="persons_in_post",
-        label="在岗干部人才",
-        value=postings.aggregate(n=Count("person", distinct=True))["n"],
+        label=_("在岗干部人才"),
+        value=postings.aggregate(n=Count("person", distinct=True))["n"] if value is None else value,
         unit="人",
-        rule=(
-            f"{day.isoformat()}在岗（到岗日期不晚于该日、未登记离岗，状态为延期，"
-            "或状态为在岗且未过计划期满）的不重复人数；期满未离岗的不计"
-        ),
+        rule=_(
+            "%(day)s在岗（到岗日期不晚于该日、未登记离岗，状态为延期，或状态为在岗且未过计划期满）"
+            "的不重复人数；期满未离岗的不计"
+        )
+        % {"day": day.isoformat()},
         window=window,
         records=postings,
     )
@@ -367,18 +382,16 @@ def postings_overdue(window: Window) -> QuerySet:
     )
 
 
-def postings_overdue_count(window: Window) -> Figure:
+def postings_overdue_count(window: Window, *, value: int | None = None) -> Figure:
     """期满未离岗: the postings of `postings_overdue`, counted (人次)."""
     postings = postings_overdue(window)
     return Figure(
         key="postings_overdue",
-        label="期满未离岗",
-        value=postings.count(),
+        label=_("期满未离岗"),
+        value=postings.count() if value is None else value,
         unit="人次",
-        rule=(
-            f"计划期满早于{window.as_of.isoformat()}、至该日未登记离岗且未办理延期的选派人次，"
-            "不计入在岗"
-        ),
+        rule=_("计划期满早于%(as_of)s、至该日未登记离岗且未办理延期的选派人次，不计入在岗")
+        % {"as_of": window.as_of.isoformat()},
         window=window,
         records=postings,
     )
@@ -426,7 +439,7 @@ def obligations_due(window: Window, status: str | None = None) -> Figure:
     return count_figure("obligations_due", "到期履约事项", obligations, scope, window, unit="项")
 
 
-def obligations_overdue(window: Window) -> Figure:
+def obligations_overdue(window: Window, *, value: int | None = None) -> Figure:
     obligations = Obligation.objects.filter(
         agreement__pairing_id__in=window.pairing_ids,
         due_date__lt=window.as_of,
@@ -434,11 +447,13 @@ def obligations_overdue(window: Window) -> Figure:
     )
     return count_figure(
         "obligations_overdue",
-        "逾期未完成履约事项",
+        _("逾期未完成履约事项"),
         obligations,
-        f"完成时限早于{window.as_of.isoformat()}、状态仍为未开始或推进中的协议履约事项",
+        _("完成时限早于%(as_of)s、状态仍为未开始或推进中的协议履约事项")
+        % {"as_of": window.as_of.isoformat()},
         window,
         unit="项",
+        value=value,
     )
 
 
@@ -486,71 +501,6 @@ def tasks_overdue(window: Window) -> QuerySet:
         .select_related("owner", "pairing")
         .order_by("due_date", "id")
     )
-
-
-# --- targets against actuals ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TargetActual:
-    target: Target
-    actual: Figure | None  # None: the ledger does not record this indicator yet
-
-    @property
-    def percent(self) -> Decimal | None:
-        if self.actual is None:
-            return None
-        return figures.ratio(Decimal(self.actual.value), self.target.value)
-
-
-def actual_for(indicator: str, window: Window) -> Figure | None:
-    """The figure a target's indicator is measured by; None where the ledger has no
-    records for it yet (consumption assistance, jobs)."""
-    if indicator == Target.Indicator.FUNDS_TRANSFERRED:
-        return figures.funds(window, FundFlow.Kind.TRANSFER)
-    if indicator == Target.Indicator.PROJECTS_STARTED:
-        return figures.projects_implemented(window)
-    if indicator == Target.Indicator.PERSONS_DISPATCHED:
-        return figures.persons_dispatched(window)
-    if indicator == Target.Indicator.TEACHERS:
-        return persons_by_profession(window)[Person.Profession.TEACHER]
-    return None
-
-
-def targets_against_actuals(window: Window, year: int) -> list[TargetActual]:
-    """Each target of the window's pairings for `year`, measured over that year on its own
-    pairing (with the pairings below it when it coordinates some)."""
-    targets = (
-        Target.objects.filter(pairing_id__in=window.pairing_ids, year=year)
-        .select_related(
-            "pairing__helper_region",
-            "pairing__helper_organisation",
-            "pairing__recipient_region",
-            "pairing__recipient_organisation",
-        )
-        .order_by("pairing_id", "indicator")
-    )
-    coordinating = set(
-        Pairing.objects.filter(parent_id__in=window.pairing_ids).values_list("parent_id", flat=True)
-    )
-    windows: dict[int, Window] = {}
-    result = []
-    for target in targets:
-        if target.pairing_id not in windows:
-            own = figures.window_for(
-                target.pairing,
-                as_of=window.as_of,
-                from_year=year,
-                to_year=year,
-                include_children=target.pairing_id in coordinating,
-            )
-            # Never beyond the pairings of `window`, which its caller scoped to its user.
-            ids = tuple(pk for pk in own.pairing_ids if pk in window.pairing_ids)
-            windows[target.pairing_id] = dataclasses.replace(own, pairing_ids=ids)
-        result.append(
-            TargetActual(target, actual_for(target.indicator, windows[target.pairing_id]))
-        )
-    return result
 
 
 def year_window(window: Window, year: int) -> Window:

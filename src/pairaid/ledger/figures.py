@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pairaid.ledger import access
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
@@ -47,8 +49,14 @@ class Window:
         return min(self.as_of, dt.date(self.to_year, 12, 31))
 
     def describe(self) -> str:
-        scope = "仅已确认记录" if self.confirmed_only else "含待确认记录"
-        return f"{self.from_year}—{self.to_year}年，截至{self.as_of.isoformat()}，{scope}"
+        """The window in words, in the active language (Chinese: the language of record)."""
+        scope = _("仅已确认记录") if self.confirmed_only else _("含待确认记录")
+        return _("%(from_year)s—%(to_year)s年，截至%(as_of)s，%(scope)s") % {
+            "from_year": self.from_year,
+            "to_year": self.to_year,
+            "as_of": self.as_of.isoformat(),
+            "scope": scope,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,11 +114,33 @@ def window_for(
 
 # --- money ----------------------------------------------------------------------------------
 
+# Labels and rules are written once, here, in Chinese (the language of record) and wrapped
+# for translation: each figure formats its rule's template with its own parameters (years,
+# sources, stage, person rule, as-of date), so an English page reads the catalogue's
+# translation of the rule actually applied.
+
+# Each stage: (label of the figure of all sources, the stage in a rule, label of a part).
 KIND_LABELS = {
-    FundFlow.Kind.PLAN: ("计划帮扶资金", "计划"),
-    FundFlow.Kind.TRANSFER: ("累计投入各类帮扶资金", "拨付（交付）"),
-    FundFlow.Kind.ALLOCATE: ("分配到项目资金", "分配到项目"),
-    FundFlow.Kind.SPEND: ("项目支出资金", "项目支出"),
+    FundFlow.Kind.PLAN: (
+        gettext_lazy("计划帮扶资金"),
+        gettext_lazy("计划"),
+        gettext_lazy("计划帮扶资金"),
+    ),
+    FundFlow.Kind.TRANSFER: (
+        gettext_lazy("累计投入各类帮扶资金"),
+        gettext_lazy("拨付（交付）"),
+        gettext_lazy("累计投入帮扶资金"),  # a part is never "各类" (all sources)
+    ),
+    FundFlow.Kind.ALLOCATE: (
+        gettext_lazy("分配到项目资金"),
+        gettext_lazy("分配到项目"),
+        gettext_lazy("分配到项目资金"),
+    ),
+    FundFlow.Kind.SPEND: (
+        gettext_lazy("项目支出资金"),
+        gettext_lazy("项目支出"),
+        gettext_lazy("项目支出资金"),
+    ),
 }
 
 
@@ -136,27 +166,39 @@ def sum_amount(flows: QuerySet) -> Decimal:
 
 
 def funds(
-    window: Window, kind: str = FundFlow.Kind.TRANSFER, sources: Sequence[str] | None = None
+    window: Window,
+    kind: str = FundFlow.Kind.TRANSFER,
+    sources: Sequence[str] | None = None,
+    *,
+    value: Decimal | None = None,
 ) -> Figure:
-    label, stage = KIND_LABELS[FundFlow.Kind(kind)]
+    """A stage's money; `value`, when given, is the figure's value already summed from the
+    same records for many pairings at once (`figure_sets.compute`)."""
+    label, stage, part = KIND_LABELS[FundFlow.Kind(kind)]
     source_names = (
-        "、".join(str(FundFlow.Source(s).label) for s in sources)
+        _("、").join(str(FundFlow.Source(s).label) for s in sources)
         if sources
-        else "各类来源（财政援助资金、社会帮扶资金、捐物折价、其他）"
+        else _("各类来源（财政援助资金、社会帮扶资金、捐物折价、其他）")
     )
     flows = fund_flows(window, kind, sources)
     if sources:  # a part of the total is named after its sources, never as the total
-        label = f"{label.replace('各类', '')}（{source_names}）"
+        label = _("%(label)s（%(sources)s）") % {"label": part, "sources": source_names}
     return Figure(
         key=f"funds_{kind}" + "".join(f"_{source}" for source in sorted(sources or [])),
-        label=label,
-        value=sum_amount(flows),
+        label=str(label),
+        value=sum_amount(flows) if value is None else value,
         unit="元",
-        rule=(
-            f"{stage}记录金额之和（冲销记录为负数），{source_names}，"
-            f"资金年度{window.from_year}—{window.to_year}年，日期不晚于{window.as_of.isoformat()}；"
-            "不含引导企业投资"
-        ),
+        rule=_(
+            "%(stage)s记录金额之和（冲销记录为负数），%(sources)s，资金年度%(from_year)s—%(to_year)s年，"
+            "日期不晚于%(as_of)s；不含引导企业投资"
+        )
+        % {
+            "stage": stage,
+            "sources": source_names,
+            "from_year": window.from_year,
+            "to_year": window.to_year,
+            "as_of": window.as_of.isoformat(),
+        },
         window=window,
         records=flows,
     )
@@ -174,6 +216,12 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (numerator * 100 / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+RATE_TEXTS = {
+    "transfer_rate": (gettext_lazy("拨付率"), gettext_lazy("拨付金额 ÷ 计划金额")),
+    "usage_rate": (gettext_lazy("使用率"), gettext_lazy("项目支出金额 ÷ 分配到项目金额")),
+}
+
+
 @dataclass(frozen=True)
 class Rate:
     key: str
@@ -184,17 +232,31 @@ class Rate:
     rule: str
 
 
+def rate(key: str, numerator: Figure, denominator: Figure) -> Rate:
+    """拨付率 or 使用率 of two figures already computed."""
+    label, rule = RATE_TEXTS[key]
+    return Rate(
+        key,
+        str(label),
+        ratio(numerator.value, denominator.value),
+        numerator,
+        denominator,
+        str(rule),
+    )
+
+
 def transfer_rate(window: Window) -> Rate:
     """拨付率 = transferred / planned."""
     transferred = funds(window, FundFlow.Kind.TRANSFER)
     planned = funds(window, FundFlow.Kind.PLAN)
+    label, rule = RATE_TEXTS["transfer_rate"]
     return Rate(
         "transfer_rate",
-        "拨付率",
+        str(label),
         ratio(transferred.value, planned.value),
         transferred,
         planned,
-        "拨付金额 ÷ 计划金额",
+        str(rule),
     )
 
 
@@ -202,13 +264,14 @@ def usage_rate(window: Window) -> Rate:
     """使用率 = spent / allocated."""
     spent = funds(window, FundFlow.Kind.SPEND)
     allocated = funds(window, FundFlow.Kind.ALLOCATE)
+    label, rule = RATE_TEXTS["usage_rate"]
     return Rate(
         "usage_rate",
-        "使用率",
+        str(label),
         ratio(spent.value, allocated.value),
         spent,
         allocated,
-        "项目支出金额 ÷ 分配到项目金额",
+        str(rule),
     )
 
 
@@ -224,18 +287,19 @@ def started_projects(window: Window) -> QuerySet:
     )
 
 
-def projects_implemented(window: Window) -> Figure:
+def projects_implemented(window: Window, *, value: int | None = None) -> Figure:
     """实施项目: projects that have started (in progress or later), not cancelled."""
     projects = started_projects(window)
     return Figure(
         key="projects_implemented",
-        label="实施帮扶项目",
-        value=projects.count(),
+        label=_("实施帮扶项目"),
+        value=projects.count() if value is None else value,
         unit="个",
-        rule=(
-            f"已开工（实施中、已完工、已移交、运营中）且开工日期在{window.start.isoformat()}至"
-            f"{window.end.isoformat()}之间的项目个数，不含计划、已立项未开工和已取消的项目"
-        ),
+        rule=_(
+            "已开工（实施中、已完工、已移交、运营中）且开工日期在%(start)s至%(end)s之间的项目个数，"
+            "不含计划、已立项未开工和已取消的项目"
+        )
+        % {"start": window.start.isoformat(), "end": window.end.isoformat()},
         window=window,
         records=projects,
     )
@@ -257,30 +321,48 @@ def postings_in_window(window: Window, category: str | None = None) -> QuerySet:
     return postings
 
 
-CATEGORY_LABELS = {None: "干部人才", "cadre": "党政干部", "professional": "专业技术人才"}
+# Persons (人) and postings (人次) are told apart by their labels wherever both show.
+PERSON_LABELS = {
+    None: gettext_lazy("选派干部人才"),
+    "cadre": gettext_lazy("选派党政干部"),
+    "professional": gettext_lazy("选派专业技术人才"),
+}
+POSTING_LABELS = {
+    None: gettext_lazy("选派干部人才人次"),
+    "cadre": gettext_lazy("选派党政干部人次"),
+    "professional": gettext_lazy("选派专业技术人才人次"),
+}
 
 
-def persons_dispatched(window: Window, rule: str = PERSONS, category: str | None = None) -> Figure:
+def persons_dispatched(
+    window: Window,
+    rule: str = PERSONS,
+    category: str | None = None,
+    *,
+    value: int | None = None,
+) -> Figure:
     """选派干部人才: distinct persons (default) or postings (人次） that started in the window."""
     postings = postings_in_window(window, category)
-    who = CATEGORY_LABELS[category]
     if rule == POSTINGS:
-        value = postings.count()
-        unit, counted = "人次", "选派人次（一人多次选派计多次）"
+        value = postings.count() if value is None else value
+        unit, counted, label = "人次", _("选派人次（一人多次选派计多次）"), POSTING_LABELS[category]
     elif rule == PERSONS:
-        value = postings.aggregate(n=Count("person", distinct=True))["n"]
-        unit, counted = "人", "不重复人数（一人多次选派计一人）"
+        if value is None:
+            value = postings.aggregate(n=Count("person", distinct=True))["n"]
+        unit, counted, label = "人", _("不重复人数（一人多次选派计一人）"), PERSON_LABELS[category]
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return Figure(
         key=f"persons_dispatched_{rule}" + (f"_{category}" if category else ""),
-        label=f"选派{who}人次" if rule == POSTINGS else f"选派{who}",
+        label=str(label),
         value=value,
         unit=unit,
-        rule=(
-            f"到岗日期在{window.start.isoformat()}至{window.end.isoformat()}之间的选派记录，"
-            f"{counted}"
-        ),
+        rule=_("到岗日期在%(start)s至%(end)s之间的选派记录，%(counted)s")
+        % {
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "counted": counted,
+        },
         window=window,
         records=postings,
     )

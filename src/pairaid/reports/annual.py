@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import breakdowns, figures
+from pairaid.ledger import breakdowns, figure_sets, figures
 from pairaid.ledger.figures import Rate, Window
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, WorkStatus
 from pairaid.ledger.money import format_wan
@@ -278,7 +278,9 @@ def tasks_section(context: Year, tasks: Rate) -> Section:
 
 def targets_section(context: Year) -> Section:
     section = Section(_("七、年度目标完成情况"))
-    items = breakdowns.targets_against_actuals(context.window, context.year)
+    items = figure_sets.targets_against_actuals(
+        context.window, context.year, user=context.options.user
+    )
     section.table(target_table(items))
     return section
 
@@ -300,26 +302,38 @@ def children_table(pairing: Pairing, options: Options, year: int) -> Table:
         sheet=_("各结对关系"),
         has_total=True,
     )
-    own = figures.window_for(
-        pairing, as_of=options.as_of_date, from_year=year, to_year=year, include_children=False
-    )
-    rows: list[tuple[str, Window]] = [
-        (str(child), breakdowns.year_window(window_of(child, options, to_year=year), year))
+    # Every row's figures in one computation: the queries do not grow with the rows.
+    tree = figure_sets.Tree(options.user)
+    persons = f"persons_dispatched_{options.person_rule}"
+    lines = [
+        (str(child), figure_sets.Subject(child, tree.has_children(child.pk), year, year))
         for child in child_pairings(pairing, options.user)
     ]
-    rows.append((_("%(pairing)s本级") % {"pairing": pairing}, own))
-    whole = breakdowns.year_window(window_of(pairing, options, to_year=year), year)
-    rows.append((_("合计"), whole))
-    for label, window in rows:
-        rate = figures.transfer_rate(window)
+    lines.append(
+        (
+            _("%(pairing)s本级") % {"pairing": pairing},
+            figure_sets.Subject(pairing, False, year, year),
+        )
+    )
+    lines.append((_("合计"), figure_sets.Subject(pairing, True, year, year)))
+    computed = figure_sets.compute(
+        ["funds_plan", "funds_transfer", "funds_spend", "projects_implemented", persons],
+        [subject for _label, subject in lines],
+        as_of=options.as_of_date,
+        user=options.user,
+        tree=tree,
+    )
+    for label, subject in lines:
+        found = computed[subject]
+        plan, transfer = found["funds_plan"].value, found["funds_transfer"].value
         table.add(
             label,
-            rate.denominator.value,
-            rate.numerator.value,
-            rate.percent,
-            figures.funds(window, FundFlow.Kind.SPEND).value,
-            figures.projects_implemented(window).value,
-            figures.persons_dispatched(window, options.person_rule).value,
+            plan,
+            transfer,
+            figures.ratio(transfer, plan),
+            found["funds_spend"].value,
+            found["projects_implemented"].value,
+            found[persons].value,
         )
     return table
 
@@ -500,7 +514,7 @@ def task_table(tasks: QuerySet) -> Table:
     return table
 
 
-def target_table(items: list[breakdowns.TargetActual]) -> Table:
+def target_table(items: list[figure_sets.TargetActual]) -> Table:
     table = Table(
         _("年度目标与完成情况"),
         [

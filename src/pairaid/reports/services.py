@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pairaid.ledger.services import log_action
 from pairaid.reports import briefing, snapshots
@@ -18,15 +19,20 @@ def freeze_briefing(
     options: Options, *, acting_user: Any, via: str, note: str = ""
 ) -> FrozenBriefing:
     """Compute the briefing now and keep its figures, rules, as-of date and the records
-    behind each figure, with who froze it and when."""
-    parts = briefing.briefing_parts(options)
+    behind each figure, with who froze it and when — in the language of record (Chinese),
+    whatever the page's language, so that a later comparison reads the same rules."""
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = briefing.briefing_parts(options)
+        title = briefing.briefing_title(options)
+        text = snapshots.briefing_text(parts, options.style)
+        figures = snapshots.snapshot(parts)
     frozen = FrozenBriefing.objects.create(
         pairing=options.pairing,
-        title=briefing.briefing_title(options),
+        title=title,
         options=options.to_dict(),
         as_of=options.as_of_date,
-        text=snapshots.briefing_text(parts, options.style),
-        figures=snapshots.snapshot(parts),
+        text=text,
+        figures=figures,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         created_at=timezone.now(),
         note=note.strip(),

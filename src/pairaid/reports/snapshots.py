@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import access
@@ -204,9 +205,11 @@ def regenerate(frozen: FrozenBriefing, user: Any = None) -> tuple[Options, list[
 
 def compare(frozen: FrozenBriefing, user: Any = None) -> Comparison:
     """The briefing regenerated now with the frozen options, figure by figure, as `user`
-    sees the ledger (None: the operator, who sees every pairing)."""
-    options, parts = regenerate(frozen, user)
-    now = snapshot(parts)
+    sees the ledger (None: the operator, who sees every pairing). Figures are frozen in the
+    language of record, and regenerated in it, so that their rules compare."""
+    with translation.override(settings.LANGUAGE_CODE):
+        options, parts = regenerate(frozen, user)
+        now = snapshot(parts)
     old_items = {item["key"]: item for item in frozen.figures.get("figures", [])}
     new_items = {item["key"]: item for item in now["figures"]}
     old_records: dict[str, str] = frozen.figures.get("records", {})

@@ -11,18 +11,19 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import breakdowns as shared
-from pairaid.ledger import figures
+from pairaid.ledger import figure_sets, figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Project
 from pairaid.ledger.money import ZERO
 from pairaid.ledger.moneyfield import MoneySum
 
-TargetActual = shared.TargetActual
+TargetActual = figure_sets.TargetActual
 
 
 def year_window(window: Window, year: int) -> Window:
@@ -150,28 +151,11 @@ def obligations_overdue(window: Window) -> Figure:
 
 
 def tasks_overdue(window: Window) -> Figure:
-    tasks = shared.tasks_overdue(window)
-    return Figure(
-        key="tasks_overdue",
-        label=_("逾期未完成清单事项"),
-        value=tasks.count(),
-        unit="项",
-        rule=_(
-            "%(from_year)s—%(to_year)s年度计划或完成时限在该期间的清单事项中，"
-            "完成时限早于%(as_of)s、状态仍为未开始或推进中的"
-        )
-        % {
-            "from_year": window.from_year,
-            "to_year": window.to_year,
-            "as_of": window.as_of.isoformat(),
-        },
-        window=window,
-        records=tasks,
-    )
+    return figure_sets.tasks_overdue(window)
 
 
-def targets_against_actuals(window: Window, year: int) -> list[TargetActual]:
-    return shared.targets_against_actuals(window, year)
+def targets_against_actuals(window: Window, year: int, user: Any = None) -> list[TargetActual]:
+    return figure_sets.targets_against_actuals(window, year, user=user)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_sets, figures
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
@@ -75,8 +75,10 @@ class Scope:
             params["confirmed"] = "1"
         return params
 
-    def drill(self, key: str, **extras: Any) -> Drill:
-        return Drill(self, key, tuple(sorted((k, str(v)) for k, v in extras.items())))
+    def drill(self, key: str, known: Figure | None = None, **extras: Any) -> Drill:
+        """The drill of figure `key` (`known`: its figure, already computed)."""
+        extras_items = tuple(sorted((k, str(v)) for k, v in extras.items()))
+        return Drill(self, key, extras_items, known)
 
 
 # --- the figures a number may stand for ----------------------------------------------------
@@ -119,27 +121,48 @@ def dispatched(rule: str) -> Builder:
     return build
 
 
+# The list page of each kind of record a figure counts (`figure_sets.FIGURES[key].records`).
+RECORD_LISTS = {
+    "fund_flows": "web:funds",
+    "projects": "web:projects",
+    "persons": "web:persons",
+    "postings": "web:postings",
+    "tasks": "web:tasks",
+    "obligations": "web:obligations",
+}
+
+
+def listed(key: str, build: Builder, extras: tuple[str, ...] = ()) -> Spec:
+    """A figure of the registry drills down to the list of the records it declares."""
+    records = figure_sets.FIGURES[key].records
+    return Spec(RECORD_LISTS[records], build, extras, persons=records == "persons")
+
+
 SPECS: dict[str, Spec] = {
     **{
-        f"funds_{kind}": Spec("web:funds", money(kind), ("year", "source", "project"))
+        f"funds_{kind}": listed(f"funds_{kind}", money(kind), ("year", "source", "project"))
         for kind in FundFlow.Kind.values
     },
-    "projects_implemented": Spec("web:projects", implemented, ("year", "sector", "status")),
+    "projects_implemented": listed(
+        "projects_implemented", implemented, ("year", "sector", "status")
+    ),
     "projects_status": Spec(
         "web:projects", lambda w, e: breakdowns.projects_with_status(w, e["status"]), ("status",)
     ),
-    "persons_dispatched_persons": Spec(
-        "web:persons", dispatched(figures.PERSONS), ("year", "category", "profession"), True
+    "persons_dispatched_persons": listed(
+        "persons_dispatched_persons",
+        dispatched(figures.PERSONS),
+        ("year", "category", "profession"),
     ),
-    "persons_dispatched_postings": Spec(
-        "web:postings", dispatched(figures.POSTINGS), ("year", "category")
+    "persons_dispatched_postings": listed(
+        "persons_dispatched_postings", dispatched(figures.POSTINGS), ("year", "category")
     ),
-    "persons_in_post": Spec(
-        "web:persons", lambda w, e: breakdowns.persons_in_post(w), persons=True
+    "persons_in_post": listed("persons_in_post", lambda w, e: breakdowns.persons_in_post(w)),
+    "postings_overdue": listed("postings_overdue", lambda w, e: breakdowns.postings_overdue(w)),
+    "tasks_overdue": listed("tasks_overdue", lambda w, e: breakdowns.tasks_overdue(w)),
+    "obligations_overdue": listed(
+        "obligations_overdue", lambda w, e: breakdowns.obligations_overdue(w)
     ),
-    "postings_overdue": Spec("web:postings", lambda w, e: breakdowns.postings_overdue(w)),
-    "tasks_overdue": Spec("web:tasks", lambda w, e: breakdowns.tasks_overdue(w)),
-    "obligations_overdue": Spec("web:obligations", lambda w, e: breakdowns.obligations_overdue(w)),
 }
 
 # What each extra parameter may be (anything else is "not found").
@@ -159,6 +182,8 @@ class Drill:
     scope: Scope
     key: str
     extras: tuple[tuple[str, str], ...] = ()
+    # The figure when it was already computed with others (`ledger.figure_sets.compute`).
+    known: Figure | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def spec(self) -> Spec:
@@ -166,6 +191,8 @@ class Drill:
 
     @cached_property
     def figure(self) -> Figure:
+        if self.known is not None:
+            return self.known
         extras = dict(self.extras)
         window = self.scope.window
         if "year" in extras:

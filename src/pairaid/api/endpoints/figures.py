@@ -1,5 +1,6 @@
-"""Figures of a pairing, answered by the figures module alone (`ledger/figures.py`): each
-with its counting rule (口径) and as-of date. Nothing is summed here."""
+"""Figures of a pairing, answered by the figures module alone (`ledger/figure_sets.py`, the
+figures its registry marks for the API): each with its counting rule (口径) and as-of date.
+Nothing is summed here."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from ninja import Field, Query, Router, Schema
 from pairaid.api.common import READ_ERRORS, pairing_for, user_of
 from pairaid.api.schemas import FiguresOut
 from pairaid.api.types import Date, Id, Year
-from pairaid.ledger import figures
-from pairaid.ledger.models import FundFlow, Person
+from pairaid.ledger import figure_sets, figures
 
 router = Router()
 
@@ -44,29 +44,29 @@ class FigureParams(Schema):
 def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
     user = user_of(request)
     pairing = pairing_for(user, params.pairing)
-    children = params.children if params.children is not None else pairing.children.exists()
-    # A coordinating pairing's figures hold only the children the user sees.
-    window = figures.window_for(
-        pairing,
+    # The figures the registry says the API answers, computed together; a coordinating
+    # pairing's figures hold only the children the user sees.
+    tree = figure_sets.Tree(user)
+    children = params.children if params.children is not None else tree.has_children(pairing.pk)
+    subject = figure_sets.Subject(pairing, children, params.from_year, params.to_year)
+    keys = figure_sets.api_keys(params.person_rule)
+    found = figure_sets.compute(
+        keys,
+        [subject],
         as_of=params.as_of,
-        from_year=params.from_year,
-        to_year=params.to_year,
-        include_children=children,
         confirmed_only=params.confirmed_only,
         user=user,
+        tree=tree,
+    )[subject]
+    persons = f"persons_dispatched_{params.person_rule}"
+    summary = figures.PairingSummary(
+        pairing, found["funds_transfer"], found["projects_implemented"], found[persons]
     )
-    summary = figures.pairing_summary(pairing, window, person_rule=params.person_rule)
-    shown = [
-        summary.funds,
-        figures.funds(window, FundFlow.Kind.PLAN),
-        figures.funds(window, FundFlow.Kind.ALLOCATE),
-        figures.funds(window, FundFlow.Kind.SPEND),
-        summary.projects,
-        summary.persons,
-        figures.persons_dispatched(window, params.person_rule, Person.Category.CADRE),
-        figures.persons_dispatched(window, params.person_rule, Person.Category.PROFESSIONAL),
+    window = summary.funds.window
+    rates = [
+        figures.rate("transfer_rate", found["funds_transfer"], found["funds_plan"]),
+        figures.rate("usage_rate", found["funds_spend"], found["funds_allocate"]),
     ]
-    rates = [figures.transfer_rate(window), figures.usage_rate(window)]
     described = summary.to_dict()
     return {
         "pairing": described["pairing"],
@@ -79,7 +79,7 @@ def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
             "description": window.describe(),
         },
         "sentence": described["sentence"],
-        "figures": [figure.to_dict() for figure in shown],
+        "figures": [found[key].to_dict() for key in keys],
         "rates": [
             {
                 "key": rate.key,

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_sets, figures
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import YES, Drill, Scope
@@ -39,6 +39,8 @@ ROW_FIGURES = (
     "obligations_overdue",
 )
 OVERDUE_SHOWN = 10
+# What a pairing's name is made of (`Pairing.__str__`), fetched with it.
+NAMED = ("helper_region", "helper_organisation", "recipient_region", "recipient_organisation")
 
 
 @dataclass
@@ -51,18 +53,39 @@ class Row:
     kind: str  # "pairing", "own" or "total"
     drills: dict[str, Drill]
 
-    @classmethod
-    def of(
-        cls,
-        user: Any,
-        pairing: Pairing,
-        as_of: dt.date,
-        kind: str,
-        children: bool,
-        confirmed: bool = False,
-    ) -> Row:
+
+# A line to show: the pairing, its kind, and whether it counts the pairings below it.
+Line = tuple[Pairing, str, bool]
+
+
+def lines_of(root: Pairing, visible: dict[int, Pairing]) -> list[Line]:
+    """The pairings directly below `root` (each with its own subtree), root's own records,
+    and the total of all of them (root with everything below it)."""
+    below = [p for p in visible.values() if p.parent_id == root.pk]
+    parents = {p.parent_id for p in visible.values()}
+    lines: list[Line] = [(child, "pairing", child.pk in parents) for child in below]
+    if below:
+        lines += [(root, "own", False), (root, "total", True)]
+    else:
+        lines.append((root, "pairing", False))
+    return lines
+
+
+def rows_of(
+    user: Any, lines: list[Line], as_of: dt.date, confirmed: bool, tree: figure_sets.Tree
+) -> list[Row]:
+    """The rows of `lines`, their figures computed together (`figure_sets.compute`): the
+    number of queries does not grow with the number of lines."""
+    subjects = [figure_sets.Subject(p, children) for p, _kind, children in lines]
+    computed = figure_sets.compute(
+        ROW_FIGURES, subjects, as_of=as_of, confirmed_only=confirmed, user=user, tree=tree
+    )
+    rows = []
+    for (pairing, kind, children), subject in zip(lines, subjects, strict=True):
         scope = Scope.for_user(user, pairing, as_of, children=children, confirmed=confirmed)
-        return cls(pairing, scope, kind, {key: scope.drill(key) for key in ROW_FIGURES})
+        drills = {key: scope.drill(key, computed[subject][key]) for key in ROW_FIGURES}
+        rows.append(Row(pairing, scope, kind, drills))
+    return rows
 
 
 def side_by_side(
@@ -71,20 +94,9 @@ def side_by_side(
     visible: dict[int, Pairing],
     as_of: dt.date,
     confirmed: bool = False,
+    tree: figure_sets.Tree | None = None,
 ) -> list[Row]:
-    """The pairings directly below `root` (each with its own subtree), root's own records,
-    and the total of all of them (root with everything below it)."""
-    below = [p for p in visible.values() if p.parent_id == root.pk]
-    parents = {p.parent_id for p in visible.values()}
-    rows = [
-        Row.of(user, child, as_of, "pairing", child.pk in parents, confirmed) for child in below
-    ]
-    if below:
-        rows.append(Row.of(user, root, as_of, "own", False, confirmed))
-        rows.append(Row.of(user, root, as_of, "total", True, confirmed))
-    else:
-        rows.append(Row.of(user, root, as_of, "pairing", False, confirmed))
-    return rows
+    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree or figure_sets.Tree(user))
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -112,7 +124,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Every pairing in the user's view, grouped under the top pairings they see, side by
     side with totals (what a coordinating office watches)."""
     as_of = as_of_of(request)
-    pairings = list(access.visible_pairings(request.user))
+    pairings = list(access.visible_pairings(request.user).select_related(*NAMED))
     if len(pairings) == 1:
         url = reverse("web:pairing", args=[pairings[0].pk])
         given = request.GET.get("as_of")
@@ -120,7 +132,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     visible = {p.pk: p for p in pairings}
     roots = [p for p in pairings if p.parent_id not in visible]
     confirmed = confirmed_of(request)
-    groups = [(root, side_by_side(request.user, root, visible, as_of, confirmed)) for root in roots]
+    # Every group's rows in one computation: a fixed number of queries for any number.
+    lines = {root.pk: lines_of(root, visible) for root in roots}
+    rows = iter(
+        rows_of(
+            request.user,
+            [line for root in roots for line in lines[root.pk]],
+            as_of,
+            confirmed,
+            figure_sets.Tree(request.user),
+        )
+    )
+    groups = [(root, [next(rows) for _line in lines[root.pk]]) for root in roots]
     return render(
         request,
         "web/dashboard/overview.html",
@@ -132,34 +155,37 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- one pairing ------------------------------------------------------------------------
 
 
+# The list each target's figure drills down to: drill key and extras, by figure key.
+TARGET_DRILLS: dict[str, tuple[str, dict[str, str]]] = {
+    "funds_transfer": ("funds_transfer", {}),
+    "projects_implemented": ("projects_implemented", {}),
+    "persons_dispatched_persons": ("persons_dispatched_persons", {}),
+    f"persons_dispatched_{Person.Profession.TEACHER}": (
+        "persons_dispatched_persons",
+        {"profession": Person.Profession.TEACHER},
+    ),
+}
+
+
 def target_drill(
-    target: Target, as_of: dt.date, user: Any, coordinating: set[int], confirmed: bool = False
+    item: figure_sets.TargetActual, as_of: dt.date, user: Any, confirmed: bool = False
 ) -> Drill | None:
     """The figure a target is measured by — the indicator's figure over the target's year on
     the target's pairing (with the pairings below it when it coordinates some), as the
-    reports measure it (`reports.breakdowns.actual_for`)."""
-    indicators: dict[str, tuple[str, dict[str, str]]] = {
-        Target.Indicator.FUNDS_TRANSFERRED: ("funds_transfer", {}),
-        Target.Indicator.PROJECTS_STARTED: ("projects_implemented", {}),
-        Target.Indicator.PERSONS_DISPATCHED: ("persons_dispatched_persons", {}),
-        Target.Indicator.TEACHERS: (
-            "persons_dispatched_persons",
-            {"profession": Person.Profession.TEACHER},
-        ),
-    }
-    if target.indicator not in indicators:
+    reports measure it (`ledger.figure_sets.targets_against_actuals`)."""
+    if item.actual is None:
         return None
-    key, extras = indicators[target.indicator]
+    key, extras = TARGET_DRILLS[item.actual.key]
     scope = Scope.for_user(
         user,
-        target.pairing,
+        item.target.pairing,
         as_of,
-        children=target.pairing_id in coordinating,
-        from_year=target.year,
-        to_year=target.year,
+        children=item.children,
+        from_year=item.target.year,
+        to_year=item.target.year,
         confirmed=confirmed,
     )
-    return scope.drill(key, **extras)
+    return scope.drill(key, item.actual, **extras)
 
 
 @dataclass
@@ -182,21 +208,11 @@ class TargetRow:
         return figure_text.count(int(self.target.value), what)
 
 
-def targets(scope: Scope, year: int, user: Any) -> list[TargetRow]:
-    found = (
-        Target.objects.filter(pairing_id__in=scope.window.pairing_ids, year=year)
-        .select_related("pairing")
-        .order_by("pairing_id", "indicator")
-    )
-    coordinating = set(
-        Pairing.objects.filter(parent_id__in=scope.window.pairing_ids).values_list(
-            "parent_id", flat=True
-        )
-    )
-    return [
-        TargetRow(t, target_drill(t, scope.as_of, user, coordinating, scope.confirmed))
-        for t in found
-    ]
+def targets(
+    scope: Scope, year: int, user: Any, tree: figure_sets.Tree | None = None
+) -> list[TargetRow]:
+    items = figure_sets.targets_against_actuals(scope.window, year, user=user, tree=tree)
+    return [TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed)) for i in items]
 
 
 def funds_chart(scope: Scope) -> tuple[SafeString, list[dict[str, Any]], list[str]]:
@@ -260,7 +276,8 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.get_pairing_for_user(user, pk)
     as_of = as_of_of(request)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else as_of.year
-    visible = {p.pk: p for p in access.visible_pairings(user)}
+    visible = {p.pk: p for p in access.visible_pairings(user).select_related(*NAMED)}
+    tree = figure_sets.Tree(user)
     coordinating = any(p.parent_id == found.pk for p in visible.values())
     confirmed = confirmed_of(request)
     scope = Scope.for_user(user, found, as_of, children=coordinating, confirmed=confirmed)
@@ -321,7 +338,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "people": people,
         "money": [money[f"funds_{k}"] for k in FundFlow.Kind.values],
         "rates": rates,
-        "targets": targets(scope, year, user),
+        "targets": targets(scope, year, user, tree),
         "funds_svg": funds_svg,
         "funds_table": funds_table,
         "sources": [FundFlow.Source(s).label for s in sources],
@@ -335,7 +352,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "obligations_shown": obligations.figure.records.select_related(
             "owner", "agreement"
         ).order_by("due_date", "id")[:OVERDUE_SHOWN],
-        "rows": side_by_side(user, found, visible, as_of, confirmed) if coordinating else [],
+        "rows": side_by_side(user, found, visible, as_of, confirmed, tree) if coordinating else [],
         "confirmed": confirmed,
         "locked_years": list(locked_years([found.pk, *scope.window.pairing_ids])),
         "can_review": access.can(user, found, access.SUBMIT)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pairaid.ledger import access, figures
+from pairaid.ledger import access, figure_sets, figures
 from pairaid.ledger.models import Pairing
 
 
@@ -61,18 +61,9 @@ class Command(BaseCommand):
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
         user = user_named(options["user"])
         pairings = self.select_pairings(options["pairing"], user)
-        summaries = [
-            figures.pairing_summary(
-                pairing,
-                # A coordinating pairing (市对州) speaks for the pairings below it (those
-                # the user sees).
-                figures.window_for(
-                    pairing, as_of=as_of, include_children=pairing.children.exists(), user=user
-                ),
-                person_rule=options["person_rule"],
-            )
-            for pairing in pairings
-        ]
+        summaries = figure_sets.summaries(
+            pairings, as_of=as_of, person_rule=options["person_rule"], user=user
+        )
         if options["json"]:
             payload = {
                 "style": options["style"],
