@@ -33,21 +33,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pairaid.accounts.models import Role
+from pairaid.ledger import record_types
 from pairaid.ledger.models import (
-    Agreement,
-    AgreementParty,
-    Event,
-    EventParticipant,
-    FundFlow,
-    Obligation,
     Pairing,
     Person,
     Posting,
-    Project,
     Region,
-    Target,
-    Task,
-    Team,
 )
 
 M = TypeVar("M", bound=Model)
@@ -252,20 +243,8 @@ def sees_all(user: Any, pairing_ids: Any) -> bool:
     return visible_pairings(user).filter(pk__in=wanted).count() == len(wanted)
 
 
-# How each record type reaches its pairing.
-PAIRING_PATH: dict[type[Model], str] = {
-    Project: "pairing",
-    FundFlow: "pairing",
-    Posting: "pairing",
-    Team: "pairing",
-    Agreement: "pairing",
-    Event: "pairing",
-    Task: "pairing",
-    Target: "pairing",
-    Obligation: "agreement__pairing",
-    AgreementParty: "agreement__pairing",
-    EventParticipant: "event__pairing",
-}
+# How each record type reaches its pairing: declared with the type (`ledger/record_types.py`).
+PAIRING_PATH: dict[type[Model], str] = record_types.pairing_paths()
 
 
 def in_view(user: Any, path: str = "pairing") -> Q:
@@ -279,9 +258,9 @@ def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """Narrow a queryset of records to those the user sees (through their pairing)."""
     if queryset.model is Person:
         return queryset.filter(pk__in=visible_persons(user).values("pk"))
-    path = PAIRING_PATH.get(queryset.model)
-    if path is None:  # a record of any other model hangs off its pairing directly
-        path = "pairing"
+    declared = record_types.of(queryset.model)
+    # A record of a type not declared (or of no one pairing) hangs off its pairing directly.
+    path = (declared.pairing_path if declared else "") or "pairing"
     return queryset.filter(in_view(user, path))
 
 
