@@ -30,7 +30,14 @@ from pairaid.ledger.models import (
 )
 from pairaid.ledger.record_types import PROGRESS_FIELDS, YearLock
 
-__all__ = ["NOT_YEAR_LOCKED", "PROGRESS_FIELDS", "YEAR_LOCKS", "YearLock", "locked_year"]
+__all__ = [
+    "NOT_YEAR_LOCKED",
+    "PROGRESS_FIELDS",
+    "YEAR_LOCKS",
+    "YearLock",
+    "approved_years",
+    "locked_year",
+]
 
 # Each record type's rule is declared with the type, in `ledger/record_types.py`.
 YEAR_LOCKS: dict[type[models.Model], YearLock] = record_types.year_locks()
@@ -61,3 +68,13 @@ def locked_year(obj: models.Model, changed: Any = None) -> tuple[models.Model, i
         return None
     year = rule.year_of(obj)
     return (obj, year) if year else None
+
+
+def approved_years() -> set[tuple[int, int]]:
+    """Every (pairing id, year) whose year is approved and so locked: one query, for a
+    check of many records at once (the importer's)."""
+    return set(
+        PairingYear.objects.filter(status=PairingYear.Status.APPROVED).values_list(
+            "pairing_id", "year"
+        )
+    )

@@ -125,8 +125,9 @@ class Api:
 @dataclass(frozen=True)
 class RecordType:
     model: type[models.Model]
-    # How a record reaches its pairing ("pairing", "agreement__pairing"); "" for a record of
-    # no one pairing (a region, a unit, a person: persons are seen through their postings).
+    # How a record reaches its pairing ("pairing", "agreement__pairing"; "pk" for a pairing);
+    # "" for a record of no one pairing (a region, a unit, a person: persons are seen through
+    # their postings).
     pairing_path: str = ""
     year_lock: YearLock | None = None  # None: see locks.NOT_YEAR_LOCKED for the reason
     listing: Listing | None = None
@@ -447,6 +448,7 @@ register(
     )
 )
 register(RecordType(PairingYear, pairing_path="pairing"))
-register(RecordType(Pairing, api=Api("/pairings/", "pairing", "结对关系")))
+# A pairing reaches itself: `access.within_view` narrows pairings to those the user sees.
+register(RecordType(Pairing, pairing_path="pk", api=Api("/pairings/", "pairing", "结对关系")))
 register(RecordType(Region, api=Api("/regions/", "region", "行政区划")))
 register(RecordType(Organisation, api=Api("/organisations/", "organisation", "单位")))
