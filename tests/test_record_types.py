@@ -4,6 +4,7 @@ export kinds, the API's resources, the year lock and the scope read the declarat
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from decimal import Decimal
 
@@ -47,16 +48,9 @@ def replaced(model: type[models.Model], **changes) -> RecordType:
 
 @pytest.fixture
 def registered():
-    """Register (or re-declare) a type for one test; the declaration is restored after."""
-    saved = dict(record_types.REGISTRY)
-
-    def register(record_type: RecordType) -> RecordType:
-        record_types.REGISTRY[record_type.model] = record_type
-        return record_type
-
-    yield register
-    record_types.REGISTRY.clear()
-    record_types.REGISTRY.update(saved)
+    """Declare (or re-declare) types for one test; the declarations are restored after."""
+    with contextlib.ExitStack() as stack:
+        yield lambda record_type: stack.enter_context(record_types.registered(record_type))
 
 
 def client_for(user) -> Client:

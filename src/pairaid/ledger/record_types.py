@@ -152,12 +152,17 @@ def register(record_type: RecordType) -> RecordType:
 
 @contextmanager
 def registered(record_type: RecordType) -> Iterator[RecordType]:
-    """Register a type for the duration of a block (a test's fake type)."""
-    register(record_type)
+    """Declare a type, or declare a registered one anew, for the duration of a block (a
+    test's); the declaration before it is restored after."""
+    previous = REGISTRY.get(record_type.model)
+    REGISTRY[record_type.model] = record_type
     try:
         yield record_type
     finally:
-        REGISTRY.pop(record_type.model, None)
+        if previous is None:
+            REGISTRY.pop(record_type.model, None)
+        else:
+            REGISTRY[record_type.model] = previous
 
 
 def of(model: type[models.Model]) -> RecordType | None:
