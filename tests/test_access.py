@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from pairaid.ledger import access, services
 from pairaid.ledger.models import FundFlow, Pairing, Project, Target
@@ -47,9 +46,9 @@ def test_it_shows_each_office_its_own_pairings(personas):
 def test_it_hides_another_districts_pairing_as_not_found(personas):
     longmatan = pairing("龙马潭区")
 
-    with pytest.raises(Http404):
+    with pytest.raises(access.OutOfScope):
         access.get_pairing_for_user(personas.jiangyang, longmatan.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(access.OutOfScope):
         services.create_record(
             Project,
             acting_user=personas.jiangyang,
@@ -112,7 +111,7 @@ def test_it_lets_the_recipient_update_progress_only(personas):
 
 
 def test_it_refuses_the_other_recipient_confirming(personas):
-    with pytest.raises(Http404):
+    with pytest.raises(access.OutOfScope):
         services.confirm_record(
             transfer(pairing("江阳区")), acting_user=personas.puge, via="test", accept=True
         )

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A record outside the user's scope (ledger.access.OutOfScope) is "not found": 404.
+    "pairaid.web.middleware.OutOfScopeMiddleware",
 ]
 
 ROOT_URLCONF = "pairaid.urls"

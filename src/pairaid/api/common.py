@@ -1,8 +1,9 @@
 """What every endpoint shares: who is asking, what they may see, references in a request
 body, stable pagination and idempotent creates.
 
-Scope: every query starts from `pairaid.ledger.access.visible_pairings(user)`; a record
-outside it is "not found" (404), as on the pages. What a user may change is decided by the
+Scope: `pairaid.ledger.access` decides it (`within_view`, `visible_persons`,
+`shared_records`, `get_pairing_for_user`); this module only answers "not found" (404) on
+top, as the pages do. What a user may change is decided by the
 ledger's services, which every write calls.
 """
 
@@ -110,28 +111,17 @@ def user_of(request: HttpRequest) -> Any:
 # --- scope ----------------------------------------------------------------------------------
 
 
-def pairing_scope(user: Any) -> QuerySet | None:
-    """The pairings the user may see, as a subquery; None when the user sees everything."""
-    if access.is_administrator(user):
-        return None
-    return access.pairings(user).values("pk")
-
-
-def in_scope(queryset: QuerySet, user: Any, field: str = "pairing") -> QuerySet:
-    return queryset.filter(access.in_view(user, field))
+def in_scope(queryset: QuerySet, user: Any) -> QuerySet:
+    """The records of `queryset` the user sees, through their pairing (`ledger.access`)."""
+    return access.within_view(user, queryset)
 
 
 def shared_records(model: type[Model], user: Any) -> QuerySet:
     """Regions and organisations: the common vocabulary of everyone who holds a role."""
-    if access.actions_anywhere(user):
-        return model._default_manager.all()
-    return model._default_manager.none()
+    return access.shared_records(user, model)
 
 
-def visible_persons(user: Any) -> QuerySet:
-    """People posted in a pairing the user sees; and, for those who record postings, people
-    not posted anywhere yet (so that a person can be entered before the posting)."""
-    return access.visible_persons(user)
+visible_persons = access.visible_persons
 
 
 def fetch(queryset: QuerySet, pk: int) -> Any:
@@ -142,7 +132,11 @@ def fetch(queryset: QuerySet, pk: int) -> Any:
 
 
 def pairing_for(user: Any, pk: int) -> Pairing:
-    return access.get_pairing_for_user(user, pk)
+    """The pairing `pk` if the user sees it; 404 otherwise."""
+    try:
+        return access.get_pairing_for_user(user, pk)
+    except access.OutOfScope as exc:
+        raise Http404(_("未找到该记录")) from exc
 
 
 # --- references in a request body -------------------------------------------------------------

@@ -11,7 +11,7 @@ whole — the same shape whether the request was malformed or the ledger refused
 | a body sent as another type than JSON     | 415    |
 | no or unknown credentials                 | 401    |
 | django PermissionDenied, a read-only token | 403    |
-| Http404 (also: outside the user's scope)  | 404    |
+| Http404, access.OutOfScope (outside the user's scope) | 404 |
 | IntegrityError (a concurrent duplicate)   | 409    |
 
 A database rule is never named to the client: `ledger.messages` says it in words.
@@ -38,6 +38,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.parser import Parser
 
+from pairaid.ledger import access
 from pairaid.ledger.messages import integrity_message, readable
 from pairaid.ledger.services import StaleRecord
 
@@ -276,6 +277,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DjangoValidationError, on_ledger_error)
     api.add_exception_handler(StaleRecord, on_stale)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(access.OutOfScope, on_not_found)
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(AuthenticationError, on_unauthenticated)
     api.add_exception_handler(HttpError, on_http_error)

@@ -8,8 +8,9 @@ region or organisation helps; a recipient editor: pairings that help it) or eith
 Every surface (pages, admin, downloads, reports, API, importer) fetches pairings through
 `visible_pairings` and asks `require`; the services ask it too, so a door that forgot
 cannot change what it should not. A pairing outside the user's scope is "not found"
-(Http404), so that its existence is not revealed; a visible pairing the user may not
-change in that way is "forbidden" (PermissionDenied).
+(`OutOfScope`, which each door answers as its own "not found": 404 on the pages and the
+API), so that its existence is not revealed; a visible pairing the user may not change in
+that way is "forbidden" (PermissionDenied). This module raises no HTTP errors.
 
 Set-shaped questions, which raise nothing: `pairings(user, action)` (the pairings where the
 user may do `action`), `records(user, model)` (the records hanging off pairings the user
@@ -29,25 +30,15 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pairaid.accounts.models import Role
+from pairaid.ledger import record_types
 from pairaid.ledger.models import (
-    Agreement,
-    AgreementParty,
-    Event,
-    EventParticipant,
-    FundFlow,
-    Obligation,
     Pairing,
     Person,
     Posting,
-    Project,
     Region,
-    Target,
-    Task,
-    Team,
 )
 
 M = TypeVar("M", bound=Model)
@@ -76,6 +67,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({READ}),
 }
 HELPER, RECIPIENT, EITHER = "helper", "recipient", "either"
+
+
+class OutOfScope(Exception):
+    """A pairing (or a record through it) the user does not see, or that does not exist:
+    "not found" at every door, never "forbidden", so that its existence is not revealed."""
+
+
 ROLE_SIDE = {Role.HELPER_EDITOR: HELPER, Role.RECIPIENT_EDITOR: RECIPIENT}
 
 
@@ -186,11 +184,12 @@ def can(user: Any, pairing: Pairing | None, action: str) -> bool:
 
 
 def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
-    """Allow if the user may do any of `actions` on the pairing: else 404 when the pairing
-    is outside the user's scope, 403 when it is visible but the action is not allowed."""
+    """Allow if the user may do any of `actions` on the pairing: else `OutOfScope` when the
+    pairing is outside the user's scope, PermissionDenied when it is visible but the action
+    is not allowed."""
     allowed = actions_anywhere(user) if pairing is None else actions_on(user, pairing)
     if pairing is not None and READ not in allowed:
-        raise Http404("no such pairing")
+        raise OutOfScope("no such pairing")
     if not allowed.intersection(actions):
         raise PermissionDenied(_("您无权进行此项操作"))
 
@@ -200,12 +199,12 @@ def is_administrator(user: Any) -> bool:
 
 
 def get_pairing_for_user(user: Any, pk: Any, *, write: bool = False) -> Pairing:
-    """The pairing `pk` if the user may see it (404 otherwise); with `write`, 403 unless
-    the user may record data in it."""
+    """The pairing `pk` if the user may see it (`OutOfScope` otherwise); with `write`,
+    PermissionDenied unless the user may record data in it."""
     try:
         pairing = visible_pairings(user).get(pk=pk)
     except (Pairing.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("no such pairing") from exc
+        raise OutOfScope("no such pairing") from exc
     if write:
         require(user, pairing, EDIT)
     return pairing
@@ -252,20 +251,8 @@ def sees_all(user: Any, pairing_ids: Any) -> bool:
     return visible_pairings(user).filter(pk__in=wanted).count() == len(wanted)
 
 
-# How each record type reaches its pairing.
-PAIRING_PATH: dict[type[Model], str] = {
-    Project: "pairing",
-    FundFlow: "pairing",
-    Posting: "pairing",
-    Team: "pairing",
-    Agreement: "pairing",
-    Event: "pairing",
-    Task: "pairing",
-    Target: "pairing",
-    Obligation: "agreement__pairing",
-    AgreementParty: "agreement__pairing",
-    EventParticipant: "event__pairing",
-}
+# How each record type reaches its pairing: declared with the type (`ledger/record_types.py`).
+PAIRING_PATH: dict[type[Model], str] = record_types.pairing_paths()
 
 
 def in_view(user: Any, path: str = "pairing") -> Q:
@@ -279,9 +266,9 @@ def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """Narrow a queryset of records to those the user sees (through their pairing)."""
     if queryset.model is Person:
         return queryset.filter(pk__in=visible_persons(user).values("pk"))
-    path = PAIRING_PATH.get(queryset.model)
-    if path is None:  # a record of any other model hangs off its pairing directly
-        path = "pairing"
+    declared = record_types.of(queryset.model)
+    # A record of a type not declared (or of no one pairing) hangs off its pairing directly.
+    path = (declared.pairing_path if declared else "") or "pairing"
     return queryset.filter(in_view(user, path))
 
 
@@ -290,6 +277,14 @@ def records(user: Any, model: type[M]) -> QuerySet[M]:
     if model is Person:
         return visible_persons(user)  # type: ignore[return-value]
     return within_view(user, model._default_manager.all())
+
+
+def shared_records(user: Any, model: type[M]) -> QuerySet[M]:
+    """Reference records of no one pairing (regions, organisations): the common vocabulary
+    of everyone who holds a role somewhere; nothing for a user with none."""
+    if actions_anywhere(user):
+        return model._default_manager.all()
+    return model._default_manager.none()
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:

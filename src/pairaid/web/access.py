@@ -56,7 +56,10 @@ def in_view(user: Any, path: str = "pairing") -> Q:
 
 def get_pairing_for_user(user: Any, pk: Any) -> Pairing:
     """The pairing `pk`, or Http404 when it does not exist or is outside the user's view."""
-    return rules.get_pairing_for_user(user, pk)
+    try:
+        return rules.get_pairing_for_user(user, pk)
+    except rules.OutOfScope as exc:
+        raise Http404("no such pairing") from exc
 
 
 def can(user: Any, pairing: Pairing | None, action: str) -> bool:

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pairaid.exchange import exporters
+from pairaid.ledger import record_types
 from pairaid.web import drilldown
 from pairaid.web.drilldown import Drill
 from pairaid.web.forms import ListFilter
@@ -28,6 +29,12 @@ class Sorts:
     columns: Mapping[str, tuple[str, ...]]
     default: str
 
+    @classmethod
+    def of(cls, model: type[Model]) -> Sorts:
+        """The sortable columns declared with the record type (`ledger/record_types.py`)."""
+        declared = record_types.listing_of(model)
+        return cls(declared.sorts, default=declared.default_sort)
+
     def apply(self, queryset: QuerySet, requested: str | None) -> tuple[QuerySet, str]:
         key = requested or self.default
         name = key.removeprefix("-")
@@ -38,16 +45,13 @@ class Sorts:
         return queryset.order_by(*order, "-pk" if descending else "pk"), key
 
 
-# The lists whose rows download as a spreadsheet, and the exporter kind of each.
-EXPORT_KINDS = {
-    "web:projects": "projects",
-    "web:funds": "funds",
-    "web:persons": "persons",
-    "web:postings": "postings",
-    "web:agreements": "agreements",
-    "web:events": "events",
-    "web:tasks": "tasks",
-}
+def export_kind_of(list_name: str) -> str | None:
+    """The exporter kind of a list whose rows download as a spreadsheet: its record type's
+    import/export kind (`ledger/record_types.py`), None for a list with none."""
+    declared = record_types.by_list_name(list_name)
+    return declared.kind if declared is not None and declared.kind else None
+
+
 EXPORT_FORMATS = ("xlsx", "csv")
 
 
@@ -119,7 +123,7 @@ def build(
         request=request,
         form=form,
         rows=rows,
-        export_kind=EXPORT_KINDS.get(list_name),
+        export_kind=export_kind_of(list_name),
         page=page,
         sort=sort,
         count=paginator.count,

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from pairaid.ledger import access
 
 
 class ChineseByDefaultLocaleMiddleware(LocaleMiddleware):
@@ -56,3 +58,19 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class OutOfScopeMiddleware:
+    """A pairing or record outside the user's scope (`ledger.access.OutOfScope`, raised by
+    the access rules and the services they guard) is "not found" on every page: a 404, as if
+    it did not exist."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, access.OutOfScope):
+            raise Http404("no such record") from exception

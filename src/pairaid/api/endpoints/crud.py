@@ -40,7 +40,7 @@ from pairaid.api.common import (
     user_of,
 )
 from pairaid.api.errors import error_responses
-from pairaid.ledger import services
+from pairaid.ledger import record_types, services
 
 Scope = Callable[[HttpRequest], QuerySet]
 # (user, validated body) → the answer, as the 201 body.
@@ -100,6 +100,13 @@ class Resource:
     scope: Scope  # the records the asking user may see
     out: type[Schema]
     tag: str
+
+    @classmethod
+    def of(cls, model: type[Model], router: Router, scope: Scope, out: type[Schema]) -> "Resource":
+        """The resource of a record type, at the path, under the name and tag declared with
+        the type (`ledger/record_types.py`)."""
+        declared = record_types.api_of(model)
+        return cls(router, declared.path, declared.name, scope, out, declared.tag)
 
     def add_list(self, filters: type[Schema], summary: str) -> None:
         scope = self.scope

@@ -71,7 +71,7 @@ def projects(request: HttpRequest) -> QuerySet:
     return in_scope(Project.objects.all(), user_of(request))
 
 
-PROJECTS = Resource(router, "/projects/", "project", projects, ProjectOut, "项目")
+PROJECTS = Resource.of(Project, router, projects, ProjectOut)
 PROJECTS.add_list(ProjectFilters, "列出帮扶项目")
 PROJECTS.add_read("读取帮扶项目")
 PROJECTS.add_create(ProjectIn, "登记帮扶项目", make_in_pairing(Project, ProjectOut))
@@ -131,7 +131,7 @@ def make_fund_flow(user: Any, payload: FundFlowIn) -> FundFlowOut:
 
 
 # No update: a fund flow is corrected by reversing it.
-FUND_FLOWS = Resource(router, "/fund-flows/", "fund_flow", fund_flows, FundFlowOut, "资金")
+FUND_FLOWS = Resource.of(FundFlow, router, fund_flows, FundFlowOut)
 FUND_FLOWS.add_list(FundFlowFilters, "列出资金记录")
 FUND_FLOWS.add_read("读取资金记录")
 FUND_FLOWS.add_create(FundFlowIn, "登记资金记录（计划、拨付、分配到项目、支出）", make_fund_flow)

@@ -24,7 +24,6 @@ from pairaid.api.common import (
     page_of,
     paginate,
     pairing_for,
-    pairing_scope,
     resolve,
     resolve_many,
     user_of,
@@ -46,7 +45,7 @@ from pairaid.api.schemas import (
     TeamPatch,
 )
 from pairaid.api.types import Id, Year, choice, text
-from pairaid.ledger import services
+from pairaid.ledger import access, services
 from pairaid.ledger.models import Confirmation, Organisation, Person, Posting, Team
 
 router = Router()
@@ -64,9 +63,7 @@ class PersonFilters(Schema):
     def apply(self, persons: QuerySet, request: HttpRequest) -> QuerySet:
         if self.pairing:
             posted = Posting.objects.filter(person=OuterRef("pk"), pairing_id=self.pairing)
-            scope = pairing_scope(user_of(request))
-            if scope is not None:
-                posted = posted.filter(pairing__in=scope)
+            posted = access.within_view(user_of(request), posted)
             persons = persons.filter(Exists(posted))
         if self.category:
             persons = persons.filter(category=self.category)
@@ -100,7 +97,7 @@ def persons_to_change(request: HttpRequest) -> QuerySet:
     return visible_persons(user_of(request))
 
 
-PERSONS = Resource(router, "/persons/", "person", persons, PersonOut, "干部人才")
+PERSONS = Resource.of(Person, router, persons, PersonOut)
 PERSONS.add_read("读取干部人才（不含身份证号和电话）")
 PERSONS.add_create(PersonIn, "登记干部人才", make_shared(Person, PersonOut))
 PERSONS.add_update(PersonPatch, "修改干部人才", change_shared, scope=persons_to_change)
@@ -149,7 +146,7 @@ def postings(request: HttpRequest) -> QuerySet:
     return in_scope(Posting.objects.all(), user_of(request))
 
 
-POSTINGS = Resource(router, "/postings/", "posting", postings, PostingOut, "选派")
+POSTINGS = Resource.of(Posting, router, postings, PostingOut)
 POSTINGS.add_list(PostingFilters, "列出选派记录")
 POSTINGS.add_read("读取选派记录")
 POSTINGS.add_create(PostingIn, "登记选派记录", make_in_pairing(Posting, PostingOut))
@@ -262,7 +259,7 @@ def change_team(user: Any, team: Team, data: dict[str, Any]) -> TeamOut:
     return team_out(team)
 
 
-TEAMS = Resource(router, "/teams/", "team", teams, TeamOut, "组团式帮扶团队")
+TEAMS = Resource.of(Team, router, teams, TeamOut)
 TEAMS.add_list(TeamFilters, "列出组团式帮扶团队")
 TEAMS.add_read("读取组团式帮扶团队")
 TEAMS.add_create(TeamIn, "登记组团式帮扶团队", make_team)

@@ -49,10 +49,10 @@ def pairings(request: HttpRequest) -> QuerySet:
     queryset = Pairing.objects.select_related(
         "helper_region", "helper_organisation", "recipient_region", "recipient_organisation"
     )
-    return in_scope(queryset, user_of(request), field="pk")
+    return in_scope(queryset, user_of(request))
 
 
-PAIRINGS = Resource(router, "/pairings/", "pairing", pairings, PairingOut, "结对关系")
+PAIRINGS = Resource.of(Pairing, router, pairings, PairingOut)
 PAIRINGS.add_list(PairingFilters, "列出结对关系")
 PAIRINGS.add_read("读取结对关系")
 
@@ -79,7 +79,7 @@ def regions(request: HttpRequest) -> QuerySet:
     return shared_records(Region, user_of(request))
 
 
-REGIONS = Resource(router, "/regions/", "region", regions, RegionOut, "行政区划")
+REGIONS = Resource.of(Region, router, regions, RegionOut)
 REGIONS.add_list(RegionFilters, "列出行政区划")
 REGIONS.add_read("读取行政区划")
 REGIONS.add_create(RegionIn, "新增行政区划（系统管理员）", make_shared(Region, RegionOut))
@@ -107,9 +107,7 @@ def organisations(request: HttpRequest) -> QuerySet:
     return shared_records(Organisation, user_of(request))
 
 
-ORGANISATIONS = Resource(
-    router, "/organisations/", "organisation", organisations, OrganisationOut, "单位"
-)
+ORGANISATIONS = Resource.of(Organisation, router, organisations, OrganisationOut)
 ORGANISATIONS.add_list(OrganisationFilters, "列出单位")
 ORGANISATIONS.add_read("读取单位")
 ORGANISATIONS.add_create(OrganisationIn, "新增单位", make_shared(Organisation, OrganisationOut))

@@ -119,7 +119,7 @@ def change_agreement(user: Any, agreement: Agreement, data: dict[str, Any]) -> A
     return agreement_out(change_in_pairing(user, agreement, data))
 
 
-AGREEMENTS = Resource(router, "/agreements/", "agreement", agreements, AgreementOut, "协议合同")
+AGREEMENTS = Resource.of(Agreement, router, agreements, AgreementOut)
 AGREEMENTS.add_list(AgreementFilters, "列出协议合同（含当事方和履约事项）")
 AGREEMENTS.add_read("读取协议合同")
 AGREEMENTS.add_create(AgreementIn, "登记协议合同（可同时登记当事方和履约事项）", make_agreement)
@@ -225,7 +225,7 @@ def change_event(user: Any, event: Event, data: dict[str, Any]) -> EventOut:
     return event_out(change_in_pairing(user, event, data))
 
 
-EVENTS = Resource(router, "/events/", "event", events, EventOut, "活动")
+EVENTS = Resource.of(Event, router, events, EventOut)
 EVENTS.add_list(EventFilters, "列出活动（调研、联席会议、座谈、签约、资金交付）")
 EVENTS.add_read("读取活动")
 EVENTS.add_create(EventIn, "登记活动（可同时登记参加人员）", make_event)
@@ -263,7 +263,7 @@ def tasks(request: HttpRequest) -> QuerySet:
     return in_scope(Task.objects.all(), user_of(request))
 
 
-TASKS = Resource(router, "/tasks/", "task", tasks, TaskOut, "清单事项")
+TASKS = Resource.of(Task, router, tasks, TaskOut)
 TASKS.add_list(TaskFilters, "列出清单事项")
 TASKS.add_read("读取清单事项")
 TASKS.add_create(TaskIn, "登记清单事项", make_in_pairing(Task, TaskOut))
@@ -293,7 +293,7 @@ def targets(request: HttpRequest) -> QuerySet:
 
 
 # A target names no other record: resolving its fields changes nothing.
-TARGETS = Resource(router, "/targets/", "target", targets, TargetOut, "年度目标")
+TARGETS = Resource.of(Target, router, targets, TargetOut)
 TARGETS.add_list(TargetFilters, "列出年度目标")
 TARGETS.add_read("读取年度目标")
 TARGETS.add_create(TargetIn, "设定年度目标（协调办公室）", make_in_pairing(Target, TargetOut))

@@ -23,7 +23,6 @@ from pairaid.ledger.models import (
 
 
 class AgreementImporter(Importer):
-    kind = "agreements"
     label = gettext_lazy("协议合同")
     model = Agreement
     key = ("pairing", "title")

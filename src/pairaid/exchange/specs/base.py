@@ -22,7 +22,7 @@ from pairaid.exchange.columns import (
     Column,
     RefColumn,
 )
-from pairaid.ledger import access, services
+from pairaid.ledger import access, record_types, services
 from pairaid.ledger import locks as year_locks
 from pairaid.ledger.models import (
     Agreement,
@@ -30,7 +30,6 @@ from pairaid.ledger.models import (
     FundFlow,
     Organisation,
     Pairing,
-    PairingYear,
     Person,
     Project,
     Region,
@@ -78,7 +77,7 @@ class Context:
             raise CellError(found.message)
         return found
 
-    # --- scope ------------------------------------------------------------------------
+    # --- scope: decided by `ledger.access`; a look-up outside it is a cell's error -----------
 
     def visible_pairings(self) -> QuerySet[Pairing]:
         return access.visible_pairings(self.user).select_related(
@@ -90,11 +89,7 @@ class Context:
 
     def locked(self, pairing_id: int, year: int | None) -> bool:
         if self._locked is None:
-            self._locked = set(
-                PairingYear.objects.filter(status=PairingYear.Status.APPROVED).values_list(
-                    "pairing_id", "year"
-                )
-            )
+            self._locked = year_locks.approved_years()
         return year is not None and (pairing_id, year) in self._locked
 
     # --- lookups ----------------------------------------------------------------------
@@ -321,7 +316,6 @@ HISTORY_STATES = {"冲销记录", "已冲销", "reversal", "reversed"}
 class Importer:
     """The import and export of one record type."""
 
-    kind: str = ""
     label: str | Promise = ""
     model: type[models.Model]
     columns: Sequence[Column] = ()
@@ -329,6 +323,13 @@ class Importer:
     key_column: str = ""  # the column a duplicate key is reported against
     key_words: str | Promise = ""  # "结对关系和项目编号" — what makes two rows the same record
     action: tuple[str, ...] = (access.EDIT,)
+
+    @property
+    def kind(self) -> str:
+        """The kind declared with the record type (`ledger/record_types.py`): what an upload,
+        a download and `pairaid import --kind` call it."""
+        declared = record_types.of(self.model)
+        return declared.kind if declared is not None else ""
 
     # --- reading ----------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from pairaid.ledger.models import (
 
 
 class EventImporter(Importer):
-    kind = "events"
     label = gettext_lazy("活动")
     model = Event
     key = ("pairing", "title", "start_date")

@@ -35,7 +35,6 @@ from pairaid.ledger.models import (
 
 
 class FundImporter(Importer):
-    kind = "funds"
     label = gettext_lazy("资金记录")
     model = FundFlow
     key = ("pairing", "kind", "voucher", "source")

@@ -12,19 +12,23 @@ from pairaid.exchange.specs.funds import FundImporter
 from pairaid.exchange.specs.people import PersonImporter, PostingImporter
 from pairaid.exchange.specs.projects import ProjectImporter
 from pairaid.exchange.specs.tasks import TargetImporter, TaskImporter
+from pairaid.ledger import record_types
 
+_ALL = (
+    ProjectImporter(),
+    FundImporter(),
+    PersonImporter(),
+    PostingImporter(),
+    AgreementImporter(),
+    EventImporter(),
+    TaskImporter(),
+    TargetImporter(),
+)
+# Each importer under its record type's kind, in the order the types are declared
+# (`ledger/record_types.py`); a declared kind with no importer here is an error.
 IMPORTERS: dict[str, Importer] = {
-    importer.kind: importer
-    for importer in (
-        ProjectImporter(),
-        FundImporter(),
-        PersonImporter(),
-        PostingImporter(),
-        AgreementImporter(),
-        EventImporter(),
-        TaskImporter(),
-        TargetImporter(),
-    )
+    kind: next(importer for importer in _ALL if importer.kind == kind)
+    for kind in record_types.kinds()
 }
 KINDS = tuple(IMPORTERS)
 

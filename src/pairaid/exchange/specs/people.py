@@ -30,7 +30,6 @@ from pairaid.ledger.models import (
 
 
 class PersonImporter(Importer):
-    kind = "persons"
     label = gettext_lazy("干部人才")
     model = Person
     key = ("number",)
@@ -105,7 +104,6 @@ class PersonImporter(Importer):
 
 
 class PostingImporter(Importer):
-    kind = "postings"
     label = gettext_lazy("选派")
     model = Posting
     key = ("person", "pairing", "start_date")

@@ -33,7 +33,6 @@ from pairaid.ledger.models import (
 
 
 class ProjectImporter(Importer):
-    kind = "projects"
     label = gettext_lazy("帮扶项目")
     model = Project
     key = ("pairing", "code")

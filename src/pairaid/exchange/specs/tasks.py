@@ -26,7 +26,6 @@ from pairaid.ledger.models import (
 
 
 class TaskImporter(Importer):
-    kind = "tasks"
     label = gettext_lazy("清单事项")
     model = Task
     key = ("pairing", "title")
@@ -63,7 +62,6 @@ class TaskImporter(Importer):
 
 
 class TargetImporter(Importer):
-    kind = "targets"
     label = gettext_lazy("年度目标")
     model = Target
     key = ("pairing", "year", "indicator")

@@ -46,10 +46,7 @@ class AuditEntryAdmin(LedgerAdmin):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         if access.is_administrator(request.user):
             return queryset
-        pairings = access.visible_pairings(request.user).select_related(
-            "helper_organisation", "recipient_organisation"
-        )
-        auditable = [p.pk for p in pairings if access.can(request.user, p, access.AUDIT)]
+        auditable = access.pairings(request.user, access.AUDIT).values("pk")
         return queryset.filter(pairing_id__in=auditable)
 
     @admin.display(description=_("记录类型"), ordering="record_type")

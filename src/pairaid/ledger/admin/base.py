@@ -22,7 +22,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import access, services
+from pairaid.ledger import access, record_types, services
 from pairaid.ledger.messages import integrity_message, readable, set_form_messages
 from pairaid.ledger.models import Pairing
 from pairaid.ledger.money import round_money
@@ -164,21 +164,20 @@ class PairingFilter(admin.RelatedFieldListFilter):
 
 
 class LedgerAdmin(admin.ModelAdmin):
-    """Lists and forms show only the records of pairings the user may see (`ledger.access`);
+    """Lists and forms show only the records of pairings the user may see (`ledger.access`,
+    through the pairing path declared with the record type, `ledger/record_types.py`);
     anything else is "not found", as on every other surface. An action refused by a service
     is rolled back whole and shown as an error message."""
-
-    pairing_path: str | None = "pairing"  # how the model reaches its pairing; None: unscoped
 
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) fewer on long filtered lists
 
     def get_queryset(self, request: Any) -> Any:
         queryset = super().get_queryset(request)
-        if self.pairing_path is None or access.is_administrator(request.user):
-            return queryset
-        visible = access.visible_pairings(request.user).values("pk")
-        return queryset.filter(**{f"{self.pairing_path}__in": visible})
+        declared = record_types.of(self.model)
+        if declared is None or not declared.pairing_path:
+            return queryset  # shared vocabulary (regions, units, persons): unscoped here
+        return access.within_view(request.user, queryset)
 
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.related_model is Pairing and not access.is_administrator(request.user):

@@ -45,7 +45,6 @@ PAIRING = ("pairing", PairingFilter)
 
 @admin.register(Region)
 class RegionAdmin(ServiceAdmin):
-    pairing_path = None
     list_display = ["code", "name", "level", "parent", "valid_from", "valid_to", "is_demo"]
     list_filter = ["level", "is_demo"]
     list_select_related = ["parent"]
@@ -56,7 +55,6 @@ class RegionAdmin(ServiceAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdmin):
-    pairing_path = None
     list_display = ["name", "kind", "region", "is_demo"]
     list_filter = ["kind", "is_demo"]
     list_select_related = ["region"]
@@ -67,7 +65,6 @@ class OrganisationAdmin(ServiceAdmin):
 
 @admin.register(Pairing)
 class PairingAdmin(ServiceAdmin):
-    pairing_path = "pk"
     list_display = ["name", "scheme", "helper", "recipient", "valid_from", "valid_to", "parent"]
     list_filter = ["scheme", "is_demo"]
     list_select_related = [
@@ -196,7 +193,6 @@ class PersonForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(ServiceAdmin):
     # Identity number and phone are personal data: masked in the form, never in the list.
-    pairing_path = None
     form = PersonForm
     list_display = ["number", "name", "gender", "ethnicity", "category", "profession"]
     list_display_links = ["number", "name"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger import record_types
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR, set_form_messages
 from pairaid.ledger.models import (
     Agreement,
@@ -17,10 +18,12 @@ from pairaid.ledger.models import (
     Event,
     EventParticipant,
     FundFlow,
+    Obligation,
     Pairing,
     Person,
     Posting,
     Project,
+    Task,
     WorkStatus,
 )
 from pairaid.web import access
@@ -43,6 +46,9 @@ class ListFilter(forms.Form):
         label=_("年度"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
 
+    # The record type listed: its pairing path, searched fields, year field and choice
+    # filters are the ones declared with it (`ledger/record_types.py`).
+    model: type[Model] | None = None
     pairing_path = "pairing"
     search_fields: tuple[str, ...] = ()
     year_field = ""
@@ -50,6 +56,12 @@ class ListFilter(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        if self.model is not None:
+            declared = record_types.listing_of(self.model)
+            self.pairing_path = record_types.REGISTRY[self.model].pairing_path or "pairing"
+            self.search_fields = declared.search
+            self.year_field = declared.year_field
+            self.choice_fields = dict(declared.choices)
         self.fields["pairing"].queryset = access.visible_pairings(user)
         set_form_messages(self.fields)
 
@@ -87,17 +99,9 @@ class ListFilter(forms.Form):
 
 
 class ProjectFilter(ListFilter):
+    model = Project
     sector = forms.ChoiceField(label=_("领域"), required=False, choices=[])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
-    search_fields = (
-        "code",
-        "name",
-        "outcomes",
-        "location__name",
-        "implementing_organisation__name",
-    )
-    year_field = "start_date"
-    choice_fields = {"sector": "sector", "status": "status"}
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -107,17 +111,11 @@ class ProjectFilter(ListFilter):
 
 
 class FundFilter(ListFilter):
+    model = FundFlow
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
     source = forms.ChoiceField(label=_("资金来源"), required=False, choices=[])
     confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
     project = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    search_fields = ("voucher", "note", "project__code", "project__name")
-    choice_fields = {
-        "kind": "kind",
-        "source": "source",
-        "confirmation": "confirmation",
-        "project": "project_id",
-    }
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -131,10 +129,9 @@ class FundFilter(ListFilter):
 
 
 class PersonFilter(ListFilter):
+    model = Person
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[])
     profession = forms.ChoiceField(label=_("专业类别"), required=False, choices=[])
-    search_fields = ("name", "number", "home_organisation__name", "postings__post")
-    choice_fields = {"category": "category", "profession": "profession"}
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -166,16 +163,10 @@ class PersonFilter(ListFilter):
 
 
 class PostingFilter(ListFilter):
+    model = Posting
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[])
     confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
-    search_fields = ("person__name", "person__number", "post", "host_organisation__name")
-    year_field = "start_date"
-    choice_fields = {
-        "status": "effective_status",  # as of today (the list annotates it)
-        "category": "person__category",
-        "confirmation": "confirmation",
-    }
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -186,11 +177,9 @@ class PostingFilter(ListFilter):
 
 
 class AgreementFilter(ListFilter):
+    model = Agreement
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
-    search_fields = ("title", "signed_place")
-    year_field = "signed_date"
-    choice_fields = {"kind": "kind", "status": "effective_status"}  # as of today
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -204,10 +193,8 @@ class AgreementFilter(ListFilter):
 
 
 class EventFilter(ListFilter):
+    model = Event
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
-    search_fields = ("title", "places", "summary")
-    year_field = "start_date"
-    choice_fields = {"kind": "kind"}
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -223,8 +210,6 @@ class WorkFilter(ListFilter):
 
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
     overdue = forms.BooleanField(label=_("仅逾期未完成"), required=False)
-    year_field = "due_date"
-    choice_fields = {"status": "status"}
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data, user=user)
@@ -241,15 +226,14 @@ class WorkFilter(ListFilter):
 
 
 class TaskFilter(WorkFilter):
-    search_fields = ("title", "evidence", "owner__name")
+    model = Task
 
     def year_q(self, year: int) -> Q:
         return Q(due_date__year=year) | Q(plan_year=year)
 
 
 class ObligationFilter(WorkFilter):
-    pairing_path = "agreement__pairing"
-    search_fields = ("deliverable", "evidence", "owner__name", "agreement__title")
+    model = Obligation
 
 
 class AuditFilter(forms.Form):

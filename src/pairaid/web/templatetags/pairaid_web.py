@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger.figures import Figure
 from pairaid.ledger.money import CENT, format_wan, to_wan
-from pairaid.web import access, figure_text
+from pairaid.web import access, figure_text, registry
 
 register = template.Library()
 
@@ -105,23 +105,8 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
 
 
-SECTIONS = {
-    "overview": "overview",
-    "pairing": "overview",
-    "funds": "funds",
-    "fund": "funds",
-    "fund_create": "funds",
-    "fund_reverse": "funds",
-    "persons": "persons",
-    "person": "persons",
-    "person_create": "persons",
-    "person_edit": "persons",
-    "postings": "postings",
-    "posting_create": "postings",
-    "posting_edit": "postings",
-    "obligations": "obligations",
-    "obligation_edit": "obligations",
-}
+# Pages of no record type; a record type's pages belong to its menu entry (`web.registry`).
+SECTIONS = {"overview": "overview", "pairing": "overview"}
 
 
 @register.simple_tag(takes_context=True)
@@ -133,19 +118,13 @@ def section(context: template.Context) -> str:
     if match.namespace != "web":
         return match.namespace
     name = match.url_name or ""
-    if name in SECTIONS:
-        return SECTIONS[name]
-    for prefix in ("project", "agreement", "party", "event", "participant", "task"):
-        if name.startswith(prefix):
-            return (
-                f"{prefix}s"
-                if prefix not in {"party", "participant"}
-                else {
-                    "party": "agreements",
-                    "participant": "events",
-                }[prefix]
-            )
-    return ""
+    return SECTIONS.get(name) or registry.section_of(name)
+
+
+@register.simple_tag
+def record_menu(user: Any) -> list[registry.MenuEntry]:
+    """The record types' entries of the main menu (`ledger/record_types.py`)."""
+    return registry.menu(user)
 
 
 def audit_verbs() -> dict[str, str]:

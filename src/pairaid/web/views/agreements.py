@@ -23,26 +23,8 @@ from pairaid.web.forms import (
 )
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
-SORTS = listing.Sorts(
-    {
-        "signed": ("signed_date",),
-        "title": ("title",),
-        "kind": ("kind", "signed_date"),
-        "status": ("effective_status", "signed_date"),
-        "amount": ("amount",),
-        "pairing": ("pairing__valid_from", "pairing_id", "signed_date"),
-    },
-    default="-signed",
-)
-OBLIGATION_SORTS = listing.Sorts(
-    {
-        "due": ("due_date",),
-        "deliverable": ("deliverable",),
-        "status": ("status", "due_date"),
-        "agreement": ("agreement__title", "due_date"),
-    },
-    default="due",
-)
+SORTS = listing.Sorts.of(Agreement)
+OBLIGATION_SORTS = listing.Sorts.of(Obligation)
 OPEN = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
 
 

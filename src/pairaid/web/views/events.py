@@ -17,15 +17,7 @@ from pairaid.web import access, listing
 from pairaid.web.forms import EventFilter, EventForm, ParticipantForm
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
 
-SORTS = listing.Sorts(
-    {
-        "start": ("start_date",),
-        "title": ("title",),
-        "kind": ("kind", "start_date"),
-        "pairing": ("pairing__valid_from", "pairing_id", "start_date"),
-    },
-    default="-start",
-)
+SORTS = listing.Sorts.of(Event)
 
 
 @require_GET

@@ -17,18 +17,7 @@ from pairaid.web.forms import FundFilter, FundFlowForm, ReverseForm, show_errors
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
 from pairaid.web.views.review import can_answer, can_reopen
 
-SORTS = listing.Sorts(
-    {
-        "date": ("date",),
-        "year": ("fund_year", "date"),
-        "amount": ("amount",),
-        "kind": ("kind", "date"),
-        "source": ("source", "date"),
-        "pairing": ("pairing__valid_from", "pairing_id", "date"),
-        "voucher": ("voucher",),
-    },
-    default="-date",
-)
+SORTS = listing.Sorts.of(FundFlow)
 
 
 @require_GET

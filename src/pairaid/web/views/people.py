@@ -20,27 +20,8 @@ from pairaid.web.forms import PersonFilter, PersonForm, PostingFilter, PostingFo
 from pairaid.web.views.common import VIA, done, form_page, history, submitted, today
 from pairaid.web.views.review import can_answer, can_reopen, may_reveal, person_history_visible
 
-PERSON_SORTS = listing.Sorts(
-    {
-        "number": ("number",),
-        "name": ("name",),
-        "category": ("category", "number"),
-        "organisation": ("home_organisation__name", "number"),
-        "postings": ("posting_count", "number"),
-    },
-    default="number",
-)
-POSTING_SORTS = listing.Sorts(
-    {
-        "start": ("start_date",),
-        "name": ("person__name", "start_date"),
-        "pairing": ("pairing__valid_from", "pairing_id", "start_date"),
-        "batch": ("batch", "start_date"),
-        "status": ("effective_status", "start_date"),
-        "planned_end": ("planned_end",),
-    },
-    default="-start",
-)
+PERSON_SORTS = listing.Sorts.of(Person)
+POSTING_SORTS = listing.Sorts.of(Posting)
 
 
 def with_posting_count(queryset):

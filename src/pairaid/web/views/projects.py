@@ -17,19 +17,7 @@ from pairaid.web.drilldown import Scope
 from pairaid.web.forms import ProjectFilter, ProjectForm, ProjectProgressForm
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
-SORTS = listing.Sorts(
-    {
-        "code": ("code",),
-        "name": ("name",),
-        "pairing": ("pairing__valid_from", "pairing_id", "code"),
-        "sector": ("sector", "code"),
-        "status": ("status", "code"),
-        "start": ("start_date", "code"),
-        "budget": ("planned_budget",),
-        "progress": ("progress",),
-    },
-    default="code",
-)
+SORTS = listing.Sorts.of(Project)
 
 
 @require_GET

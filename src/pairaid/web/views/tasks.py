@@ -16,16 +16,7 @@ from pairaid.web import access, listing
 from pairaid.web.forms import TaskFilter, TaskForm
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
 
-SORTS = listing.Sorts(
-    {
-        "due": ("due_date",),
-        "title": ("title",),
-        "status": ("status", "due_date"),
-        "owner": ("owner__name", "due_date"),
-        "pairing": ("pairing__valid_from", "pairing_id", "due_date"),
-    },
-    default="due",
-)
+SORTS = listing.Sorts.of(Task)
 OPEN = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
 
 
