@@ -107,6 +107,8 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 SECTIONS = {
     "overview": "overview",
+    "inbox": "inbox",
+    "inbox_confirm": "inbox",
     "pairing": "overview",
     "funds": "funds",
     "fund": "funds",
