@@ -11,11 +11,13 @@ from pairaid.web.views import (
     projects,
     review,
     search,
+    shell,
     tasks,
 )
 
 app_name = "web"
 urlpatterns = [
+    path("favicon.ico", shell.favicon, name="favicon"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("", dashboard.overview, name="overview"),

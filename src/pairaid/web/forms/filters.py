@@ -25,6 +25,7 @@ from pairaid.ledger.models import (
 )
 from pairaid.web import access
 from pairaid.web.audit_display import record_type_choices, verbs
+from pairaid.web.forms.choosers import ChooserSelect
 from pairaid.web.forms.fields import DATE, blank_choice
 
 # --- list filters --------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class ListFilter(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        self.fields["pairing"].widget = ChooserSelect("pairing")  # before its queryset
         self.fields["pairing"].queryset = access.visible_pairings(user)
         set_form_messages(self.fields)
 
