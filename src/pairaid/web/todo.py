@@ -235,7 +235,7 @@ def stalled_projects(user: Any, today: dt.date) -> QuerySet[Project]:
 
 
 def _amount_label(flow: FundFlow) -> str:
-    return f"{flow.date:%Y-%m-%d} {flow.get_kind_display()} {flow.amount:,}"
+    return f"{flow.get_kind_display()} {flow.amount:,}"
 
 
 KINDS: tuple[Kind, ...] = (
