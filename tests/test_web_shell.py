@@ -84,3 +84,18 @@ def test_it_keeps_the_pairing_filter_short_and_searchable(admin_client, build):
     assert len(options) <= choosers.SHOWN + 2  # the empty choice, the chosen one, the first few
     assert f'value="{last.pk}" selected' in select[1]
     assert Pairing.objects.count() > len(options)
+
+
+def test_it_lets_the_record_forms_long_selects_search_as_one_types(admin_client):
+    page = admin_client.get("/projects/new/").content.decode()
+    for name, kind in [
+        ("pairing", "pairing"),
+        ("location", "region"),
+        ("implementing_organisation", "organisation"),
+    ]:
+        select = re.search(rf'<select name="{name}"[^>]*>', page)
+        assert select is not None, name
+        assert f'data-chooser="{kind}"' in select[0]
+        assert 'data-chooser-url="/search/choices/"' in select[0]
+    # without JavaScript the plain select still offers every choice
+    assert page.count("<option") > choosers.SHOWN

@@ -52,3 +52,15 @@ class ChooserSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = iterator
+
+
+def searchable(field: forms.Field, kind: str) -> None:
+    """Let a form's select (all its choices kept, so it works without JavaScript) be
+    searched as one types, like the list filters' chooser."""
+    field.widget.attrs.update(
+        {
+            "data-chooser": kind,
+            "data-chooser-url": reverse("web:search_choices"),
+            "data-chooser-placeholder": str(_("输入名称或拼音查找")),
+        }
+    )
