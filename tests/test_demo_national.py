@@ -27,6 +27,7 @@ from pairaid.ledger.models import (
     Posting,
     Project,
     Region,
+    SearchKey,
     Target,
     Task,
 )
@@ -198,6 +199,17 @@ def test_it_adds_up_each_figure_from_its_records(national, db):
             )
         )
         assert summary.persons.value == len(persons) > 0
+
+
+def test_it_makes_its_pairings_and_projects_findable(national, db):
+    pairings = list(national_pairings().values_list("pk", flat=True))
+    projects = list(
+        Project.objects.filter(pairing__in=national_pairings()).values_list("pk", flat=True)
+    )
+    keys = SearchKey.objects.filter(kind=SearchKey.Kind.PAIRING, record_id__in=pairings)
+    assert keys.count() == len(pairings)
+    keys = SearchKey.objects.filter(kind=SearchKey.Kind.PROJECT, record_id__in=projects)
+    assert keys.count() == len(projects) > 0
 
 
 def test_it_refuses_to_load_twice_without_reset(national, db):

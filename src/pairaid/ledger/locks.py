@@ -27,6 +27,7 @@ from pairaid.ledger.models import (
     PairingYear,
     Person,
     Region,
+    SearchKey,
 )
 from pairaid.ledger.record_types import PROGRESS_FIELDS, YearLock
 
@@ -51,6 +52,7 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     AuditEntry: "审计记录只追加，不经服务修改",
     AuditChain: "审计链的链头随审计记录追加，不属于任何年度",
     AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
+    SearchKey: "检索键随所属记录由服务维护，不属于任何年度",
 }
 
 

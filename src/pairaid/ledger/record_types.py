@@ -210,10 +210,6 @@ def api_of(model: type[models.Model]) -> Api:
     return found
 
 
-def _menu(label: str) -> Any:
-    return pgettext_lazy("菜单", label)
-
-
 def _by_pairing(*rest: str) -> tuple[str, ...]:
     return ("pairing__valid_from", "pairing_id", *rest)
 
@@ -249,7 +245,7 @@ register(
             year_field="start_date",
             choices={"sector": "sector", "status": "status"},
         ),
-        nav=Nav(_menu("项目"), "web:projects", ("project",)),
+        nav=Nav(pgettext_lazy("菜单", "项目"), "web:projects", ("project",)),
         kind="projects",
         api=Api("/projects/", "project", "项目"),
     )
@@ -279,7 +275,7 @@ register(
                 "project": "project_id",
             },
         ),
-        nav=Nav(_menu("资金"), "web:funds", ("fund",)),
+        nav=Nav(pgettext_lazy("菜单", "资金"), "web:funds", ("fund",)),
         kind="funds",
         api=Api("/fund-flows/", "fund_flow", "资金"),
     )
@@ -299,7 +295,7 @@ register(
             search=("name", "number", "home_organisation__name", "postings__post"),
             choices={"category": "category", "profession": "profession"},
         ),
-        nav=Nav(_menu("干部人才"), "web:persons", ("person",)),
+        nav=Nav(pgettext_lazy("菜单", "干部人才"), "web:persons", ("person",)),
         kind="persons",
         api=Api("/persons/", "person", "干部人才"),
     )
@@ -327,7 +323,7 @@ register(
                 "confirmation": "confirmation",
             },
         ),
-        nav=Nav(_menu("选派"), "web:postings", ("posting",)),
+        nav=Nav(pgettext_lazy("菜单", "选派"), "web:postings", ("posting",)),
         kind="postings",
         api=Api("/postings/", "posting", "选派"),
     )
@@ -351,7 +347,7 @@ register(
             year_field="signed_date",
             choices={"kind": "kind", "status": "effective_status"},  # as of today
         ),
-        nav=Nav(_menu("协议合同"), "web:agreements", ("agreement", "party")),
+        nav=Nav(pgettext_lazy("菜单", "协议合同"), "web:agreements", ("agreement", "party")),
         kind="agreements",
         api=Api("/agreements/", "agreement", "协议合同"),
     )
@@ -373,7 +369,7 @@ register(
             year_field="due_date",
             choices={"status": "status"},
         ),
-        nav=Nav(_menu("履约事项"), "web:obligations", ("obligation",)),
+        nav=Nav(pgettext_lazy("菜单", "履约事项"), "web:obligations", ("obligation",)),
     )
 )
 register(
@@ -393,7 +389,7 @@ register(
             year_field="start_date",
             choices={"kind": "kind"},
         ),
-        nav=Nav(_menu("活动"), "web:events", ("event", "participant")),
+        nav=Nav(pgettext_lazy("菜单", "活动"), "web:events", ("event", "participant")),
         kind="events",
         api=Api("/events/", "event", "活动"),
     )
@@ -416,7 +412,7 @@ register(
             year_field="due_date",
             choices={"status": "status"},
         ),
-        nav=Nav(_menu("清单"), "web:tasks", ("task",)),
+        nav=Nav(pgettext_lazy("菜单", "清单"), "web:tasks", ("task",)),
         kind="tasks",
         api=Api("/tasks/", "task", "清单事项"),
     )

@@ -6,17 +6,28 @@ from pairaid.web.views import (
     dashboard,
     events,
     funds,
+    inbox,
     people,
     projects,
     review,
+    search,
+    shell,
     tasks,
 )
 
 app_name = "web"
 urlpatterns = [
+    path("favicon.ico", shell.favicon, name="favicon"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("", dashboard.overview, name="overview"),
+    # what waits for the user, its count on the menu, and confirming many at once
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/count/", inbox.inbox_count, name="inbox_count"),
+    path("inbox/confirm/", inbox.bulk_confirm, name="inbox_confirm"),
+    # search by name, code or pinyin; the choosers' results as one types
+    path("search/", search.search_page, name="search"),
+    path("search/choices/", search.choices, name="search_choices"),
     path("pairings/<int:pk>/", dashboard.pairing, name="pairing"),
     # a pairing's years under review: submit, approve (lock), return, reopen
     path("pairings/<int:pk>/years/", review.pairing_years, name="pairing_years"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA
 from pairaid.ledger.models import Organisation, Pairing, Region
+from pairaid.ledger.services.search import index_records
 
 BATCH = 2_000  # rows per INSERT statement group (bulk_create batch_size)
 
@@ -62,6 +63,7 @@ class Bulk:
             if ids:
                 chunk = model.objects.bulk_create(chunk, batch_size=BATCH)
                 span = {"first_id": chunk[0].pk, "last_id": chunk[-1].pk}
+                index_records(chunk)  # findable from the search box, as the services do
             else:
                 insert(model, chunk)
                 span = {}

@@ -33,6 +33,7 @@ from pairaid.ledger.models.agreements import (
 from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
+from pairaid.ledger.models.search import SearchKey
 # isort: on
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "PostingQuerySet",
     "Project",
     "Region",
+    "SearchKey",
     "Target",
     "Task",
     "Team",

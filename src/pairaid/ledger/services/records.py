@@ -21,6 +21,7 @@ from pairaid.ledger.services.audit import (
     record_values,
 )
 from pairaid.ledger.services.guards import M, _guard, _validate_row
+from pairaid.ledger.services.search import drop_records, index_records
 from pairaid.lib.personal_data import EncryptedTextField
 
 # --- plain records --------------------------------------------------------------------------
@@ -42,6 +43,7 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     log_action(
         _action(obj, "created"), obj, acting_user=acting_user, via=via, changes=record_values(obj)
     )
+    index_records([obj])
     return obj
 
 
@@ -59,6 +61,7 @@ def bulk_create_records(
         _guard(acting_user, obj, locks=locks)
     created = model._default_manager.bulk_create(objs)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
+    index_records(created)
     return created
 
 
@@ -168,6 +171,7 @@ def update_record(
         _claim_version(obj, original.version, expected_version)
     obj.save(update_fields=fields)
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
+    index_records([obj])
     return obj
 
 
@@ -196,6 +200,7 @@ def delete_record(obj: models.Model, *, acting_user: Any, via: str) -> None:
     except models.ProtectedError as exc:
         raise ValidationError(_("%(record)s 仍被其他记录引用，不能删除") % {"record": obj}) from exc
     obj.pk = pk
+    drop_records([obj])
 
 
 def _cascaded_parts(obj: models.Model) -> list[models.Model]:

@@ -28,6 +28,7 @@ from pairaid.ledger.models import (
 )
 from pairaid.web import access
 from pairaid.web.audit_display import record_type_choices, verbs
+from pairaid.web.forms.choosers import ChooserSelect
 from pairaid.web.forms.fields import DATE, blank_choice
 
 # --- list filters --------------------------------------------------------------------------
@@ -56,6 +57,7 @@ class ListFilter(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        self.fields["pairing"].widget = ChooserSelect("pairing")  # before its queryset
         if self.model is not None:
             declared = record_types.listing_of(self.model)
             self.pairing_path = record_types.REGISTRY[self.model].pairing_path or "pairing"

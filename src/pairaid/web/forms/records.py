@@ -29,6 +29,7 @@ from pairaid.ledger.models import (
     Team,
 )
 from pairaid.web import access
+from pairaid.web.forms.choosers import searchable
 from pairaid.web.forms.fields import DATE, TEXT, AmountField, amount_field
 
 # --- create and edit ------------------------------------------------------------------------
@@ -41,6 +42,13 @@ ORGANISATION_FIELDS = (
     "owner",
     "organisation",
 )
+# Long selects that search as one types (forms.choosers): field → the kind it searches.
+CHOOSERS = {
+    "pairing": "pairing",
+    "location": "region",
+    "project": "project",
+    **{name: "organisation" for name in ORGANISATION_FIELDS},
+}
 
 
 class ServiceForm(forms.ModelForm):
@@ -68,6 +76,9 @@ class ServiceForm(forms.ModelForm):
                 self.fields[name].queryset = access.organisations(user)
         if "location" in self.fields:
             self.fields["location"].queryset = access.regions(user)
+        for name, kind in CHOOSERS.items():
+            if name in self.fields and not self.fields[name].disabled:
+                searchable(self.fields[name], kind)  # typing searches by name or pinyin
         if self.instance.pk and hasattr(self.instance, "version"):
             # The version the form was read at: a save over a newer one is refused.
             self.fields["version"] = forms.IntegerField(

@@ -106,7 +106,12 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 
 # Pages of no record type; a record type's pages belong to its menu entry (`web.registry`).
-SECTIONS = {"overview": "overview", "pairing": "overview"}
+SECTIONS = {
+    "overview": "overview",
+    "pairing": "overview",
+    "inbox": "inbox",
+    "inbox_confirm": "inbox",
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -119,12 +124,6 @@ def section(context: template.Context) -> str:
         return match.namespace
     name = match.url_name or ""
     return SECTIONS.get(name) or registry.section_of(name)
-
-
-@register.simple_tag
-def record_menu(user: Any) -> list[registry.MenuEntry]:
-    """The record types' entries of the main menu (`ledger/record_types.py`)."""
-    return registry.menu(user)
 
 
 def audit_verbs() -> dict[str, str]:

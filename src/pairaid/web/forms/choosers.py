@@ -1,0 +1,66 @@
+"""A long chooser (pairings at national scale: about 2,000) that does not put every choice
+into the page: the select holds the chosen record and the first few; pairaid.js adds a box
+that searches the rest as one types (/search/choices/, by name, code or pinyin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+SHOWN = 30
+
+
+class ChooserSelect(forms.Select):
+    def __init__(self, kind: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.kind = kind
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {
+            **(attrs or {}),
+            "data-chooser": self.kind,
+            "data-chooser-url": reverse("web:search_choices"),
+            "data-chooser-placeholder": str(_("输入名称或拼音查找")),
+        }
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        field = iterator.field
+        shown = list(queryset[:SHOWN])
+        chosen = [v for v in value if str(v).isdigit()]
+        seen = {str(obj.pk) for obj in shown}
+        extra = (
+            [obj for obj in queryset.filter(pk__in=chosen) if str(obj.pk) not in seen]
+            if (chosen and not seen.issuperset(str(v) for v in chosen))
+            else []
+        )
+        options: list[tuple[Any, Any]] = []
+        if field.empty_label is not None:
+            options.append(("", field.empty_label))
+        options += [
+            (field.prepare_value(obj), field.label_from_instance(obj)) for obj in extra + shown
+        ]
+        self.choices = options
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+
+def searchable(field: forms.Field, kind: str) -> None:
+    """Let a form's select (all its choices kept, so it works without JavaScript) be
+    searched as one types, like the list filters' chooser."""
+    field.widget.attrs.update(
+        {
+            "data-chooser": kind,
+            "data-chooser-url": reverse("web:search_choices"),
+            "data-chooser-placeholder": str(_("输入名称或拼音查找")),
+        }
+    )

@@ -1,0 +1,108 @@
+"""Search (/search/?q=) and the choosers' result list (/search/choices/), through HTTP: by
+name, code, full and initial pinyin, in the user's scope only; keys kept by the services."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pairaid.ledger import services
+from pairaid.ledger.models import Agreement, Person, Project, SearchKey
+
+
+def labels(response) -> list[str]:
+    return re.findall(r'<li><a href="[^"]+">([^<]+)</a></li>', response.content.decode())
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.parametrize("query", ["wuji", "WuJi", "乌鸡", "wj"])
+def test_it_finds_the_demo_wuji_records_by_name_and_pinyin(admin_client, query):
+    page = admin_client.get("/search/", {"q": query})
+    assert page.status_code == 200
+    found = labels(page)
+    assert any("乌鸡项目运营合作协议" in label for label in found)
+    expected = Agreement.objects.get(title="乌鸡项目运营合作协议")
+    assert f"/agreements/{expected.pk}/" in page.content.decode()
+
+
+@pytest.mark.parametrize("query", ["youganlan", "ygl", "油橄榄"])
+def test_it_finds_a_record_by_full_and_initial_pinyin(admin_client, build, query):
+    pairing = build.pairing("检索甲区", "检索乙县")
+    project = build.project(pairing, name="油橄榄种植基地", code="YGL-TEST-1")
+    page = admin_client.get("/search/", {"q": query})
+    assert f"/projects/{project.pk}/" in page.content.decode()
+
+
+def test_it_finds_by_code(admin_client, build):
+    pairing = build.pairing("编号甲区", "编号乙县")
+    project = build.project(pairing, name="编号检索项目", code="ZX-2024-77")
+    page = admin_client.get("/search/", {"q": "zx-2024-77"})
+    assert f"/projects/{project.pk}/" in page.content.decode()
+
+
+def test_it_keeps_the_key_as_a_record_is_renamed_and_deleted(admin_client, build):
+    pairing = build.pairing("改名甲区", "改名乙县")
+    project = build.project(pairing, name="核桃加工厂", code="HT-1", status=Project.Status.PLANNED)
+    assert (
+        f"/projects/{project.pk}/" in admin_client.get("/search/", {"q": "hetao"}).content.decode()
+    )
+    services.update_record(project, acting_user=None, via="test", name="花椒加工厂")
+    assert (
+        f"/projects/{project.pk}/"
+        not in admin_client.get("/search/", {"q": "hetao"}).content.decode()
+    )
+    assert (
+        f"/projects/{project.pk}/"
+        in admin_client.get("/search/", {"q": "huajiao"}).content.decode()
+    )
+    services.delete_record(project, acting_user=None, via="test")
+    assert not SearchKey.objects.filter(kind="project", record_id=project.pk).exists()
+
+
+def test_it_finds_only_records_in_the_users_scope(client, personas):
+    client.force_login(personas.jiangyang)  # 江阳区 helps 盐源县, not 普格县
+    page = client.get("/search/", {"q": "wuji"})
+    assert "乌鸡项目运营合作协议" not in page.content.decode()
+    client.force_login(personas.longmatan)
+    assert "乌鸡项目运营合作协议" in client.get("/search/", {"q": "wuji"}).content.decode()
+    client.force_login(personas.outsider)
+    assert labels(client.get("/search/", {"q": "wuji"})) == []
+
+
+def test_it_shows_persons_without_their_personal_data(admin_client, build):
+    person = build.person("检索测试人", id_number="510502199001011234")
+    page = admin_client.get("/search/", {"q": "jiansuoceshiren"})
+    text = page.content.decode()
+    assert f"/people/{person.pk}/" in text
+    assert "510502199001011234" not in text
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_it_answers_a_chooser_with_a_small_list(admin_client):
+    answer = admin_client.get("/search/choices/", {"kind": "region", "q": "yanyuan"}).json()
+    assert any(row["label"].startswith("盐源县") for row in answer["results"])
+    assert len(answer["results"]) <= 20
+    assert admin_client.get("/search/choices/", {"kind": "nothing", "q": "a"}).status_code == 400
+
+
+def test_it_bounds_the_results(admin_client):
+    page = admin_client.get("/search/", {"q": "x"})
+    for kind in SearchKey.Kind.values:
+        section = re.search(rf'data-kind="{kind}">(.*?)</section>', page.content.decode(), re.S)
+        if section:
+            assert section[1].count("<li>") <= 10
+
+
+def test_it_puts_a_search_box_in_the_page_header(admin_client):
+    page = admin_client.get("/projects/").content.decode()
+    assert re.search(r'<form method="get" action="/search/"[^>]*>\s*<input type="search"', page)
+
+
+def test_it_requires_login(client):
+    assert client.get("/search/", {"q": "wuji"}).status_code == 302
