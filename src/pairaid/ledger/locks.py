@@ -28,6 +28,7 @@ from pairaid.ledger.models import (
     Event,
     EventParticipant,
     FundFlow,
+    FundRollup,
     GuidedInvestment,
     Obligation,
     Organisation,
@@ -104,6 +105,7 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     AuditEntry: "审计记录只追加，不经服务修改",
     AuditChain: "审计链的链头随审计记录追加，不属于任何年度",
     AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
+    FundRollup: "资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
 }
 
 

@@ -33,6 +33,7 @@ from pairaid.ledger.models.agreements import (
 from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
+from pairaid.ledger.models.rollups import FundRollup
 # isort: on
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "Event",
     "EventParticipant",
     "FundFlow",
+    "FundRollup",
     "GuidedInvestment",
     "Obligation",
     "Organisation",
