@@ -14,11 +14,11 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
-from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA
 from pairaid.ledger.models import Organisation, Pairing, Region
 from pairaid.ledger.money import to_fen
 from pairaid.ledger.moneyfield import MoneyField
+from pairaid.ledger.services.audit import _append, _entry
 
 BATCH = 2_000  # rows per INSERT statement group (bulk_create batch_size)
 
@@ -49,6 +49,7 @@ class Bulk:
     acting_user: Any = None
     counts: Counter[str] = field(default_factory=Counter)
     today: dt.date = field(default_factory=timezone.localdate)
+    entries: list[Any] = field(default_factory=list)  # audit entries not yet appended
 
     def write(
         self,
@@ -70,15 +71,24 @@ class Bulk:
                 insert(model, chunk)
                 span = {}
             created += chunk
-            services.log_action(
-                f"{model._meta.model_name}.bulk_loaded",
-                audit_on,
-                acting_user=self.acting_user,
-                via=VIA,
-                changes={"count": len(chunk), **span, "data_set": "national"},
+            self.entries.append(
+                _entry(
+                    audit_on,
+                    f"{model._meta.model_name}.bulk_loaded",
+                    self.acting_user,
+                    VIA,
+                    {"count": len(chunk), **span, "data_set": "national"},
+                    timezone.now(),
+                )
             )
         self.counts[model._meta.model_name or model.__name__] += len(created)
         return created
+
+    def log(self) -> None:
+        """Append the batches' audit entries written since the last call, at once (one lock
+        of each audit chain, one INSERT): before the transaction that wrote them commits."""
+        _append(self.entries)
+        self.entries = []
 
 
 class Row:

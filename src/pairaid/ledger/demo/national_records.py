@@ -102,7 +102,6 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     reversed_ = bulk.write(FundFlow, [FundFlow(**f.__dict__) for f in reversed_], pairing)
     corrections = reversals(reversed_, rng, days)
     bulk.write(FundFlow, corrections, pairing, ids=False)
-    rollups.add_flows([*flows, *corrections])  # the money totals, in the same transaction
     persons = bulk.write(Person, make_persons(leaf, rng), pairing)
     postings = make_postings(leaf, persons, rng, days)
     bulk.write(Posting, postings, pairing, ids=False)
@@ -112,6 +111,8 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     targets = make_targets(leaf, yearly, projects, postings)
     bulk.write(Target, targets, pairing, ids=False)
     bulk.write(GuidedInvestment, make_investments(leaf, rng, days), pairing, ids=False)
+    bulk.log()  # the audit entries first: they lock the pairing's audit chain
+    rollups.add_flows([*flows, *corrections])  # the money totals, in the same transaction
 
 
 INDUSTRIES = ("农业", "食品", "文旅", "新能源")
