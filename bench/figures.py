@@ -1,6 +1,7 @@
 """Benchmark: the figures at national scale, on SQLite and PostgreSQL, side by side.
 
-    .venv/bin/python bench/figures.py [--scale 0.01 --scale 0.1] [--database sqlite|postgres|both]
+    .venv/bin/python bench/figures.py [--scale 0.01 --scale 0.1] [--full]
+        [--database sqlite|postgres|both]
 
 For each database and scale it loads the synthetic national data set
 (`pairaid demo --national SCALE --reset`) into a fresh database and measures, each as
@@ -14,7 +15,12 @@ queries (django.test.utils.CaptureQueriesContext) and seconds:
   pairaid (ledger/figures.py), by one hand-written SQL statement and by DuckDB (the needed
   columns are copied from the database into an in-memory DuckDB in the same run; the copy
   is timed apart and not counted in DuckDB's time). The three must give identical numbers;
-  a mismatch is printed loudly and the run exits with status 1.
+  a mismatch is printed loudly and the run exits with status 1;
+- the national money alone (funds transferred per top-level pairing's tree) through
+  `rollups.money_by_pairing` (the rollup table's whole months and the as-of month from the
+  records), by one SQL statement over the records and by DuckDB, with the same check.
+
+`--full` adds scale 1.0 (about 4M fund flows: long, start it in the background).
 
 PostgreSQL: PAIRAID_DATABASE_URL if set (its ledger is wiped!), otherwise a private server
 started with scripts/postgres in a temporary directory (port --pg-port) and stopped after.
@@ -50,7 +56,16 @@ ROWS = [
     ("national_sql", "national aggregates: one SQL"),
     ("duckdb_load", "  DuckDB copy (not counted)"),
     ("national_duckdb", "national aggregates: DuckDB"),
+    ("money_pairaid", "national money: money_by_pairing"),
+    ("money_sql", "national money: one SQL on records"),
+    ("money_duckdb", "national money: DuckDB"),
 ]
+RATIOS = (
+    ("pairaid / SQL", "national_pairaid", "national_sql"),
+    ("pairaid / DuckDB", "national_pairaid", "national_duckdb"),
+    ("money: pairaid / SQL", "money_pairaid", "money_sql"),
+    ("money: pairaid / DuckDB", "money_pairaid", "money_duckdb"),
+)
 
 
 # --- the child: one database, one scale -------------------------------------------------------
@@ -132,10 +147,22 @@ def child(scale: str) -> dict:
     began = time.perf_counter()
     by_duckdb = national_by_duckdb(duck, [p.pk for p in tops], as_of)
     results["national_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
+    money = measure("money_pairaid", lambda: national_money_by_pairaid(as_of))
+    money_sql = measure("money_sql", lambda: national_money_by_sql(connection, as_of))
+    began = time.perf_counter()
+    money_duck = national_money_by_duckdb(duck, as_of)
+    results["money_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
     results["answers"] = {
         "pairaid": by_pairaid,
         "sql": by_sql,
         "duckdb": by_duckdb,
+    }
+    funds = {pk: values[0] for pk, values in by_sql.items()}
+    results["money_answers"] = {
+        "pairaid": money,
+        "sql": money_sql,
+        "duckdb": money_duck,
+        "aggregates": funds,
     }
     from pairaid.ledger.models import FundFlow, Posting, Project
 
@@ -160,6 +187,77 @@ def national_by_pairaid(tops, as_of) -> dict[str, list[str]]:
             str(figures.persons_dispatched(window).value),
         ]
     return answers
+
+
+def national_money_by_pairaid(as_of) -> dict[str, str]:
+    """Funds transferred (资金投入) per top-level pairing and its whole tree, through
+    `rollups.money_by_pairing` (one query for every pairing), as figures.window_for sets the
+    window: from the top pairing's first year to the as-of year."""
+    from pairaid.ledger.models import Pairing
+    from pairaid.ledger.rollups import money_by_pairing
+
+    parents = dict(Pairing.objects.values_list("id", "parent_id"))
+    starts = dict(Pairing.objects.filter(parent__isnull=True).values_list("id", "valid_from"))
+
+    def top_of(pk):
+        while parents[pk] is not None:
+            pk = parents[pk]
+        return pk
+
+    tops = {pk: top_of(pk) for pk in parents}
+    answers = {str(top): Decimal("0.00") for top in starts}
+    for first_year in sorted({day.year for day in starts.values()}):
+        ids = [pk for pk, top in tops.items() if starts[top].year == first_year]
+        totals = money_by_pairing(
+            ids, kind="transfer", from_year=first_year, to_year=as_of.year, as_of=as_of
+        )
+        for pk, total in totals.items():
+            answers[str(tops[pk])] += total
+    return {pk: str(total) for pk, total in sorted(answers.items(), key=lambda i: int(i[0]))}
+
+
+NATIONAL_MONEY_SQL = """
+WITH RECURSIVE tree(top_id, id, first_year) AS (
+    SELECT id, id, {year_of_valid_from} FROM ledger_pairing WHERE parent_id IS NULL
+    UNION ALL
+    SELECT tree.top_id, p.id, tree.first_year
+    FROM ledger_pairing p JOIN tree ON p.parent_id = tree.id
+)
+SELECT tree.top_id, COALESCE(SUM(f.amount), 0)
+FROM tree LEFT JOIN ledger_fundflow f ON f.pairing_id = tree.id
+    AND f.kind = 'transfer' AND f.fund_year >= tree.first_year AND f.fund_year <= %s
+    AND f.date <= %s
+GROUP BY tree.top_id
+ORDER BY tree.top_id
+"""
+
+
+def yuan(fen) -> str:
+    return str(Decimal(int(fen)).scaleb(-2).quantize(Decimal("0.01")))
+
+
+def national_money_by_sql(connection, as_of) -> dict[str, str]:
+    """Funds transferred per top-level pairing's tree: one statement over the records."""
+    if connection.vendor == "sqlite":
+        year, day = "CAST(strftime('%%Y', valid_from) AS INTEGER)", as_of.isoformat()
+    else:
+        year, day = "CAST(EXTRACT(YEAR FROM valid_from) AS INTEGER)", as_of
+    with connection.cursor() as cursor:
+        cursor.execute(NATIONAL_MONEY_SQL.format(year_of_valid_from=year), [as_of.year, day])
+        rows = cursor.fetchall()
+    return {
+        str(pk): str(Decimal(int(fen)).scaleb(-2).quantize(Decimal("0.01"))) for pk, fen in rows
+    }
+
+
+def national_money_by_duckdb(duck, as_of) -> dict[str, str]:
+    sql = NATIONAL_MONEY_SQL.replace("%s", "?").format(
+        year_of_valid_from="CAST(year(valid_from) AS INTEGER)"
+    )
+    rows = duck.execute(sql, [as_of.year, as_of]).fetchall()
+    return {
+        str(pk): str(Decimal(int(fen)).scaleb(-2).quantize(Decimal("0.01"))) for pk, fen in rows
+    }
 
 
 STARTED = ("in_progress", "completed", "handed_over", "operating")
@@ -319,11 +417,16 @@ def postgres(pg_port: int):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", action="append", help="0.01 and 0.1 unless given (repeatable)")
+    parser.add_argument(
+        "--full", action="store_true", help="also scale 1.0 (about 4M fund flows; long)"
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--pg-port", type=int, default=54399)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     scales = args.scale or ["0.01", "0.1"]
+    if args.full and "1.0" not in scales:
+        scales.append("1.0")
     if args.child:
         print(json.dumps(child(scales[0]), default=str))
         return 0
@@ -378,12 +481,9 @@ def report(columns: list[tuple[str, dict]], load: tuple[float, ...]) -> int:
             q = "" if m["queries"] is None else str(m["queries"])
             cells.append(f"{q:>9} {m['seconds']:>9.3f}")
         print(f"{label:36}" + "".join(f"{c:>{width}}" for c in cells))
-    for label, other in (
-        ("pairaid / SQL", "national_sql"),
-        ("pairaid / DuckDB", "national_duckdb"),
-    ):
+    for label, ours, other in RATIOS:
         cells = [
-            f"{data['national_pairaid']['seconds'] / max(data[other]['seconds'], 1e-9):.1f}×"
+            f"{data[ours]['seconds'] / max(data[other]['seconds'], 1e-9):.2f}×"
             for _n, data in columns
         ]
         print(f"{'ratio ' + label:36}" + "".join(f"{c:>{width}}" for c in cells))
@@ -401,6 +501,16 @@ def report(columns: list[tuple[str, dict]], load: tuple[float, ...]) -> int:
             print(f"!!! MISMATCH in {name}:")
             for who, values in answers.items():
                 print(f"!!!   {who:8} {values}")
+            print("!" * 72)
+        money = data["money_answers"]
+        if money["pairaid"] == money["sql"] == money["duckdb"] == money["aggregates"]:
+            print(f"{name}: national money agrees three ways (元): {money['pairaid']}")
+        else:
+            failed = 1
+            print("!" * 72)
+            print(f"!!! MONEY MISMATCH in {name}:")
+            for who, values in money.items():
+                print(f"!!!   {who:10} {values}")
             print("!" * 72)
     return failed
 

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import F
 
-from pairaid.ledger import figures
+from pairaid.ledger import figures, rollups
 from pairaid.ledger.demo.national import NATIONAL_PREFIXES
 from pairaid.ledger.models import (
     Agreement,
@@ -222,3 +222,14 @@ def test_it_refuses_a_scale_out_of_range(db):
     for scale in ("0", "1.5", "-0.1"):
         with pytest.raises(CommandError):
             call_command("demo", "--national", scale, stdout=StringIO(), verbosity=0)
+
+
+def test_it_keeps_the_money_rollups_in_step_with_its_records(national, db):
+    out = StringIO()
+    call_command("rollups", "rebuild", "--check", stdout=out, stderr=out)
+    assert "一致" in out.getvalue()
+    ids = list(leaves().values_list("id", flat=True))
+    got = rollups.money_by_pairing(ids, kind="spend", from_year=2016, to_year=2026, as_of=AS_OF)
+    for pk in ids[:3]:
+        spent = FundFlow.objects.filter(pairing_id=pk, kind="spend", date__lte=AS_OF)
+        assert got[pk] == sum(spent.values_list("amount", flat=True), Decimal("0.00")) > 0

@@ -26,6 +26,8 @@ PRODUCT_COMMANDS = {
     "worker": "运行后台任务（PAIRAID_TASKS=database 时的大文件导入等）",
     "createuser": "创建登录用户（--superuser 为管理员）",
     "audit": "audit verify：校验各审计链及锚点是否被绕过系统改动；audit anchor：记录锚点",
+    "rollups": "rollups rebuild：核对资金汇总与资金记录并按记录重建"
+    "（--check 只核对，不一致时退出码为 1）",
     "backup": "备份全部记录、审计记录与附件到一个 zip 文件（-o 文件；个人敏感信息保持加密）",
     "restore": "从备份文件恢复到当前数据库（非空数据库须加 --force；SQLite 与 PostgreSQL 互通）",
     "rotate-data-key": "用新的数据密钥重新加密身份证号和联系电话（--old、--new 或环境变量）",

@@ -22,6 +22,7 @@ from pairaid.ledger.models import (
     AuditAnchor,
     AuditChain,
     AuditEntry,
+    FundRollup,
     Organisation,
     Pairing,
     PairingYear,
@@ -53,6 +54,7 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     AuditChain: "审计链的链头随审计记录追加，不属于任何年度",
     AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
     SearchKey: "检索键随所属记录由服务维护，不属于任何年度",
+    FundRollup: "资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
 }
 
 

@@ -48,6 +48,9 @@ CONSTRAINT_MESSAGES: dict[str, Any] = {
     "fundflow_positive_or_reversal": _("金额必须大于0；更正请使用冲销"),
     "fundflow_amount_in_range": _("金额超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
     "fundflow_allocate_spend_have_project": _("分配和支出须指明项目"),
+    "fundrollup_one_row_per_key": _(
+        "资金汇总中已有同一结对关系、类型、来源、年度、月份和确认状态的行"
+    ),
     "investment_amount_positive": _("到位投资必须大于0"),
     "investment_amount_in_range": _("到位投资超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
     "person_profession_only_for_professionals": _("党政干部不填写专业类别"),

@@ -32,6 +32,7 @@ from pairaid.ledger.models import (
     Event,
     EventParticipant,
     FundFlow,
+    FundRollup,
     GuidedInvestment,
     Obligation,
     Organisation,
@@ -448,6 +449,8 @@ register(
     )
 )
 register(RecordType(PairingYear, pairing_path="pairing"))
+# Derived from the fund flows and kept with them; scoped like them, never listed or edited.
+register(RecordType(FundRollup, pairing_path="pairing"))
 # A pairing reaches itself: `access.within_view` narrows pairings to those the user sees.
 register(RecordType(Pairing, pairing_path="pk", api=Api("/pairings/", "pairing", "结对关系")))
 register(RecordType(Region, api=Api("/regions/", "region", "行政区划")))

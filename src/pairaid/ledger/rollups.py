@@ -1,20 +1,42 @@
-"""Money totals for many pairings at once.
+"""Money totals for many pairings at once, and the rollup table that keeps them.
 
 `money_by_pairing` is the one door through which figures read sums of fund flows for a set
 of pairings. It answers exactly what summing the fund-flow records filtered the same way
 answers (`figures.fund_flows`), grouped by pairing, in one query whatever the number of
-pairings.
+pairings: whole months come from the rollup table (`FundRollup`: pairing × kind × source ×
+fund year × month of the date × confirmation, in whole fen), the as-of month up to the
+as-of day from the records themselves.
+
+The table is kept in the same transaction as every fund-flow write (`add_flows`,
+`move_confirmation`, called by the services and the bulk loaders) with an UPSERT that adds
+(`INSERT … ON CONFLICT … DO UPDATE SET amount = amount + excluded.amount`): concurrent
+writers never lose an increment, and since every writer adds in key order, after the
+audit chain of the pairing is locked, two writers never wait for each other in a circle.
+`pairaid rollups rebuild [--check]` compares the table with the records and rebuilds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from pairaid.ledger.models import Confirmation, FundFlow
-from pairaid.ledger.money import ZERO
+from django.db import connection, transaction
+
+from pairaid.ledger.models import Confirmation, FundFlow, FundRollup
+from pairaid.ledger.money import ZERO, from_fen, to_fen
 from pairaid.ledger.moneyfield import MoneySum
+
+# (pairing id, kind, source, fund year, first day of the month, confirmation)
+Key = tuple[int, str, str, int, dt.date, str]
+KEY_COLUMNS = ("pairing_id", "kind", "source", "fund_year", "month", "confirmation")
+UPSERT_ROWS = 250  # rows per INSERT statement (8 parameters each)
+
+
+# --- reading ----------------------------------------------------------------------------------
 
 
 def money_by_pairing(
@@ -29,18 +51,168 @@ def money_by_pairing(
 ) -> dict[int, Decimal]:
     """{pairing id: sum of its `kind` fund flows in the window}; pairings with none get 0."""
     ids = list(pairing_ids)
-    flows = FundFlow.objects.filter(
-        pairing_id__in=ids,
-        kind=kind,
-        fund_year__gte=from_year,
-        fund_year__lte=to_year,
-        date__lte=as_of,
-    )
+    first_day = as_of.replace(day=1)
+    window = {
+        "pairing_id__in": ids,
+        "kind": kind,
+        "fund_year__gte": from_year,
+        "fund_year__lte": to_year,
+    }
     if sources:
-        flows = flows.filter(source__in=sources)
+        window["source__in"] = list(sources)
     if confirmed_only:
-        flows = flows.filter(confirmation=Confirmation.CONFIRMED)
+        window["confirmation"] = Confirmation.CONFIRMED
+    whole_months = FundRollup.objects.filter(month__lt=first_day, **window)
+    this_month = FundFlow.objects.filter(date__gte=first_day, date__lte=as_of, **window)
+    rows = (
+        whole_months.order_by()
+        .values("pairing_id")
+        .annotate(total=MoneySum("amount"))
+        .union(
+            this_month.order_by().values("pairing_id").annotate(total=MoneySum("amount")),
+            all=True,
+        )
+    )
     totals = dict.fromkeys(ids, ZERO)
-    for row in flows.order_by().values("pairing_id").annotate(total=MoneySum("amount")):
-        totals[row["pairing_id"]] = Decimal(row["total"]).quantize(Decimal("0.01"))
-    return totals
+    for row in rows:
+        totals[row["pairing_id"]] += Decimal(row["total"])
+    return {pk: total.quantize(Decimal("0.01")) for pk, total in totals.items()}
+
+
+# --- keeping the table ------------------------------------------------------------------------
+
+
+def key_of(flow: FundFlow, confirmation: str | None = None) -> Key:
+    return (
+        flow.pairing_id,
+        flow.kind,
+        flow.source,
+        flow.fund_year,
+        flow.date.replace(day=1),
+        confirmation or flow.confirmation,
+    )
+
+
+def add_flows(flows: Iterable[FundFlow]) -> None:
+    """Count newly written fund flows (entries and reversals) into the table."""
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for flow in flows:
+        delta = deltas[key_of(flow)]
+        delta[0] += to_fen(flow.amount)
+        delta[1] += 1
+    add(deltas)
+
+
+def move_confirmation(flow: FundFlow, before: str, after: str) -> None:
+    """A fund flow's confirmation changed from `before` to `after`: move it between rows."""
+    if before == after:
+        return
+    fen = to_fen(flow.amount)
+    add({key_of(flow, before): [-fen, -1], key_of(flow, after): [fen, 1]})
+
+
+def add(deltas: dict[Key, list[int]]) -> None:
+    """Add (amount in fen, number of records) to each key's row, creating missing rows, in
+    key order. Must run inside the writing transaction."""
+    if not deltas:
+        return
+    table = connection.ops.quote_name(FundRollup._meta.db_table)
+    columns = ", ".join([*KEY_COLUMNS, "amount", "flow_count"])
+    adapt = connection.ops.adapt_datefield_value
+    keys = sorted(deltas)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), UPSERT_ROWS):
+            chunk = keys[start : start + UPSERT_ROWS]
+            params: list[Any] = []
+            for pairing_id, kind, source, year, month, confirmation in chunk:
+                fen, count = deltas[(pairing_id, kind, source, year, month, confirmation)]
+                params += [pairing_id, kind, source, year, adapt(month), confirmation, fen, count]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "
+                f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET "
+                f"amount = {table}.amount + excluded.amount, "
+                f"flow_count = {table}.flow_count + excluded.flow_count",
+                params,
+            )
+
+
+# --- checking and rebuilding -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A key where the table and the records disagree (amounts in yuan)."""
+
+    key: Key
+    table_amount: Decimal
+    table_count: int
+    records_amount: Decimal
+    records_count: int
+
+
+def _month_sql() -> str:
+    if connection.vendor == "sqlite":
+        return "date(date, 'start of month')"
+    return "CAST(date_trunc('month', date) AS date)"
+
+
+def _grouped_records_sql() -> str:
+    month = _month_sql()
+    return (
+        f"SELECT pairing_id, kind, source, fund_year, {month} AS month, confirmation, "
+        f"SUM(amount) AS amount, COUNT(*) AS flow_count FROM ledger_fundflow "
+        f"GROUP BY pairing_id, kind, source, fund_year, {month}, confirmation"
+    )
+
+
+def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
+    """How many keys disagree between the table and the records, and the first `limit` of
+    them, in key order; one statement (one snapshot of both)."""
+    keys = ", ".join(KEY_COLUMNS)
+    sql = (
+        f"SELECT {keys}, SUM(t_amount), SUM(t_count), SUM(r_amount), SUM(r_count) FROM ("
+        f"SELECT {keys}, 0 AS t_amount, 0 AS t_count, amount AS r_amount, "
+        f"flow_count AS r_count FROM ({_grouped_records_sql()}) AS records "
+        f"UNION ALL SELECT {keys}, amount, flow_count, 0, 0 FROM ledger_fundrollup"
+        f") AS both_sides GROUP BY {keys} "
+        f"HAVING SUM(t_amount) <> SUM(r_amount) OR SUM(t_count) <> SUM(r_count) "
+        f"ORDER BY {keys}"
+    )
+    found: list[Difference] = []
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for row in cursor:
+            total += 1
+            if limit is None or len(found) < limit:
+                pairing_id, kind, source, year, month, confirmation = row[:6]
+                if isinstance(month, str):
+                    month = dt.date.fromisoformat(month)
+                found.append(
+                    Difference(
+                        key=(pairing_id, kind, source, year, month, confirmation),
+                        table_amount=from_fen(int(row[6])),
+                        table_count=int(row[7]),
+                        records_amount=from_fen(int(row[8])),
+                        records_count=int(row[9]),
+                    )
+                )
+    return total, found
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace the table by the sums of the records; returns the number of rows. Writers of
+    fund flows wait until it commits (PostgreSQL: a SHARE lock on the records; SQLite writes
+    one transaction at a time)."""
+    table = connection.ops.quote_name(FundRollup._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE ledger_fundflow IN SHARE MODE; LOCK TABLE {table}")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(KEY_COLUMNS)}, amount, flow_count) "
+            + _grouped_records_sql()
+        )
+        return cursor.rowcount

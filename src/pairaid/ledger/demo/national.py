@@ -15,11 +15,13 @@ start with 91–98, which no real province uses, so the set loads beside the art
 (`pairaid demo`) without clashing; person numbers start with "N" (the demo's with "D").
 
 It is fast because it has its own bulk path: rows are made in Python and written with
-`bulk_create` in large batches, one transaction per county pairing, so they pass every
-database constraint and trigger (they are not bypassed) while skipping per-row
-validation. Instead of one audit entry per row, each batch writes one entry through
-`services.log_action` (action `<model>.bulk_loaded`, the count and the id range), filed
-under the pairing, so the per-pairing hash chains stay valid (`pairaid audit verify`).
+`bulk_create` or one INSERT run over many rows, in large batches, one transaction per
+county pairing, so they pass every database constraint and trigger (they are not
+bypassed) while skipping per-row validation. Instead of one audit entry per row, each
+batch has one entry (action `<model>.bulk_loaded`, the count and the id range), filed
+under the pairing and appended with the others of its transaction at once, so the
+per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
+to in the same transaction (`rollups.add_flows`).
 The same scale gives the same records on every run: each county draws from its own
 fixed-seed random stream.
 """
@@ -107,6 +109,7 @@ def load_national(
     bulk = Bulk(acting_user=acting_user)
     with transaction.atomic():
         leaves = build_tree(bulk, cities, counties, total_leaves)
+        bulk.log()
     for n, leaf in enumerate(leaves, 1):
         with transaction.atomic():
             load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))

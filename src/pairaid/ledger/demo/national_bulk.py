@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
-from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA
 from pairaid.ledger.models import Organisation, Pairing, Region
+from pairaid.ledger.money import to_fen
+from pairaid.ledger.moneyfield import MoneyField
+from pairaid.ledger.services.audit import _append, _entry
 from pairaid.ledger.services.search import index_records
 
 BATCH = 2_000  # rows per INSERT statement group (bulk_create batch_size)
@@ -46,6 +50,7 @@ class Bulk:
     acting_user: Any = None
     counts: Counter[str] = field(default_factory=Counter)
     today: dt.date = field(default_factory=timezone.localdate)
+    entries: list[Any] = field(default_factory=list)  # audit entries not yet appended
 
     def write(
         self,
@@ -68,65 +73,117 @@ class Bulk:
                 insert(model, chunk)
                 span = {}
             created += chunk
-            services.log_action(
-                f"{model._meta.model_name}.bulk_loaded",
-                audit_on,
-                acting_user=self.acting_user,
-                via=VIA,
-                changes={"count": len(chunk), **span, "data_set": "national"},
+            self.entries.append(
+                _entry(
+                    audit_on,
+                    f"{model._meta.model_name}.bulk_loaded",
+                    self.acting_user,
+                    VIA,
+                    {"count": len(chunk), **span, "data_set": "national"},
+                    timezone.now(),
+                )
             )
         self.counts[model._meta.model_name or model.__name__] += len(created)
         return created
 
+    def log(self) -> None:
+        """Append the batches' audit entries written since the last call, at once (one lock
+        of each audit chain, one INSERT): before the transaction that wrote them commits."""
+        _append(self.entries)
+        self.entries = []
+
+
+class Row:
+    """One record's column values (by attname) for `insert`, without a model instance: for
+    the rows nothing points at (most fund flows, postings), `Model.__init__` would cost
+    more than preparing and writing them."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+
+_DEFAULTS: dict[type[models.Model], tuple[dict[str, Any], list[models.Field]]] = {}
+
+
+def row(model: type[models.Model], **values: Any) -> Row:
+    """A `Row` of `model` with the fields' defaults for what `values` leaves out."""
+    if model not in _DEFAULTS:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        computed = [f for f in fields if f.has_default() and callable(f.default)]
+        _DEFAULTS[model] = (
+            {f.attname: f.get_default() for f in fields if f not in computed},
+            computed,
+        )
+    fixed, computed = _DEFAULTS[model]
+    made = dict(fixed)
+    for f in computed:
+        if f.attname not in values:
+            made[f.attname] = f.get_default()
+    made.update(values)
+    return Row(made)
+
 
 PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-AS_IS, ISO, PREPARED = "as is", "iso", "prepared"
 
 
-def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT the records' own columns (not their ids) with executemany, BATCH at a time."""
+def insert(model: type[models.Model], objs: Sequence[Any]) -> None:
+    """INSERT the records' own columns (not their ids) with executemany, BATCH at a time.
+    `objs` are model instances or `Row`s: both keep the column values in `__dict__`."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
     # how each value is written: as it is (Django's text, number and boolean fields, ids of
-    # related records), as ISO text (dates on SQLite), or prepared by its field (money as
-    # fen, encrypted personal data, times, anything else)
+    # related records), as ISO text (dates on SQLite), as whole fen (money), or prepared by
+    # its field (encrypted personal data, times — few distinct values, prepared once each —
+    # anything else)
     iso_dates = db.vendor == "sqlite"
-    kinds = []
+    converters: list[Callable[[Any], Any] | None] = []
     for f in fields:
         if f.is_relation or (isinstance(f, PLAIN) and type(f).__module__.startswith("django.")):
-            kinds.append(AS_IS)
+            converters.append(None)
         elif type(f) is models.DateField:
-            kinds.append(ISO if iso_dates else AS_IS)
+            converters.append(_iso if iso_dates else None)
+        elif isinstance(f, MoneyField):
+            converters.append(_fen)
+        elif isinstance(f, models.DateTimeField):
+            converters.append(_once(f, db, now if f.auto_now_add else None))
         else:
-            kinds.append(PREPARED)
+            converters.append(partial(f.get_db_prep_save, connection=db))
     quote = db.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = []
-    prepared: dict[tuple[str, Any], Any] = {}
-    for obj in objs:
-        row = []
-        for f, kind in zip(fields, kinds, strict=True):
-            value = getattr(obj, f.attname)
-            if kind is AS_IS or (value is None and kind is ISO):
-                row.append(value)
-            elif kind is ISO:
-                row.append(value.isoformat())
-            else:
-                if value is None and getattr(f, "auto_now_add", False):
-                    value = now
-                if isinstance(f, models.DateTimeField):  # few distinct values: prepare once
-                    key = (f.attname, value)
-                    if key not in prepared:
-                        prepared[key] = f.get_db_prep_save(value, db)
-                    row.append(prepared[key])
-                else:
-                    row.append(f.get_db_prep_save(value, db))
-        rows.append(row)
+    attnames = [f.attname for f in fields]
+    plan = list(zip(attnames, converters, strict=True))
+    rows = [
+        [values[name] if convert is None else convert(values[name]) for name, convert in plan]
+        for values in (obj.__dict__ for obj in objs)
+    ]
     with db.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _fen(amount: Decimal | None) -> int | None:
+    return None if amount is None else to_fen(amount)
+
+
+def _once(field: models.Field, db: Any, fill: dt.datetime | None) -> Callable[[Any], Any]:
+    """The field's database value of each distinct datetime, prepared once; `fill` for None
+    when the field fills it (auto_now_add)."""
+    prepared: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            value = fill
+        if value not in prepared:
+            prepared[value] = field.get_db_prep_save(value, db)
+        return prepared[value]
+
+    return convert

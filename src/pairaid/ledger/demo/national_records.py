@@ -16,8 +16,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from pairaid.ledger import rollups
 from pairaid.ledger.demo.names import NameBook
-from pairaid.ledger.demo.national_bulk import Bulk, Leaf
+from pairaid.ledger.demo.national_bulk import Bulk, Leaf, Row, row
 from pairaid.ledger.models import (
     Agreement,
     Confirmation,
@@ -98,8 +99,9 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     ]
     chosen = {id(f) for f in reversed_}
     bulk.write(FundFlow, [f for f in flows if id(f) not in chosen], pairing, ids=False)
-    reversed_ = bulk.write(FundFlow, reversed_, pairing)
-    bulk.write(FundFlow, reversals(reversed_, rng, days), pairing, ids=False)
+    reversed_ = bulk.write(FundFlow, [FundFlow(**f.__dict__) for f in reversed_], pairing)
+    corrections = reversals(reversed_, rng, days)
+    bulk.write(FundFlow, corrections, pairing, ids=False)
     persons = bulk.write(Person, make_persons(leaf, rng), pairing)
     postings = make_postings(leaf, persons, rng, days)
     bulk.write(Posting, postings, pairing, ids=False)
@@ -109,6 +111,8 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     targets = make_targets(leaf, yearly, projects, postings)
     bulk.write(Target, targets, pairing, ids=False)
     bulk.write(GuidedInvestment, make_investments(leaf, rng, days), pairing, ids=False)
+    bulk.log()  # the audit entries first: they lock the pairing's audit chain
+    rollups.add_flows([*flows, *corrections])  # the money totals, in the same transaction
 
 
 INDUSTRIES = ("农业", "食品", "文旅", "新能源")
@@ -175,10 +179,12 @@ def make_projects(leaf: Leaf, rng: random.Random, days: Days) -> list[Project]:
     return made
 
 
-def flow(leaf: Leaf, kind: str, year: int, day: dt.date, fen: int, **more) -> FundFlow:
-    if "project" in more:  # by id: cheaper than through the relation, for 4M rows
+def flow(leaf: Leaf, kind: str, year: int, day: dt.date, fen: int, **more) -> Row:
+    """A fund flow's row (`Row`, not a model instance: 4M of them at full scale)."""
+    if "project" in more:
         more["project_id"] = more.pop("project").pk
-    return FundFlow(
+    return row(
+        FundFlow,
         pairing_id=leaf.pairing.pk,
         kind=kind,
         fund_year=year,
@@ -199,10 +205,10 @@ def split(rng: random.Random, total: int, parts: int) -> list[int]:
 
 def project_flows(
     leaf: Leaf, projects: list[Project], rng: random.Random, days: Days
-) -> tuple[list[FundFlow], dict[int, int]]:
+) -> tuple[list[Row], dict[int, int]]:
     """Allocations to each project and its spending; returns the flows and the fen allocated
     per fund year (what the pairing has to transfer)."""
-    flows: list[FundFlow] = []
+    flows: list[Row] = []
     yearly: dict[int, int] = defaultdict(int)
     for project in projects:
         if project.start_date is None and project.status != P.APPROVED:
@@ -228,9 +234,7 @@ def project_flows(
     return flows, yearly
 
 
-def pairing_flows(
-    leaf: Leaf, yearly: dict[int, int], rng: random.Random, days: Days
-) -> list[FundFlow]:
+def pairing_flows(leaf: Leaf, yearly: dict[int, int], rng: random.Random, days: Days) -> list[Row]:
     """Each year's plan (by source) and its transfers in two to four tranches a source."""
     flows = []
     for year in range(FIRST_YEAR, min(LAST_YEAR, days.today.year) + 1):
@@ -326,7 +330,7 @@ POSTS = {
 }
 
 
-def make_postings(leaf: Leaf, persons: list[Person], rng: random.Random, days: Days) -> list:
+def make_postings(leaf: Leaf, persons: list[Person], rng: random.Random, days: Days) -> list[Row]:
     made = []
     counts, weights = zip(*POSTINGS_PER_PERSON, strict=True)
     for person in persons:
@@ -338,7 +342,8 @@ def make_postings(leaf: Leaf, persons: list[Person], rng: random.Random, days: D
             planned_end = start + dt.timedelta(days=length)
             done = planned_end < days.today
             made.append(
-                Posting(
+                row(
+                    Posting,
                     person_id=person.pk,
                     pairing_id=leaf.pairing.pk,
                     host_organisation_id=rng.choice(leaf.recipient_bodies).pk,
@@ -418,7 +423,7 @@ def make_tasks(leaf: Leaf, rng: random.Random, days: Days) -> list[Task]:
 
 
 def make_targets(
-    leaf: Leaf, yearly: dict[int, int], projects: list[Project], postings: list[Posting]
+    leaf: Leaf, yearly: dict[int, int], projects: list[Project], postings: list[Row]
 ) -> list[Target]:
     """Each year's targets, set a little below what was then done (assessments are met)."""
     started = defaultdict(int)

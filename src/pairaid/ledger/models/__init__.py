@@ -34,6 +34,7 @@ from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
+from pairaid.ledger.models.rollups import FundRollup
 # isort: on
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Event",
     "EventParticipant",
     "FundFlow",
+    "FundRollup",
     "GuidedInvestment",
     "Obligation",
     "Organisation",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import rollups
 from pairaid.ledger.models import (
     FundFlow,
     Pairing,
@@ -35,6 +36,7 @@ def record_fund_flow(*, acting_user: Any, via: str, **fields: Any) -> FundFlow:
     log_action(
         "fundflow.recorded", flow, acting_user=acting_user, via=via, changes=record_values(flow)
     )
+    rollups.add_flows([flow])
     return flow
 
 
@@ -128,6 +130,7 @@ def bulk_record_fund_flows(
     _guard_flows(acting_user, flows)
     created = FundFlow.objects.bulk_create(flows, batch_size=500)
     _bulk_log(created, "recorded", acting_user=acting_user, via=via)
+    rollups.add_flows(created)
     return created
 
 
@@ -193,4 +196,5 @@ def bulk_reverse_fund_flows(
             for reversal in created
         ]
     )
+    rollups.add_flows(created)
     return created

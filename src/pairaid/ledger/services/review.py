@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import access
+from pairaid.ledger import access, rollups
 from pairaid.ledger.models import (
     AuditEntry,
     Confirmation,
@@ -52,6 +52,9 @@ def _set_confirmation(
     stored = model._default_manager.get(pk=obj.pk)
     before = {name: _plain(getattr(stored, name)) for name in CONFIRMATION_FIELDS}
     allowed = list(ANSWERED) if answered else [Confirmation.UNCONFIRMED]
+    if stored.confirmation in allowed:
+        # only from the state read: the money rollups move the record from that state
+        allowed = [stored.confirmation]
     update = dict(values)
     if _versioned(obj):
         update["version"] = models.F("version") + 1
@@ -65,6 +68,8 @@ def _set_confirmation(
     if _versioned(obj):
         obj.version = stored.version + 1  # type: ignore[attr-defined]
     log_action(_action(obj, verb), obj, acting_user=acting_user, via=via, changes=changes)
+    if isinstance(stored, FundFlow):
+        rollups.move_confirmation(stored, stored.confirmation, values["confirmation"])
     return obj
 
 

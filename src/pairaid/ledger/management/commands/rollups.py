@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from pairaid.ledger import rollups
+
+SHOWN = 20  # differences printed; the count covers them all
+
+
+class Command(BaseCommand):
+    help = _(
+        "资金汇总：rebuild 按资金记录重建资金汇总表并报告与记录不一致之处；"
+        "加 --check 只核对、不改动（发现不一致时退出码为 1）"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["rebuild"], help=_("rebuild：核对并重建"))
+        parser.add_argument(
+            "--check", action="store_true", help=_("只核对资金汇总与资金记录，不改动")
+        )
+
+    def handle(self, *args: Any, action: str, check: bool, **options: Any) -> None:
+        count, shown = rollups.differences(limit=SHOWN)
+        for d in shown:
+            pairing_id, kind, source, year, month, confirmation = d.key
+            self.stderr.write(
+                _(
+                    "结对关系#%(pairing)s %(kind)s %(source)s %(year)s年度 %(month)s "
+                    "%(confirmation)s：汇总 %(t_amount)s元/%(t_count)s条，"
+                    "记录 %(r_amount)s元/%(r_count)s条"
+                )
+                % {
+                    "pairing": pairing_id,
+                    "kind": kind,
+                    "source": source,
+                    "year": year,
+                    "month": f"{month:%Y-%m}",
+                    "confirmation": confirmation,
+                    "t_amount": d.table_amount,
+                    "t_count": d.table_count,
+                    "r_amount": d.records_amount,
+                    "r_count": d.records_count,
+                }
+            )
+        if count > len(shown):
+            self.stderr.write(_("……另有 %(n)s 处不一致") % {"n": count - len(shown)})
+        if check:
+            if count:
+                raise CommandError(
+                    _("资金汇总与资金记录有 %(n)s 处不一致；运行 pairaid rollups rebuild 重建")
+                    % {"n": count}
+                )
+            self.stdout.write(_("资金汇总与资金记录一致"))
+            return
+        rows = rollups.rebuild()
+        if count:
+            self.stdout.write(
+                _("发现 %(n)s 处不一致，已按资金记录重建资金汇总（%(rows)s 行）")
+                % {"n": count, "rows": rows}
+            )
+        else:
+            self.stdout.write(_("资金汇总与资金记录一致，已重建（%(rows)s 行）") % {"rows": rows})

@@ -1,0 +1,102 @@
+"""Migration 0009 creates the money rollups and fills them from the fund flows already
+recorded, on SQLite and PostgreSQL, and is reversed by dropping them. It runs on a database
+of its own, in a separate process (as tests/test_money_migration.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+from test_money_migration import scratch_database
+
+SCRIPT = r"""
+import datetime as dt, json
+from decimal import Decimal
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = ("ledger", "0009_search_keys")
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return executor
+
+executor = migrate(BEFORE)
+apps = executor.loader.project_state([BEFORE]).apps
+Region = apps.get_model("ledger", "Region")
+Pairing = apps.get_model("ledger", "Pairing")
+FundFlow = apps.get_model("ledger", "FundFlow")
+helper = Region.objects.create(code="990101", name="迁移甲区", level="county")
+recipient = Region.objects.create(code="990102", name="迁移乙县", level="county")
+pairing = Pairing.objects.create(
+    helper_region=helper, recipient_region=recipient, scheme="other",
+    valid_from=dt.date(2020, 1, 1),
+)
+made = []
+for day, amount, confirmation in [
+    (dt.date(2021, 6, 1), "1000.10", "confirmed"),
+    (dt.date(2021, 6, 30), "0.01", "confirmed"),
+    (dt.date(2021, 7, 1), "12345678901234.56", "unconfirmed"),
+]:
+    made.append(FundFlow.objects.create(
+        pairing=pairing, kind="transfer", fund_year=2021, date=day, amount=Decimal(amount),
+        source="fiscal", confirmation=confirmation,
+    ))
+FundFlow.objects.create(
+    pairing=pairing, kind="transfer", fund_year=2021, date=dt.date(2021, 7, 2),
+    amount=-made[0].amount, source="fiscal", reverses=made[0],
+)
+
+migrate(None)
+from pairaid.ledger import rollups
+from pairaid.ledger.models import FundRollup
+rows = sorted(
+    [str(r.month), r.confirmation, str(r.amount), r.flow_count] for r in FundRollup.objects.all()
+)
+differences = rollups.differences()[0]
+total = rollups.money_by_pairing(
+    [pairing.pk], kind="transfer", from_year=2021, to_year=2021, as_of=dt.date(2021, 12, 31)
+)[pairing.pk]
+
+migrate(BEFORE)
+tables = connection.introspection.table_names()
+print(json.dumps({"rows": rows, "differences": differences, "total": str(total),
+                  "dropped": "ledger_fundrollup" not in tables}))
+"""
+
+
+def test_it_fills_the_rollups_from_the_records_and_drops_them_when_reversed(db):
+    url, drop = scratch_database()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT],
+            env={
+                **os.environ,
+                "PAIRAID_DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
+            },
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    finally:
+        drop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    june = Decimal("1000.10") + Decimal("0.01")  # both confirmed
+    july = Decimal("12345678901234.56") - Decimal("1000.10")  # with the reversal, unconfirmed
+    assert answer["rows"] == [
+        ["2021-06-01", "confirmed", str(june), 2],
+        ["2021-07-01", "unconfirmed", str(july), 2],
+    ]
+    assert answer["differences"] == 0
+    assert answer["total"] == str(june + july)
+    assert answer["dropped"] is True
