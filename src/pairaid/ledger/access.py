@@ -43,7 +43,9 @@ from pairaid.ledger.models import (
     Pairing,
     Person,
     Posting,
+    ProgressUpdate,
     Project,
+    ProjectStatusChange,
     Region,
     Target,
     Task,
@@ -265,6 +267,8 @@ PAIRING_PATH: dict[type[Model], str] = {
     Obligation: "agreement__pairing",
     AgreementParty: "agreement__pairing",
     EventParticipant: "event__pairing",
+    ProgressUpdate: "project__pairing",
+    ProjectStatusChange: "project__pairing",
 }
 
 

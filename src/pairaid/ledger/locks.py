@@ -27,6 +27,7 @@ from pairaid.ledger.models import (
     AuditEntry,
     Event,
     EventParticipant,
+    Evidence,
     FundFlow,
     GuidedInvestment,
     Obligation,
@@ -35,7 +36,9 @@ from pairaid.ledger.models import (
     PairingYear,
     Person,
     Posting,
+    ProgressUpdate,
     Project,
+    ProjectStatusChange,
     Region,
     Target,
     Task,
@@ -104,6 +107,9 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     AuditEntry: "审计记录只追加，不经服务修改",
     AuditChain: "审计链的链头随审计记录追加，不属于任何年度",
     AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
+    Evidence: "佐证材料可在年度审核后补充；移除只作标记，文件和记录都保留",
+    ProgressUpdate: "进展报告同项目进度一样，在开工年度审核后仍可填报",
+    ProjectStatusChange: "状态变更随项目状态记录，项目状态在年度审核后仍可更新",
 }
 
 

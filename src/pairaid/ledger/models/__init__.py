@@ -33,6 +33,7 @@ from pairaid.ledger.models.agreements import (
 from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
+from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 # isort: on
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "DemoMixin",
     "Event",
     "EventParticipant",
+    "Evidence",
     "FundFlow",
     "GuidedInvestment",
     "Obligation",
@@ -58,7 +60,9 @@ __all__ = [
     "Person",
     "Posting",
     "PostingQuerySet",
+    "ProgressUpdate",
     "Project",
+    "ProjectStatusChange",
     "Region",
     "Target",
     "Task",

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from pairaid.ledger.models import (
     AuditEntry,
     FundFlow,
+    Project,
 )
+from pairaid.ledger.services import history
 from pairaid.ledger.services.audit import (
     CONFIRMATION_FIELDS,
     _action,
@@ -42,6 +44,8 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     log_action(
         _action(obj, "created"), obj, acting_user=acting_user, via=via, changes=record_values(obj)
     )
+    if isinstance(obj, Project):
+        history.note_created([obj], acting_user)
     return obj
 
 
@@ -59,6 +63,8 @@ def bulk_create_records(
         _guard(acting_user, obj, locks=locks)
     created = model._default_manager.bulk_create(objs)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
+    if issubclass(model, Project):
+        history.note_created(created, acting_user)
     return created
 
 
@@ -168,6 +174,8 @@ def update_record(
         _claim_version(obj, original.version, expected_version)
     obj.save(update_fields=fields)
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
+    if isinstance(obj, Project):
+        history.note_changed(obj, original, acting_user)
     return obj
 
 
