@@ -63,6 +63,7 @@ from pairaid.ledger.services.review import (
 )
 from pairaid.ledger.services.evidence import (
     EVIDENCE_ACTIONS,
+    evidence_link,
     max_upload_bytes,
     attach_evidence,
     remove_evidence,
@@ -95,6 +96,7 @@ __all__ = [
     "correct_fund_flow",
     "create_record",
     "delete_record",
+    "evidence_link",
     "log_action",
     "max_upload_bytes",
     "move_year",

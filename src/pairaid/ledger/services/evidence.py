@@ -55,6 +55,11 @@ LINK_FIELD: dict[type[models.Model], str] = {
 CHUNK = 1 << 16
 
 
+def evidence_link(record: models.Model) -> str:
+    """The field of `Evidence` that links files to this kind of record."""
+    return LINK_FIELD[type(record)]
+
+
 def max_upload_bytes() -> int:
     return int(settings.PAIRAID_EVIDENCE_MAX_UPLOAD_MB) * 1024 * 1024
 
