@@ -5,12 +5,15 @@ and tasks and obligations closed with their evidence."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.http import Http404
 from evidence_files import docx, exe, jpeg, pdf, png, xlsx
 from PIL import Image
@@ -199,3 +202,23 @@ def test_it_closes_an_obligation_all_or_nothing(personas):
     obligation.refresh_from_db()
     assert obligation.status == WorkStatus.DONE
     assert obligation.evidence_files.count() == 1
+
+
+def test_it_carries_evidence_files_through_a_backup_and_restore(personas, tmp_path, settings):
+    settings.PAIRAID_EVIDENCE_DIR = tmp_path / "evidence"
+    evidence = services.attach_evidence(
+        jiangyang_project(), png(), acting_user=personas.jiangyang, via="test"
+    )
+    body = stored_path(evidence.file.name).read_bytes()
+    backup = tmp_path / "backup.zip"
+    call_command("backup", "-o", str(backup), stdout=io.StringIO())
+    with zipfile.ZipFile(backup) as archive:
+        assert archive.read(f"evidence/{evidence.file.name}") == body
+    stored_path(evidence.file.name).unlink()
+    stored_path(evidence.thumbnail.name).unlink()
+
+    call_command("restore", str(backup), "--force", stdout=io.StringIO())
+
+    restored = Evidence.objects.get(pk=evidence.pk)
+    assert stored_path(restored.file.name).read_bytes() == body
+    assert stored_path(restored.thumbnail.name).exists()
