@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from evidence_files import png
 
 from pairaid.ledger import services
 from pairaid.ledger.models import (
@@ -108,6 +109,7 @@ class World:
         )
         self.participant = create(EventParticipant, event=self.event, name="参加人")
         self.task = create(Task, pairing=pairing, title="清单事项")
+        self.evidence = services.attach_evidence(self.project, png(), acting_user=None, via="test")
 
 
 def walk(resolver: URLResolver | None = None, prefix: str = "", ns: str = "") -> list[Any]:
@@ -287,6 +289,18 @@ MATRIX: dict[str, Row] = {
     "web:task_create": RECORDER,
     "web:task": scoped(pk("task"), SEES),
     "web:task_edit": scoped(pk("task"), EDIT_FORM),
+    # evidence: read by all who see the record; attached and removed by both sides
+    "web:evidence_file": scoped(pk("evidence"), SEES),
+    "web:evidence_thumbnail": scoped(pk("evidence"), SEES),
+    "web:evidence_remove": scoped(pk("evidence"), {**EDITS, "puge": 200}),
+    "web:record_evidence": scoped(lambda w: {"what": "postings", "pk": w.posting.pk}, SEES),
+    "web:evidence_upload": scoped(
+        lambda w: {"what": "projects", "pk": w.project.pk},
+        {**EDITS, "longmatan": 400, "puge": 400, "admin": 400},
+        post=True,
+    ),
+    "web:close_with_evidence": scoped(lambda w: {"what": "tasks", "pk": w.task.pk}, EDIT_FORM),
+    "web:update_create": scoped(pk("project"), {**EDITS, "puge": 200}),  # progress: both sides
     # --- checking published texts: each user's own checks ---
     "bulletin:index": LIST,
     "bulletin:document": scoped(pk("document"), OWNED),

@@ -154,8 +154,10 @@ def evidence_upload(request: HttpRequest, what: str, pk: int) -> HttpResponse:
 @login_required
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.get_for_user(request.user, Evidence, pk)
-    if evidence.removed or not may_attach(request.user, evidence.pairing):
-        raise Http404("not removable")
+    if evidence.removed:
+        raise Http404("already removed")
+    if not may_attach(request.user, evidence.pairing):
+        raise PermissionDenied
     form = RemoveEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
