@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from evidence_files import png
 
 from pairaid.ledger import services
 from pairaid.ledger.models import (
@@ -108,6 +109,7 @@ class World:
         )
         self.participant = create(EventParticipant, event=self.event, name="参加人")
         self.task = create(Task, pairing=pairing, title="清单事项")
+        self.evidence = services.attach_evidence(self.project, png(), acting_user=None, via="test")
 
 
 def walk(resolver: URLResolver | None = None, prefix: str = "", ns: str = "") -> list[Any]:
@@ -243,6 +245,13 @@ MATRIX: dict[str, Row] = {
         {**EDITS, "longmatan": 302, "puge": 302, "admin": 302},  # SUBMIT: both editing sides
         post=True,
     ),
+    "web:favicon": row(200, anonymous=200),  # the site's icon, before any login
+    "web:inbox": row(200),  # each user's own to-do items, from their own scope
+    "web:inbox_count": row(200),
+    # bulk confirm: CONFIRM somewhere (the recipient sides); an empty choice goes back
+    "web:inbox_confirm": row(403, post=True, puge=302, yanyuan=302, admin=302),
+    "web:search": row(200, query="q=wuji"),  # results from the user's own scope
+    "web:search_choices": row(200, query="kind=pairing&q=lu"),
     "web:audit": row(403, luzhou=200, sichuan_auditor=200, admin=200),  # AUDIT somewhere
     "web:audit_verify": row(403, admin=302, post=True),  # administrators only
     "web:projects": LIST,
@@ -287,6 +296,18 @@ MATRIX: dict[str, Row] = {
     "web:task_create": RECORDER,
     "web:task": scoped(pk("task"), SEES),
     "web:task_edit": scoped(pk("task"), EDIT_FORM),
+    # evidence: read by all who see the record; attached and removed by both sides
+    "web:evidence_file": scoped(pk("evidence"), SEES),
+    "web:evidence_thumbnail": scoped(pk("evidence"), SEES),
+    "web:evidence_remove": scoped(pk("evidence"), {**EDITS, "puge": 200}),
+    "web:record_evidence": scoped(lambda w: {"what": "postings", "pk": w.posting.pk}, SEES),
+    "web:evidence_upload": scoped(
+        lambda w: {"what": "projects", "pk": w.project.pk},
+        {**EDITS, "longmatan": 400, "puge": 400, "admin": 400},
+        post=True,
+    ),
+    "web:close_with_evidence": scoped(lambda w: {"what": "tasks", "pk": w.task.pk}, EDIT_FORM),
+    "web:update_create": scoped(pk("project"), {**EDITS, "puge": 200}),  # progress: both sides
     # --- checking published texts: each user's own checks ---
     "bulletin:index": LIST,
     "bulletin:document": scoped(pk("document"), OWNED),
@@ -361,6 +382,7 @@ def test_it_answers_every_persona_as_designed(name, personas):
     owned_records(world, personas)
     designed = MATRIX[name]
     url = reverse(name, kwargs=designed.args(world))
+    url += f"?{designed.query}" if designed.query else ""
     got = {}
     for persona, client in clients(personas).items():
         # Each persona's request is undone, so that one's POST does not change another's.

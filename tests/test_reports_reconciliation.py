@@ -104,12 +104,24 @@ def test_it_lists_the_transfers_the_recipient_has_not_confirmed(db, tmp_path):
     assert again == listed - {flow.pk}
 
 
+def report(project, date: dt.date, progress: int) -> None:
+    services.record_progress_update(
+        project, date=date, progress=progress, text="进展", acting_user=None, via="test"
+    )
+
+
 def test_it_lists_funded_projects_without_progress_and_overdue_postings(db, tmp_path, build):
     pairing = jiangyang()
     idle = build.project(pairing, start=dt.date(2022, 3, 1), name="有钱没进展的项目")
     build.flow(pairing, "5000.00", kind="allocate", year=2022, project=idle)
     moving = build.project(pairing, start=dt.date(2022, 3, 1), progress=30)
     build.flow(pairing, "7000.00", kind="allocate", year=2022, project=moving)
+    reported = build.project(pairing, start=dt.date(2022, 3, 1))
+    build.flow(pairing, "3000.00", kind="allocate", year=2022, project=reported)
+    report(reported, dt.date(2022, 10, 1), 40)
+    stalled = build.project(pairing, start=dt.date(2021, 3, 1))
+    build.flow(pairing, "2000.00", kind="allocate", year=2022, project=stalled)
+    report(stalled, dt.date(2021, 6, 1), 20)  # reported on once, more than a year before
     late = build.posting(
         build.person("超期未归"), pairing, dt.date(2021, 1, 1), planned_end=dt.date(2022, 6, 30)
     )
@@ -125,6 +137,7 @@ def test_it_lists_funded_projects_without_progress_and_overdue_postings(db, tmp_
 
     idle_ids = {row[0] for row in sheets["有资金无进展"] if row[0]}
     assert idle.pk in idle_ids and moving.pk not in idle_ids
+    assert stalled.pk in idle_ids and reported.pk not in idle_ids
     overdue = {row[0]: row for row in sheets["超期选派"] if row[0]}
     assert late.pk in overdue and extended.pk not in overdue
     assert overdue[late.pk][1] == "超期未归"

@@ -189,6 +189,9 @@ PAIRAID_IMPORT_MAX_SHEETS = int(os.environ.get("PAIRAID_IMPORT_MAX_SHEETS", "50"
 PAIRAID_IMPORT_MAX_ROWS = int(os.environ.get("PAIRAID_IMPORT_MAX_ROWS", "300000"))
 PAIRAID_IMPORT_MAX_COLUMNS = int(os.environ.get("PAIRAID_IMPORT_MAX_COLUMNS", "300"))
 PAIRAID_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PAIRAID_IMPORT_MAX_CELL_CHARS", "32767"))
+# Evidence files (佐证材料): kept outside the web root, served only through scope checks.
+PAIRAID_EVIDENCE_DIR = Path(os.environ.get("PAIRAID_EVIDENCE_DIR") or DATA_DIR / "evidence")
+PAIRAID_EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("PAIRAID_EVIDENCE_MAX_UPLOAD_MB", "20"))
 # A batch busy (checking, importing) with no sign of life for this long has lost its process.
 PAIRAID_IMPORT_STALE_MINUTES = int(os.environ.get("PAIRAID_IMPORT_STALE_MINUTES", "15"))
 

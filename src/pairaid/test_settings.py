@@ -16,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"test_pairaid_{os.getpid()}.sqlite3")
     }
+
+# Evidence files of this test process, never the checkout's var/.
+PAIRAID_EVIDENCE_DIR = Path(tempfile.gettempdir()) / f"test_pairaid_evidence_{os.getpid()}"

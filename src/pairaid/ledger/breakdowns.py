@@ -16,10 +16,10 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figures
+from pairaid.ledger import figures, status_history
 from pairaid.ledger.figures import Figure, Rate, Window
 from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import (
@@ -30,6 +30,7 @@ from pairaid.ledger.models import (
     Organisation,
     Person,
     Posting,
+    ProgressUpdate,
     Project,
     Task,
     Team,
@@ -240,10 +241,16 @@ def projects_not_started(window: Window) -> dict[str, Figure]:
 
 
 def projects_with_money_but_no_progress(window: Window) -> QuerySet:
-    """Projects that received an allocation in the window and still show no progress."""
+    """Projects that received an allocation in the window, are not finished, and have no
+    progress report dated in the year up to the window's end: still at 0%, or reported on
+    before but not for a year (`status_history.without_recent_update`)."""
     funded = figures.fund_flows(window, FundFlow.Kind.ALLOCATE).values("project_id")
+    reported = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__lte=window.end)
+    unfinished = Project.objects.filter(pk__in=funded, progress__lt=100).filter(
+        Q(progress=0) | Exists(reported)
+    )
     return (
-        Project.objects.filter(pk__in=funded, progress=0)
+        status_history.without_recent_update(unfinished, window.end)
         .exclude(status=Project.Status.CANCELLED)
         .select_related("pairing")
         .order_by("pairing_id", "code")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import access
+from pairaid.ledger import access, status_history
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import format_published_wan, format_wan
 from pairaid.ledger.moneyfield import MoneySum
@@ -279,12 +279,16 @@ def usage_rate(window: Window) -> Rate:
 
 
 def started_projects(window: Window) -> QuerySet:
-    return Project.objects.filter(
+    """Projects started in the window; as of a past date, by their status on that date
+    (`status_history`), so that a later cancellation does not rewrite a past figure."""
+    projects = Project.objects.filter(
         pairing_id__in=window.pairing_ids,
-        status__in=Project.STARTED,
         start_date__gte=window.start,
         start_date__lte=window.end,
     )
+    if window.end < timezone.localdate():
+        return status_history.started_on(projects, window.end)
+    return projects.filter(status__in=Project.STARTED)
 
 
 def projects_implemented(window: Window, *, value: int | None = None) -> Figure:

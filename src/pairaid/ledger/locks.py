@@ -22,11 +22,14 @@ from pairaid.ledger.models import (
     AuditAnchor,
     AuditChain,
     AuditEntry,
+    Evidence,
     FundRollup,
     Organisation,
     Pairing,
     PairingYear,
     Person,
+    ProgressUpdate,
+    ProjectStatusChange,
     Region,
     SearchKey,
 )
@@ -55,6 +58,9 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     AuditAnchor: "锚点记录全部审计链的链头，不属于任何年度",
     SearchKey: "检索键随所属记录由服务维护，不属于任何年度",
     FundRollup: "资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
+    Evidence: "佐证材料可在年度审核后补充；移除只作标记，文件和记录都保留",
+    ProgressUpdate: "进展报告同项目进度一样，在开工年度审核后仍可填报",
+    ProjectStatusChange: "状态变更随项目状态记录，项目状态在年度审核后仍可更新",
 }
 
 

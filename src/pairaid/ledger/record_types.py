@@ -31,6 +31,7 @@ from pairaid.ledger.models import (
     AgreementParty,
     Event,
     EventParticipant,
+    Evidence,
     FundFlow,
     FundRollup,
     GuidedInvestment,
@@ -40,7 +41,9 @@ from pairaid.ledger.models import (
     PairingYear,
     Person,
     Posting,
+    ProgressUpdate,
     Project,
+    ProjectStatusChange,
     Region,
     Target,
     Task,
@@ -451,6 +454,10 @@ register(
 register(RecordType(PairingYear, pairing_path="pairing"))
 # Derived from the fund flows and kept with them; scoped like them, never listed or edited.
 register(RecordType(FundRollup, pairing_path="pairing"))
+# Evidence and a project's reports and status history: read on their record's page.
+register(RecordType(Evidence, pairing_path="pairing"))
+register(RecordType(ProgressUpdate, pairing_path="project__pairing"))
+register(RecordType(ProjectStatusChange, pairing_path="project__pairing"))
 # A pairing reaches itself: `access.within_view` narrows pairings to those the user sees.
 register(RecordType(Pairing, pairing_path="pk", api=Api("/pairings/", "pairing", "结对关系")))
 register(RecordType(Region, api=Api("/regions/", "region", "行政区划")))

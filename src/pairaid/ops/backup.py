@@ -7,6 +7,7 @@ A backup is a zip file:
     tables/NNN_app.model.jsonl one JSON array per row, in primary-key order, tables in
                               dependency order (a row's references come before it)
     media/…                   the uploaded files the records point to
+    evidence/…                evidence files (佐证材料), from PAIRAID_EVIDENCE_DIR
 
 It is written generically over the models of the pairaid apps (their concrete fields, by
 column name), so a new field or a new model is carried without code changes. Values are
@@ -38,7 +39,7 @@ from typing import IO, Any
 
 import django
 from django.apps import apps
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -46,6 +47,8 @@ from django.db.models import ExpressionWrapper, F, Value
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
+
+from pairaid.ledger.models.evidence import evidence_storage
 
 FORMAT = "pairaid-backup"
 FORMAT_VERSION = 1
@@ -58,6 +61,18 @@ class BackupError(Exception):
 
 # ---------------------------------------------------------------------------------------
 # Which tables, in which order, and how each column is read and written
+
+
+# Where the files of each storage go in the zip: uploads under media/, evidence files (kept
+# outside the web root, in their own folder) under evidence/.
+STORAGES: dict[str, Any] = {
+    "media": lambda: default_storage,
+    "evidence": lambda: evidence_storage,
+}
+
+
+def folder_of(storage: Storage) -> str:
+    return "evidence" if storage is evidence_storage else "media"
 
 
 def product_models() -> list[type[models.Model]]:
@@ -233,14 +248,18 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
         "tables": [],
         "files": [],
     }
-    file_names: set[str] = set()
+    file_names: set[tuple[str, str]] = set()  # (folder in the zip, name)
     with (
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
         transaction.atomic(using=using),  # one snapshot on PostgreSQL; SQLite reads likewise
     ):
         for index, model in enumerate(product_models()):
             fields = model._meta.concrete_fields
-            file_fields = [i for i, f in enumerate(fields) if isinstance(f, models.FileField)]
+            file_fields = {
+                i: folder_of(f.storage)
+                for i, f in enumerate(fields)
+                if isinstance(f, models.FileField)
+            }
             name = table_name(index, model)
             rows = 0
             with archive.open(zip_entry(name), "w", force_zip64=True) as raw:
@@ -254,7 +273,7 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
                 for values in queryset.iterator(chunk_size=BATCH):
                     row = [encode(f, v) for f, v in zip(fields, values, strict=True)]
                     out.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
-                    file_names.update(values[i] for i in file_fields if values[i])
+                    file_names.update((file_fields[i], values[i]) for i in file_fields if values[i])
                     rows += 1
                 out.flush()
             manifest["tables"].append(
@@ -268,18 +287,20 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
                 }
             )
             written.tables[model._meta.label_lower] = rows
-        for file_name in sorted(file_names):
-            if not default_storage.exists(file_name):
+        for folder, file_name in sorted(file_names):
+            storage = STORAGES[folder]()
+            if not storage.exists(file_name):
                 continue
             digest = hashlib.sha256()
             with (
-                default_storage.open(file_name, "rb") as source,
-                archive.open(zip_entry(f"media/{file_name}"), "w", force_zip64=True) as target,
+                storage.open(file_name, "rb") as source,
+                archive.open(zip_entry(f"{folder}/{file_name}"), "w", force_zip64=True) as target,
             ):
                 for chunk in iter(lambda: source.read(1 << 16), b""):
                     digest.update(chunk)
                     target.write(chunk)
-            manifest["files"].append({"name": file_name, "sha256": digest.hexdigest()})
+            entry = {"name": file_name, "sha256": digest.hexdigest()}
+            manifest["files"].append(entry if folder == "media" else {**entry, "folder": folder})
             written.files += 1
         archive.writestr(
             zip_entry("manifest.json"),
@@ -310,7 +331,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
 def check_integrity(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     """Every table and file is there and unchanged (sha256), before anything is written."""
     entries = [(t["file"], t["sha256"]) for t in manifest["tables"]]
-    entries += [(f"media/{f['name']}", f["sha256"]) for f in manifest["files"]]
+    entries += [(f"{f.get('folder', 'media')}/{f['name']}", f["sha256"]) for f in manifest["files"]]
     for name, expected in entries:
         digest = hashlib.sha256()
         try:
@@ -401,13 +422,16 @@ def restore_backup(
                 for statement in statements:
                     cursor.execute(statement)
         for item in manifest["files"]:
-            name = item["name"]
-            if default_storage.exists(name):
+            name, folder = item["name"], item.get("folder", "media")
+            if folder not in STORAGES:
+                raise BackupError(_("附件 %s 无法按原名保存") % name)
+            storage = STORAGES[folder]()
+            if storage.exists(name):
                 if not force:
                     continue
-                default_storage.delete(name)
-            with archive.open(f"media/{name}") as source:
-                saved = default_storage.save(name, source)
+                storage.delete(name)
+            with archive.open(f"{folder}/{name}") as source:
+                saved = storage.save(name, source)
             if saved != name:  # pragma: no cover - storage renamed it: the record must match
                 raise BackupError(_("附件 %s 无法按原名保存") % name)
     return restored

@@ -5,6 +5,7 @@ from pairaid.web.views import (
     auth,
     dashboard,
     events,
+    evidence,
     funds,
     inbox,
     people,
@@ -13,6 +14,7 @@ from pairaid.web.views import (
     search,
     shell,
     tasks,
+    updates,
 )
 
 app_name = "web"
@@ -96,4 +98,12 @@ urlpatterns = [
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
+    # evidence (佐证材料): served only through scope checks; progress reports of projects
+    path("evidence/<int:pk>/file/", evidence.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/thumbnail/", evidence.evidence_thumbnail, name="evidence_thumbnail"),
+    path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence_remove"),
+    path("<slug:what>/<int:pk>/evidence/", evidence.record_evidence, name="record_evidence"),
+    path("<slug:what>/<int:pk>/evidence/new/", evidence.evidence_upload, name="evidence_upload"),
+    path("<slug:what>/<int:pk>/close/", evidence.close_with_evidence, name="close_with_evidence"),
+    path("projects/<int:pk>/updates/new/", updates.update_create, name="update_create"),
 ]

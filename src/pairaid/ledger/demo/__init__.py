@@ -23,7 +23,16 @@ from typing import Any
 
 from django.db import transaction
 
-from pairaid.ledger.demo import agreements, events, funds, people, projects, regions, tasks
+from pairaid.ledger.demo import (
+    agreements,
+    events,
+    evidence,
+    funds,
+    people,
+    projects,
+    regions,
+    tasks,
+)
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.names import NameBook
 from pairaid.ledger.demo.sides import SIDES
@@ -53,6 +62,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     agreements.load_agreements(loader)
     tasks.load_tasks(loader)
     tasks.load_targets(loader)
+    evidence.load_evidence(loader)
     return dict(loader.counts)
 
 

@@ -35,6 +35,7 @@ from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
 from pairaid.ledger.models.rollups import FundRollup
+from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 # isort: on
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "DemoMixin",
     "Event",
     "EventParticipant",
+    "Evidence",
     "FundFlow",
     "FundRollup",
     "GuidedInvestment",
@@ -61,7 +63,9 @@ __all__ = [
     "Person",
     "Posting",
     "PostingQuerySet",
+    "ProgressUpdate",
     "Project",
+    "ProjectStatusChange",
     "Region",
     "SearchKey",
     "Target",

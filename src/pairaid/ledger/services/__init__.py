@@ -16,6 +16,8 @@ corrected with `reverse_fund_flow` (a negative entry pointing at the original), 
 - `guards`: who may make a change, and which years are locked;
 - `records`: create, update, delete plain records;
 - `funds`: fund flows, one at a time and many at once;
+- `evidence`: files attached to records (佐证材料), removed, closing work with them;
+- `progress`: a project's dated progress reports; `history` its status history;
 - `review`: the recipient side's answer, a year's review, reading personal data and
   rotating its key.
 """
@@ -59,34 +61,51 @@ from pairaid.ledger.services.review import (
     reveal_personal_data,
     rotate_personal_data_key,
 )
+from pairaid.ledger.services.evidence import (
+    EVIDENCE_ACTIONS,
+    evidence_link,
+    max_upload_bytes,
+    attach_evidence,
+    remove_evidence,
+    close_with_evidence,
+)
+from pairaid.ledger.services.progress import UPDATE_ACTIONS, record_progress_update
 # isort: on
 
 __all__ = [
     "ANCHOR_EVERY",
     "ANSWERED",
     "CONFIRMATION_FIELDS",
+    "EVIDENCE_ACTIONS",
     "NOT_AUDITED",
     "PROGRESS_FIELDS",
     "RECORDED_FIELDS",
     "STEP_ERRORS",
+    "UPDATE_ACTIONS",
     "VERSIONING_VERBS",
     "YEAR_STEPS",
     "M",
     "StaleRecord",
+    "attach_evidence",
     "bulk_create_records",
     "bulk_record_fund_flows",
     "bulk_reverse_fund_flows",
     "changes_since",
+    "close_with_evidence",
     "confirm_record",
     "correct_fund_flow",
     "create_record",
     "delete_record",
+    "evidence_link",
     "log_action",
+    "max_upload_bytes",
     "move_year",
     "pairing_of",
     "record_fund_flow",
+    "record_progress_update",
     "record_values",
     "recorded_fields",
+    "remove_evidence",
     "reopen_confirmation",
     "reveal_personal_data",
     "reverse_fund_flow",

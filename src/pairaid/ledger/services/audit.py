@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from pairaid.ledger.models import (
@@ -37,7 +38,7 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+    if isinstance(value, FieldFile):  # a stored file (or none: an empty name)
         return value.name or ""
     return value
 
@@ -60,7 +61,7 @@ def pairing_of(obj: models.Model) -> Pairing | None:
     """The pairing a record hangs off, directly or through its parent record."""
     if isinstance(obj, Pairing):
         return obj
-    for parent_field in ("pairing", "agreement", "event"):
+    for parent_field in ("pairing", "agreement", "event", "project"):
         if getattr(obj, f"{parent_field}_id", None):
             return pairing_of(getattr(obj, parent_field))
     return None

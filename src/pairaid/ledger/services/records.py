@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from pairaid.ledger.models import (
     AuditEntry,
     FundFlow,
+    Project,
 )
+from pairaid.ledger.services import history
 from pairaid.ledger.services.audit import (
     CONFIRMATION_FIELDS,
     _action,
@@ -43,6 +45,8 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     log_action(
         _action(obj, "created"), obj, acting_user=acting_user, via=via, changes=record_values(obj)
     )
+    if isinstance(obj, Project):
+        history.note_created([obj], acting_user)
     index_records([obj])
     return obj
 
@@ -61,6 +65,8 @@ def bulk_create_records(
         _guard(acting_user, obj, locks=locks)
     created = model._default_manager.bulk_create(objs)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
+    if issubclass(model, Project):
+        history.note_created(created, acting_user)
     index_records(created)
     return created
 
@@ -171,6 +177,8 @@ def update_record(
         _claim_version(obj, original.version, expected_version)
     obj.save(update_fields=fields)
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
+    if isinstance(obj, Project):
+        history.note_changed(obj, original, acting_user)
     index_records([obj])
     return obj
 

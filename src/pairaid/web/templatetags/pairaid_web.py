@@ -142,6 +142,8 @@ def audit_verbs() -> dict[str, str]:
         "reopened": pgettext("审计", "重新开放"),
         "revoked": pgettext("审计", "撤销"),
         "frozen": pgettext("审计", "冻结"),
+        "uploaded": pgettext("审计", "上传"),
+        "removed": pgettext("审计", "移除"),
     }
 
 

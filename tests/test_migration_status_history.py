@@ -1,0 +1,84 @@
+"""Migration 0011 seeds the status history of the projects already recorded: one row each,
+its current status from its start date (or, without one, the day it was recorded; here,
+with no audit entry, the day of the migration). Reversible. Run on a database of its own,
+in a separate process, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+from test_money_migration import scratch_database
+
+SCRIPT = r"""
+import datetime as dt, json
+import django
+django.setup()
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = ("ledger", "0010_fund_rollups")
+AFTER = ("ledger", "0011_evidence_and_progress")
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    return executor
+
+executor = migrate(BEFORE)
+apps = executor.loader.project_state([BEFORE]).apps
+Region = apps.get_model("ledger", "Region")
+Pairing = apps.get_model("ledger", "Pairing")
+Project = apps.get_model("ledger", "Project")
+helper = Region.objects.create(code="990201", name="历史甲区", level="county")
+recipient = Region.objects.create(code="990202", name="历史乙县", level="county")
+pairing = Pairing.objects.create(
+    helper_region=helper, recipient_region=recipient, scheme="other",
+    valid_from=dt.date(2020, 1, 1),
+)
+started = Project.objects.create(
+    pairing=pairing, code="H-1", name="已开工", sector="other", mode="direct_aid",
+    status="completed", start_date=dt.date(2021, 4, 1),
+)
+planned = Project.objects.create(
+    pairing=pairing, code="H-2", name="计划中", sector="other", mode="direct_aid",
+)
+migrate(AFTER)
+with connection.cursor() as cursor:
+    cursor.execute(
+        "SELECT p.code, s.status, s.effective_on FROM ledger_projectstatuschange s "
+        "JOIN ledger_project p ON p.id = s.project_id ORDER BY p.code"
+    )
+    rows = [[code, status, str(day)] for code, status, day in cursor.fetchall()]
+migrate(BEFORE)
+print(json.dumps({"rows": rows, "today": str(timezone.localdate())}))
+"""
+
+
+def test_it_seeds_one_status_row_per_project_and_reverses(db):
+    url, drop = scratch_database()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT],
+            env={
+                **os.environ,
+                "PAIRAID_DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
+            },
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    finally:
+        drop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["rows"] == [
+        ["H-1", "completed", dt.date(2021, 4, 1).isoformat()],
+        ["H-2", "planned", answer["today"]],
+    ]
