@@ -139,6 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An unfiltered list counts (and totals) at most this many rows; past it, it pages on
+# without a count (web/listing.py). A filtered list is counted exactly.
+PAIRAID_LIST_COUNT_LIMIT = int(os.environ.get("PAIRAID_LIST_COUNT_LIMIT", "10000"))
 PAIRAID_STATEMENT_TIMEOUT = float(os.environ.get("PAIRAID_STATEMENT_TIMEOUT", "30") or 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
