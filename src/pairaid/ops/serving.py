@@ -102,7 +102,9 @@ def run_gunicorn(
                 # A national report or an export may take a while: not a hung worker.
                 "timeout": int(os.environ.get("PAIRAID_WORKER_TIMEOUT", "300")),
                 "graceful_timeout": 30,
-                "keepalive": 5,
+                # Longer than a load balancer's idle timeout (often 60 s): the balancer, not
+                # pairaid, closes an idle connection, so no request meets a closing one.
+                "keepalive": 75,
                 # Recycle workers now and then (memory), not all at once.
                 "max_requests": 5000,
                 "max_requests_jitter": 500,
