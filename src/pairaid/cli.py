@@ -8,7 +8,7 @@ import sys
 PRODUCT_COMMANDS = {
     "demo": "创建（或用 --reset 重建）数据库并载入以泸州—凉山为原型的演示数据（含报道原文的核对）；"
     "--national 规模 载入全国合成数据",
-    "serve": "启动网页服务（--host、--port）",
+    "serve": "启动网页服务（--host、--port、--server gunicorn|waitress、--workers、--threads）",
     "summary": "按结对关系输出累计投入资金、实施项目、选派干部人才"
     "（--pairing、--as-of、--style、--json、--user）",
     "report": "生成简报、年度报告或资金对账报告（briefing|annual|reconciliation，"

@@ -8,6 +8,11 @@ PAIRAID_DEBUG         1/0 (default 0)
 PAIRAID_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
 PAIRAID_TASKS         "inline" (default: background work runs at once, in the request or
                       command) or "database" (queued in the database; `pairaid worker` runs it)
+PAIRAID_DB_POOL       PostgreSQL: connections kept in a pool per process (default 1; 0 opens
+                      one per request, or keeps them PAIRAID_CONN_MAX_AGE seconds)
+PAIRAID_DB_POOL_SIZE  the pool's largest size per process (default 8)
+PAIRAID_STATEMENT_TIMEOUT  PostgreSQL: seconds a web request's statement may run (default 30,
+                      0 for none); commands have no limit (pairaid/ops/serving.py)
 """
 
 from __future__ import annotations
@@ -122,6 +127,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs seconds on the figures' analytical queries and saves nothing.
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["options"] = f"{pg_options.get('options', '')} -c jit=off".strip()
+    if envbool("PAIRAID_DB_POOL", True):
+        # Django's own pool (psycopg-pool): a request borrows a connection and gives it back.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        pg_options["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("PAIRAID_DB_POOL_SIZE", "8")),
+            "timeout": 30,
+        }
+    else:
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An unfiltered list counts (and totals) at most this many rows; past it, it pages on
+# without a count (web/listing.py). A filtered list is counted exactly.
+PAIRAID_LIST_COUNT_LIMIT = int(os.environ.get("PAIRAID_LIST_COUNT_LIMIT", "10000"))
+PAIRAID_STATEMENT_TIMEOUT = float(os.environ.get("PAIRAID_STATEMENT_TIMEOUT", "30") or 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (large imports, national reports). The embedded default runs it inline,
@@ -170,9 +193,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-# Serve collected files when present, and the apps' own static files otherwise, so that
-# `pairaid serve` works without a separate collectstatic step.
+# Static files: `pairaid serve` collects them first, compressed (gzip, brotli), named by the
+# hash of their content, sent with a cache lifetime of ten years (a change makes a new name).
+# Before any collectstatic the apps' own files keep their plain names (lib/static.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "pairaid.lib.static.HashedStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
+# Django's cache is not used by pairaid: sessions, login failures and queued work live in
+# the database, which every process and machine shares (README, "Several machines").
+
 # The embedded database lives here, and WhiteNoise expects its folder to exist even
 # before any `collectstatic`.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,12 @@ from pairaid.exchange.columns import Column, MoneyColumn
 from pairaid.exchange.specs import Importer, get_importer
 from pairaid.ledger.models import Pairing, Person
 
+PAIRING_SIDES = (
+    "pairing__helper_region",
+    "pairing__helper_organisation",
+    "pairing__recipient_region",
+    "pairing__recipient_organisation",
+)
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -147,6 +153,10 @@ class Exporter:
     def rows(self, queryset: QuerySet[Any]) -> Iterator[list[Any]]:
         for column in self.columns:
             column.prepare()
+        if any(f.name == "pairing" for f in queryset.model._meta.concrete_fields):
+            # A pairing's name comes from its two sides: read with the row, not per row.
+            queryset = queryset.select_related(*PAIRING_SIDES)
+        # On PostgreSQL a server-side cursor: rows come 2,000 at a time, never all at once.
         for record in queryset.iterator(chunk_size=2000):
             yield [column.export(record) for column in self.columns]
 

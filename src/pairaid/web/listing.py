@@ -1,13 +1,19 @@
 """What every list page does: filter, sort by a whitelisted column, paginate (50 rows), and
 state the total of the filtered rows. A list opened from a figure (`drilldown`) starts
-from that figure's records instead of all records in view."""
+from that figure's records instead of all records in view.
+
+A page costs what it shows, not what the table holds: an unfiltered list counts at most
+PAIRAID_LIST_COUNT_LIMIT rows (10,000) — beyond that it says "more than", shows no totals
+and pages on without a page count, up to that many rows (filter to go further). A filtered
+list or a figure's rows are counted and totalled exactly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +26,76 @@ from pairaid.web.drilldown import Drill
 from pairaid.web.forms import ListFilter
 
 PER_PAGE = 50
+
+
+def count_limit() -> int:
+    return int(getattr(settings, "PAIRAID_LIST_COUNT_LIMIT", 10_000))
+
+
+class OpenPaginator:
+    """Pages of rows too many to count: each page fetches one row more than it shows, to
+    know whether a next page exists; pages stop at the count limit."""
+
+    count = None
+    num_pages = None
+
+    def __init__(self, rows: QuerySet, per_page: int) -> None:
+        self.rows = rows
+        self.per_page = per_page
+        self.last_page = max(1, count_limit() // per_page)
+
+    def get_page(self, number: Any) -> OpenPage:
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        wanted = min(max(wanted, 1), self.last_page)
+        start = (wanted - 1) * self.per_page
+        fetched = list(self.rows[start : start + self.per_page + 1])
+        more = len(fetched) > self.per_page and wanted < self.last_page
+        return OpenPage(fetched[: self.per_page], wanted, more, self)
+
+
+@dataclass
+class OpenPage:
+    object_list: list[Any]
+    number: int
+    more: bool
+    paginator: OpenPaginator
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def paginate(rows: QuerySet, per_page: int, number: Any, *, exact: bool) -> Page | OpenPage:
+    """One page of `rows`: counted exactly when `exact` or when there are few enough (one
+    bounded count query), otherwise an open page (`page.paginator.count` is None)."""
+    paginator = Paginator(rows, per_page)
+    if not exact:
+        limit = count_limit()
+        counted = rows.order_by()[: limit + 1].count()
+        if counted > limit:
+            return OpenPaginator(rows, per_page).get_page(number)
+        paginator.count = counted  # type: ignore[misc]  # counted already, not again
+    return paginator.get_page(number)
 
 
 @dataclass(frozen=True)
@@ -61,9 +137,9 @@ class Listing:
     form: ListFilter
     rows: QuerySet
     export_kind: str | None
-    page: Page
+    page: Page | OpenPage
     sort: str
-    count: int
+    count: int | None  # None: more rows than an unfiltered list counts (count_limit)
     total: Any
     drill: Drill | None
 
@@ -117,8 +193,9 @@ def build(
         rows = base.filter(pk__in=drill.rows().values("pk"))
     rows = form.apply(rows)
     rows, sort = sorts.apply(rows, request.GET.get("sort"))
-    paginator = Paginator(related(rows), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    filtered = drill is not None or any(v not in (None, "", False) for v in form.values().values())
+    page = paginate(related(rows), PER_PAGE, request.GET.get("page"), exact=filtered)
+    count = page.paginator.count
     return Listing(
         request=request,
         form=form,
@@ -126,8 +203,8 @@ def build(
         export_kind=export_kind_of(list_name),
         page=page,
         sort=sort,
-        count=paginator.count,
-        total=total(rows) if total else None,
+        count=count,
+        total=total(rows) if total and count is not None else None,
         drill=drill,
     )
 

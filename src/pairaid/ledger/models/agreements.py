@@ -86,6 +86,13 @@ class Agreement(VersionMixin, DemoMixin):
         verbose_name = _("协议合同")
         verbose_name_plural = _("协议合同")
         ordering = ["signed_date", "id"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["signed_date", "id"], name="agreement_by_signed"),
+            models.Index(
+                fields=["pairing", "signed_date", "id"], name="agreement_by_pairing_signed"
+            ),
+        ]
         constraints = [
             dates_in_order("term_start", "term_end", "agreement_term_in_order"),
             models.CheckConstraint(
@@ -192,6 +199,10 @@ class Obligation(VersionMixin):
         verbose_name = _("履约事项")
         verbose_name_plural = _("履约事项")
         ordering = ["due_date", "id"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="obligation_by_due"),
+        ]
 
     def __str__(self) -> str:
         return self.deliverable

@@ -62,6 +62,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["record_type", "record_id"], name="audit_by_record"),
             models.Index(fields=["chain", "id"], name="audit_by_chain"),
+            # the audit list's order, with and without a pairing (web/views/review.py)
+            models.Index(fields=["at", "id"], name="audit_by_at"),
+            models.Index(fields=["pairing", "at", "id"], name="audit_by_pairing_at"),
         ]
 
     def __str__(self) -> str:

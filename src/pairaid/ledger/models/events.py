@@ -35,6 +35,11 @@ class Event(VersionMixin, DemoMixin):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["start_date", "id"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["start_date", "id"], name="event_by_start"),
+            models.Index(fields=["pairing", "start_date", "id"], name="event_by_pairing_start"),
+        ]
         constraints = [dates_in_order("start_date", "end_date", "event_dates_in_order")]
 
     def __str__(self) -> str:

@@ -93,7 +93,10 @@ class FundFlow(ConfirmationMixin, DemoMixin):
         verbose_name_plural = _("资金记录")
         ordering = ["date", "id"]
         indexes = [
-            models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind")
+            models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind"),
+            # the fund list's default sort, with and without a pairing (web/listing.py)
+            models.Index(fields=["date", "id"], name="fundflow_by_date"),
+            models.Index(fields=["pairing", "date", "id"], name="fundflow_by_pairing_date"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -162,6 +162,11 @@ class Posting(VersionMixin, ConfirmationMixin, DemoMixin):
         verbose_name = _("选派")
         verbose_name_plural = _("选派")
         ordering = ["start_date", "id"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["start_date", "id"], name="posting_by_start"),
+            models.Index(fields=["pairing", "start_date", "id"], name="posting_by_pairing_start"),
+        ]
         constraints = [
             dates_in_order("start_date", "planned_end", "posting_planned_end_after_start"),
             dates_in_order("start_date", "actual_end", "posting_actual_end_after_start"),

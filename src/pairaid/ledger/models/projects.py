@@ -94,6 +94,10 @@ class Project(VersionMixin, DemoMixin):
         verbose_name = _("帮扶项目")
         verbose_name_plural = _("帮扶项目")
         ordering = ["pairing_id", "code"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["code", "id"], name="project_by_code"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["pairing", "code"], name="project_unique_code_in_pairing"

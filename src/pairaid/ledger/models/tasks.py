@@ -58,6 +58,11 @@ class Task(VersionMixin, DemoMixin):
         verbose_name = _("清单事项")
         verbose_name_plural = _("清单事项")
         ordering = ["due_date", "id"]
+        # the list pages' default sorts, with and without a pairing (web/listing.py)
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="task_by_due"),
+            models.Index(fields=["pairing", "due_date", "id"], name="task_by_pairing_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title

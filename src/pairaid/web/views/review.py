@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from pairaid.ledger.models import (
     Person,
     Posting,
 )
-from pairaid.web import access
+from pairaid.web import access, listing
 from pairaid.web.audit_display import describe
 from pairaid.web.forms import AuditFilter, ConfirmForm, YearStepForm
 from pairaid.web.views.common import VIA, history_visible, today
@@ -213,7 +212,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AuditFilter(request.GET, pairings=audit_pairings(request.user))
     entries = form.apply(audit_entries(request.user)).select_related("user", "pairing")
-    page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    filtered = any(v not in (None, "", False) for v in getattr(form, "cleaned_data", {}).values())
+    page = listing.paginate(entries, AUDIT_PER_PAGE, request.GET.get("page"), exact=filtered)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
