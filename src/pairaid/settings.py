@@ -8,6 +8,8 @@ PAIRAID_DEBUG         1/0 (default 0)
 PAIRAID_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
 PAIRAID_TASKS         "inline" (default: background work runs at once, in the request or
                       command) or "database" (queued in the database; `pairaid worker` runs it)
+PAIRAID_TASKS_INLINE_THREAD 1/0 (default 1): inline, uploads are checked and imported on a
+                      thread of the web process, so the page returns at once
 """
 
 from __future__ import annotations
@@ -129,6 +131,9 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("PAIRAID_TASKS", "inline")]}}
+# Inline, the upload page runs a file's check and import on a thread of the web process, so
+# the request returns at once (pairaid.exchange.tasks.start); 0 runs them in the request.
+PAIRAID_TASKS_INLINE_THREAD = envbool("PAIRAID_TASKS_INLINE_THREAD", True)
 
 # Accounts and sessions: argon2 hashes, a lockout after repeated failed logins
 # (pairaid.accounts.lockout), sessions that end after a working day or when idle too long.
