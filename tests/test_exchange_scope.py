@@ -7,11 +7,14 @@ import io
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from pairaid.exchange.models import ImportBatch
 from pairaid.ledger.models import Pairing, Person
+from pairaid.lib.personal_data import FILE_MAGIC, current_key
 
 PERSON_HEADER = ["人员编号", "姓名", "性别", "类别", "身份证号", "联系电话"]
 ID_NUMBER = "510502199001011234"
@@ -137,3 +140,54 @@ def test_it_deletes_the_uploaded_original_once_imported(
     for path in files_under(media):
         data = path.read_bytes()
         assert ID_NUMBER.encode() not in data and PHONE.encode() not in data
+
+
+def persons_csv(number: str) -> io.BytesIO:
+    lines = [",".join(PERSON_HEADER), f"{number},李原件,男,党政干部,{ID_NUMBER},{PHONE}"]
+    data = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+    data.name = "人员.csv"
+    return data
+
+
+def test_it_keeps_a_waiting_original_encrypted(client, personas, media):
+    """A CSV holds the numbers as plain bytes: on disk, only the encrypted file."""
+    client.force_login(personas.admin)
+    batch = upload(client, persons_csv("ENC-1"))
+    assert batch.status == ImportBatch.Status.VALID, batch.errors
+    on_disk = Path(batch.file.path).read_bytes()
+    assert on_disk.startswith(FILE_MAGIC)
+    assert ID_NUMBER.encode() not in on_disk and PHONE.encode() not in on_disk
+    assert "李原件".encode() not in on_disk
+    assert files_under(media) == [Path(batch.file.path)]
+
+    client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.message
+    person = Person.objects.get(number="ENC-1")
+    assert (person.id_number, person.phone) == (ID_NUMBER, PHONE)
+
+
+def test_it_reencrypts_waiting_originals_with_a_new_data_key(client, personas, media, monkeypatch):
+    client.force_login(personas.admin)
+    batch = upload(client, persons_csv("ENC-2"))
+    before = Path(batch.file.path).read_bytes()
+    new_key = Fernet.generate_key().decode()
+    out = io.StringIO()
+    call_command("rotate_data_key", "--old", current_key(), "--new", new_key, stdout=out)
+    assert "重新加密 1 个等待导入的上传原件" in out.getvalue()
+    after = Path(batch.file.path).read_bytes()
+    assert after != before and after.startswith(FILE_MAGIC) and ID_NUMBER.encode() not in after
+
+    # Under the old key alone the original can no more be read: failed, with the reason.
+    client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and "PAIRAID_DATA_KEY" in batch.message
+    assert not Person.objects.filter(number="ENC-2").exists()
+
+    monkeypatch.setenv("PAIRAID_DATA_KEY", new_key)
+    batch = upload(client, persons_csv("ENC-3"))
+    call_command("rotate_data_key", "--old", new_key, "--new", new_key, stdout=io.StringIO())
+    client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED, batch.message
+    assert Person.objects.get(number="ENC-3").id_number == ID_NUMBER

@@ -29,7 +29,7 @@ from openpyxl import Workbook
 
 from pairaid.exchange import services
 from pairaid.exchange.models import ImportBatch
-from pairaid.ledger.models import Pairing
+from pairaid.ledger.models import AuditEntry, FundFlow, Pairing
 
 PEAK_BYTES = 64 * 1024 * 1024
 RSS_BYTES = 1536 * 1024 * 1024
@@ -228,6 +228,50 @@ def test_it_refuses_rows_beyond_the_limit_while_streaming(db, tmp_path, settings
     path = write_xlsx(tmp_path / "rows.xlsx", rows)
     message = refusal(read(path))
     assert "1000 行" in message and "PAIRAID_IMPORT_MAX_ROWS" in message
+
+
+def _maximal_rows(first: list[str]):
+    """Rows 3 to Excel's last, 1,048,576, ten thousand to a fragment: 100 MB of XML."""
+    yield from first
+    for start in range(3, 1_048_577, 10_000):
+        stop = min(start + 10_000, 1_048_577)
+        yield "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(start, stop))
+
+
+def test_it_refuses_a_maximal_row_sheet_before_validating_a_row(pairing, tmp_path, settings):
+    """Under the default row limit: refused by a scan of the sheet before any row is
+    validated (the progress callback, which validation calls, is never called), and the
+    command line writes nothing."""
+    limit = settings.PAIRAID_IMPORT_MAX_ROWS
+    first = [row_xml(1, HEADER), row_xml(2, fund_row(pairing, "MAXROW-1"))]
+    path = write_xlsx(tmp_path / "maximal.xlsx", _maximal_rows(first))
+    validated: list[object] = []
+    message = refusal(read(path, progress=lambda *args: validated.append(args)))
+    assert f"{limit} 行" in message and "PAIRAID_IMPORT_MAX_ROWS" in message
+    assert validated == []
+
+    batches, audit = ImportBatch.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(CommandError, match="PAIRAID_IMPORT_MAX_ROWS"):
+        call_command("import_records", str(path), "--no-progress", stdout=io.StringIO())
+    assert not FundFlow.objects.filter(voucher="MAXROW-1").exists()
+    assert (ImportBatch.objects.count(), AuditEntry.objects.count()) == (batches, audit)
+
+
+def test_it_counts_csv_records_before_validating_them(pairing, tmp_path, settings):
+    settings.PAIRAID_IMPORT_MAX_ROWS = 1_000
+    header = ",".join(HEADER) + "\n"
+    row = ",".join(str(cell) for cell in fund_row(pairing, "CSVROW")) + "\n"
+    # Within the limit once blank lines and a quoted field spanning lines are left aside.
+    within = tmp_path / "within.csv"
+    within.write_text(header + row + '"a' + "\n" * 1_500 + 'b"\n' + "\n" * 1_500, "utf-8")
+    assert "PAIRAID_IMPORT_MAX_ROWS" not in " ".join(e.message for e in read(within).errors)
+
+    beyond = tmp_path / "beyond.csv"
+    beyond.write_text(header + row + "x\n" * 1_000, encoding="utf-8")
+    validated: list[object] = []
+    message = refusal(read(beyond, progress=lambda *args: validated.append(args)))
+    assert "1000 行" in message and "PAIRAID_IMPORT_MAX_ROWS" in message
+    assert validated == []
 
 
 def test_it_streams_a_sheet_spanning_the_whole_grid(pairing, tmp_path):

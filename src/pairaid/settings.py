@@ -13,6 +13,8 @@ PAIRAID_DB_POOL       PostgreSQL: connections kept in a pool per process (defaul
 PAIRAID_DB_POOL_SIZE  the pool's largest size per process (default 8)
 PAIRAID_STATEMENT_TIMEOUT  PostgreSQL: seconds a web request's statement may run (default 30,
                       0 for none); commands have no limit (pairaid/ops/serving.py)
+PAIRAID_TASKS_INLINE_THREAD 1/0 (default 1): inline, uploads are checked and imported on a
+                      thread of the web process, so the page returns at once
 """
 
 from __future__ import annotations
@@ -154,6 +156,9 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("PAIRAID_TASKS", "inline")]}}
+# Inline, the upload page runs a file's check and import on a thread of the web process, so
+# the request returns at once (pairaid.exchange.tasks.start); 0 runs them in the request.
+PAIRAID_TASKS_INLINE_THREAD = envbool("PAIRAID_TASKS_INLINE_THREAD", True)
 
 # Accounts and sessions: argon2 hashes, a lockout after repeated failed logins
 # (pairaid.accounts.lockout), sessions that end after a working day or when idle too long.

@@ -8,6 +8,9 @@ from pairaid.settings import *  # noqa: F403
 from pairaid.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests see an upload checked when the page answers; tests/test_exchange_background.py
+# turns the web process's import thread on.
+PAIRAID_TASKS_INLINE_THREAD = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, as in production (WAL, one writer at a time, others wait for it): threads of

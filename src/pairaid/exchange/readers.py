@@ -126,16 +126,20 @@ def check_zip(path: Path, limits: Limits) -> None:
             )
 
 
+def too_many_rows(sheet: str, limits: Limits) -> ReadError:
+    return ReadError(
+        _("工作表“%(sheet)s”超过 %(limit)s 行的上限（PAIRAID_IMPORT_MAX_ROWS），未导入")
+        % {"sheet": sheet, "limit": limits.rows}
+    )
+
+
 def bounded_rows(
     rows: Iterator[tuple[int, list[Any]]], sheet: str, limits: Limits
 ) -> Iterator[tuple[int, list[Any]]]:
     """The rows, refusing the file at the first row, column or cell beyond the limits."""
     for number, cells in rows:
         if number > limits.rows:
-            raise ReadError(
-                _("工作表“%(sheet)s”超过 %(limit)s 行的上限（PAIRAID_IMPORT_MAX_ROWS），未导入")
-                % {"sheet": sheet, "limit": limits.rows}
-            )
+            raise too_many_rows(sheet, limits)
         if len(cells) > limits.columns:
             raise ReadError(
                 _(
@@ -182,6 +186,13 @@ class Source:
 
     def read_rows(self, sheet: str) -> Iterator[tuple[int, list[Any]]]:
         raise NotImplementedError
+
+    def last_row(self, sheet: str) -> int:
+        """The number of the sheet's last row with content, from a pass that checks none."""
+        last = 0
+        for last, _cells in self.read_rows(sheet):  # noqa: B007
+            pass
+        return last
 
 
 @dataclass
@@ -267,7 +278,13 @@ def open_source(
             % {"limit": _megabytes(limits.upload_bytes)}
         )
     if suffix in TEXTS:
-        return _open_csv(path, name)
+        source = _open_csv(path, name)
+        sheet = source.sheets[0]
+        if source.estimates[sheet] > limits.rows and source.last_row(sheet) > limits.rows:
+            # More lines than rows allowed: count the records (quoted fields may span
+            # lines, blank ones are left out) before a single row is validated.
+            raise too_many_rows(sheet, limits)
+        return source
     if suffix in SPREADSHEETS:
         return _open_spreadsheet(path, name, STREAM_ABOVE if stream_above is None else stream_above)
     raise ReadError(
@@ -342,6 +359,10 @@ def _open_spreadsheet(path: Path, name: str, stream_above: int) -> CalamineSourc
             ) from exc
         try:
             for sheet in sheets:
+                # A sheet that goes on past the row limit is refused before any row of it
+                # is validated (a fast scan of its XML), not after the rows allowed.
+                if streaming.last_filled_row(sheet) > limits.rows:
+                    raise too_many_rows(sheet, limits)
                 size = streaming.part_size(sheet)
                 # A rough row count for the progress bar: a fund ledger row is ~560 bytes.
                 source.estimates[sheet] = max(1, size // 560)

@@ -1,28 +1,38 @@
 """Background work for the upload page: check a file, import it, roll a batch back.
 
-With the default (inline) task backend these run at once, in the request; with
-PAIRAID_TASKS=database `pairaid worker` runs them and the page polls the batch's
-progress (rows_done / rows_total), which the import writes between its chunks."""
+The pages hand work over with `start`: with PAIRAID_TASKS=database it is queued and
+`pairaid worker` runs it; with the embedded default (inline) it runs on a daemon thread of
+the web process (PAIRAID_TASKS_INLINE_THREAD, on by default), so the request returns at
+once either way. The page polls the batch's progress (rows_done / rows_total), which the
+import writes between its chunks. A thread that dies with its process leaves a stale batch
+(heartbeat), which the page or `pairaid stale-imports` resumes or discards. Commands call
+the tasks' `enqueue` and wait for them: a command's thread would die with the command."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import Task
 
 from pairaid.exchange import services
 from pairaid.exchange.models import ImportBatch
+from pairaid.exchange.originals import clear_original
+from pairaid.exchange.readers import ReadError
 from pairaid.ledger.messages import integrity_message, readable
 
 logger = logging.getLogger(__name__)
@@ -75,15 +85,54 @@ def marks_failure(function: Any) -> Any:
             return str(function(batch_id, *args))
         except Exception as exc:
             logger.exception("import batch %s: task %s failed", batch_id, function.__name__)
-            _fail(
-                batch_id,
-                RuntimeError(
-                    _("处理文件时出错（%(error)s），已中止") % {"error": type(exc).__name__}
-                ),
-            )
+            _fail(batch_id, RuntimeError(_crashed(exc)))
             return str(ImportBatch.Status.FAILED)
 
     return run
+
+
+def in_thread(work: Task[Any, Any]) -> bool:
+    """Whether `start` runs this task on a thread of this process."""
+    inline = isinstance(work.get_backend(), ImmediateBackend)
+    return inline and bool(settings.PAIRAID_TASKS_INLINE_THREAD)
+
+
+def start(work: Task[Any, Any], batch_id: int, *args: Any) -> None:
+    """Hand a batch's task over without waiting for it: queued for the worker, or, with the
+    inline backend, on a thread of this process started once the caller's transaction has
+    committed (the thread's own connection must see the batch)."""
+    if not in_thread(work):
+        work.enqueue(batch_id, *args)
+        return
+
+    def spawn() -> None:
+        threading.Thread(
+            target=_run_in_thread,
+            args=(work, batch_id, args),
+            name=f"pairaid-{work.name}-{batch_id}",
+            daemon=True,
+        ).start()
+
+    transaction.on_commit(spawn)
+
+
+def _run_in_thread(work: Task[Any, Any], batch_id: int, args: tuple[Any, ...]) -> None:
+    """Run a task on this thread, with a database connection of its own that is closed at
+    the end; whatever escapes the task marks its batch failed rather than leaving it busy."""
+    try:
+        work.call(batch_id, *args)
+    except Exception as exc:
+        logger.exception("import batch %s: task %s failed on its thread", batch_id, work.name)
+        try:
+            _fail(batch_id, RuntimeError(_crashed(exc)))
+        except Exception:
+            logger.exception("import batch %s: could not mark it failed", batch_id)
+    finally:
+        connections.close_all()
+
+
+def _crashed(exc: BaseException) -> str:
+    return _("处理文件时出错（%(error)s），已中止") % {"error": type(exc).__name__}
 
 
 @task()
@@ -97,14 +146,19 @@ def check_batch(batch_id: int) -> str:
     progress = BatchProgress(batch_id)
     with tempfile.TemporaryDirectory() as folder:
         rejected = Path(folder) / "rejected.xlsx"
-        report = services.check_file(
-            batch.file.path,
-            batch.file_name,
-            kind=batch.kind or None,
-            user=batch.user,
-            progress=progress,
-            rejected_out=rejected,
-        )
+        try:
+            with clear_original(batch) as original:
+                report = services.check_file(
+                    original,
+                    batch.file_name,
+                    kind=batch.kind or None,
+                    user=batch.user,
+                    progress=progress,
+                    rejected_out=rejected,
+                )
+        except ReadError as exc:
+            _fail(batch_id, exc)
+            return str(ImportBatch.Status.FAILED)
         batch.refresh_from_db()
         services.store_report(batch, report)
         if report.rejected and rejected.exists():
@@ -122,20 +176,21 @@ def import_batch(batch_id: int, valid_only: bool) -> str:
     )
     progress = BatchProgress(batch_id)
     try:
-        services.import_file(
-            batch.file.path,
-            batch.file_name,
-            kind=batch.kind or None,
-            user=batch.user,
-            via="import",
-            valid_only=valid_only,
-            progress=progress,
-            batch=batch,
-        )
+        with clear_original(batch) as original:
+            services.import_file(
+                original,
+                batch.file_name,
+                kind=batch.kind or None,
+                user=batch.user,
+                via="import",
+                valid_only=valid_only,
+                progress=progress,
+                batch=batch,
+            )
     except services.ImportRefused as refused:
         batch.refresh_from_db()
         services.store_report(batch, refused.report)
-    except (ValidationError, PermissionDenied, DatabaseError) as exc:
+    except (ValidationError, PermissionDenied, DatabaseError, ReadError) as exc:
         _fail(batch_id, exc)
     finally:
         progress.close()

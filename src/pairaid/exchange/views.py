@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pairaid.exchange import services, tasks
 from pairaid.exchange.exporters import CONTENT_TYPES, download, filtered
 from pairaid.exchange.models import ImportBatch
+from pairaid.exchange.originals import store_original
 from pairaid.exchange.readers import SPREADSHEETS, TEXTS, Limits
 from pairaid.exchange.services import batches_for, may_see
 from pairaid.exchange.specs import IMPORTERS, Context
@@ -131,9 +132,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         kind=form.cleaned_data["kind"] or "",
         status=ImportBatch.Status.QUEUED,
     )
-    batch.file.save(upload_file.name or "upload", upload_file, save=False)
+    store_original(batch, upload_file)  # encrypted: it may hold identity numbers
     batch.save()
-    tasks.check_batch.enqueue(batch.pk)
+    tasks.start(tasks.check_batch, batch.pk)
     return redirect("exchange:batch", pk=batch.pk)
 
 
@@ -177,7 +178,15 @@ def batch_import(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status != allowed:
         messages.error(request, _("该批次当前不能导入"))
         return redirect("exchange:batch", pk=batch.pk)
-    tasks.import_batch.enqueue(batch.pk, valid_only)
+    if tasks.in_thread(tasks.import_batch):
+        # Claimed here, so that a second click cannot start a second thread on the batch.
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=allowed).update(
+            status=ImportBatch.Status.IMPORTING, stage="validate", rows_done=0, **services.beat()
+        )
+        if not claimed:
+            messages.error(request, _("该批次当前不能导入"))
+            return redirect("exchange:batch", pk=batch.pk)
+    tasks.start(tasks.import_batch, batch.pk, valid_only)
     return redirect("exchange:batch", pk=batch.pk)
 
 
@@ -205,7 +214,7 @@ def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a batch again from its file, when its process died (`ImportBatch.is_stale`)."""
     batch = _batch_for(request, pk)
     if services.resume_batch(batch):
-        tasks.check_batch.enqueue(batch.pk)
+        tasks.start(tasks.check_batch, batch.pk)
     else:
         messages.error(request, _("该批次没有中断，或其文件已不在，不能重新校验"))
     return redirect("exchange:batch", pk=batch.pk)

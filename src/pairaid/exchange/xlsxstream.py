@@ -30,6 +30,26 @@ DATE_FORMAT_IDS = frozenset(
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 # A row's or a cell's reference attribute: r="12" or r="AB12".
 _REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
+# The sheet's root element, with its namespace prefix if it has one (`<x:worksheet`).
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>/]")
+_ROW_R = re.compile(rb'\sr="([0-9]{1,9})"')
+# What may follow an element's name in a start tag.
+_AFTER_NAME = frozenset(b" >/\n\r\t")
+
+
+def _row_number(data: bytes, at: int, opens: re.Pattern[bytes], opened: int) -> int:
+    """The `r` of the row tag at `at`, or its place among the rows (`opened` before `data`)."""
+    found = _ROW_R.search(data, at, data.find(b">", at))
+    return int(found.group(1)) if found else opened + len(opens.findall(data, 0, at)) + 1
+
+
+def _last_open(data: bytes, tag: bytes, end: int) -> int:
+    """Where the last start tag `tag` (not a longer name such as rowBreaks) begins before
+    `end`, or -1."""
+    at = data.rfind(tag, 0, end)
+    while at >= 0 and (at + len(tag) >= len(data) or data[at + len(tag)] not in _AFTER_NAME):
+        at = data.rfind(tag, 0, at)
+    return at
 
 
 def is_date_format(code: str) -> bool:
@@ -196,6 +216,46 @@ class StreamingWorkbook:
                             last_column = column
                 tail = data[-32:]
         return last_row, last_column
+
+    def last_filled_row(self, sheet: str) -> int:
+        """The number of the last row holding a cell with content (a `<c>` element that is
+        not empty: `<c …>…</c>`, not `<c …/>`), from a scan of the raw XML with no parsing:
+        a sheet that goes on past the row limit is refused before any row is validated.
+
+        Rows come in order, so only each segment's last filled cell matters: its row is the
+        last row opened before it (its `r`, or the rows counted so far when rows carry no
+        `r`). Segments end just after a `>`, so that no tag is cut in two."""
+        last_filled = current = opened = 0
+        row_tag = close_c = b""
+        opens: re.Pattern[bytes] | None = None
+        carry = b""
+        with self.zip.open(self.part_of(sheet)) as part:
+            while True:
+                chunk = part.read(CHUNK)
+                data = carry + chunk
+                end = data.rfind(b">") + 1 if chunk else len(data)
+                data, carry = data[:end], data[end:]
+                if opens is None:
+                    root = _ROOT.search(data)
+                    if root is None and chunk:
+                        carry = data + carry
+                        continue
+                    prefix = (root.group(1) or b"") if root else b""
+                    row_tag, close_c = b"<" + prefix + b"row", b"</" + prefix + b"c>"
+                    opens = re.compile(re.escape(row_tag) + rb"[\s>/]")
+
+                filled = data.rfind(close_c)
+                if filled >= 0:
+                    row_at = _last_open(data, row_tag, filled)
+                    last_filled = (
+                        _row_number(data, row_at, opens, opened) if row_at >= 0 else current
+                    )
+                row_at = _last_open(data, row_tag, len(data))
+                if row_at >= 0:
+                    current = _row_number(data, row_at, opens, opened)
+                    opened += len(opens.findall(data))
+                if not chunk:
+                    return last_filled
 
     def iter_rows(self, sheet: str, max_columns: int = 16384) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cells) for each row that has a cell, in order. A row never grows

@@ -7,6 +7,7 @@ the newest entries of a chain — which leaves no broken link behind — is stil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -119,3 +120,30 @@ def record_anchor() -> AuditAnchor:
         return AuditAnchor.objects.create(
             at=at, heads=heads, digest=AuditAnchor.compute_digest(at, heads)
         )
+
+
+def lock_chains(pairing_ids: Iterable[int | None]) -> list[str]:
+    """Lock the chain heads of these pairings (None: records outside any pairing) until the
+    transaction commits, all at once and in name order, the order every append takes them.
+
+    A transaction that logs to several pairings one call at a time would otherwise lock
+    their heads in the order it touches them, and two such transactions touching the same
+    pairings in opposite orders would wait on each other (a deadlock on PostgreSQL). Call it
+    first, inside the transaction, with every pairing the work may log to; the appends that
+    follow find their heads already held. Returns the chains' names."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("lock_chains needs a transaction")
+    names = sorted({AuditEntry.chain_for(pk) for pk in pairing_ids})
+    existing = set(AuditChain.objects.filter(name__in=names).values_list("name", flat=True))
+    missing = [name for name in names if name not in existing]
+    if missing:  # a chain's first entry: make its head (racing writers meet on the name)
+        AuditChain.objects.bulk_create(
+            [AuditChain(name=name) for name in missing], ignore_conflicts=True
+        )
+    list(
+        AuditChain.objects.select_for_update()
+        .filter(name__in=names)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return names

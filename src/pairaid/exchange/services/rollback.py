@@ -15,6 +15,7 @@ from pairaid.exchange.services.layout import logger
 from pairaid.exchange.services.validation import restore, snapshot
 from pairaid.ledger import access
 from pairaid.ledger import services as ledger
+from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.models import FundFlow
 from pairaid.lib.personal_data import (
     decrypt,
@@ -141,6 +142,17 @@ def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import")
 
 def _undo(change: ImportChange, user: Any, via: str, reason: str) -> None:
     model = _model(change.record_type)
+    if change.action == ImportChange.Action.CREATED:
+        ids = change.data["ids"]
+    else:
+        ids = [change.data.get("replacement_id"), change.data["record_id"]]
+    if any(field.name == "pairing" for field in model._meta.concrete_fields):
+        # The chains of every pairing this undo logs to, locked at once and in order.
+        lock_chains(
+            model._default_manager.filter(pk__in=[pk for pk in ids if pk])
+            .values_list("pairing_id", flat=True)
+            .distinct()
+        )
     if change.action == ImportChange.Action.CREATED:
         _undo_created(model, change.data["ids"], user, via, reason)
     elif change.action == ImportChange.Action.UPDATED:

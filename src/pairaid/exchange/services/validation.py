@@ -33,6 +33,7 @@ from pairaid.exchange.services.layout import (
     RowError,
 )
 from pairaid.exchange.specs import Context, Importer
+from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.messages import readable
 from pairaid.lib.personal_data import (
     EncryptedTextField,
@@ -282,6 +283,9 @@ class Pass:
     def apply(self, rows: list[Row]) -> None:
         assert self.batch is not None
         importer, context = self.importer, self.context
+        # Every chain this chunk may log to, locked at once in order (no deadlock with
+        # another import or service touching the same pairings in another order).
+        lock_chains(getattr(importer.pairing_of(row.values, row.obj), "pk", None) for row in rows)
         new = [row.values for row in rows if row.status == ADDED]
         entries = []
         if new:

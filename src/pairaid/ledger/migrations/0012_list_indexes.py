@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0008_year_bounds_on_targets_and_investments'),
+        ('ledger', '0011_evidence_and_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

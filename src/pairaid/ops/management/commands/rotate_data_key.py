@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pairaid.exchange.originals import rotate_originals
 from pairaid.ledger import services
 from pairaid.lib.personal_data import current_key, is_valid_key
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         "用新的数据密钥重新加密全部身份证号和联系电话（一个事务内完成，记入审计记录）。"
         "密钥可用 --old/--new 给出，或从环境变量 PAIRAID_OLD_DATA_KEY、PAIRAID_NEW_DATA_KEY 读取；"
         "不给旧密钥时用当前密钥（PAIRAID_DATA_KEY，未设置时为由 PAIRAID_SECRET_KEY 派生的密钥）。"
-        "完成后请把 PAIRAID_DATA_KEY 设为新密钥"
+        "；等待导入的上传原件随后逐个重新加密。完成后请把 PAIRAID_DATA_KEY 设为新密钥"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,4 +47,10 @@ class Command(BaseCommand):
         self.stdout.write(f"已用新密钥重新加密 {total} 条记录的个人敏感信息")
         for label, count in rotated.items():
             self.stdout.write(f"  {label}: {count}")
+        # The originals waiting to be imported are files, outside the transaction: each is
+        # replaced whole, once the records are done.
+        files, unreadable = rotate_originals([new, *old])
+        self.stdout.write(f"已用新密钥重新加密 {files} 个等待导入的上传原件")
+        for name in unreadable:
+            self.stderr.write(f"  无法用所给密钥解密，未处理：{name}")
         self.stdout.write("请立即把 PAIRAID_DATA_KEY 设为新密钥并重启服务")
