@@ -4,10 +4,13 @@ in clear: who may upload, who may open a batch, its rejected rows and its origin
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -15,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pairaid.exchange.models import ImportBatch
 from pairaid.ledger.models import Pairing, Person
 from pairaid.lib.personal_data import FILE_MAGIC, current_key
+from pairaid.settings import memory_upload_dir
 
 PERSON_HEADER = ["人员编号", "姓名", "性别", "类别", "身份证号", "联系电话"]
 ID_NUMBER = "510502199001011234"
@@ -191,3 +195,28 @@ def test_it_reencrypts_waiting_originals_with_a_new_data_key(client, personas, m
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED, batch.message
     assert Person.objects.get(number="ENC-3").id_number == ID_NUMBER
+
+
+def test_it_keeps_large_uploads_in_a_private_memory_folder_when_there_is_room(tmp_path):
+    """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file while the request
+    lasts: in a folder only this user opens, in the memory file system when it has room for
+    the largest uploads (else the system's temporary folder, where the operator points
+    PAIRAID_UPLOAD_TEMP_DIR)."""
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    folder = Path(memory_upload_dir(shm, needed_mb=1))
+    assert folder.parent == shm
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.stat().st_uid == os.getuid()
+    free = os.statvfs(shm)
+    too_much = free.f_bavail * free.f_frsize // (1024 * 1024) + 1
+    assert memory_upload_dir(shm, needed_mb=too_much) is None
+    assert memory_upload_dir(tmp_path / "none") is None
+
+
+def test_it_writes_a_large_uploads_waiting_file_where_the_settings_say(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = memory_upload_dir(tmp_path, needed_mb=1)
+    waiting = TemporaryUploadedFile("人员.csv", "text/csv", 3_000_000, "utf-8")
+    try:
+        assert Path(waiting.temporary_file_path()).parent == Path(settings.FILE_UPLOAD_TEMP_DIR)
+    finally:
+        waiting.close()

@@ -48,6 +48,29 @@ def default_data_dir() -> Path:
 
 DATA_DIR = Path(os.environ.get("PAIRAID_DATA_DIR") or default_data_dir())
 
+
+def memory_upload_dir(shm: Path = Path("/dev/shm"), needed_mb: int = 400) -> str | None:
+    """A folder only this user can open in the system's memory file system, or None where
+    there is none with `needed_mb` free (a container's /dev/shm is often 64 MB). An upload
+    larger than FILE_UPLOAD_MAX_MEMORY_SIZE waits in a temporary file while its request
+    lasts; an import file holds identity and phone numbers, never to be on disk in clear."""
+    with contextlib.suppress(OSError):
+        free = os.statvfs(shm)
+        if free.f_bavail * free.f_frsize < needed_mb * 1024 * 1024:
+            return None
+        folder = shm / f"pairaid-uploads-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if folder.stat().st_uid == os.getuid():
+            folder.chmod(0o700)
+            return str(folder)
+    return None
+
+
+# Room for a few of the largest uploads at once (PAIRAID_IMPORT_MAX_UPLOAD_MB, below).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("PAIRAID_UPLOAD_TEMP_DIR") or memory_upload_dir(
+    needed_mb=4 * int(os.environ.get("PAIRAID_IMPORT_MAX_UPLOAD_MB", "100"))
+)
+
 DEBUG = envbool("PAIRAID_DEBUG", False)
 SECRET_KEY = os.environ.get("PAIRAID_SECRET_KEY") or "pairaid-development-key-not-for-production"
 ALLOWED_HOSTS = envlist("PAIRAID_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
