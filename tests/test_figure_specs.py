@@ -10,6 +10,7 @@ from pairaid.bulletin.extract import METRICS
 from pairaid.ledger import figure_specs, figures
 from pairaid.ledger.figure_specs import FIGURES
 from pairaid.ledger.models import Pairing
+from pairaid.web.drilldown import EXTRA_VALUES, SPECS
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -55,3 +56,13 @@ def test_it_says_why_a_claim_no_figure_answers_cannot_be_checked(db):
     assert figure is None and "组团式" in why
     figure, why = figure_specs.claim_figure("made-up", (), window)
     assert figure is None and why == "无法核对此类数字"
+
+
+def test_it_drills_every_figure_down_to_a_list_that_takes_its_filters():
+    for key, spec in FIGURES.items():
+        if not spec.records:
+            continue
+        drill_key, fixed = spec.drill_to(key)
+        assert drill_key in SPECS, key
+        assert set(fixed) <= set(SPECS[drill_key].extras), key
+        assert all(EXTRA_VALUES[name](value) for name, value in fixed.items()), key

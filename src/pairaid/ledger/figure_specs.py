@@ -93,6 +93,18 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class DrillDown:
+    """How a figure drills down to the list of its records (`web.drilldown`): the filters
+    (extras) its list takes — a fund year, a source, a sector … —; or, with `as_figure`, it
+    is listed as that figure's records narrowed by the `fixed` extras (教师 → persons
+    dispatched with profession=teacher)."""
+
+    extras: tuple[str, ...] = ()
+    as_figure: str = ""
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class FigureSpec:
     """A figure, declared once: how it is made for one window (its label, unit, rule and
     records: `make(window, None)` counts it from the records), how it is counted for many
@@ -108,6 +120,18 @@ class FigureSpec:
     indicator: str | None = None
     api: bool = False
     bulletin: tuple[Claimed, ...] = field(default=())
+    drill: DrillDown = field(default=DrillDown())
+
+    @property
+    def drills(self) -> bool:
+        """Whether a list page lists its own records (not another figure's, narrowed)."""
+        return bool(self.records) and not self.drill.as_figure
+
+    def drill_to(self, key: str) -> tuple[str, dict[str, str]]:
+        """The figure whose list a drill of figure `key` opens, with its fixed extras."""
+        if self.drill.as_figure:
+            return self.drill.as_figure, dict(self.drill.fixed)
+        return key, {}
 
     @property
     def in_sets(self) -> bool:
@@ -131,7 +155,15 @@ def counted_in_persons(tags: Tags) -> bool:
     return "人次" not in tags
 
 
+def _listed_as(figure: str, name: str, value: str | None) -> DrillDown:
+    """A figure of one category or profession is listed as the figure of all, narrowed."""
+    if value is None:
+        return DrillDown()
+    return DrillDown(as_figure=figure, fixed=((name, str(value)),))
+
+
 def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
+    drill = _listed_as("persons_dispatched_persons", "category", category)
     return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.PERSONS, category, value=v),
         distinct=lambda w: figures.postings_in_window(w, category),
@@ -139,16 +171,19 @@ def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
         indicator=indicator,
         api=True,
         bulletin=(Claimed(PERSON_METRICS[category], counted_in_persons),),
+        drill=drill if category else DrillDown(("year", "category", "profession")),
     )
 
 
 def _postings(category: str | None) -> FigureSpec:
+    drill = _listed_as("persons_dispatched_postings", "category", category)
     return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.POSTINGS, category, value=v),
         additive=lambda w: grouped_count(figures.postings_in_window(w, category)),
         records="postings",
         api=True,
         bulletin=(Claimed(PERSON_METRICS[category], counted_in_postings),),
+        drill=drill if category else DrillDown(("year", "category")),
     )
 
 
@@ -182,6 +217,7 @@ def _money(kind: str) -> FigureSpec:
         indicator=Target.Indicator.FUNDS_TRANSFERRED if kind == FundFlow.Kind.TRANSFER else None,
         api=True,
         bulletin=(Claimed("funds", claimed, claimed_funds(kind)),) if claimed else (),
+        drill=DrillDown(("year", "source", "project")),
     )
 
 
@@ -201,6 +237,7 @@ def _professionals(profession: str, metric: str, indicator: str | None = None) -
                 ),
             ),
         ),
+        drill=_listed_as("persons_dispatched_persons", "profession", profession),
     )
 
 
@@ -237,6 +274,7 @@ FIGURES: dict[str, FigureSpec] = {
         indicator=Target.Indicator.PROJECTS_STARTED,
         api=True,
         bulletin=(Claimed("projects"),),
+        drill=DrillDown(("year", "sector", "status")),
     ),
     "persons_dispatched_persons": _persons(None, Target.Indicator.PERSONS_DISPATCHED),
     "persons_dispatched_persons_cadre": _persons(CADRE),
