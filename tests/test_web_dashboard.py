@@ -5,6 +5,7 @@ and every number a link to a list that sums or counts to it."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -323,3 +324,18 @@ def test_a_figure_with_the_pairings_below_keeps_them_when_a_filter_changes(admin
     from_form = listed(admin_client, link + "&children=on&sector=&status=")[0]
 
     assert from_link == from_form == 277
+
+
+def test_it_links_each_target_to_the_list_its_figure_declares(admin_client):
+    city = pairing("泸州市")
+    body = admin_client.get(f"/pairings/{city.pk}/?as_of={AS_OF}").content.decode()
+    window = figures.window_for(city, as_of=AS_OF, include_children=True)
+    for row in figure_sets.targets_against_actuals(window, 2022):
+        key, fixed = figure_sets.FIGURES[row.actual.key].drill_to(row.actual.key)
+        links = [
+            html.unescape(href)
+            for href in re.findall(r'href="([^"]*figure=' + key + r'[^"]*)"', body)
+        ]
+        assert any(all(f"{k}={v}" in link for k, v in fixed.items()) for link in links), key
+        link = next(link for link in links if all(f"{k}={v}" in link for k, v in fixed.items()))
+        assert admin_client.get(link).status_code == 200

@@ -172,6 +172,17 @@ def demo_figures():
     found.extend(report_breakdowns.persons_by_profession(window).values())
     project = Project.objects.filter(pairing=jiangyang).first()
     found.append(web_breakdowns.project_funds(window, "allocate", project.pk))
+    found.extend(report_breakdowns.funds_by_sector(window, "allocate").values())
+    for field in ("sector", "status"):
+        found.extend(report_breakdowns.implemented_by(window, field).values())
+    found.append(report_breakdowns.projects_completed(window))
+    found.append(report_breakdowns.agreements_signed(window))
+    found.append(report_breakdowns.obligations_due(window))
+    found.append(report_breakdowns.obligations_due(window, "done"))
+    completion = report_breakdowns.task_completion(window)
+    found.extend([completion.numerator, completion.denominator])
+    found.append(report_breakdowns.guided_investment(window))
+    found.extend(report_breakdowns.team_schools(window, side) for side in ("from", "to"))
     return found
 
 
@@ -191,6 +202,42 @@ def test_in_chinese_the_figure_texts_are_the_language_of_record(db):
         assert found["persons_dispatched_postings_cadre"].label == "选派党政干部人次"
         assert found["persons_dispatched_persons"].rule == (
             "到岗日期在2016-01-01至2022-12-04之间的选派记录，不重复人数（一人多次选派计一人）"
+        )
+        assert (found["projects_completed"].label, found["projects_completed"].rule) == (
+            "完工项目",
+            "已完工（含已移交、运营中）且完工日期在2016-01-01至2022-12-04之间的项目个数",
+        )
+        assert found["funds_allocate_sector_none"].rule == (
+            "分配到项目记录中未关联具体项目的金额之和（冲销为负数），"
+            + found["funds_allocate_sector_none"].window.describe()
+        )
+        assert found["projects_implemented_status_completed"].rule == (
+            "实施帮扶项目中当前状态为“已完工”的个数（已开工未取消，开工日期在"
+            "2016-01-01至2022-12-04之间）"
+        )
+        assert found["agreements_signed"].rule == (
+            "签订日期在2016-01-01至2022-12-04之间的协议合同份数（不含草拟）"
+        )
+        assert (found["obligations_due_done"].label, found["obligations_due_done"].rule) == (
+            "到期履约事项中已完成",
+            "完成时限在2016-01-01至2022-12-04之间的协议履约事项中当前状态为“已完成”的",
+        )
+        assert found["tasks_done"].rule == (
+            "2016—2022年度计划的、完成时限在2016-01-01至2022-12-04之间的、或由期间活动和"
+            "协议产生的清单事项（状态为当前状态）中已完成的"
+        )
+        assert found["tasks_counted"].rule.endswith("（状态为当前状态）（不含已撤销）")
+        assert (found["team_schools_to"].label, found["team_schools_to"].rule) == (
+            "“组团式”受援学校",
+            "截至2022-12-04已开始的“组团式”团队的受援学校（类别为学校），不重复计数",
+        )
+        assert found["guided_investment"].rule == (
+            "引导企业投资记录金额之和，年度2016—2022年，日期不晚于2022-12-04；不计入帮扶资金"
+        )
+        completion = report_breakdowns.task_completion(found["tasks_done"].window)
+        assert (completion.label, completion.rule) == (
+            "清单完成率",
+            "已完成事项 ÷ 清单事项（不含已撤销）",
         )
         for figure in found.values():
             assert figure_text.label(figure) == figure.label

@@ -22,23 +22,13 @@ from django.utils.translation import gettext as _
 
 from pairaid.bulletin.extract import EXACT, Claim, extract, published_date
 from pairaid.bulletin.normalize import Normalised, normalise
-from pairaid.ledger import access, breakdowns, figures
+from pairaid.ledger import access, figure_specs, figures
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import (
-    FundFlow,
-    Organisation,
-    Pairing,
-    Person,
-    Region,
-)
+from pairaid.ledger.models import Organisation, Pairing, Region
 from pairaid.ledger.money import format_wan
 
 AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
 VERDICTS = (AGREES, DISAGREES, UNKNOWN)
-SOURCES = {
-    "财政": [FundFlow.Source.FISCAL],
-    "社会": [FundFlow.Source.SOCIAL_CASH, FundFlow.Source.IN_KIND],
-}
 NOT_RECORDED = {
     "consumption": "消费帮扶",
     "jobs": "劳务协作（帮助就业）",
@@ -405,26 +395,6 @@ def last_day(year: int, month: int) -> dt.date:
 
 
 def ledger_figure(claim: Claim, window: Window) -> tuple[Figure | None, str]:
-    metric = claim.metric
-    if metric == "funds":
-        sources = next((SOURCES[tag] for tag in claim.tags if tag in SOURCES), None)
-        kind = FundFlow.Kind.PLAN if "计划" in claim.tags else FundFlow.Kind.TRANSFER
-        return figures.funds(window, kind, sources), ""
-    if metric == "projects":
-        return figures.projects_implemented(window), ""
-    if metric in {"persons", "cadres", "professionals"}:
-        rule = figures.POSTINGS if "人次" in claim.tags else figures.PERSONS
-        category = {"cadres": Person.Category.CADRE, "professionals": Person.Category.PROFESSIONAL}
-        return figures.persons_dispatched(window, rule, category.get(metric)), ""
-    if metric in {"teachers", "doctors"}:
-        profession = Person.Profession.TEACHER if metric == "teachers" else Person.Profession.DOCTOR
-        team_only = "组团式" in claim.tags
-        return breakdowns.professionals_dispatched(window, profession, team_only=team_only), ""
-    if metric == "schools":
-        side = "from" if "派出" in claim.tags else "to" if "受援" in claim.tags else ""
-        if "组团式" not in claim.tags or not side:
-            return None, _("台账只对“组团式”团队的派出和受援学校计数，此处无法判断所指学校")
-        return breakdowns.team_schools(window, side), ""
-    if metric == "investment":
-        return breakdowns.guided_investment(window), ""
-    return None, _("无法核对此类数字")
+    """The figure of the registry (`ledger.figure_specs.FIGURES`) that answers the claim's
+    metric and tags, or why there is none."""
+    return figure_specs.claim_figure(claim.metric, claim.tags, window)

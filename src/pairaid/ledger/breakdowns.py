@@ -71,6 +71,11 @@ def count_figure(
     )
 
 
+def span(window: Window) -> dict[str, str]:
+    """The window's first and last day, as a rule's %(start)s and %(end)s."""
+    return {"start": window.start.isoformat(), "end": window.end.isoformat()}
+
+
 def money_figure(key: str, label: str, flows: QuerySet, rule: str, window: Window) -> Figure:
     return Figure(
         key=key,
@@ -109,14 +114,16 @@ def funds_by_sector(window: Window, kind: str) -> dict[str, Figure]:
             f"funds_{kind}_sector_{sector}",
             str(label),
             flows.filter(project__sector=sector),
-            f"{stage}记录中项目领域为“{label}”的金额之和（冲销为负数），{window.describe()}",
+            _("%(stage)s记录中项目领域为“%(sector)s”的金额之和（冲销为负数），%(window)s")
+            % {"stage": stage, "sector": label, "window": window.describe()},
             window,
         )
     result[NO_PROJECT] = money_figure(
         f"funds_{kind}_sector_{NO_PROJECT}",
-        NO_PROJECT_LABEL,
+        _("未关联项目"),
         flows.filter(project__isnull=True),
-        f"{stage}记录中未关联具体项目的金额之和（冲销为负数），{window.describe()}",
+        _("%(stage)s记录中未关联具体项目的金额之和（冲销为负数），%(window)s")
+        % {"stage": stage, "window": window.describe()},
         window,
     )
     return result
@@ -173,14 +180,20 @@ def implemented_by(window: Window, field: str) -> dict[str, Figure]:
         if field == "sector"
         else [(s, Project.Status(s).label) for s in Project.STARTED]
     )
-    what = "领域" if field == "sector" else "当前状态"
+    rule = (
+        _("实施帮扶项目中领域为“%(value)s”的个数（已开工未取消，开工日期在%(start)s至%(end)s之间）")
+        if field == "sector"
+        else _(
+            "实施帮扶项目中当前状态为“%(value)s”的个数（已开工未取消，开工日期在"
+            "%(start)s至%(end)s之间）"
+        )
+    )
     return {
         value: count_figure(
             f"projects_implemented_{field}_{value}",
             str(label),
             projects.filter(**{field: value}),
-            f"实施帮扶项目中{what}为“{label}”的个数（已开工未取消，开工日期在"
-            f"{window.start.isoformat()}至{window.end.isoformat()}之间）",
+            rule % {"value": label, **span(window)},
             window,
         )
         for value, label in choices
@@ -213,10 +226,9 @@ def projects_completed(window: Window) -> Figure:
     )
     return count_figure(
         "projects_completed",
-        "完工项目",
+        _("完工项目"),
         projects,
-        f"已完工（含已移交、运营中）且完工日期在{window.start.isoformat()}至"
-        f"{window.end.isoformat()}之间的项目个数",
+        _("已完工（含已移交、运营中）且完工日期在%(start)s至%(end)s之间的项目个数") % span(window),
         window,
     )
 
@@ -312,16 +324,23 @@ def team_schools(window: Window, side: str) -> Figure:
     schools = Organisation.objects.filter(
         **{f"{relation}__in": teams}, kind=Organisation.Kind.SCHOOL
     ).distinct()
-    which = "派出" if side == "from" else "受援"
+    label, rule = (
+        (
+            _("“组团式”派出学校"),
+            _("截至%(as_of)s已开始的“组团式”团队的派出学校（类别为学校），不重复计数"),
+        )
+        if side == "from"
+        else (
+            _("“组团式”受援学校"),
+            _("截至%(as_of)s已开始的“组团式”团队的受援学校（类别为学校），不重复计数"),
+        )
+    )
     return Figure(
         key=f"team_schools_{side}",
-        label=f"“组团式”{which}学校",
+        label=label,
         value=schools.count(),
         unit="所",
-        rule=(
-            f"截至{window.as_of.isoformat()}已开始的“组团式”团队的{which}学校"
-            "（类别为学校），不重复计数"
-        ),
+        rule=rule % {"as_of": window.as_of.isoformat()},
         window=window,
         records=schools,
     )
@@ -338,13 +357,18 @@ def guided_investment(window: Window) -> Figure:
     total = records.aggregate(total=MoneySum("amount"))["total"]
     return Figure(
         key="guided_investment",
-        label="引导企业投资",
+        label=_("引导企业投资"),
         value=Decimal(total).quantize(CENT),
         unit="元",
-        rule=(
-            f"引导企业投资记录金额之和，年度{window.from_year}—{window.to_year}年，"
-            f"日期不晚于{window.as_of.isoformat()}；不计入帮扶资金"
-        ),
+        rule=_(
+            "引导企业投资记录金额之和，年度%(from_year)s—%(to_year)s年，"
+            "日期不晚于%(as_of)s；不计入帮扶资金"
+        )
+        % {
+            "from_year": window.from_year,
+            "to_year": window.to_year,
+            "as_of": window.as_of.isoformat(),
+        },
         window=window,
         records=records,
     )
@@ -415,10 +439,9 @@ def agreements_signed(window: Window) -> Figure:
     ).exclude(status=Agreement.Status.DRAFT)
     return count_figure(
         "agreements_signed",
-        "签订协议合同",
+        _("签订协议合同"),
         agreements,
-        f"签订日期在{window.start.isoformat()}至{window.end.isoformat()}之间的协议合同份数"
-        "（不含草拟）",
+        _("签订日期在%(start)s至%(end)s之间的协议合同份数（不含草拟）") % span(window),
         window,
         unit="份",
     )
@@ -432,18 +455,25 @@ def obligations_due(window: Window, status: str | None = None) -> Figure:
         due_date__gte=window.start,
         due_date__lte=window.end,
     )
-    scope = f"完成时限在{window.start.isoformat()}至{window.end.isoformat()}之间的协议履约事项"
     if status:
         label = WorkStatus(status).label
         return count_figure(
             f"obligations_due_{status}",
-            f"到期履约事项中{label}",
+            _("到期履约事项中%(status)s") % {"status": label},
             obligations.filter(status=status),
-            f"{scope}中当前状态为“{label}”的",
+            _("完成时限在%(start)s至%(end)s之间的协议履约事项中当前状态为“%(status)s”的")
+            % {"status": label, **span(window)},
             window,
             unit="项",
         )
-    return count_figure("obligations_due", "到期履约事项", obligations, scope, window, unit="项")
+    return count_figure(
+        "obligations_due",
+        _("到期履约事项"),
+        obligations,
+        _("完成时限在%(start)s至%(end)s之间的协议履约事项") % span(window),
+        window,
+        unit="项",
+    )
 
 
 def obligations_overdue(window: Window, *, value: int | None = None) -> Figure:
@@ -481,23 +511,34 @@ def task_completion(window: Window) -> Rate:
     tasks = tasks_of(window)
     counted = tasks.exclude(status=WorkStatus.CANCELLED)
     done = counted.filter(status=WorkStatus.DONE)
-    scope = (
-        f"{window.from_year}—{window.to_year}年度计划的、完成时限在{window.start.isoformat()}至"
-        f"{window.end.isoformat()}之间的、或由期间活动和协议产生的清单事项（状态为当前状态）"
-    )
+    scope = _(
+        "%(from_year)s—%(to_year)s年度计划的、完成时限在%(start)s至%(end)s之间的、"
+        "或由期间活动和协议产生的清单事项（状态为当前状态）"
+    ) % {"from_year": window.from_year, "to_year": window.to_year, **span(window)}
     done_figure = count_figure(
-        "tasks_done", "已完成事项", done, f"{scope}中已完成的", window, unit="项"
+        "tasks_done",
+        _("已完成事项"),
+        done,
+        _("%(scope)s中已完成的") % {"scope": scope},
+        window,
+        unit="项",
     )
     all_figure = count_figure(
-        "tasks_counted", "清单事项", counted, f"{scope}（不含已撤销）", window, unit="项"
+        "tasks_counted",
+        _("清单事项"),
+        counted,
+        _("%(scope)s（不含已撤销）") % {"scope": scope},
+        window,
+        unit="项",
     )
+    label, rule = figures.RATE_TEXTS["task_completion"]
     return Rate(
         "task_completion",
-        "清单完成率",
+        str(label),
         figures.ratio(Decimal(done_figure.value), Decimal(all_figure.value)),
         done_figure,
         all_figure,
-        "已完成事项 ÷ 清单事项（不含已撤销）",
+        str(rule),
     )
 
 

@@ -29,19 +29,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from pairaid.ledger import access, breakdowns, figures, rollups
+from pairaid.ledger import access, figures
+from pairaid.ledger.figure_specs import FIGURES as FIGURES
+from pairaid.ledger.figure_specs import FigureSpec as FigureSpec
+from pairaid.ledger.figure_specs import api_keys as api_keys
+from pairaid.ledger.figure_specs import tasks_overdue as tasks_overdue
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import FundFlow, Pairing, Person, Target
-from pairaid.ledger.money import ZERO
+from pairaid.ledger.models import Pairing, Target
 
 
 @dataclass(frozen=True)
@@ -91,166 +93,6 @@ class Tree:
         if not self.sees_all:
             found = [child for child in found if child in self.seen]
         return (pk, *found)
-
-
-# --- how each figure is counted in sets --------------------------------------------------------
-
-Additive = Callable[[Window], dict[int, Any]]  # union window → {pairing id: value}
-Distinct = Callable[[Window], QuerySet]  # union window → records with a pairing_id and person
-Make = Callable[[Window, Any], Figure]  # a subject's window and value → its figure
-
-
-def grouped_count(records: QuerySet, path: str = "pairing_id") -> dict[int, int]:
-    rows = records.order_by().values(path).annotate(n=Count("pk"))
-    return {row[path]: row["n"] for row in rows}
-
-
-def money(kind: str) -> Additive:
-    def totals(window: Window) -> dict[int, Decimal]:
-        return rollups.money_by_pairing(
-            window.pairing_ids,
-            kind=kind,
-            from_year=window.from_year,
-            to_year=window.to_year,
-            as_of=window.as_of,
-            confirmed_only=window.confirmed_only,
-        )
-
-    return totals
-
-
-def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:
-    """逾期未完成清单事项: the tasks of `breakdowns.tasks_overdue`, counted."""
-    tasks = breakdowns.tasks_overdue(window)
-    return Figure(
-        key="tasks_overdue",
-        label=_("逾期未完成清单事项"),
-        value=tasks.count() if value is None else value,
-        unit="项",
-        rule=_(
-            "%(from_year)s—%(to_year)s年度计划或完成时限在该期间的清单事项中，"
-            "完成时限早于%(as_of)s、状态仍为未开始或推进中的"
-        )
-        % {
-            "from_year": window.from_year,
-            "to_year": window.to_year,
-            "as_of": window.as_of.isoformat(),
-        },
-        window=window,
-        records=tasks,
-    )
-
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """A figure, declared once: how it is made for one window (its label, unit, rule and
-    records: `make(window, None)` counts it from the records), how it is counted for many
-    pairings at once (`additive` per pairing, or `distinct` persons), which records a page
-    lists behind it, which target indicator it measures and whether the API answers it."""
-
-    make: Make
-    additive: Additive | None = None
-    distinct: Distinct | None = None
-    zero: Any = 0
-    records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations
-    indicator: str | None = None
-    api: bool = False
-
-
-def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
-    return FigureSpec(
-        make=lambda w, v: figures.persons_dispatched(w, figures.PERSONS, category, value=v),
-        distinct=lambda w: figures.postings_in_window(w, category),
-        records="persons",
-        indicator=indicator,
-        api=True,
-    )
-
-
-def _postings(category: str | None) -> FigureSpec:
-    return FigureSpec(
-        make=lambda w, v: figures.persons_dispatched(w, figures.POSTINGS, category, value=v),
-        additive=lambda w: grouped_count(figures.postings_in_window(w, category)),
-        records="postings",
-        api=True,
-    )
-
-
-def _money(kind: str) -> FigureSpec:
-    return FigureSpec(
-        make=lambda w, v: figures.funds(w, kind, value=v),
-        additive=money(kind),
-        zero=ZERO,
-        records="fund_flows",
-        indicator=Target.Indicator.FUNDS_TRANSFERRED if kind == FundFlow.Kind.TRANSFER else None,
-        api=True,
-    )
-
-
-TEACHER = Person.Profession.TEACHER
-CADRE, PROFESSIONAL = Person.Category.CADRE, Person.Category.PROFESSIONAL
-MONEY_ORDER = (
-    FundFlow.Kind.TRANSFER,
-    FundFlow.Kind.PLAN,
-    FundFlow.Kind.ALLOCATE,
-    FundFlow.Kind.SPEND,
-)
-
-# Every figure that is computed for many pairings at once, in the order the API lists them.
-FIGURES: dict[str, FigureSpec] = {
-    **{f"funds_{kind}": _money(kind) for kind in MONEY_ORDER},
-    "projects_implemented": FigureSpec(
-        make=lambda w, v: figures.projects_implemented(w, value=v),
-        additive=lambda w: grouped_count(figures.started_projects(w)),
-        records="projects",
-        indicator=Target.Indicator.PROJECTS_STARTED,
-        api=True,
-    ),
-    "persons_dispatched_persons": _persons(None, Target.Indicator.PERSONS_DISPATCHED),
-    "persons_dispatched_persons_cadre": _persons(CADRE),
-    "persons_dispatched_persons_professional": _persons(PROFESSIONAL),
-    "persons_dispatched_postings": _postings(None),
-    "persons_dispatched_postings_cadre": _postings(CADRE),
-    "persons_dispatched_postings_professional": _postings(PROFESSIONAL),
-    f"persons_dispatched_{TEACHER}": FigureSpec(
-        make=lambda w, v: breakdowns.professionals_dispatched(w, TEACHER, value=v),
-        distinct=lambda w: breakdowns.professionals_dispatched(w, TEACHER).records,
-        records="persons",
-        indicator=Target.Indicator.TEACHERS,
-    ),
-    "persons_in_post": FigureSpec(
-        make=lambda w, v: breakdowns.persons_in_post(w, value=v),
-        distinct=lambda w: breakdowns.persons_in_post(w).records,
-        records="persons",
-    ),
-    "postings_overdue": FigureSpec(
-        make=lambda w, v: breakdowns.postings_overdue_count(w, value=v),
-        additive=lambda w: grouped_count(breakdowns.postings_overdue(w)),
-        records="postings",
-    ),
-    "tasks_overdue": FigureSpec(
-        make=lambda w, v: tasks_overdue(w, value=v),
-        additive=lambda w: grouped_count(breakdowns.tasks_overdue(w)),
-        records="tasks",
-    ),
-    "obligations_overdue": FigureSpec(
-        make=lambda w, v: breakdowns.obligations_overdue(w, value=v),
-        additive=lambda w: grouped_count(
-            breakdowns.obligations_overdue(w).records, "agreement__pairing_id"
-        ),
-        records="obligations",
-    ),
-}
-
-
-def api_keys(person_rule: str = figures.PERSONS) -> list[str]:
-    """The figures the API answers, persons counted by `person_rule` (人 or 人次)."""
-    other = figures.POSTINGS if person_rule == figures.PERSONS else figures.PERSONS
-    return [
-        key
-        for key, spec in FIGURES.items()
-        if spec.api and not key.startswith(f"persons_dispatched_{other}")
-    ]
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -350,9 +192,10 @@ def compute(
                 values = [
                     sum((per_pairing.get(pk, rule.zero) for pk in ids), rule.zero) for ids in scopes
                 ]
-            else:
-                assert rule.distinct is not None
+            elif rule.distinct is not None:
                 values = distinct_persons(rule.distinct(union), scopes)
+            else:
+                raise ValueError(f"{key} is counted for one window at a time, not in sets")
             for subject, value in zip(group, values, strict=True):
                 result[subject][key] = rule.make(windows[subject], value)
     return result

@@ -219,6 +219,10 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 RATE_TEXTS = {
     "transfer_rate": (gettext_lazy("拨付率"), gettext_lazy("拨付金额 ÷ 计划金额")),
     "usage_rate": (gettext_lazy("使用率"), gettext_lazy("项目支出金额 ÷ 分配到项目金额")),
+    "task_completion": (
+        gettext_lazy("清单完成率"),
+        gettext_lazy("已完成事项 ÷ 清单事项（不含已撤销）"),
+    ),
 }
 
 

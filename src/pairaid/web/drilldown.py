@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairaid.ledger import figure_sets, figures
+from pairaid.ledger.figure_specs import FigureSpec
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
@@ -131,37 +132,35 @@ RECORD_LISTS = {
     "obligations": "web:obligations",
 }
 
+# How a figure's list narrows by its drill's extras (`FigureSpec.drill.extras`), for the
+# figures that take any; every other figure lists the records it declares (`make`).
+NARROWED: dict[str, Builder] = {
+    **{f"funds_{kind}": money(kind) for kind in FundFlow.Kind.values},
+    "projects_implemented": implemented,
+    "persons_dispatched_persons": dispatched(figures.PERSONS),
+    "persons_dispatched_postings": dispatched(figures.POSTINGS),
+}
 
-def listed(key: str, build: Builder, extras: tuple[str, ...] = ()) -> Spec:
-    """A figure of the registry drills down to the list of the records it declares."""
-    records = figure_sets.FIGURES[key].records
-    return Spec(RECORD_LISTS[records], build, extras, persons=records == "persons")
+
+def declared(spec: FigureSpec) -> Builder:
+    return lambda window, extras: spec.make(window, None)
+
+
+def listed(key: str, spec: FigureSpec) -> Spec:
+    """A figure of the registry drills down to the list of the records it declares, with
+    the filters it declares."""
+    return Spec(
+        RECORD_LISTS[spec.records],
+        NARROWED.get(key) or declared(spec),
+        spec.drill.extras,
+        persons=spec.records == "persons",
+    )
 
 
 SPECS: dict[str, Spec] = {
-    **{
-        f"funds_{kind}": listed(f"funds_{kind}", money(kind), ("year", "source", "project"))
-        for kind in FundFlow.Kind.values
-    },
-    "projects_implemented": listed(
-        "projects_implemented", implemented, ("year", "sector", "status")
-    ),
+    **{key: listed(key, spec) for key, spec in figure_sets.FIGURES.items() if spec.drills},
     "projects_status": Spec(
         "web:projects", lambda w, e: breakdowns.projects_with_status(w, e["status"]), ("status",)
-    ),
-    "persons_dispatched_persons": listed(
-        "persons_dispatched_persons",
-        dispatched(figures.PERSONS),
-        ("year", "category", "profession"),
-    ),
-    "persons_dispatched_postings": listed(
-        "persons_dispatched_postings", dispatched(figures.POSTINGS), ("year", "category")
-    ),
-    "persons_in_post": listed("persons_in_post", lambda w, e: breakdowns.persons_in_post(w)),
-    "postings_overdue": listed("postings_overdue", lambda w, e: breakdowns.postings_overdue(w)),
-    "tasks_overdue": listed("tasks_overdue", lambda w, e: breakdowns.tasks_overdue(w)),
-    "obligations_overdue": listed(
-        "obligations_overdue", lambda w, e: breakdowns.obligations_overdue(w)
     ),
 }
 

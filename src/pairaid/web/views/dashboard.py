@@ -155,18 +155,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- one pairing ------------------------------------------------------------------------
 
 
-# The list each target's figure drills down to: drill key and extras, by figure key.
-TARGET_DRILLS: dict[str, tuple[str, dict[str, str]]] = {
-    "funds_transfer": ("funds_transfer", {}),
-    "projects_implemented": ("projects_implemented", {}),
-    "persons_dispatched_persons": ("persons_dispatched_persons", {}),
-    f"persons_dispatched_{Person.Profession.TEACHER}": (
-        "persons_dispatched_persons",
-        {"profession": Person.Profession.TEACHER},
-    ),
-}
-
-
 def target_drill(
     item: figure_sets.TargetActual, as_of: dt.date, user: Any, confirmed: bool = False
 ) -> Drill | None:
@@ -175,7 +163,7 @@ def target_drill(
     reports measure it (`ledger.figure_sets.targets_against_actuals`)."""
     if item.actual is None:
         return None
-    key, extras = TARGET_DRILLS[item.actual.key]
+    key, extras = figure_sets.FIGURES[item.actual.key].drill_to(item.actual.key)
     scope = Scope.for_user(
         user,
         item.target.pairing,
