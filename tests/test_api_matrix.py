@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from evidence_files import png
 from test_api_support import Api, token_for
 
 from pairaid.api import services as api_services
@@ -74,6 +75,10 @@ class World:
             indicator=Target.Indicator.FUNDS_TRANSFERRED,
             value="1000000.00",
         )
+        self.evidence = services.attach_evidence(self.project, png(), acting_user=None, via="test")
+        self.update = services.record_progress_update(
+            self.project, date=D(2021, 6, 1), progress=10, text="进展", acting_user=None, via="test"
+        )
         self.audit_entry = self.pairing.audit_entries.order_by("id").first()
 
 
@@ -117,6 +122,10 @@ ROUTES: dict[tuple[str, str], Row] = {
         body=lambda w: {"name": "矩阵医院", "kind": "hospital", "region_id": w.region.pk},
     ),
     ("get", f"{V1}/projects/"): LIST,
+    ("get", f"{V1}/evidence/"): LIST,  # read only: files are attached on the pages
+    ("get", f"{V1}/evidence/{{id}}/"): Row(200, 404, one("evidence")),
+    ("get", f"{V1}/progress-updates/"): LIST,
+    ("get", f"{V1}/progress-updates/{{id}}/"): Row(200, 404, one("update")),
     ("get", f"{V1}/projects/{{id}}/"): Row(200, 404, one("project")),
     ("post", f"{V1}/projects/"): Row(
         201,

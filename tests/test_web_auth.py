@@ -17,7 +17,7 @@ def web_urls() -> list[str]:
         if getattr(pattern, "namespace", None) != "web":
             continue
         for page in pattern.url_patterns:
-            if page.name in {"login", "logout"}:
+            if page.name in {"login", "logout", "favicon"}:  # the icon is asked before login
                 continue
             args = [1] * len(page.pattern.converters)
             urls.append(reverse(f"web:{page.name}", args=args))
