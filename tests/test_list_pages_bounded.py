@@ -154,9 +154,13 @@ NATIONAL_LISTS = (
 )  # fmt: skip
 
 
+FORMS = ("web:project_create", "web:fund_create", "web:task_create", "web:agreement_create")
+
+
 def national_urls(client) -> list[str]:
     """Each list unfiltered, filtered by a county pairing and by a province pairing with the
-    pairings below it, and the lists every figure of the province's page drills down to."""
+    pairings below it, the lists every figure of the province's page drills down to, and the
+    forms that record into a pairing."""
     national = Pairing.objects.filter(helper_region__code__regex=r"^9[1-4]")
     top = national.filter(parent__isnull=True).order_by("id").first()
     leaf = national.filter(parent__parent__isnull=False).order_by("id").first()
@@ -170,7 +174,9 @@ def national_urls(client) -> list[str]:
         href = html.unescape(href)
         drills.setdefault(re.search(r"figure=(\w+)", href).group(1), href)
     assert drills
-    return [*urls, *drills.values()]
+    # the record forms' pairing select, drawn from every pairing the user may write in
+    forms = [reverse(name) for name in FORMS]
+    return [*urls, *drills.values(), *forms]
 
 
 def national_queries(client, scale: str) -> dict[str, int]:
