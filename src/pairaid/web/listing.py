@@ -27,6 +27,20 @@ from pairaid.web.forms import ListFilter
 
 PER_PAGE = 50
 
+# What a pairing's label is made of (`Pairing.__str__`, `PairingQuerySet.with_names`).
+PAIRING_SIDES = (
+    "helper_region",
+    "helper_organisation",
+    "recipient_region",
+    "recipient_organisation",
+)
+
+
+def pairing_names(path: str = "pairing") -> list[str]:
+    """`select_related` paths that read the pairing at `path` with its label: a row that
+    shows its pairing then costs no query of its own."""
+    return [f"{path}__{side}" for side in PAIRING_SIDES]
+
 
 def count_limit() -> int:
     return int(getattr(settings, "PAIRAID_LIST_COUNT_LIMIT", 10_000))

@@ -14,6 +14,13 @@ from pairaid.ledger.models.places import Organisation, Region
 
 
 class PairingQuerySet(models.QuerySet["Pairing"]):
+    def with_names(self) -> PairingQuerySet:
+        """With the helper and recipient read in the same query: a pairing without a name
+        of its own is labelled from them (`__str__`), one query each otherwise."""
+        return self.select_related(
+            "helper_region", "helper_organisation", "recipient_region", "recipient_organisation"
+        )
+
     def matching(self, name_or_code: str) -> PairingQuerySet:
         """Pairings whose helper or recipient is named or coded `name_or_code`."""
         term = name_or_code.strip()

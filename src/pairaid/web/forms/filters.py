@@ -64,7 +64,7 @@ class ListFilter(forms.Form):
             self.search_fields = declared.search
             self.year_field = declared.year_field
             self.choice_fields = dict(declared.choices)
-        self.fields["pairing"].queryset = access.visible_pairings(user)
+        self.fields["pairing"].queryset = access.visible_pairings(user).with_names()
         set_form_messages(self.fields)
 
     def values(self) -> dict[str, Any]:
@@ -251,7 +251,8 @@ class AuditFilter(forms.Form):
 
     def __init__(self, data: Any, *, pairings: QuerySet[Pairing]) -> None:
         super().__init__(data)
-        self.fields["pairing"].queryset = pairings.order_by("valid_from", "id")
+        self.fields["pairing"].widget = ChooserSelect("pairing")  # not every pairing drawn
+        self.fields["pairing"].queryset = pairings.with_names().order_by("valid_from", "id")
         self.fields["action"].choices = blank_choice(list(verbs().items()))
         self.fields["record_type"].choices = blank_choice(record_type_choices())
         set_form_messages(self.fields)

@@ -45,7 +45,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         base=base,
         form=AgreementFilter(request.GET, user=request.user),
         sorts=SORTS,
-        related=lambda qs: qs.select_related("pairing", "event"),
+        related=lambda qs: qs.select_related(*listing.pairing_names(), "event"),
     )
     return listing.respond(
         request,
@@ -185,7 +185,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
         base=access.records(request.user, Obligation),
         form=ObligationFilter(request.GET, user=request.user),
         sorts=OBLIGATION_SORTS,
-        related=lambda qs: qs.select_related("agreement", "agreement__pairing", "owner"),
+        related=lambda qs: qs.select_related(*listing.pairing_names("agreement__pairing"), "owner"),
     )
     return listing.respond(
         request,

@@ -34,7 +34,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         base=base,
         form=EventFilter(request.GET, user=request.user),
         sorts=SORTS,
-        related=lambda qs: qs.select_related("pairing"),
+        related=lambda qs: qs.select_related(*listing.pairing_names()),
     )
     return listing.respond(
         request,

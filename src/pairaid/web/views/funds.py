@@ -29,7 +29,9 @@ def fund_list(request: HttpRequest) -> HttpResponse:
         base=access.records(request.user, FundFlow),
         form=FundFilter(request.GET, user=request.user),
         sorts=SORTS,
-        related=lambda qs: qs.select_related("pairing", "project", "reverses", "reversed_by"),
+        related=lambda qs: qs.select_related(
+            *listing.pairing_names(), "project", "reverses", "reversed_by"
+        ),
         total=breakdowns.stage_totals,
     )
     return listing.respond(

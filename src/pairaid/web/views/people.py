@@ -171,7 +171,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         base=access.records(request.user, Posting).with_effective_status(today()),
         form=PostingFilter(request.GET, user=request.user),
         sorts=POSTING_SORTS,
-        related=lambda qs: qs.select_related("person", "pairing", "host_organisation", "team"),
+        related=lambda qs: qs.select_related(
+            *listing.pairing_names(), "person", "host_organisation", "team"
+        ),
         total=lambda qs: qs.aggregate(n=Count("person", distinct=True))["n"],
     )
     return listing.respond(

@@ -29,7 +29,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         base=access.records(request.user, Project),
         form=ProjectFilter(request.GET, user=request.user),
         sorts=SORTS,
-        related=lambda qs: qs.select_related("pairing", "location", "implementing_organisation"),
+        related=lambda qs: qs.select_related(
+            *listing.pairing_names(), "location", "implementing_organisation"
+        ),
     )
     return listing.respond(
         request,

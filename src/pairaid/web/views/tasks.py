@@ -29,7 +29,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         base=access.records(request.user, Task),
         form=TaskFilter(request.GET, user=request.user),
         sorts=SORTS,
-        related=lambda qs: qs.select_related("pairing", "owner", "event", "agreement"),
+        related=lambda qs: qs.select_related(
+            *listing.pairing_names(), "owner", "event", "agreement"
+        ),
     )
     return listing.respond(
         request,
