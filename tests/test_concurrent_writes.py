@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, connections
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
+from fund_files import fund_file
 
 from pairaid.exchange import services as exchange_services
 from pairaid.exchange.models import ImportBatch
@@ -27,7 +27,6 @@ from pairaid.ledger import services
 from pairaid.ledger.models import AuditEntry, FundFlow, Pairing
 
 HANG = 60  # seconds: a hang detector, not a speed requirement
-HEADER = ["结对关系", "类型", "资金年度", "日期", "金额（元）", "资金来源", "凭证或文号"]
 WRITERS = 20
 
 
@@ -44,29 +43,6 @@ def demo_restored(django_db_blocker):
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def fund_file(pairing: Pairing, rows: int, prefix: str) -> io.BytesIO:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADER)
-    for number in range(rows):
-        sheet.append(
-            [
-                str(pairing),
-                "拨付",
-                2022,
-                "2022年6月1日",
-                100 + number,
-                "财政援助资金",
-                f"{prefix}-{number}",
-            ]
-        )
-    data = io.BytesIO()
-    workbook.save(data)
-    data.seek(0)
-    data.name = "资金.xlsx"
-    return data
 
 
 class Threads:

@@ -8,20 +8,18 @@ They wait for the thread by polling the batch's status a bounded number of times
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
+from fund_files import fund_file
 
 from pairaid.exchange import services
 from pairaid.exchange.models import ImportBatch
 from pairaid.ledger.models import FundFlow, Pairing
 
-HEADER = ["结对关系", "类型", "资金年度", "日期", "金额（元）", "资金来源", "凭证或文号"]
 POLLS = 1200  # times 0.1 s: a hang detector, not a speed requirement
 
 
@@ -39,29 +37,6 @@ def demo_restored(django_db_blocker):
 def threaded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PAIRAID_TASKS_INLINE_THREAD = True
-
-
-def fund_file(pairing: Pairing, rows: int, prefix: str) -> io.BytesIO:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADER)
-    for number in range(rows):
-        sheet.append(
-            [
-                str(pairing),
-                "拨付",
-                2022,
-                "2022年6月1日",
-                100 + number,
-                "财政援助资金",
-                f"{prefix}-{number}",
-            ]
-        )
-    data = io.BytesIO()
-    workbook.save(data)
-    data.seek(0)
-    data.name = "资金.xlsx"
-    return data
 
 
 def settled(batch_id: int) -> ImportBatch:

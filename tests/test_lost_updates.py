@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
+from scratch_databases import run_in_scratch_database
 from test_api_support import Api
 
 from pairaid.ledger import services
@@ -282,28 +283,5 @@ print(json.dumps(outcomes))
 
 
 def test_two_concurrent_saves_cannot_both_win(db):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from test_money_migration import scratch_database
-
-    url, drop = scratch_database()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", CONCURRENT],
-            env={
-                **os.environ,
-                "PAIRAID_DATABASE_URL": url,
-                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
-            },
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    finally:
-        drop()
-    assert result.returncode == 0, result.stderr[-3000:]
-    outcomes = json.loads(result.stdout.strip().splitlines()[-1])
+    outcomes = run_in_scratch_database(CONCURRENT)
     assert outcomes == [{"results": ["saved", "stale"], "version": 2}] * 8

@@ -6,12 +6,8 @@ in a separate process, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 
-from test_money_migration import scratch_database
+from scratch_databases import run_in_scratch_database
 
 SCRIPT = r"""
 import datetime as dt, json
@@ -61,23 +57,7 @@ print(json.dumps({"rows": rows, "today": str(timezone.localdate())}))
 
 
 def test_it_seeds_one_status_row_per_project_and_reverses(db):
-    url, drop = scratch_database()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", SCRIPT],
-            env={
-                **os.environ,
-                "PAIRAID_DATABASE_URL": url,
-                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
-            },
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    finally:
-        drop()
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = run_in_scratch_database(SCRIPT)
     assert answer["rows"] == [
         ["H-1", "completed", dt.date(2021, 4, 1).isoformat()],
         ["H-2", "planned", answer["today"]],

@@ -4,14 +4,9 @@ scratch database on the PostgreSQL server the suite uses), in a separate process
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import uuid
 from decimal import Decimal
 
-from django.db import connection
+from scratch_databases import run_in_scratch_database
 
 SCRIPT = r"""
 import datetime as dt, json, sys
@@ -74,55 +69,9 @@ print(json.dumps({"fen": [int(f) for f in fen], "types": [type(f).__name__ for f
 """
 
 
-def scratch_database() -> tuple[str, object]:
-    """A URL for an empty database, and a function that removes it."""
-    if connection.vendor == "sqlite":
-        import tempfile
-
-        folder = tempfile.mkdtemp()
-        return f"sqlite:///{folder}/migration.sqlite3", lambda: None
-    import psycopg
-
-    name = f"pairaid_migration_{uuid.uuid4().hex[:8]}"
-    settings = connection.settings_dict
-    base = dict(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**base) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(**base) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    url = os.environ["PAIRAID_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
-    return url, drop
-
-
 def test_it_converts_stored_amounts_to_whole_fen_exactly_and_back(db):
     amounts = ["12345678901234.56", "0.01", "1000.10"]
-    url, drop = scratch_database()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", SCRIPT, *amounts],
-            env={
-                **os.environ,
-                "PAIRAID_DATABASE_URL": url,
-                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
-            },
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    finally:
-        drop()
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = run_in_scratch_database(SCRIPT, *amounts)
     by_voucher = [amounts[i] for i in range(3)]  # vouchers M-0, M-1, M-2 sort in this order
     assert answer["fen"] == [int(Decimal(a) * 100) for a in by_voucher]
     assert set(answer["types"]) == {"int"}

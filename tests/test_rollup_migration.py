@@ -4,13 +4,9 @@ of its own, in a separate process (as tests/test_money_migration.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
-from test_money_migration import scratch_database
+from scratch_databases import run_in_scratch_database
 
 SCRIPT = r"""
 import datetime as dt, json
@@ -74,23 +70,7 @@ print(json.dumps({"rows": rows, "differences": differences, "total": str(total),
 
 
 def test_it_fills_the_rollups_from_the_records_and_drops_them_when_reversed(db):
-    url, drop = scratch_database()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", SCRIPT],
-            env={
-                **os.environ,
-                "PAIRAID_DATABASE_URL": url,
-                "DJANGO_SETTINGS_MODULE": "pairaid.settings",
-            },
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    finally:
-        drop()
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = run_in_scratch_database(SCRIPT)
     june = Decimal("1000.10") + Decimal("0.01")  # both confirmed
     july = Decimal("12345678901234.56") - Decimal("1000.10")  # with the reversal, unconfirmed
     assert answer["rows"] == [
