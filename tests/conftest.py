@@ -47,6 +47,19 @@ def sqlite_sidecar_files():
             os.remove(name + suffix)
 
 
+@pytest.fixture(autouse=True)
+def language_of_record():
+    """Every test starts in Chinese. A page requested in English activates English on the
+    test's thread, and Django leaves it active afterwards; a later test on the same worker
+    that prints text (a command, a report) would otherwise run half in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def media_root(tmp_path_factory: pytest.TempPathFactory):
     """Uploaded files go to a folder of this test process (each xdist worker has its own),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from pairaid.ledger import access, figure_sets, figures
 from pairaid.ledger.models import Pairing
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         if summaries:
             counted = "不重复人数" if options["person_rule"] == figures.PERSONS else "人次"
             self.stdout.write(
-                f"（口径：{summaries[0].funds.window.describe()}；资金为各类来源拨付记录之和，"
+                f"（口径：{describe_in_chinese(summaries[0].funds.window)}；资金为各类来源拨付记录之和，"
                 f"项目为已开工未取消的项目，人员为{counted}；含下级结对关系的汇总其下级）"
             )
 
@@ -94,3 +95,10 @@ class Command(BaseCommand):
                 raise CommandError(f"用户 {user.username} 没有可见的结对关系")
             raise CommandError("台账中还没有结对关系；可先运行 pairaid demo 载入演示数据")
         return found
+
+
+def describe_in_chinese(window: figures.Window) -> str:
+    """The rule line around it is Chinese, so its window is described in Chinese too, whatever
+    language the calling thread happens to have active."""
+    with translation.override("zh-hans"):
+        return window.describe()
