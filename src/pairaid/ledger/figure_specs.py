@@ -121,6 +121,10 @@ class FigureSpec:
     api: bool = False
     bulletin: tuple[Claimed, ...] = field(default=())
     drill: DrillDown = field(default=DrillDown())
+    # The assessment area it is shown under (a key of `record_types.AREAS`) on the dashboard,
+    # the annual report and the briefing; "" for the money, projects and people figures, which
+    # have sections of their own.
+    area: str = ""
 
     @property
     def drills(self) -> bool:

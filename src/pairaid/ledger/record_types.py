@@ -125,6 +125,41 @@ class Api:
     tag: str  # "清单事项" (the documentation's section, as published)
 
 
+# The areas of the annual assessment (东西部协作考核) beyond money and people, under which the
+# generic record pages (`Pages.area`) and their figures (`figure_specs.FigureSpec.area`) are
+# grouped on the 协作考核 page, the dashboard, the annual report and the briefing.
+AREAS: dict[str, str | Promise] = {
+    "consumption": pgettext_lazy("考核领域", "消费帮扶"),
+    "labour": pgettext_lazy("考核领域", "劳务协作"),
+    "industry": pgettext_lazy("考核领域", "产业合作"),
+    "assets": pgettext_lazy("考核领域", "资产管护"),
+}
+
+
+@dataclass(frozen=True)
+class Pages:
+    """A type whose surfaces are made from its model's fields: the list, detail, new, edit and
+    delete pages (`web/views/records.py`), its form and filter, its import/export columns
+    (`exchange/specs/generic.py`), its admin and its API schemas (`api/endpoints/generic.py`).
+    A type declared with `pages` needs no view, template, form, filter, importer, schema or
+    admin of its own: its model, its migration and this declaration are the whole of it.
+
+    Pages live under /<slug>/ with the url names "web:<slug>" (the list), "web:<slug>_detail",
+    "web:<slug>_create", "web:<slug>_edit" and "web:<slug>_delete"; the 协作考核 page (menu)
+    lists every such type under its `area`. A figure declared with `records=<slug>` drills
+    down to this list."""
+
+    slug: str  # "consumption": /consumption/, web:consumption …
+    area: str  # a key of AREAS
+    columns: tuple[str, ...]  # the list's columns, in order (model field names)
+    # What the form, the detail page, the import/export columns and the API schemas hold, in
+    # order (model field names; "pairing" first for a record of a pairing).
+    fields: tuple[str, ...]
+    # What identifies a record on import (a row with the same key updates it, e.g.
+    # ("pairing", "code")); (): every row is a new record.
+    key: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class RecordType:
     model: type[models.Model]
@@ -137,10 +172,13 @@ class RecordType:
     nav: Nav | None = None
     kind: str = ""  # import/export kind ("tasks"): exchange.specs has its importer
     api: Api | None = None
+    pages: Pages | None = None
 
     @property
     def list_name(self) -> str:
-        return self.nav.url_name if self.nav else ""
+        if self.nav:
+            return self.nav.url_name
+        return f"web:{self.pages.slug}" if self.pages else ""
 
 
 REGISTRY: dict[type[models.Model], RecordType] = {}
@@ -199,6 +237,15 @@ def by_kind(kind: str) -> RecordType | None:
 
 def by_list_name(list_name: str) -> RecordType | None:
     return next((rt for rt in REGISTRY.values() if rt.list_name == list_name), None)
+
+
+def with_pages() -> list[RecordType]:
+    """The types whose surfaces are made from their fields (`Pages`), in registry order."""
+    return [rt for rt in REGISTRY.values() if rt.pages]
+
+
+def by_slug(slug: str) -> RecordType | None:
+    return next((rt for rt in REGISTRY.values() if rt.pages and rt.pages.slug == slug), None)
 
 
 def listing_of(model: type[models.Model]) -> Listing:
@@ -437,7 +484,31 @@ register(
         api=Api("/teams/", "team", "组团式帮扶团队"),
     )
 )
-register(RecordType(GuidedInvestment, pairing_path="pairing", year_lock=YearLock("year")))
+register(
+    RecordType(
+        GuidedInvestment,
+        pairing_path="pairing",
+        year_lock=YearLock("year"),
+        listing=Listing(
+            sorts={
+                "date": ("date",),
+                "year": ("year", "date"),
+                "enterprise": ("enterprise", "date"),
+                "amount": ("amount",),
+                "pairing": _by_pairing("date"),
+            },
+            default_sort="-date",
+            search=("enterprise", "note"),
+            year_field="year",
+        ),
+        pages=Pages(
+            slug="investments",
+            area="industry",
+            columns=("enterprise", "pairing", "year", "date", "amount"),
+            fields=("pairing", "enterprise", "year", "date", "amount", "note"),
+        ),
+    )
+)
 register(
     RecordType(EventParticipant, pairing_path="event__pairing", year_lock=YearLock(parent="event"))
 )

@@ -76,6 +76,13 @@ class Target(VersionMixin, DemoMixin):
         TEACHERS = "teachers", _("选派教师（人）")
         CONSUMPTION = "consumption", _("消费帮扶（元）")
         JOBS = "jobs", _("帮助就业（人）")
+        JOBS_POOR = "jobs_poor", _("其中脱贫劳动力就业（人）")
+        TRAINED = "trained", _("培训（人次）")
+        WORKSHOP_JOBS = "workshop_jobs", _("帮扶车间吸纳就业（人）")
+        PARKS = "parks", _("共建产业园区（个）")
+        ENTERPRISES = "enterprises", _("引导落地企业（家）")
+        INVESTMENT = "investment", _("实际到位投资（元）")
+        ASSETS_HANDED_OVER = "assets_handed_over", _("移交资产（元）")
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="targets"
