@@ -125,6 +125,9 @@ class FigureSpec:
     # the annual report and the briefing; "" for the money, projects and people figures, which
     # have sections of their own.
     area: str = ""
+    # Whether it counts records that need someone's attention (assets idle or never handed
+    # over): the dashboard shows it highlighted, one click from its list.
+    attention: bool = False
 
     @property
     def drills(self) -> bool:
