@@ -281,6 +281,9 @@ class ComputedColumn(Column):
 
     compute: Callable[[Any], Any] | None = None
     importable: bool = False
+    # The same value as an SQL expression, for exports PostgreSQL writes itself
+    # (`exchange/copy_export.py`); None: those exports go the Python way.
+    sql: Callable[[], Any] | None = None
 
     def export(self, record: Any) -> Any:
         assert self.compute is not None

@@ -23,7 +23,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from pairaid.exchange import cells
+from pairaid.exchange import cells, copy_export
 from pairaid.exchange.columns import Column, MoneyColumn
 from pairaid.exchange.specs import Importer, get_importer
 from pairaid.ledger.models import Pairing, Person
@@ -206,8 +206,20 @@ class Exporter:
 
     # --- csv ------------------------------------------------------------------------
 
-    def csv_lines(self, queryset: QuerySet[Any]) -> Iterator[bytes]:
-        """The CSV as a stream of encoded lines, BOM first."""
+    def csv_lines(
+        self, queryset: QuerySet[Any], counted: list[int] | None = None
+    ) -> Iterator[bytes]:
+        """The CSV as a stream of encoded lines (or PostgreSQL's chunks), BOM first;
+        `counted`, if given, receives the number of rows."""
+        counted = [] if counted is None else counted
+        select = copy_export.copy_select(queryset, self.columns)
+        if select is not None:
+            yield from copy_export.copy_lines(self.header(), select, counted)
+            return
+        yield from self.python_csv_lines(queryset, counted)
+
+    def python_csv_lines(self, queryset: QuerySet[Any], counted: list[int]) -> Iterator[bytes]:
+        """The CSV made row by row in Python (SQLite, and kinds not said in SQL)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
 
@@ -218,15 +230,17 @@ class Exporter:
             return buffer.getvalue().encode("utf-8")
 
         yield "\ufeff".encode() + line(self.header())
+        count = 0
         for values in self.rows(queryset):
             yield line(values)
+            count += 1
+        counted.append(count)
 
     def write_csv(self, target: IO[bytes], queryset: QuerySet[Any]) -> int:
-        count = -1
-        for data in self.csv_lines(queryset):
+        counted: list[int] = []
+        for data in self.csv_lines(queryset, counted):
             target.write(data)
-            count += 1
-        return count
+        return counted[0]
 
     def write(self, path: Path, fmt: str, queryset: QuerySet[Any]) -> int:
         if fmt == "xlsx":

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.exchange import cells
+from pairaid.exchange import cells, copy_export
 from pairaid.exchange.columns import (
     ChoiceColumn,
     CodeColumn,
@@ -29,9 +30,20 @@ from pairaid.exchange.specs.base import (
 )
 from pairaid.ledger import services
 from pairaid.ledger.models import (
+    Confirmation,
     FundFlow,
     Pairing,
 )
+
+
+def fund_state_sql() -> models.Expression:
+    """`fund_state` in SQL, on the export's queryset (which annotates `is_reversed`)."""
+    return models.Case(
+        models.When(reverses__isnull=False, then=models.Value(str(_("冲销记录")))),
+        models.When(is_reversed=True, then=models.Value(str(_("已冲销")))),
+        default=models.Value(str(_("有效"))),
+        output_field=models.CharField(),
+    )
 
 
 class FundImporter(Importer):
@@ -93,8 +105,11 @@ class FundImporter(Importer):
             gettext_lazy("受援方确认"),
             "confirmation",
             compute=lambda flow: str(flow.get_confirmation_display()),
+            sql=lambda: copy_export.choice_label("confirmation", Confirmation),
         ),
-        ComputedColumn("state", gettext_lazy("记录状态"), "state", compute=fund_state),
+        ComputedColumn(
+            "state", gettext_lazy("记录状态"), "state", compute=fund_state, sql=fund_state_sql
+        ),
     )
 
     def base_queryset(self) -> QuerySet[Any]:
