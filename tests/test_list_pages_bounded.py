@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairaid.ledger import services
-from pairaid.ledger.models import Agreement, Event, Obligation, Pairing, Task
+from pairaid.ledger.models import Agreement, Event, Obligation, Pairing, Project, Task
+from pairaid.web.forms import choosers
 
 DAY = dt.date(2024, 5, 6)
 
@@ -194,7 +195,24 @@ def national_queries(client, scale: str) -> dict[str, int]:
 
 def test_it_runs_the_same_queries_for_ten_times_the_pairings(admin_client, settings):
     settings.PAIRAID_LIST_COUNT_LIMIT = 3  # every unfiltered list here is past it
+    settings.PAIRAID_FULL_SELECT_LIMIT = 40  # the record forms' long selects are past it
     small = national_queries(admin_client, "0.001")
     large = national_queries(admin_client, "0.01")
     assert {k: (v, large.get(k)) for k, v in small.items() if large.get(k) != v} == {}
     assert large == small
+
+
+def longest_select(page: str) -> int:
+    selects = re.findall(r"<select.*?</select>", page, flags=re.S)
+    return max(select.count("<option") for select in selects)
+
+
+def test_it_draws_a_record_form_without_every_choice(admin_client, settings):
+    settings.PAIRAID_FULL_SELECT_LIMIT = 40
+    with transaction.atomic():
+        call_command("demo", "--national", "0.01", stdout=StringIO(), verbosity=0)
+        assert Project.objects.count() > 40
+        for name in FORMS:
+            page = admin_client.get(reverse(name)).content.decode()
+            assert longest_select(page) <= max(40, choosers.SHOWN + 1), name
+        transaction.set_rollback(True)

@@ -169,6 +169,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # An unfiltered list counts (and totals) at most this many rows; past it, it pages on
 # without a count (web/listing.py). A filtered list is counted exactly.
 PAIRAID_LIST_COUNT_LIMIT = int(os.environ.get("PAIRAID_LIST_COUNT_LIMIT", "10000"))
+# Up to this many choices a record form's select holds them all (it works without JavaScript,
+# and a district's projects fit); past it, the chosen record and the first 30, the rest found
+# by typing (web/forms/choosers.py).
+PAIRAID_FULL_SELECT_LIMIT = 300
 PAIRAID_STATEMENT_TIMEOUT = float(os.environ.get("PAIRAID_STATEMENT_TIMEOUT", "30") or 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

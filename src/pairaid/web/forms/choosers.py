@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ class ChooserSelect(forms.Select):
         self.kind = kind
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        if not self.kind:  # a kind the search does not know: the newest few and the chosen one
+            return super().get_context(name, value, attrs)
         attrs = {
             **(attrs or {}),
             "data-chooser": self.kind,
@@ -63,10 +66,21 @@ def named(queryset: Any) -> Any:
 
 
 def searchable(field: forms.Field, kind: str) -> None:
-    """Let a form's select (all its choices kept, so it works without JavaScript) be
-    searched as one types, like the list filters' chooser."""
-    if getattr(field, "queryset", None) is not None:
-        field.queryset = named(field.queryset)  # type: ignore[attr-defined]
+    """Let a form's select be searched as one types, like the list filters' chooser. A long
+    one (a province's projects) is drawn as a `ChooserSelect`: a record form at national
+    scale would otherwise carry megabytes of options. `kind` "": records the search does not
+    know (events): a long select shows the first ones of its order and the chosen one."""
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        field.queryset = named(queryset)  # type: ignore[attr-defined]
+        limit = settings.PAIRAID_FULL_SELECT_LIMIT
+        if queryset.order_by()[limit : limit + 1].exists():
+            chooser = ChooserSelect(kind, attrs=dict(field.widget.attrs))
+            chooser.choices = field.choices  # type: ignore[attr-defined]
+            chooser.is_required = field.widget.is_required
+            field.widget = chooser
+    if not kind:
+        return
     field.widget.attrs.update(
         {
             "data-chooser": kind,

@@ -309,6 +309,7 @@ class AgreementForm(ServiceForm):
             .distinct()
             .order_by("-start_date")
         )
+        searchable(self.fields["event"], "")  # newest first; older ones from the event's page
         self.fields["amount"].help_text = _("合同金额，单位：元（协议可不填）")
 
 
@@ -365,6 +366,8 @@ class TaskForm(ServiceForm):
         self.fields["agreement"].queryset = Agreement.objects.filter(pairing__in=pairings).order_by(
             "-signed_date"
         )
+        searchable(self.fields["agreement"], "agreement")
+        searchable(self.fields["event"], "")  # newest first; older ones from the event's page
 
 
 # --- issue 4: confirmation, review, audit ---------------------------------------------------
