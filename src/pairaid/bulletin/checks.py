@@ -35,6 +35,8 @@ NOT_RECORDED = {
     "beneficiaries": "受益群众",
     "trained": "培训人次",
     "enterprises": "引进企业户数",
+    "workshops": "帮扶车间",
+    "parks": "共建产业园区",
     "other": "此类数字",
 }
 

@@ -25,6 +25,8 @@ METRIC_LABELS = {
     "trained": _("培训"),
     "enterprises": _("企业"),
     "investment": _("引导企业投资"),
+    "workshops": _("帮扶车间"),
+    "parks": _("共建产业园区"),
     "other": _("其他"),
 }
 QUALIFIER_LABELS = {

@@ -14,7 +14,7 @@ from pairaid.ledger.money import WAN, round_step
 METRICS = (
     "funds", "projects", "persons", "cadres", "professionals", "teachers", "doctors",
     "schools", "consumption", "jobs", "beneficiaries", "trained", "enterprises",
-    "investment", "other",
+    "investment", "workshops", "parks", "other",
 )  # fmt: skip
 EXACT, MORE_THAN, NEARLY, ABOUT = "exact", "more_than", "nearly", "about"
 QUALIFIERS = (EXACT, MORE_THAN, NEARLY, ABOUT)

@@ -72,10 +72,23 @@ ENTERPRISES = ("企业", "公司", "厂", "央企", "供应商", "商户")
 COUNTS = {
     "所": (("schools", ("学校", "中学", "小学", "高中", "幼儿园", "学院", "职校", "校")),),
     "家": (("enterprises", ENTERPRISES),),
-    "个": (("projects", ("项目",)), ("jobs", ("岗位",)), ("enterprises", ("企业",))),
+    "个": (
+        ("projects", ("项目",)),
+        ("jobs", ("岗位",)),
+        ("enterprises", ("企业",)),
+        ("workshops", ("车间",)),
+        ("parks", ("产业园区", "产业园", "工业园区", "园区")),
+    ),
     "项": (("projects", ("项目", "工程")),),
     "户": (("enterprises", ("企业",)),),
     "大": (("projects", ("项目", "工程")),),
+}
+# Parks count as the pairing's (共建产业园区) only where the text says they were built together.
+CO_BUILT = re.compile("共建|援建|合建|携手建|共同建设|合作建设")
+# What the pairing builds and counts (帮扶车间, 产业园区), by the nouns that may follow the count.
+BUILT_THINGS = {
+    "workshops": ("帮扶车间", "扶贫车间", "就业车间", "车间", "就业帮扶车间"),
+    "parks": ("产业园区", "产业园", "工业园区", "园区", "农业园区"),
 }
 DEFAULT_COUNT = {"户": "beneficiaries"}  # households helped, unless they are enterprises
 # 家 with no noun of its own counts firms (认定扶贫产品10批次102家); with a noun it counts
@@ -156,6 +169,11 @@ def classify(
         return classify_people(figure, before, after, inherited)
     rules = COUNTS.get(figure.base, ())
     hit = choose(rules, tail, after) or (None if head else choose(rules, before, ""))
+    if hit and hit[0] in BUILT_THINGS:
+        if head and not head.startswith(BUILT_THINGS[hit[0]]):
+            return "other", True  # 10个省区市共建产业园区: the noun right after is what counts
+        if hit[0] == "parks" and not CO_BUILT.search(before + head):
+            return "other", True  # 支持400个园区基础设施建设: parks helped, not built together
     if hit and hit[1] <= NEAR:
         return hit[0], True
     if inherited and figure.base in {"个", "项"} and not head and not has_keyword(tail):
