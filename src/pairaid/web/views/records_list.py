@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pairaid.ledger import record_types
+from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import Pairing, Project
 from pairaid.ledger.moneyfield import MoneyField
 from pairaid.ledger.record_types import AREAS, RecordType
@@ -52,6 +54,13 @@ def record_url(obj: models.Model) -> str:
     return ""
 
 
+def is_year(field: models.Field) -> bool:
+    """A year (2022), shown as written rather than as a quantity."""
+    return any(
+        isinstance(v, MinValueValidator) and v.limit_value >= FIRST_YEAR for v in field.validators
+    )
+
+
 def cell(obj: models.Model, name: str) -> Cell:
     """The value of field `name` of `obj` as a page shows it: money in 元 (or 万元 when the
     label names no unit), a choice by its label, a date as 2022-12-01, a record by its name
@@ -73,7 +82,7 @@ def cell(obj: models.Model, name: str) -> Cell:
         return Cell(label, "date", value)
     if isinstance(field, models.ForeignKey):
         return Cell(label, "text", str(value), record_url(value))
-    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
+    if isinstance(field, (models.IntegerField, models.DecimalField)) and not is_year(field):
         return Cell(label, "number", value)
     return Cell(label, "text", value)
 
@@ -119,7 +128,7 @@ def columns(record_type: RecordType) -> list[Column]:
     for name in record_type.pages.columns:
         field = model._meta.get_field(name)
         numeric = isinstance(field, (models.IntegerField, models.DecimalField)) and not (
-            field.choices or isinstance(field, models.ForeignKey)
+            field.choices or isinstance(field, models.ForeignKey) or is_year(field)
         )
         sort = name if name in record_type.listing.sorts else ""
         found.append(Column(name, field.verbose_name, sort, numeric))
