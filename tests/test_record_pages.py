@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from generic_records import form_data, make, text_field, values
 
-from pairaid.ledger import record_types
+from pairaid.ledger import record_types, services
 from pairaid.ledger.models import AuditEntry, Pairing
 from pairaid.web import listing
 
@@ -405,3 +405,26 @@ def test_it_offers_the_records_a_chooser_searches(client, personas, declared, pa
 
     assert [row["id"] for row in mine.json()["results"]] == [record.pk]
     assert outsider.json()["results"] == []
+
+
+def test_it_refuses_to_change_or_delete_a_record_of_a_locked_year(
+    client, personas, declared, pairing
+):
+    record = make(declared, pairing)
+    year = declared.year_lock.year_of(record)
+    services.move_year(pairing, year, "submitted", acting_user=personas.longmatan, via="test")
+    services.move_year(pairing, year, "approved", acting_user=personas.luzhou, via="test")
+    client = logged_in(client, personas.longmatan)
+
+    deleted = client.post(url(declared, "_delete", record.pk), follow=True)
+
+    assert declared.model.objects.filter(pk=record.pk).exists()
+    assert "审核锁定" in deleted.content.decode()
+    name = text_field(declared)
+    filled = {f: getattr(record, f) for f in declared.pages.fields}
+    data = form_data(declared, {**filled, name: "锁定后改的"})
+    if hasattr(record, "version"):
+        data["version"] = str(record.version)
+    edited = client.post(url(declared, "_edit", record.pk), data)
+    assert edited.status_code == 400
+    assert "审核锁定" in edited.content.decode()
