@@ -64,8 +64,12 @@ def value_for(field: models.Field, pairing: Pairing, user: Any) -> Any:
                 or Organisation.objects.order_by("id").first()
             )
         declared = record_types.of(target)
-        assert declared is not None and declared.pages is not None, target
-        return make(declared, pairing, user=user)
+        assert declared is not None and declared.pairing_path, target
+        if declared.pages is not None:
+            return make(declared, pairing, user=user)
+        found = target._default_manager.filter(**{declared.pairing_path: pairing}).first()
+        assert found is not None, f"the pairing has no {target.__name__} to refer to"
+        return found
     if field.choices:
         return next(value for value, _label in field.flatchoices if value not in ("", None))
     if isinstance(field, MoneyField):
@@ -96,8 +100,6 @@ def required(record_type: RecordType) -> list[models.Field]:
         if field.primary_key or not field.editable or field.has_default():
             continue
         if field.null or (field.blank and not isinstance(field, models.ForeignKey)):
-            continue
-        if field.blank and field.null:
             continue
         found.append(field)
     return found

@@ -237,7 +237,6 @@ CONFIRM_POST = {**EDITS, "longmatan": 403, "puge": 302, "admin": 302}
 REOPEN_POST = {**CONFIRM_POST, "luzhou": 302}
 
 
-
 def record(slug: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.records[slug].pk}
 

@@ -26,6 +26,7 @@ from pairaid.ledger.models import (
     Obligation,
     Pairing,
     Posting,
+    Task,
     WorkStatus,
 )
 from pairaid.ledger.record_types import Pages
@@ -141,6 +142,29 @@ def test_it_offers_in_a_reference_only_the_records_in_view(client, personas, pai
     assert seen.pk in offered and unseen.pk not in offered
     assert [row["id"] for row in searched] == [seen.pk]
     assert 'data-chooser-url="/t-agreements/choices/"' in response.content.decode()
+
+
+def test_it_offers_in_any_reference_only_the_records_in_view(client, personas, pairing, declare):
+    declare(
+        with_pages(
+            Task,
+            slug="t-tasks",
+            area="labour",
+            columns=("title",),
+            fields=("pairing", "title", "agreement"),
+        )
+    )
+    seen = create(Agreement, pairing=pairing, title="看得见", kind=Agreement.Kind.FRAMEWORK)
+    elsewhere = Pairing.objects.get(helper_region__name="江阳区", parent__isnull=False)
+    unseen = create(Agreement, pairing=elsewhere, title="看不见", kind=Agreement.Kind.FRAMEWORK)
+    client.force_login(personas.longmatan)
+
+    response = client.get(reverse("web:t-tasks_create"))
+
+    offered = response.context["form"].fields["agreement"].queryset
+    assert offered.filter(pk=seen.pk).exists()
+    assert not offered.filter(pk=unseen.pk).exists()
+    assert 'data-chooser="agreement"' in response.content.decode()
 
 
 def test_it_refuses_a_child_of_a_record_out_of_view(client, personas, pairing, declare):

@@ -20,7 +20,7 @@ from django.forms import modelform_factory
 from django.urls import reverse
 
 from pairaid.ledger import record_types
-from pairaid.ledger.models import Organisation, Pairing, Project, Region
+from pairaid.ledger.models import Organisation, Pairing, Region, SearchKey
 from pairaid.ledger.record_types import RecordType
 from pairaid.web import access
 from pairaid.web.forms.choosers import ChooserSelect, searchable
@@ -36,17 +36,28 @@ REFERENCE_CHOOSERS: dict[type[models.Model], str] = {
 
 
 def references(model: type[models.Model]) -> list[models.ForeignKey]:
-    """The model's foreign keys to records seen through a pairing: a project or a record of
-    a type with pages (not the pairing itself, nor reference data)."""
+    """The model's foreign keys to records seen through a pairing (a project, an agreement, a
+    record of a type with pages …: a type declared with a `pairing_path`), not the pairing
+    itself nor reference data."""
     found = []
     for field in model._meta.concrete_fields:
-        if not isinstance(field, models.ForeignKey):
+        if not isinstance(field, models.ForeignKey) or field.related_model is Pairing:
             continue
-        target = field.related_model
-        declared = record_types.of(target)
-        if target is Project or (declared is not None and declared.pages is not None):
+        declared = record_types.of(field.related_model)
+        if declared is not None and declared.pairing_path:
             found.append(field)
     return found
+
+
+def chooser_for(target: type[models.Model]) -> ChooserSelect:
+    """The select of a reference: the chosen record and the first few drawn, the rest searched
+    as one types — in the type's own choices (a type with pages), the site's search (a kind it
+    indexes), or not at all."""
+    declared = record_types.of(target)
+    if declared is not None and declared.pages is not None:
+        return RecordChooser(declared.pages.slug)
+    kind = target._meta.model_name or ""
+    return ChooserSelect(kind) if kind in SearchKey.Kind.values else BoundedSelect(kind)
 
 
 def seen(user: Any, model: type[models.Model]) -> QuerySet:
@@ -62,6 +73,13 @@ class RecordChooser(ChooserSelect):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-chooser-url"] = reverse(f"web:{self.kind}_choices")
         return context
+
+
+class BoundedSelect(ChooserSelect):
+    """The chosen record and the first few, for a kind that nothing searches."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return forms.Select.get_context(self, name, value, attrs)
 
 
 class RecordForm(ServiceForm):
@@ -88,11 +106,7 @@ class RecordForm(ServiceForm):
                 )
                 searchable(field, REFERENCE_CHOOSERS[target])
             elif model_field in references(model):
-                field.widget = (
-                    ChooserSelect("project")
-                    if target is Project
-                    else RecordChooser(record_types.of(target).pages.slug)  # type: ignore[union-attr]
-                )
+                field.widget = chooser_for(target)
                 field.queryset = seen(user, target)  # after the widget: it takes the choices
 
 
