@@ -144,10 +144,13 @@ def form_data(record_type: RecordType, filled: dict[str, Any]) -> dict[str, str]
 
 
 def text_field(record_type: RecordType) -> str:
-    """A searched text field of the type (the listing's), to tell records apart by."""
-    assert record_type.listing is not None
-    for name in record_type.listing.search:
-        field = record_type.model._meta.get_field(name)
-        if isinstance(field, models.CharField) and not field.choices:
+    """A text field of the form to tell records apart by: one the list searches if any."""
+    assert record_type.listing is not None and record_type.pages is not None
+    model = record_type.model
+    form = record_type.pages.fields
+    names = [n for n in record_type.listing.search if "__" not in n] + list(form)
+    for name in names:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.CharField) and not field.choices and name in form:
             return name
-    raise AssertionError(f"{record_type.model.__name__} searches no text field")
+    raise AssertionError(f"{model.__name__}'s form has no text field")

@@ -140,6 +140,8 @@ def test_it_finds_by_text_pairing_and_year(client, personas, declared, pairing):
     other = make(declared, pairing)
     client = logged_in(client, personas.longmatan)
 
+    assert name in declared.listing.search, "the list searches no text field of the form"
+
     found = client.get(url(declared), {"q": "甲乙丙查找", "pairing": pairing.pk})
 
     assert count_of(found) == 1
