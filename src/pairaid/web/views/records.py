@@ -24,7 +24,7 @@ from pairaid.ledger import record_types, services
 from pairaid.ledger.models import Pairing
 from pairaid.ledger.models.common import ConfirmationMixin
 from pairaid.ledger.record_types import AREAS, RecordType
-from pairaid.web import access
+from pairaid.web import access, listing
 from pairaid.web.forms.generic import form_for, references
 from pairaid.web.views import review
 from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
@@ -36,6 +36,7 @@ from pairaid.web.views.records_list import (
     record_list,
     related_paths,
     rows_of,
+    with_columns,
 )
 from pairaid.web.views.review import can_answer, can_reopen, error_text
 
@@ -90,12 +91,10 @@ def children(user: Any, declared: RecordType, record: models.Model) -> list[dict
         for field in references(child.model):
             if field.related_model is not declared.model:
                 continue
-            records = list(
-                access.records(user, child.model)
-                .filter(**{field.attname: record.pk})
-                .select_related(*related_paths(child, child.pages.columns))
-                .order_by(*_default_order(child))[: CHILDREN_SHOWN + 1]
+            rows, _sort = listing.Sorts.of(child.model).apply(
+                access.records(user, child.model).filter(**{field.attname: record.pk}), None
             )
+            records = list(with_columns(child, rows)[: CHILDREN_SHOWN + 1])
             query = urlencode({field.name: record.pk})
             prefill = {field.name: record.pk}
             if _has(child.model, "pairing") and pairing_of(declared, record) is not None:
@@ -115,15 +114,6 @@ def children(user: Any, declared: RecordType, record: models.Model) -> list[dict
                 }
             )
     return found
-
-
-def _default_order(declared: RecordType) -> list[str]:
-    assert declared.listing is not None
-    key = declared.listing.default_sort
-    name = key.removeprefix("-")
-    fields = declared.listing.sorts.get(name, ("pk",))
-    descending = key.startswith("-")
-    return [*(f"-{f}" if descending else f for f in fields), "-pk" if descending else "pk"]
 
 
 @require_GET
@@ -226,15 +216,15 @@ def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def record_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from_review = answer_or_reopen(request, slug, pk, reopen=False)
-    return redirect(f"web:{slug}_detail", from_review.pk)
+    record = answer_or_reopen(request, slug, pk, reopen=False)
+    return redirect(f"web:{slug}_detail", record.pk)
 
 
 @require_POST
 @login_required
 def record_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from_review = answer_or_reopen(request, slug, pk, reopen=True)
-    return redirect(f"web:{slug}_detail", from_review.pk)
+    record = answer_or_reopen(request, slug, pk, reopen=True)
+    return redirect(f"web:{slug}_detail", record.pk)
 
 
 def answer_or_reopen(request: HttpRequest, slug: str, pk: int, *, reopen: bool) -> models.Model:

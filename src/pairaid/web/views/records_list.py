@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.validators import MinValueValidator
@@ -201,8 +202,8 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponse:
         for name, value in found.form.values().items()
         if name in found.form.fields and found.form.fields[name].widget.is_hidden
     }
-    if create_url and parents:
-        create_url += "?" + "&".join(f"{name}={value}" for name, value in parents.items())
+    if create_url and parents:  # the list of one record's children: a new one of its own
+        create_url += "?" + urlencode(parents)
     return listing.respond(
         request,
         "web/records/list.html",
