@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from generic_records import form_data, make, text_field, values
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import AuditEntry, Pairing
+from pairaid.ledger.moneyfield import MoneyField
 from pairaid.web import listing
 
 TYPES = record_types.with_pages()
@@ -430,3 +431,16 @@ def test_it_refuses_to_change_or_delete_a_record_of_a_locked_year(
     edited = client.post(url(declared, "_edit", record.pk), data)
     assert edited.status_code == 400
     assert "审核锁定" in edited.content.decode()
+
+
+def test_it_types_amounts_in_yuan_and_dates_with_the_date_widget(client, personas, declared):
+    body = logged_in(client, personas.longmatan).get(url(declared, "_create")).content.decode()
+
+    for name in declared.pages.fields:
+        field = declared.model._meta.get_field(name)
+        tag = re.search(rf'<(?:input|select|textarea)[^>]*name="{name}"[^>]*>', body)
+        assert tag is not None, name
+        if isinstance(field, MoneyField):
+            assert 'data-money="yuan"' in tag[0], name
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            assert 'type="date"' in tag[0], name
