@@ -28,8 +28,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from evidence_files import png
+from generic_records import make
 
-from pairaid.ledger import services
+from pairaid.ledger import record_types, services
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
@@ -110,6 +111,8 @@ class World:
         self.participant = create(EventParticipant, event=self.event, name="参加人")
         self.task = create(Task, pairing=pairing, title="清单事项")
         self.evidence = services.attach_evidence(self.project, png(), acting_user=None, via="test")
+        # one record of every type declared with pages (`ledger/record_types.py`), by slug
+        self.records = {rt.pages.slug: make(rt, pairing) for rt in record_types.with_pages()}
 
 
 def walk(resolver: URLResolver | None = None, prefix: str = "", ns: str = "") -> list[Any]:
@@ -233,6 +236,34 @@ CONFIRM_POST = {**EDITS, "longmatan": 403, "puge": 302, "admin": 302}
 # record is refused with a message, 302 back to the record).
 REOPEN_POST = {**CONFIRM_POST, "luzhou": 302}
 
+
+def record(slug: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": w.records[slug].pk}
+
+
+def generic_rows() -> dict[str, Row]:
+    """The pages of every type declared with pages (`views/records.py`), from the registry:
+    a type declared later has its rows with no edit here."""
+    rows: dict[str, Row] = {"web:assessment": LIST}
+    for declared in record_types.with_pages():
+        slug = declared.pages.slug
+        rows |= {
+            f"web:{slug}": LIST,
+            f"web:{slug}_create": RECORDER,
+            f"web:{slug}_choices": LIST,  # the records in the user's own scope
+            f"web:{slug}_detail": scoped(record(slug), SEES),
+            f"web:{slug}_edit": scoped(record(slug), EDIT_FORM),
+            # deleted by its editors (each persona's request is undone)
+            f"web:{slug}_delete": scoped(record(slug), EDIT_POST_302, post=True),
+        }
+        if any(f.name == "confirmation" for f in declared.model._meta.concrete_fields):
+            rows |= {
+                f"web:{slug}_confirm": scoped(record(slug), CONFIRM_POST, post=True),
+                f"web:{slug}_reopen": scoped(record(slug), REOPEN_POST, post=True),
+            }
+    return rows
+
+
 MATRIX: dict[str, Row] = {
     # --- the web app ---
     "web:login": row(302, anonymous=200),  # a logged-in user is sent on
@@ -308,6 +339,8 @@ MATRIX: dict[str, Row] = {
     ),
     "web:close_with_evidence": scoped(lambda w: {"what": "tasks", "pk": w.task.pk}, EDIT_FORM),
     "web:update_create": scoped(pk("project"), {**EDITS, "puge": 200}),  # progress: both sides
+    # the 协作考核 page and the generic pages of every type declared with pages
+    **generic_rows(),
     # --- checking published texts: each user's own checks ---
     "bulletin:index": LIST,
     "bulletin:document": scoped(pk("document"), OWNED),

@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from generic_records import make
 
-from pairaid.ledger import services
+from pairaid.ledger import record_types, services
 from pairaid.ledger.models import Agreement, Event, Obligation, Pairing, Project, Task
 from pairaid.web.forms import choosers
 
@@ -65,6 +66,14 @@ def add_tasks(build, pairing, n: int) -> None:
         create(Task, pairing=pairing, title=f"清单{i}", due_date=DAY)
 
 
+def add_generic(declared: record_types.RecordType) -> Callable[..., None]:
+    def add(build, pairing, n: int) -> None:
+        for _ in range(n):
+            make(declared, pairing)
+
+    return add
+
+
 LISTS: dict[str, Callable[..., None]] = {
     "web:funds": add_flows,
     "web:projects": add_projects,
@@ -75,6 +84,8 @@ LISTS: dict[str, Callable[..., None]] = {
     "web:events": add_events,
     "web:tasks": add_tasks,
     "web:audit": add_flows,  # every record made writes an audit entry
+    # the generic list of every type declared with pages (`ledger/record_types.py`)
+    **{rt.list_name: add_generic(rt) for rt in record_types.with_pages()},
 }
 
 
@@ -152,10 +163,14 @@ def test_it_pages_through_ties_without_skipping_or_repeating(admin_client, build
 NATIONAL_LISTS = (
     "web:funds", "web:projects", "web:persons", "web:postings", "web:agreements",
     "web:obligations", "web:events", "web:tasks", "web:audit",
+    *(rt.list_name for rt in record_types.with_pages()),
 )  # fmt: skip
 
 
-FORMS = ("web:project_create", "web:fund_create", "web:task_create", "web:agreement_create")
+FORMS = (
+    "web:project_create", "web:fund_create", "web:task_create", "web:agreement_create",
+    *(f"web:{rt.pages.slug}_create" for rt in record_types.with_pages()),
+)  # fmt: skip
 
 
 def national_urls(client) -> list[str]:

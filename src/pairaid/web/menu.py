@@ -27,6 +27,11 @@ HEAD: tuple[Entry, ...] = (
     Entry("overview", "web:overview", pgettext_lazy("菜单", "概览")),
     Entry("inbox", "web:inbox", pgettext_lazy("菜单", "待办"), badge_url="web:inbox_count"),
 )
+# After the record types' entries: the 协作考核 page, which lists the types declared with
+# `Pages` under their assessment areas (`views/records_list.assessment`).
+ASSESSMENT: tuple[Entry, ...] = (
+    Entry(registry.ASSESSMENT, "web:assessment", pgettext_lazy("菜单", "协作考核")),
+)
 TAIL: tuple[Entry, ...] = (
     Entry("reports", "reports:index", pgettext_lazy("菜单", "报告")),
     Entry("exchange", "exchange:index", pgettext_lazy("菜单", "导入导出")),
@@ -55,4 +60,4 @@ def entries(user: Any) -> list[dict[str, Any]]:
         {"section": entry.section, "url": entry.url, "label": entry.label, "badge_url": ""}
         for entry in registry.menu(user)
     ]
-    return shown(HEAD) + records + shown(TAIL)
+    return shown(HEAD) + records + shown(ASSESSMENT) + shown(TAIL)

@@ -30,10 +30,22 @@ def menu(user: Any) -> list[MenuEntry]:
     ]
 
 
+# The 协作考核 page's section: it and the pages of every type declared with `Pages`.
+ASSESSMENT = "assessment"
+# The url names of a type's generic pages: "<slug>", "<slug>_detail" … (`views/records.py`).
+PAGES_SUFFIXES = ("", "_create", "_choices", "_detail", "_edit", "_delete", "_confirm", "_reopen")
+
+
 def section_of(url_name: str) -> str:
     """The menu section of a page of the web app, by its url name ("task_edit" → "tasks");
     "" when no record type claims it."""
     for nav in record_types.nav_entries():
         if url_name == nav.section or url_name.startswith(nav.prefixes):
             return nav.section
+    if url_name == ASSESSMENT:
+        return ASSESSMENT
+    for declared in record_types.with_pages():
+        slug = declared.pages.slug if declared.pages else ""
+        if slug and url_name.startswith(slug) and url_name[len(slug) :] in PAGES_SUFFIXES:
+            return ASSESSMENT
     return ""

@@ -10,6 +10,7 @@ from pairaid.web.views import (
     inbox,
     people,
     projects,
+    records,
     review,
     search,
     shell,
@@ -106,4 +107,7 @@ urlpatterns = [
     path("<slug:what>/<int:pk>/evidence/new/", evidence.evidence_upload, name="evidence_upload"),
     path("<slug:what>/<int:pk>/close/", evidence.close_with_evidence, name="close_with_evidence"),
     path("projects/<int:pk>/updates/new/", updates.update_create, name="update_create"),
+    # the 协作考核 page and the pages of every record type declared with `Pages`
+    # (`ledger/record_types.py`): /<slug>/, /<slug>/new/, /<slug>/<pk>/ …
+    *records.urlpatterns(),
 ]

@@ -1,0 +1,217 @@
+"""The pages of every record type declared with `Pages` (`ledger/record_types.py`), made from
+its model's fields: the 协作考核 hub (/assessment/), each type's list (/<slug>/), and how a
+field's value is shown (`cell`). The record's own pages (detail, new, edit, delete, confirm)
+are in `views/records.py`. Nothing here names a type: a type declared with pages appears
+on the hub, with its list, without an edit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pairaid.ledger import record_types
+from pairaid.ledger.messages import FIRST_YEAR
+from pairaid.ledger.models import Pairing, Project
+from pairaid.ledger.moneyfield import MoneyField
+from pairaid.ledger.record_types import AREAS, RecordType
+from pairaid.web import access, listing
+from pairaid.web.forms.generic import filter_for
+
+# --- a field's value, shown by its type -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: Any  # the field's verbose_name
+    kind: str  # "money", "yuan", "date", "datetime", "number", "text", "empty"
+    value: Any
+    url: str = ""  # a record it refers to, when that record has a page
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("money", "yuan", "number")
+
+
+def record_url(obj: models.Model) -> str:
+    """The page of a record the pages know (a pairing, a project, a record with pages)."""
+    if isinstance(obj, Pairing):
+        return reverse("web:pairing", args=[obj.pk])
+    if isinstance(obj, Project):
+        return reverse("web:project", args=[obj.pk])
+    declared = record_types.of(type(obj))
+    if declared is not None and declared.pages is not None:
+        return reverse(f"web:{declared.pages.slug}_detail", args=[obj.pk])
+    return ""
+
+
+def is_year(field: models.Field) -> bool:
+    """A year (2022), shown as written rather than as a quantity."""
+    return any(
+        isinstance(v, MinValueValidator) and v.limit_value >= FIRST_YEAR for v in field.validators
+    )
+
+
+def cell(obj: models.Model, name: str) -> Cell:
+    """The value of field `name` of `obj` as a page shows it: money in 元 (or 万元 when the
+    label names no unit), a choice by its label, a date as 2022-12-01, a record by its name
+    (with a link to its page)."""
+    field = obj._meta.get_field(name)
+    label = field.verbose_name
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return Cell(label, "empty", "")
+    if isinstance(field, MoneyField):
+        return Cell(label, "yuan" if "元" in str(label) else "money", value)
+    if field.choices:
+        return Cell(label, "text", getattr(obj, f"get_{name}_display")())
+    if isinstance(field, models.BooleanField):
+        return Cell(label, "text", _("是") if value else _("否"))
+    if isinstance(field, models.DateTimeField):
+        return Cell(label, "datetime", value)
+    if isinstance(field, models.DateField):
+        return Cell(label, "date", value)
+    if isinstance(field, models.ForeignKey):
+        return Cell(label, "text", str(value), record_url(value))
+    if isinstance(field, (models.IntegerField, models.DecimalField)) and not is_year(field):
+        return Cell(label, "number", value)
+    return Cell(label, "text", value)
+
+
+def declared_or_404(slug: str) -> RecordType:
+    declared = record_types.by_slug(slug)
+    if declared is None or declared.pages is None or declared.listing is None:
+        raise Http404("no such record type")
+    return declared
+
+
+def related_paths(record_type: RecordType, names: tuple[str, ...]) -> list[str]:
+    """`select_related` paths for the foreign keys among `names` (a pairing with its label's
+    sides), so that a row costs no query of its own."""
+    paths: list[str] = []
+    for name in names:
+        field = record_type.model._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            if field.related_model is Pairing:
+                paths += listing.pairing_names(name)
+            else:
+                paths.append(name)
+    return paths
+
+
+def with_columns(record_type: RecordType, rows: QuerySet) -> QuerySet:
+    assert record_type.pages is not None
+    return rows.select_related(*related_paths(record_type, record_type.pages.columns))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: Any
+    sort: str  # the sort key, "" when the list does not sort by it
+    numeric: bool
+
+
+def columns(record_type: RecordType) -> list[Column]:
+    assert record_type.pages is not None and record_type.listing is not None
+    model = record_type.model
+    found = []
+    for name in record_type.pages.columns:
+        field = model._meta.get_field(name)
+        numeric = isinstance(field, (models.IntegerField, models.DecimalField)) and not (
+            field.choices or isinstance(field, models.ForeignKey) or is_year(field)
+        )
+        sort = name if name in record_type.listing.sorts else ""
+        found.append(Column(name, field.verbose_name, sort, numeric))
+    return found
+
+
+def rows_of(record_type: RecordType, records: Any) -> list[dict[str, Any]]:
+    """Each record with its cells, in the order of the list's columns."""
+    assert record_type.pages is not None
+    slug = record_type.pages.slug
+    return [
+        {
+            "record": record,
+            "url": reverse(f"web:{slug}_detail", args=[record.pk]),
+            "cells": [cell(record, name) for name in record_type.pages.columns],
+        }
+        for record in records
+    ]
+
+
+# --- the hub --------------------------------------------------------------------------------
+
+
+def areas(user: Any) -> list[dict[str, Any]]:
+    """The assessment's areas in order, each with its types (an area without any is left
+    out), and whether the user may record somewhere."""
+    may_record = access.can_record_anywhere(user)
+    found = []
+    for key, label in AREAS.items():
+        types = [
+            {
+                "label": rt.model._meta.verbose_name_plural,
+                "slug": rt.pages.slug,
+                "url": reverse(f"web:{rt.pages.slug}"),
+                "create_url": reverse(f"web:{rt.pages.slug}_create") if may_record else "",
+            }
+            for rt in record_types.with_pages()
+            if rt.pages is not None and rt.pages.area == key
+        ]
+        if types:
+            found.append({"key": key, "label": label, "types": types})
+    return found
+
+
+@require_GET
+@login_required
+def assessment(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/records/hub.html", {"areas": areas(request.user)})
+
+
+# --- a type's list --------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def record_list(request: HttpRequest, slug: str) -> HttpResponse:
+    declared = declared_or_404(slug)
+    model = declared.model
+    found = listing.build(
+        request,
+        list_name=declared.list_name,
+        base=access.records(request.user, model),
+        form=filter_for(declared)(request.GET, user=request.user),
+        sorts=listing.Sorts.of(model),
+        related=lambda qs: with_columns(declared, qs),
+    )
+    create_url = reverse(f"web:{slug}_create") if access.can_record_anywhere(request.user) else ""
+    parents = {
+        name: value
+        for name, value in found.form.values().items()
+        if name in found.form.fields and found.form.fields[name].widget.is_hidden
+    }
+    if create_url and parents:  # the list of one record's children: a new one of its own
+        create_url += "?" + urlencode(parents)
+    return listing.respond(
+        request,
+        "web/records/list.html",
+        found,
+        record_type=declared,
+        title=model._meta.verbose_name_plural,
+        area=AREAS.get(declared.pages.area, "") if declared.pages else "",
+        columns=columns(declared),
+        rows=rows_of(declared, found.page),
+        create_url=create_url,
+    )
