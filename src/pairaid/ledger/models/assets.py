@@ -133,7 +133,7 @@ class Asset(VersionMixin, DemoMixin):
             errors["handed_over_on"] = _("移交日期不能晚于今天")
         elif self.handed_over_on and self.formed_on and self.handed_over_on < self.formed_on:
             errors["handed_over_on"] = _("移交日期不能早于形成日期")
-        if bool(self.handed_over_on) != bool(self.handed_over_to.strip()):
+        if bool(self.handed_over_on) != bool((self.handed_over_to or "").strip()):
             field = "handed_over_to" if self.handed_over_on else "handed_over_on"
             errors.setdefault(field, _("移交对象和移交日期须同时填写或同时不填"))
         if self.project_id and self.pairing_id:
