@@ -15,9 +15,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pairaid.ledger import figure_sets, figure_specs, figures, figures_assets, messages, services
+from pairaid.ledger import (
+    figure_sets,
+    figure_specs,
+    figures,
+    figures_assets,
+    messages,
+    record_types,
+    services,
+)
 from pairaid.ledger.models import Asset, AssetCheck, AuditEntry, Pairing, Project, Target
 from pairaid.ledger.models.assets import FINISHED
+from pairaid.web.drilldown import Scope
 
 IDLE, DAMAGED, DISPOSED, IN_USE = (
     AssetCheck.State.IDLE,
@@ -428,3 +437,21 @@ def test_it_makes_an_asset_from_the_fields_a_page_or_a_file_gives(build):
 
     assert str(made) == f"{fields['code']} 测试资产"
     assert made.quantity == Decimal("2.5") and made.ownership == Asset.Ownership.VILLAGE
+
+
+def test_it_drills_each_figure_down_to_the_list_of_its_records_type(ledger):
+    pairing = ledger[0]
+    scope = Scope(pairing=pairing, as_of=dt.date(2022, 12, 31))
+    for key, spec in figure_specs.ASSET_FIGURES.items():
+        drill = scope.drill(key)
+        declared = record_types.by_slug(spec.records)
+        assert declared is not None and declared.pages.area == "assets", key
+        assert drill.spec.list_name == declared.list_name == f"web:{spec.records}", key
+        rows = list(drill.rows())
+        assert all(isinstance(row, declared.model) for row in rows), key
+        if spec.summed:
+            assert (
+                sum((getattr(r, spec.summed) for r in rows), Decimal("0.00")) == drill.figure.value
+            )
+        else:
+            assert len(rows) == drill.figure.value, key
