@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from test_api_support import Api, demo_pairing
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_specs, figures
 
 AS_OF = "2022-12-04"  # the day after the visit the article reports
 
@@ -72,7 +72,12 @@ def test_it_answers_exactly_what_the_figures_module_computes(personas):
         figures.persons_dispatched(window, figures.POSTINGS, "cadre"),
         figures.persons_dispatched(window, figures.POSTINGS, "professional"),
     ]
-    assert body["figures"] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
+    shown = body["figures"]
+    assert shown[: len(expected)] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
+    for figure in shown[len(expected) :]:  # the other figures declared for the API, in order
+        made = figure_specs.FIGURES[figure["key"]].make(window, None)
+        assert figure == {**made.to_dict(), "as_of": AS_OF}
+    assert [f["key"] for f in shown] == figure_specs.api_keys(figures.POSTINGS)
     assert by_key(body)["persons_dispatched_postings"]["unit"] == "人次"
     assert body["window"]["pairing_ids"] == list(window.pairing_ids)  # the districts included
     rates = {rate["key"]: rate for rate in body["rates"]}

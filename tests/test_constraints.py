@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from assets_records import asset, check, finished_project, handed
 from django.db import IntegrityError, transaction
 
-from pairaid.ledger.models import FundFlow, Pairing, Posting, Project, Region
+from pairaid.ledger.models import Asset, AssetCheck, FundFlow, Pairing, Posting, Project, Region
 from pairaid.ledger.money import CENT, MAX_AMOUNT
 
 
@@ -117,5 +118,28 @@ def test_it_requires_a_helper_and_a_recipient(build):
     assert rejected(
         lambda: Pairing.objects.create(
             recipient_region=recipient, scheme="other", valid_from=dt.date(2020, 1, 1)
+        )
+    )
+
+
+def test_it_holds_the_rules_of_assets_and_their_yearly_checks(build):
+    made = asset(finished_project(build, build.pairing()), **handed(dt.date(2021, 3, 1)))
+    check(made, 2022)
+    same = Asset.objects.filter(pk=made.pk)
+
+    assert rejected(lambda: same.update(value=Decimal("-0.01")))
+    assert rejected(lambda: same.update(value=MAX_AMOUNT + CENT))
+    assert rejected(lambda: same.update(quantity=Decimal("-1")))
+    assert rejected(lambda: same.update(handed_over_on=dt.date(2020, 12, 31)))
+    assert rejected(lambda: same.update(handed_over_to=""))
+    assert rejected(lambda: same.update(handed_over_on=None))
+    assert not rejected(lambda: same.update(handed_over_on=None, handed_over_to=""))
+    copy = {f.name: getattr(made, f.name) for f in Asset._meta.concrete_fields if f.name != "id"}
+    assert rejected(lambda: Asset.objects.create(**copy))  # the same code in the pairing
+    checks = AssetCheck.objects.filter(asset=made)
+    assert rejected(lambda: checks.update(income=Decimal("-0.01")))
+    assert rejected(
+        lambda: AssetCheck.objects.create(
+            pairing=made.pairing, asset=made, year=2022, state="idle", income=Decimal("0.00")
         )
     )

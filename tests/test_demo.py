@@ -23,6 +23,8 @@ from django.db.models import Count, F, Sum
 from pairaid.ledger import figures
 from pairaid.ledger.models import (
     Agreement,
+    Asset,
+    AssetCheck,
     AuditEntry,
     Event,
     FundFlow,
@@ -451,6 +453,8 @@ MADE = (
     Agreement,
     Task,
     Target,
+    Asset,
+    AssetCheck,
 )
 
 
@@ -467,7 +471,7 @@ def test_it_audits_every_record_it_made(db):
         .values_list("record_type", flat=True)
         .iterator()
     )
-    for model in (Region, Project, Person, Posting, Agreement, Task):
+    for model in (Region, Project, Person, Posting, Agreement, Task, Asset, AssetCheck):
         assert audited[model._meta.model_name] == model.objects.count(), model
     flows = AuditEntry.objects.filter(
         actor="demo", action__in=["fundflow.recorded", "fundflow.reversed"]

@@ -20,6 +20,8 @@ from pairaid.ledger.models import (
     Agreement,
     AgreementFile,
     AgreementParty,
+    Asset,
+    AssetCheck,
     Event,
     EventParticipant,
     FundFlow,
@@ -92,6 +94,24 @@ def create(model, fields):
     if model is FundFlow:
         return services.record_fund_flow(acting_user=None, via="test", **fields)
     return services.create_record(model, acting_user=None, via="test", **fields)
+
+
+def asset(build, pairing: Pairing, **fields) -> Asset:
+    project = build.project(pairing, status=Project.Status.COMPLETED, start=dt.date(YEAR - 1, 3, 1))
+    return create(Asset, asset_fields(project, **fields))
+
+
+def asset_fields(project: Project, **fields) -> dict:
+    return {
+        "pairing": project.pairing,
+        "code": f"ZC-{next(_serial)}",
+        "project": project,
+        "name": "资产",
+        "kind": Asset.Kind.PUBLIC,
+        "value": Decimal("100.00"),
+        "maintainer": "村委会",
+        **fields,
+    }
 
 
 def agreement(pairing: Pairing) -> Agreement:
@@ -184,6 +204,22 @@ MAKERS = {
     Task: lambda build, p: (
         {"pairing": p, "title": "事项", "due_date": in_year()},
         {"title": "改事项"},
+    ),
+    Asset: lambda build, p: (
+        asset_fields(
+            build.project(p, status=Project.Status.COMPLETED, start=dt.date(YEAR - 1, 3, 1)),
+            formed_on=in_year(),
+        ),
+        {"value": Decimal("200.00")},
+    ),
+    AssetCheck: lambda build, p: (
+        {
+            "pairing": p,
+            "asset": asset(build, p, formed_on=in_year(1)),
+            "year": YEAR,
+            "state": "in_use",
+        },
+        {"state": "idle"},
     ),
     EventParticipant: lambda build, p: ({"event": event(p), "name": "张三"}, {"name": "李四"}),
     AgreementParty: lambda build, p: (

@@ -32,7 +32,6 @@ VERDICTS = (AGREES, DISAGREES, UNKNOWN)
 NOT_RECORDED = {
     "consumption": "消费帮扶",
     "jobs": "劳务协作（帮助就业）",
-    "beneficiaries": "受益群众",
     "trained": "培训人次",
     "enterprises": "引进企业户数",
     "workshops": "帮扶车间",

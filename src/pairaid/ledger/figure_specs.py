@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import breakdowns, figures, rollups
+from pairaid.ledger import breakdowns, figures, figures_assets, rollups
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Target
 from pairaid.ledger.money import ZERO
@@ -128,6 +128,9 @@ class FigureSpec:
     # Whether it counts records that need someone's attention (assets idle or never handed
     # over): the dashboard shows it highlighted, one click from its list.
     attention: bool = False
+    # The field of its records whose sum it is ("value" of assets; "": it counts them, or it
+    # is money of fund flows or distinct persons).
+    summed: str = ""
 
     @property
     def drills(self) -> bool:
@@ -271,6 +274,55 @@ MONEY_ORDER = (
     FundFlow.Kind.SPEND,
 )
 
+
+def _assets(
+    make: Callable[..., Figure], rows: Callable[[Window], QuerySet], **spec: Any
+) -> FigureSpec:
+    """A figure of the assets area, counted (or, with `summed`, summed) per pairing."""
+    field = spec.get("summed", "")
+    return FigureSpec(
+        make=lambda w, v: make(w, value=v),
+        additive=(
+            (lambda w: figures_assets.money_by_pairing(rows(w), field))
+            if field
+            else (lambda w: grouped_count(rows(w)))
+        ),
+        zero=ZERO if field else 0,
+        api=True,
+        area="assets",
+        **spec,
+    )
+
+
+ASSET_FIGURES: dict[str, FigureSpec] = {
+    "assets_formed": _assets(
+        figures_assets.assets_formed, figures_assets.formed, records="assets", summed="value"
+    ),
+    "assets_formed_count": _assets(
+        figures_assets.assets_formed_count, figures_assets.formed, records="assets"
+    ),
+    "assets_handed_over": _assets(
+        figures_assets.assets_handed_over,
+        figures_assets.handed_over,
+        records="assets",
+        summed="value",
+        indicator=Target.Indicator.ASSETS_HANDED_OVER,
+    ),
+    "assets_in_use": _assets(figures_assets.assets_in_use, figures_assets.in_use, records="assets"),
+    "assets_attention": _assets(
+        figures_assets.assets_attention,
+        figures_assets.needing_attention,
+        records="assets",
+        attention=True,
+    ),
+    "asset_income": _assets(
+        figures_assets.asset_income,
+        figures_assets.checks_in,
+        records="assetchecks",
+        summed="income",
+    ),
+}
+
 # Every figure that is computed for many pairings at once, in the order the API lists them.
 FIGURES: dict[str, FigureSpec] = {
     **{f"funds_{kind}": _money(kind) for kind in MONEY_ORDER},
@@ -320,6 +372,27 @@ FIGURES: dict[str, FigureSpec] = {
         make=lambda w, v: breakdowns.guided_investment(w),
         bulletin=(Claimed("investment"),),
     ),
+    "beneficiaries": FigureSpec(
+        make=lambda w, v: figures_assets.beneficiaries(w, "人", value=v),
+        additive=lambda w: figures_assets.total_by_pairing(
+            figures.started_projects(w), "beneficiary_persons"
+        ),
+        records="projects",
+        api=True,
+        bulletin=(Claimed("beneficiaries", lambda tags: "户" not in tags),),
+        summed="beneficiary_persons",
+    ),
+    "beneficiary_households": FigureSpec(
+        make=lambda w, v: figures_assets.beneficiaries(w, "户", value=v),
+        additive=lambda w: figures_assets.total_by_pairing(
+            figures.started_projects(w), "beneficiary_households"
+        ),
+        records="projects",
+        api=True,
+        bulletin=(Claimed("beneficiaries", lambda tags: "户" in tags),),
+        summed="beneficiary_households",
+    ),
+    **ASSET_FIGURES,
 }
 
 

@@ -70,6 +70,15 @@ CONSTRAINT_MESSAGES: dict[str, Any] = {
     "target_not_negative": _("目标值不能为负数"),
     "target_value_in_range": _("目标值超出允许范围（最多 99,999,999,999,999.99）"),
     "pairing_year_once": _("该结对关系的这一年度已有审核记录"),
+    "asset_unique_code_in_pairing": _("该结对关系中已有相同编号的资产"),
+    "asset_value_not_negative": _("资产价值不能为负数"),
+    "asset_value_in_range": _("资产价值超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
+    "asset_quantity_not_negative": _("数量不能为负数"),
+    "asset_handed_over_after_formed": _("移交日期不能早于形成日期"),
+    "asset_handover_complete": _("移交对象和移交日期须同时填写或同时不填"),
+    "assetcheck_once_per_year": _("该资产在这一年度已有状态记录"),
+    "assetcheck_income_not_negative": _("收益不能为负数"),
+    "assetcheck_income_in_range": _("收益超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
     # The trigger of migration 0002, by the message it raises.
     "fund flow project belongs to another pairing": _("项目不属于该结对关系"),
 }

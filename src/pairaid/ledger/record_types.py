@@ -29,6 +29,8 @@ from pairaid.ledger.models import (
     Agreement,
     AgreementFile,
     AgreementParty,
+    Asset,
+    AssetCheck,
     Event,
     EventParticipant,
     Evidence,
@@ -506,6 +508,68 @@ register(
             area="industry",
             columns=("enterprise", "pairing", "year", "date", "amount"),
             fields=("pairing", "enterprise", "year", "date", "amount", "note"),
+        ),
+    )
+)
+# Assets (hand-over, upkeep go on after the year is approved). To add with the generic importer
+# and API: kind="assets", api=Api("/assets/", "asset", "帮扶资产"); kind="assetchecks",
+# api=Api("/asset-checks/", "asset_check", "资产年度状态").
+ASSET_UPKEEP = frozenset({"handed_over_to", "handed_over_on", "ownership", "maintainer", "note"})
+ASSET_SORTS = {
+    "formed": ("formed_on",), "code": ("code",), "value": ("value",),
+    "name": ("name", "formed_on"), "kind": ("kind", "formed_on"),
+    "handed_over": ("handed_over_on",), "pairing": _by_pairing("formed_on"),
+}  # fmt: skip
+ASSET_FIELDS = (
+    "pairing", "code", "project", "name", "kind", "quantity", "unit", "value", "formed_on",
+    "handed_over_to", "handed_over_on", "ownership", "maintainer", "note",
+)  # fmt: skip
+CHECK_SORTS = {
+    "year": ("year",), "asset": ("asset__code", "year"), "state": ("state", "year"),
+    "income": ("income",), "pairing": _by_pairing("year"),
+}  # fmt: skip
+CHECK_FIELDS = (
+    "pairing", "asset", "year", "state", "income", "income_sharing", "households_benefited", "note"
+)  # fmt: skip
+register(
+    RecordType(
+        Asset,
+        pairing_path="pairing",
+        year_lock=YearLock("formed_on", ongoing=ASSET_UPKEEP),
+        listing=Listing(
+            sorts=ASSET_SORTS,
+            default_sort="-formed",
+            search=("code", "name", "maintainer", "handed_over_to", "project__name"),
+            year_field="formed_on",
+            choices={"kind": "kind", "ownership": "ownership"},
+        ),
+        pages=Pages(
+            slug="assets",
+            area="assets",
+            columns=("code", "name", "pairing", "kind", "value", "formed_on", "handed_over_on"),
+            fields=ASSET_FIELDS,
+            key=("pairing", "code"),
+        ),
+    )
+)
+register(
+    RecordType(
+        AssetCheck,
+        pairing_path="pairing",
+        year_lock=YearLock("year"),
+        listing=Listing(
+            sorts=CHECK_SORTS,
+            default_sort="-year",
+            search=("asset__code", "asset__name", "income_sharing", "note"),
+            year_field="year",
+            choices={"state": "state"},
+        ),
+        pages=Pages(
+            slug="assetchecks",
+            area="assets",
+            columns=("asset", "pairing", "year", "state", "income", "households_benefited"),
+            fields=CHECK_FIELDS,
+            key=("pairing", "asset", "year"),
         ),
     )
 )

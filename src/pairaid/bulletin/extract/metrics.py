@@ -250,7 +250,7 @@ def last_figure_end(text: str) -> int:
 
 def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -> tuple[str, ...]:
     """Details the checker needs: 组团式 teams, the sending or receiving side of a team,
-    the source of money (财政, 社会), 人次."""
+    the source of money (财政, 社会), 人次, households (户) helped."""
     tags = []
     if "组团式" in sentence:
         tags.append("组团式")
@@ -269,4 +269,6 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("社会")
     if figure.base == "人次":
         tags.append("人次")
+    if metric == "beneficiaries" and figure.base == "户":
+        tags.append("户")  # households, not persons
     return tuple(tags)

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from pairaid.ledger.demo import (
     agreements,
+    assets,
     events,
     evidence,
     funds,
@@ -63,6 +64,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     tasks.load_tasks(loader)
     tasks.load_targets(loader)
     evidence.load_evidence(loader)
+    assets.load_assets(loader)
     return dict(loader.counts)
 
 

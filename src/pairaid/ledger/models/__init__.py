@@ -36,6 +36,7 @@ from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
 from pairaid.ledger.models.rollups import FundRollup
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
+from pairaid.ledger.models.assets import Asset, AssetCheck
 # isort: on
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "AgreementFile",
     "AgreementParty",
     "AgreementQuerySet",
+    "Asset",
+    "AssetCheck",
     "AuditAnchor",
     "AuditChain",
     "AuditEntry",
