@@ -31,11 +31,18 @@ def national(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# The amount a money figure sums, where it is not `amount`.
+AMOUNT_FIELDS = {"investment_agreed": "agreed_amount"}
+
+
 def recount(figure: figures.Figure) -> Decimal | int:
     """The figure from its records, one by one."""
     records = list(figure.records)
-    if figure.key in MONEY_KEYS:
-        return sum((r.amount for r in records), Decimal("0.00"))
+    if figure.key in MONEY_KEYS or figure.unit == "元":
+        field = AMOUNT_FIELDS.get(figure.key, "amount")
+        return sum((getattr(r, field) for r in records), Decimal("0.00"))
+    if figure.key == "enterprises_landed":  # each enterprise once per pairing
+        return len({(r.pairing_id, r.enterprise) for r in records})
     if figure.unit == "人":
         return len({r.person_id for r in records})
     return len(records)

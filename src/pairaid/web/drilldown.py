@@ -150,7 +150,7 @@ def listed(key: str, spec: FigureSpec) -> Spec:
     """A figure of the registry drills down to the list of the records it declares, with
     the filters it declares."""
     return Spec(
-        RECORD_LISTS[spec.records],
+        RECORD_LISTS.get(spec.records) or f"web:{spec.records}",  # a type's generic list
         NARROWED.get(key) or declared(spec),
         spec.drill.extras,
         persons=spec.records == "persons",
