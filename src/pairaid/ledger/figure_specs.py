@@ -91,6 +91,9 @@ class Claimed:
     when: Callable[[Tags], bool] = always
     figure: Callable[[Window, Tags], Figure] | None = None
     refusal: str | Promise = ""
+    # Unknown, not 0, for pairings that keep no record of the figure's type at all (a ledger
+    # that never recorded consumption assistance does not say there was none).
+    if_kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,7 @@ def _consumption(direction: str | None) -> FigureSpec:
         records="consumption",
         indicator=Target.Indicator.CONSUMPTION if direction is None else None,
         api=True,
-        bulletin=(Claimed("consumption", CONSUMPTION_CLAIMS[direction]),),
+        bulletin=(Claimed("consumption", CONSUMPTION_CLAIMS[direction], if_kept=True),),
         area="consumption",
     )
 
@@ -356,7 +359,7 @@ FIGURES: dict[str, FigureSpec] = {
         records="investments",
         indicator=Target.Indicator.ENTERPRISES,
         api=True,
-        bulletin=(Claimed("enterprises"),),
+        bulletin=(Claimed("enterprises", if_kept=True),),
         area="industry",
     ),
     "investment_arrived": FigureSpec(
@@ -366,7 +369,7 @@ FIGURES: dict[str, FigureSpec] = {
         records="investments",
         indicator=Target.Indicator.INVESTMENT,
         api=True,
-        bulletin=(Claimed("investment"),),
+        bulletin=(Claimed("investment", if_kept=True),),
         area="industry",
     ),
     "investment_agreed": FigureSpec(
@@ -417,6 +420,14 @@ def claim_figure(metric: str, tags: Iterable[str], window: Window) -> tuple[Figu
         ]
         return None, refusals[0] if refusals else _("无法核对此类数字")
     spec, answer = match
-    if answer.figure is not None:
-        return answer.figure(window, found), ""
-    return spec.make(window, None), ""
+    figure = answer.figure(window, found) if answer.figure is not None else spec.make(window, None)
+    if answer.if_kept and not kept(figure, window):
+        return None, _("台账中没有该结对关系的%(records)s，无法核对") % {
+            "records": figure.records.model._meta.verbose_name
+        }
+    return figure, ""
+
+
+def kept(figure: Figure, window: Window) -> bool:
+    """Whether the window's pairings have any record of the figure's type, of any date."""
+    return figure.records.model.objects.filter(pairing_id__in=window.pairing_ids).exists()

@@ -249,10 +249,12 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("财政")
         elif "社会" in near:
             tags.append("社会")
-    if metric == "consumption":  # a helped sale (销售), a purchase (采购), or both
-        if re.search("销售|卖出|订单|帮销", clause_before):
+    if metric == "consumption":  # a helped sale (销售), a purchase (采购), or both (neither)
+        sold = re.search("销售|卖出|订单|帮销", clause_before)
+        bought = re.search("采购|购买", clause_before)
+        if sold and not bought:
             tags.append("销售")
-        elif re.search("采购|购买", clause_before):
+        elif bought and not sold:
             tags.append("采购")
     if figure.base == "人次":
         tags.append("人次")
