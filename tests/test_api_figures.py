@@ -9,6 +9,7 @@ from django.utils import timezone
 from test_api_support import Api, demo_pairing
 
 from pairaid.ledger import figures
+from pairaid.ledger import figures_cooperation as cooperation
 
 AS_OF = "2022-12-04"  # the day after the visit the article reports
 
@@ -71,6 +72,11 @@ def test_it_answers_exactly_what_the_figures_module_computes(personas):
         figures.persons_dispatched(window, figures.POSTINGS),
         figures.persons_dispatched(window, figures.POSTINGS, "cadre"),
         figures.persons_dispatched(window, figures.POSTINGS, "professional"),
+        *(cooperation.consumption(window, d) for d in (None, "purchased", "sold_helped")),
+        cooperation.parks(window),
+        cooperation.enterprises_landed(window),
+        cooperation.investment_arrived(window),
+        cooperation.investment_agreed(window),
     ]
     assert body["figures"] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
     assert by_key(body)["persons_dispatched_postings"]["unit"] == "人次"

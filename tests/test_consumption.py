@@ -243,16 +243,3 @@ def test_the_demo_records_both_directions_every_channel_and_the_sorghum_contract
     contract = sorghum.pairing.agreements.get(title="科研用高粱采购合同")
     assert (sorghum.pairing.helper_region.name, sorghum.direction) == ("龙马潭区", "purchased")
     assert (sorghum.amount, sorghum.date) == (contract.amount, contract.signed_date)
-
-
-def test_the_demo_sets_a_2022_consumption_target_that_its_records_meet(db):
-    for name in ("江阳区", "龙马潭区"):
-        pairing = Pairing.objects.get(helper_region__name=name, is_demo=True)
-        items = {
-            item.target.indicator: item
-            for item in figure_sets.targets_against_actuals(window(pairing), 2022)
-        }
-        consumption_item = items[Target.Indicator.CONSUMPTION]
-        assert consumption_item.actual.value >= consumption_item.target.value > 0
-        for indicator in ("parks", "enterprises", "investment"):
-            assert items[indicator].actual is not None

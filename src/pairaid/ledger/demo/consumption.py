@@ -6,28 +6,23 @@ consumption assistance on the day it was signed).
 - purchases (采购) and helped sales (帮助销售) 2018–2022, every channel and kind of buyer,
   a few million yuan a year per district, products from the recipient county's towns;
 - parks built together (共建产业园区), and the enterprises the pairings brought in
-  (引导落地企业) with their agreed and arrived investment, some of them in those parks;
-- 2022 targets for consumption assistance, parks, enterprises and investment.
+  (引导落地企业) with their agreed and arrived investment, in those parks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from decimal import Decimal
 
-from pairaid.ledger import figures_cooperation
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.calendar import HANDOVER, LAST_DAY, day_in
 from pairaid.ledger.demo.sides import SIDES, Side
-from pairaid.ledger.figures import Window
 from pairaid.ledger.models import (
     ConsumptionRecord,
     GuidedInvestment,
     IndustrialPark,
     Pairing,
-    Target,
 )
 
 R = ConsumptionRecord
@@ -103,7 +98,6 @@ def load_consumption_and_industry(loader: Loader) -> None:
         loader.bulk(ConsumptionRecord, consumption_rows(loader, side, pairing, rng))
         parks = {park.code: park for park in load_parks(loader, side, pairing)}
         loader.bulk(GuidedInvestment, investment_rows(side, pairing, parks))
-    load_targets(loader)
 
 
 def consumption_rows(loader: Loader, side: Side, pairing: Pairing, rng: random.Random) -> list:
@@ -173,25 +167,3 @@ def investment_rows(side: Side, pairing: Pairing, parks: dict[str, IndustrialPar
         }
         for enterprise, year, agreed, arrived, landed, park, note in INVESTMENTS[side.key]
     ]
-
-
-def load_targets(loader: Loader) -> None:
-    """2022 targets: consumption a round figure a little under what was done (so it is met),
-    a park, an enterprise and 1000万元 of investment for each (not every one is met)."""
-    rows = []
-    for side in SIDES:
-        pairing = loader.pairings[side.key]
-        window = Window((pairing.pk,), 2022, 2022, dt.date(2022, 12, 31))
-        done = figures_cooperation.consumption(window).value
-        wan = Decimal(10_000)
-        targets = {
-            Target.Indicator.CONSUMPTION: Decimal(math.floor(done / wan / 100) * 100) * wan,
-            Target.Indicator.PARKS: Decimal(max(1, figures_cooperation.parks(window).value)),
-            Target.Indicator.ENTERPRISES: Decimal(1),
-            Target.Indicator.INVESTMENT: Decimal(10_000_000),
-        }
-        rows += [
-            {"pairing": pairing, "year": 2022, "indicator": indicator, "value": value}
-            for indicator, value in targets.items()
-        ]
-    loader.bulk(Target, rows)
