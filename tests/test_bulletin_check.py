@@ -112,11 +112,10 @@ def test_it_checks_as_of_another_date(db, seed_path: Path):
 
 
 def test_it_answers_unknown_with_a_reason(db, tmp_path: Path):
-    text = "2022年，宁波市向凉山州拨付财政援助资金21.3亿元。江阳区采购盐源县农特产品1.26亿元。"
+    text = "2022年，宁波市向凉山州拨付财政援助资金21.3亿元。"
     claims = json.loads(check(write(tmp_path, text), "--json", "--as-of", "2022-12-31"))["claims"]
-    assert [c["verdict"] for c in claims] == ["unknown", "unknown"]
+    assert [c["verdict"] for c in claims] == ["unknown"]
     assert "宁波市" in claims[0]["reason"]
-    assert "消费帮扶" in claims[1]["reason"]
 
 
 def test_it_sums_the_pairings_of_a_joint_subject(db, tmp_path: Path):

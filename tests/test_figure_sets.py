@@ -31,6 +31,10 @@ def national(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# The amount a money figure sums, where it is not `amount` and the figure does not say.
+AMOUNT_FIELDS = {"investment_agreed": "agreed_amount"}
+
+
 def recount(figure: figures.Figure, summed: str = "") -> Decimal | int:
     """The figure from its records, one by one (`summed`: the field it sums)."""
     records = list(figure.records)
@@ -38,8 +42,11 @@ def recount(figure: figures.Figure, summed: str = "") -> Decimal | int:
         return sum(
             (getattr(r, summed) for r in records), Decimal("0.00") if figure.unit == "元" else 0
         )
-    if figure.key in MONEY_KEYS:
-        return sum((r.amount for r in records), Decimal("0.00"))
+    if figure.key in MONEY_KEYS or figure.unit == "元":
+        field = AMOUNT_FIELDS.get(figure.key, "amount")
+        return sum((getattr(r, field) for r in records), Decimal("0.00"))
+    if figure.key == "enterprises_landed":  # each enterprise once per pairing
+        return len({(r.pairing_id, r.enterprise) for r in records})
     if figure.unit == "人":
         return len({r.person_id for r in records})
     return len(records)

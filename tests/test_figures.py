@@ -218,7 +218,7 @@ def test_it_names_a_part_of_the_total_after_its_sources(build):
 
 
 def test_it_keeps_guided_investment_apart_from_assistance_funds(build):
-    from pairaid.ledger import breakdowns
+    from pairaid.ledger import figures_cooperation
     from pairaid.ledger.models import GuidedInvestment
 
     pairing = build.pairing()
@@ -235,4 +235,4 @@ def test_it_keeps_guided_investment_apart_from_assistance_funds(build):
     )
 
     assert figures.funds_invested(window(pairing)).value == Decimal("10.00")
-    assert breakdowns.guided_investment(window(pairing)).value == Decimal("5000.00")
+    assert figures_cooperation.investment_arrived(window(pairing)).value == Decimal("5000.00")

@@ -21,7 +21,7 @@ from django.utils.translation.template import templatize
 import pairaid
 from pairaid.accounts.models import RoleAssignment
 from pairaid.ledger import breakdowns as report_breakdowns
-from pairaid.ledger import figures, services
+from pairaid.ledger import figures, figures_cooperation, services
 from pairaid.ledger.models import (
     Agreement,
     Event,
@@ -181,7 +181,7 @@ def demo_figures():
     found.append(report_breakdowns.obligations_due(window, "done"))
     completion = report_breakdowns.task_completion(window)
     found.extend([completion.numerator, completion.denominator])
-    found.append(report_breakdowns.guided_investment(window))
+    found.append(figures_cooperation.investment_arrived(window))
     found.extend(report_breakdowns.team_schools(window, side) for side in ("from", "to"))
     return found
 
@@ -231,8 +231,9 @@ def test_in_chinese_the_figure_texts_are_the_language_of_record(db):
             "“组团式”受援学校",
             "截至2022-12-04已开始的“组团式”团队的受援学校（类别为学校），不重复计数",
         )
-        assert found["guided_investment"].rule == (
-            "引导企业投资记录金额之和，年度2016—2022年，日期不晚于2022-12-04；不计入帮扶资金"
+        assert found["investment_arrived"].rule == (
+            "引导落地企业记录的实际到位投资之和，年度2016—2022年，日期不晚于2022-12-04；"
+            "不计入帮扶资金"
         )
         completion = report_breakdowns.task_completion(found["tasks_done"].window)
         assert (completion.label, completion.rule) == (

@@ -9,6 +9,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from consumption_records import consumption_fields, park_fields
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,10 +23,12 @@ from pairaid.ledger.models import (
     AgreementParty,
     Asset,
     AssetCheck,
+    ConsumptionRecord,
     Event,
     EventParticipant,
     FundFlow,
     GuidedInvestment,
+    IndustrialPark,
     Obligation,
     Organisation,
     Pairing,
@@ -158,6 +161,11 @@ MAKERS = {
         },
         {"amount": Decimal("6000.00")},
     ),
+    ConsumptionRecord: lambda build, p: (
+        consumption_fields(p, date=in_year()),
+        {"amount": Decimal("2000.00")},
+    ),
+    IndustrialPark: lambda build, p: (park_fields(p, established=in_year()), {"name": "改名"}),
     Project: lambda build, p: (
         {
             "pairing": p,

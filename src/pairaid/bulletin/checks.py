@@ -30,10 +30,8 @@ from pairaid.ledger.money import format_wan
 AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
 VERDICTS = (AGREES, DISAGREES, UNKNOWN)
 NOT_RECORDED = {
-    "consumption": "消费帮扶",
     "jobs": "劳务协作（帮助就业）",
     "trained": "培训人次",
-    "enterprises": "引进企业户数",
     "workshops": "帮扶车间",
     "parks": "共建产业园区",
     "other": "此类数字",

@@ -25,7 +25,6 @@ from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import (
     Agreement,
     FundFlow,
-    GuidedInvestment,
     Obligation,
     Organisation,
     Person,
@@ -343,34 +342,6 @@ def team_schools(window: Window, side: str) -> Figure:
         rule=rule % {"as_of": window.as_of.isoformat()},
         window=window,
         records=schools,
-    )
-
-
-def guided_investment(window: Window) -> Figure:
-    """引导企业投资: recorded apart from assistance funds and never summed into them."""
-    records = GuidedInvestment.objects.filter(
-        pairing_id__in=window.pairing_ids,
-        year__gte=window.from_year,
-        year__lte=window.to_year,
-        date__lte=window.as_of,
-    )
-    total = records.aggregate(total=MoneySum("amount"))["total"]
-    return Figure(
-        key="guided_investment",
-        label=_("引导企业投资"),
-        value=Decimal(total).quantize(CENT),
-        unit="元",
-        rule=_(
-            "引导企业投资记录金额之和，年度%(from_year)s—%(to_year)s年，"
-            "日期不晚于%(as_of)s；不计入帮扶资金"
-        )
-        % {
-            "from_year": window.from_year,
-            "to_year": window.to_year,
-            "as_of": window.as_of.isoformat(),
-        },
-        window=window,
-        records=records,
     )
 
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pairaid.ledger import breakdowns, figures, figures_assets, rollups
+from pairaid.ledger import figures_cooperation as cooperation
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import FundFlow, Person, Target
+from pairaid.ledger.models import ConsumptionRecord, FundFlow, Person, Target
 from pairaid.ledger.money import ZERO
 
 # --- how each figure is counted in sets --------------------------------------------------------
@@ -90,6 +91,9 @@ class Claimed:
     when: Callable[[Tags], bool] = always
     figure: Callable[[Window, Tags], Figure] | None = None
     refusal: str | Promise = ""
+    # Unknown, not 0, for pairings that keep no record of the figure's type at all (a ledger
+    # that never recorded consumption assistance does not say there was none).
+    if_kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ class FigureSpec:
     additive: Additive | None = None
     distinct: Distinct | None = None
     zero: Any = 0
-    records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations
+    records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations; a Pages slug
     indicator: str | None = None
     api: bool = False
     bulletin: tuple[Claimed, ...] = field(default=())
@@ -265,6 +269,28 @@ def _team_schools(side: str) -> FigureSpec:
     )
 
 
+# A bulletin's consumption claim: a helped sale (销售), a purchase (采购), or both (neither tag).
+CONSUMPTION_CLAIMS = {
+    None: lambda tags: "采购" not in tags and "销售" not in tags,
+    ConsumptionRecord.Direction.PURCHASED: lambda tags: "采购" in tags,
+    ConsumptionRecord.Direction.SOLD_HELPED: lambda tags: "销售" in tags,
+}
+
+
+def _consumption(direction: str | None) -> FigureSpec:
+    """消费帮扶 in all (采购 + 帮助销售, the target's indicator) or one direction."""
+    return FigureSpec(
+        make=lambda w, v: cooperation.consumption(w, direction, value=v),
+        additive=cooperation.consumption_by_pairing(direction),
+        zero=ZERO,
+        records="consumption",
+        indicator=Target.Indicator.CONSUMPTION if direction is None else None,
+        api=True,
+        bulletin=(Claimed("consumption", CONSUMPTION_CLAIMS[direction], if_kept=True),),
+        area="consumption",
+    )
+
+
 TEACHER, DOCTOR = Person.Profession.TEACHER, Person.Profession.DOCTOR
 CADRE, PROFESSIONAL = Person.Category.CADRE, Person.Category.PROFESSIONAL
 MONEY_ORDER = (
@@ -368,9 +394,43 @@ FIGURES: dict[str, FigureSpec] = {
     # Counted for one window at a time (the bulletin check, the annual report).
     "team_schools_from": _team_schools("from"),
     "team_schools_to": _team_schools("to"),
-    "guided_investment": FigureSpec(
-        make=lambda w, v: breakdowns.guided_investment(w),
-        bulletin=(Claimed("investment"),),
+    **{
+        key: _consumption(direction) for key, (direction, _label) in cooperation.CONSUMPTION.items()
+    },
+    "parks": FigureSpec(
+        make=lambda w, v: cooperation.parks(w, value=v),
+        additive=cooperation.parks_by_pairing,
+        records="parks",
+        indicator=Target.Indicator.PARKS,
+        api=True,
+        area="industry",
+    ),
+    "enterprises_landed": FigureSpec(
+        make=lambda w, v: cooperation.enterprises_landed(w, value=v),
+        additive=cooperation.enterprises_by_pairing,
+        records="investments",
+        indicator=Target.Indicator.ENTERPRISES,
+        api=True,
+        bulletin=(Claimed("enterprises", if_kept=True),),
+        area="industry",
+    ),
+    "investment_arrived": FigureSpec(
+        make=lambda w, v: cooperation.investment_arrived(w, value=v),
+        additive=cooperation.investment_by_pairing("amount"),
+        zero=ZERO,
+        records="investments",
+        indicator=Target.Indicator.INVESTMENT,
+        api=True,
+        bulletin=(Claimed("investment", if_kept=True),),
+        area="industry",
+    ),
+    "investment_agreed": FigureSpec(
+        make=lambda w, v: cooperation.investment_agreed(w, value=v),
+        additive=cooperation.investment_by_pairing("agreed_amount"),
+        zero=ZERO,
+        records="investments",
+        api=True,
+        area="industry",
     ),
     "beneficiaries": FigureSpec(
         make=lambda w, v: figures_assets.beneficiaries(w, "人", value=v),
@@ -433,6 +493,14 @@ def claim_figure(metric: str, tags: Iterable[str], window: Window) -> tuple[Figu
         ]
         return None, refusals[0] if refusals else _("无法核对此类数字")
     spec, answer = match
-    if answer.figure is not None:
-        return answer.figure(window, found), ""
-    return spec.make(window, None), ""
+    figure = answer.figure(window, found) if answer.figure is not None else spec.make(window, None)
+    if answer.if_kept and not kept(figure, window):
+        return None, _("台账中没有该结对关系的%(records)s，无法核对") % {
+            "records": figure.records.model._meta.verbose_name
+        }
+    return figure, ""
+
+
+def kept(figure: Figure, window: Window) -> bool:
+    """Whether the window's pairings have any record of the figure's type, of any date."""
+    return figure.records.model.objects.filter(pairing_id__in=window.pairing_ids).exists()

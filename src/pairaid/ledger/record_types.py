@@ -31,12 +31,14 @@ from pairaid.ledger.models import (
     AgreementParty,
     Asset,
     AssetCheck,
+    ConsumptionRecord,
     Event,
     EventParticipant,
     Evidence,
     FundFlow,
     FundRollup,
     GuidedInvestment,
+    IndustrialPark,
     Obligation,
     Organisation,
     Pairing,
@@ -506,8 +508,63 @@ register(
         pages=Pages(
             slug="investments",
             area="industry",
-            columns=("enterprise", "pairing", "year", "date", "amount"),
-            fields=("pairing", "enterprise", "year", "date", "amount", "note"),
+            columns=("enterprise", "pairing", "year", "date", "agreed_amount", "amount"),
+            fields=(
+                *("pairing", "enterprise", "year", "date", "agreed_amount", "amount"),
+                *("landed", "park", "note"),
+            ),
+        ),
+    )
+)
+register(
+    RecordType(
+        ConsumptionRecord,
+        pairing_path="pairing",
+        year_lock=YearLock("date"),
+        listing=Listing(
+            sorts={"date": ("date", "id"), "amount": ("amount", "date")}
+            | {"channel": ("channel", "date"), "pairing": _by_pairing("date")},
+            default_sort="-date",
+            search=("product", "buyer", "note"),
+            year_field="date",
+            choices={"direction": "direction", "channel": "channel", "buyer_kind": "buyer_kind"},
+        ),
+        kind="consumption",
+        api=Api("/consumption/", "consumption_record", "消费帮扶"),
+        pages=Pages(
+            slug="consumption",
+            area="consumption",
+            columns=("date", "pairing", "direction", "product", "buyer", "channel", "amount"),
+            fields=(
+                *("pairing", "direction", "buyer", "buyer_kind", "product", "origin"),
+                *("amount", "quantity", "unit", "date", "channel", "note"),
+            ),
+        ),
+    )
+)
+register(
+    RecordType(
+        IndustrialPark,
+        pairing_path="pairing",
+        year_lock=YearLock("established"),
+        listing=Listing(
+            sorts={"established": ("established", "id"), "name": ("name",), "code": ("code",)}
+            | {"pairing": _by_pairing("established")},
+            default_sort="-established",
+            search=("name", "code", "note"),
+            year_field="established",
+        ),
+        kind="parks",
+        api=Api("/parks/", "park", "共建产业园区"),
+        pages=Pages(
+            slug="parks",
+            area="industry",
+            columns=("code", "name", "pairing", "location", "established", "enterprises_settled"),
+            fields=(
+                *("pairing", "code", "name", "location", "established"),
+                *("area_mu", "enterprises_settled", "note"),
+            ),
+            key=("pairing", "code"),
         ),
     )
 )

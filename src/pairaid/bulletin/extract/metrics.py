@@ -250,7 +250,8 @@ def last_figure_end(text: str) -> int:
 
 def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -> tuple[str, ...]:
     """Details the checker needs: 组团式 teams, the sending or receiving side of a team,
-    the source of money (财政, 社会), 人次, households (户) helped."""
+    the source of money (财政, 社会), 人次, households (户) helped, a purchase or a helped
+    sale (采购, 销售)."""
     tags = []
     if "组团式" in sentence:
         tags.append("组团式")
@@ -267,6 +268,13 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("财政")
         elif "社会" in near:
             tags.append("社会")
+    if metric == "consumption":  # a helped sale (销售), a purchase (采购), or both (neither)
+        sold = re.search("销售|卖出|订单|帮销", clause_before)
+        bought = re.search("采购|购买", clause_before)
+        if sold and not bought:
+            tags.append("销售")
+        elif bought and not sold:
+            tags.append("采购")
     if figure.base == "人次":
         tags.append("人次")
     if metric == "beneficiaries" and figure.base == "户":

@@ -29,6 +29,8 @@ _ALL = (
 IMPORTERS: dict[str, Importer] = {
     kind: next(importer for importer in _ALL if importer.kind == kind)
     for kind in record_types.kinds()
+    # a type with generic pages is imported by the generic importer, where there is one
+    if not (record_types.by_kind(kind).pages and all(i.kind != kind for i in _ALL))  # type: ignore[union-attr]
 }
 KINDS = tuple(IMPORTERS)
 

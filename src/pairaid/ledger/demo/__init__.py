@@ -7,9 +7,9 @@ From the article: the regions and pairings, the six projects visited, the totals
 of 2022-12-01/02 with its officials, the four agreements and the hand-over of the 2022
 funds. Everything the article does not give — every dispatched person and their name, the
 split of the money by year, source and tranche, the other projects, plans, allocations,
-spending, contract parties, obligations, tasks, targets, enterprise investment, most
-township codes — is invented, plausible, and marked as demo data (is_demo=True on every
-record type that has the flag).
+spending, contract parties, obligations, tasks, targets, enterprise investment, consumption
+assistance, parks, most township codes — is invented, plausible, and marked as demo data
+(is_demo=True on every record type that has the flag).
 
 Every record is made through `pairaid.ledger.services` (via "demo"), so it is validated
 and audited like any other. The data are the same on every run: each part draws from its
@@ -26,6 +26,7 @@ from django.db import transaction
 from pairaid.ledger.demo import (
     agreements,
     assets,
+    consumption,
     events,
     evidence,
     funds,
@@ -65,6 +66,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     tasks.load_targets(loader)
     evidence.load_evidence(loader)
     assets.load_assets(loader)
+    consumption.load_consumption_and_industry(loader)
     return dict(loader.counts)
 
 
@@ -77,4 +79,3 @@ def load_side_money_and_projects(loader: Loader, side) -> None:
     loader.flows(funds.plan_rows(side, pairing, money, rng))
     funds.record_transfers(loader, funds.transfers(side, pairing, money, rng))
     loader.flows(funds.project_flow_rows(side, pairing, funded, rng))
-    funds.load_investments(loader, side, pairing)

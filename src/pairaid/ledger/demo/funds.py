@@ -18,7 +18,7 @@ from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA, Loader, jittered, split_exact
 from pairaid.ledger.demo.calendar import HANDOVER, LAST_DAY, YEARS, at_ten, day_in
 from pairaid.ledger.demo.sides import Side
-from pairaid.ledger.models import FundFlow, GuidedInvestment, Pairing
+from pairaid.ledger.models import FundFlow, Pairing
 
 WAN = 1_000_000  # fen in 1万元: fiscal money moves in whole 万元
 YUAN = 100
@@ -297,34 +297,3 @@ def project_row(pairing, project, kind, source, amount, day) -> dict:
         ),
         **confirmed(day),
     }
-
-
-# --- enterprise investment (never summed into assistance funds) --------------------------
-
-INVESTMENTS = {
-    "jiangyang": [
-        ("盐源县果业发展有限公司", 2019, "32000000.00", "引进泸州企业合作建设苹果冷链仓储中心"),
-        ("盐源县果业发展有限公司", 2021, "18500000.00", "苹果精深加工生产线"),
-    ],
-    "longmatan": [
-        ("泸州龙马潭农业产业发展有限公司", 2021, "26800000.00", "乌鸡选育基地配套养殖小区"),
-        ("泸州龙马潭酿酒专用粮科技有限公司", 2022, "9600000.00", "酿酒专用高粱种植基地"),
-    ],
-}
-
-
-def load_investments(loader: Loader, side: Side, pairing: Pairing) -> None:
-    loader.bulk(
-        GuidedInvestment,
-        [
-            {
-                "pairing": pairing,
-                "enterprise": enterprise,
-                "year": year,
-                "date": dt.date(year, 9, 16),
-                "amount": Decimal(amount),
-                "note": note,
-            }
-            for enterprise, year, amount, note in INVESTMENTS[side.key]
-        ],
-    )

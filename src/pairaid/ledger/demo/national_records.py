@@ -1,6 +1,7 @@
 """The records of one county pairing of the national set (see national.py): projects, the
 fund ledger (plan → transfer → allocate → spend, with a few reversals and corrections),
-persons and their postings, events, agreements, tasks and targets.
+persons and their postings, events, agreements, tasks and targets, enterprise investment,
+consumption assistance and parks.
 
 Amounts are drawn in whole fen and stored as Decimal yuan. Every entry obeys the fund
 ledger's rules: nothing dated after today, a reversal never before its original, and every
@@ -22,9 +23,11 @@ from pairaid.ledger.demo.national_bulk import Bulk, Leaf, Row, row
 from pairaid.ledger.models import (
     Agreement,
     Confirmation,
+    ConsumptionRecord,
     Event,
     FundFlow,
     GuidedInvestment,
+    IndustrialPark,
     Person,
     Posting,
     Project,
@@ -111,6 +114,8 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     targets = make_targets(leaf, yearly, projects, postings)
     bulk.write(Target, targets, pairing, ids=False)
     bulk.write(GuidedInvestment, make_investments(leaf, rng, days), pairing, ids=False)
+    bulk.write(ConsumptionRecord, make_consumption(leaf, rng, days), pairing, ids=False)
+    bulk.write(IndustrialPark, make_parks(leaf, rng, days), pairing, ids=False)
     bulk.log()  # the audit entries first: they lock the pairing's audit chain
     rollups.add_flows([*flows, *corrections])  # the money totals, in the same transaction
 
@@ -120,7 +125,7 @@ INDUSTRIES = ("农业", "食品", "文旅", "新能源")
 
 def make_investments(leaf: Leaf, rng: random.Random, days: Days) -> list[GuidedInvestment]:
     """Enterprise investment the pairing brought in: kept apart from assistance funds."""
-    return [
+    made = [
         GuidedInvestment(
             pairing=leaf.pairing,
             enterprise=leaf.county.name + rng.choice(INDUSTRIES) + "有限公司",
@@ -131,6 +136,60 @@ def make_investments(leaf: Leaf, rng: random.Random, days: Days) -> list[GuidedI
         )
         for year in range(FIRST_YEAR, days.today.year + 1)
         if rng.random() < 0.4
+    ]
+    for investment in made:  # a quarter more was agreed than has arrived
+        investment.agreed_amount = (investment.amount * Decimal("1.25")).quantize(Decimal("0.01"))
+    return made
+
+
+C = ConsumptionRecord
+# (direction, buyer kind, channel, buyer): a county's usual buyers and channels
+TRADES = (
+    (C.Direction.PURCHASED, C.BuyerKind.PUBLIC_BODY, C.Channel.PLATFORM_832, "机关食堂"),
+    (C.Direction.PURCHASED, C.BuyerKind.UNION, C.Channel.UNION, "总工会"),
+    (C.Direction.PURCHASED, C.BuyerKind.ENTERPRISE, C.Channel.OTHER, "农产品流通企业"),
+    (C.Direction.SOLD_HELPED, C.BuyerKind.INDIVIDUAL, C.Channel.FAIR, "消费帮扶展销会"),
+    (C.Direction.SOLD_HELPED, C.BuyerKind.INDIVIDUAL, C.Channel.LIVESTREAM, "帮扶直播间"),
+)
+PRODUCTS = ("土豆", "花椒", "核桃", "蜂蜜", "茶叶", "腊肉", "中药材")
+
+
+def make_consumption(leaf: Leaf, rng: random.Random, days: Days) -> list[ConsumptionRecord]:
+    """Purchases and helped sales: a few a year, hundreds of thousands of yuan each."""
+    return [
+        ConsumptionRecord(
+            pairing=leaf.pairing,
+            direction=direction,
+            buyer=buyer,
+            buyer_kind=kind,
+            product=leaf.county.name[:2] + rng.choice(PRODUCTS),
+            origin=rng.choice([leaf.county, *leaf.townships]),
+            amount=yuan(rng.randint(2_000_000, 80_000_000)),
+            date=days.in_year(year),
+            channel=channel,
+            is_demo=True,
+        )
+        for year in range(2018, days.today.year + 1)
+        for direction, kind, channel, buyer in TRADES
+        if rng.random() < 0.6
+    ]
+
+
+def make_parks(leaf: Leaf, rng: random.Random, days: Days) -> list[IndustrialPark]:
+    """One park built together in about a third of the counties."""
+    if rng.random() >= 0.35:
+        return []
+    return [
+        IndustrialPark(
+            pairing=leaf.pairing,
+            code=f"YQ-{leaf.pairing.pk}",
+            name=leaf.county.name + "东西部协作产业园",
+            location=rng.choice([leaf.county, *leaf.townships]),
+            established=days.in_year(rng.randint(2017, 2022)),
+            area_mu=Decimal(rng.randint(300, 3000)),
+            enterprises_settled=rng.randint(1, 12),
+            is_demo=True,
+        )
     ]
 
 

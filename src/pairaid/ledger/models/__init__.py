@@ -20,6 +20,8 @@ from pairaid.ledger.models.common import (
 from pairaid.ledger.models.places import Region, Organisation
 from pairaid.ledger.models.pairings import PairingQuerySet, Pairing
 from pairaid.ledger.models.projects import Project
+from pairaid.ledger.models.consumption import ConsumptionRecord
+from pairaid.ledger.models.industry import IndustrialPark
 from pairaid.ledger.models.funds import FundFlow, GuidedInvestment
 from pairaid.ledger.models.people import Person, Team, PostingQuerySet, Posting
 from pairaid.ledger.models.events import Event, EventParticipant
@@ -51,6 +53,7 @@ __all__ = [
     "AuditEntry",
     "Confirmation",
     "ConfirmationMixin",
+    "ConsumptionRecord",
     "DemoMixin",
     "Event",
     "EventParticipant",
@@ -58,6 +61,7 @@ __all__ = [
     "FundFlow",
     "FundRollup",
     "GuidedInvestment",
+    "IndustrialPark",
     "Obligation",
     "Organisation",
     "Pairing",

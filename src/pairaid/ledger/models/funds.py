@@ -1,4 +1,4 @@
-"""Money: fund flows and guided investment."""
+"""Money: fund flows, and the investment of the enterprises a pairing brought in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
-from pairaid.ledger.models.common import Confirmation, ConfirmationMixin, DemoMixin, money_in_range
+from pairaid.ledger.models.common import (
+    Confirmation,
+    ConfirmationMixin,
+    DemoMixin,
+    VersionMixin,
+    money_in_range,
+)
+from pairaid.ledger.models.industry import IndustrialPark
 from pairaid.ledger.models.pairings import Pairing
 from pairaid.ledger.models.projects import Project
 from pairaid.ledger.moneyfield import MoneyField
@@ -162,9 +169,10 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             )
 
 
-class GuidedInvestment(DemoMixin):
-    """Enterprise investment the pairing brought in (引导企业投资): recorded apart and never
-    summed into assistance funds."""
+class GuidedInvestment(VersionMixin, DemoMixin):
+    """An enterprise the pairing brought in (引导落地企业) and its investment in one project:
+    the investment agreed (协议投资) and the investment arrived by the record's date (实际到位
+    投资, `amount`). Recorded apart from assistance funds and never summed into them."""
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="investments"
@@ -173,17 +181,43 @@ class GuidedInvestment(DemoMixin):
     year = models.PositiveSmallIntegerField(
         _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
-    date = models.DateField(_("日期"))
-    amount = MoneyField(_("到位投资（元）"))
+    date = models.DateField(_("日期"), help_text=_("投资到位的日期"))
+    agreed_amount = MoneyField(
+        _("协议投资（元）"),
+        null=True,
+        blank=True,
+        help_text=_("投资协议约定的金额；不清楚时可空"),
+    )
+    amount = MoneyField(_("实际到位投资（元）"))
+    landed = models.DateField(
+        _("落地日期"), null=True, blank=True, help_text=_("企业注册或投产落地的日期")
+    )
+    park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("所在园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="investments",
+        help_text=_("落地在共建产业园区时填写"),
+    )
     note = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("引导企业投资")
-        verbose_name_plural = _("引导企业投资")
+        verbose_name = _("引导落地企业")
+        verbose_name_plural = _("引导落地企业")
         ordering = ["date", "id"]
+        indexes = [
+            models.Index(fields=["pairing", "-date"], name="investment_by_pairing_date"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="investment_amount_positive"),
             money_in_range("amount", "investment_amount_in_range"),
+            models.CheckConstraint(
+                condition=Q(agreed_amount__isnull=True) | Q(agreed_amount__gt=0),
+                name="investment_agreed_positive",
+            ),
+            money_in_range("agreed_amount", "investment_agreed_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -194,3 +228,9 @@ class GuidedInvestment(DemoMixin):
         # investment that had not arrived yet.
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("日期不能晚于今天")})
+        if self.landed and self.landed > timezone.localdate():
+            raise ValidationError({"landed": _("日期不能晚于今天")})
+        if self.agreed_amount is not None and self.agreed_amount <= 0:
+            raise ValidationError({"agreed_amount": _("协议投资必须大于0")})
+        if self.park_id and self.pairing_id and self.park.pairing_id != self.pairing_id:
+            raise ValidationError({"park": _("园区不属于该结对关系")})
