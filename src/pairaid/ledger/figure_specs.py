@@ -319,6 +319,7 @@ FIGURES: dict[str, FigureSpec] = {
     "guided_investment": FigureSpec(
         make=lambda w, v: breakdowns.guided_investment(w),
         bulletin=(Claimed("investment"),),
+        area="industry",
     ),
 }
 
