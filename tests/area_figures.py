@@ -53,7 +53,7 @@ def specs() -> dict[str, FigureSpec]:
             area="consumption",
         ),
         PLANNED: dataclasses.replace(
-            figures["funds_plan"], area="consumption", indicator=None, bulletin=()
+            figures["funds_plan"], area="consumption", indicator=None, bulletin=(), api=False
         ),
         OVERDUE: dataclasses.replace(figures["tasks_overdue"], area="assets", attention=True),
     }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from area_figures import DONE, declare
 from django.utils import timezone
 from test_api_support import Api, demo_pairing
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_sets, figures, record_types
 
 AS_OF = "2022-12-04"  # the day after the visit the article reports
 
@@ -72,7 +73,9 @@ def test_it_answers_exactly_what_the_figures_module_computes(personas):
         figures.persons_dispatched(window, figures.POSTINGS, "cadre"),
         figures.persons_dispatched(window, figures.POSTINGS, "professional"),
     ]
-    assert body["figures"] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
+    assert body["figures"] == [
+        {**figure.to_dict(), "as_of": AS_OF, "area": "", "area_label": ""} for figure in expected
+    ]
     assert by_key(body)["persons_dispatched_postings"]["unit"] == "人次"
     assert body["window"]["pairing_ids"] == list(window.pairing_ids)  # the districts included
     rates = {rate["key"]: rate for rate in body["rates"]}
@@ -138,3 +141,29 @@ def test_it_needs_a_pairing(personas):
     response = Api.as_user(personas.jiangyang, "read").get("/figures/")
     assert response.status_code == 422
     assert response.json()["errors"] == {"pairing": ["此项必填"]}
+
+
+def test_it_says_under_which_assessment_area_each_figure_is_shown(personas, monkeypatch):
+    declared = declare(monkeypatch)  # done tasks under 消费帮扶, answered by the API
+    body = (
+        Api.as_user(personas.jiangyang, "read")
+        .get("/figures/", pairing=demo_pairing("江阳区").pk, as_of=AS_OF)
+        .json()
+    )
+    shown = by_key(body)
+
+    assert shown[DONE]["area"] == declared[DONE].area == "consumption"
+    assert shown[DONE]["area_label"] == str(record_types.AREAS["consumption"]) == "消费帮扶"
+    for key, figure in shown.items():
+        area = figure_sets.FIGURES[key].area
+        assert figure["area"] == area
+        assert figure["area_label"] == (str(record_types.AREAS[area]) if area else "")
+    assert shown["funds_transfer"]["area"] == ""
+
+
+def test_it_documents_the_area_of_a_figure(personas):
+    schema = Api.as_user(personas.jiangyang, "read").get("/openapi.json").json()
+    described = schema["components"]["schemas"]["FigureOut"]["properties"]
+
+    assert "consumption" in described["area"]["description"]
+    assert described["area_label"]["description"]

@@ -258,6 +258,7 @@ class TargetActual:
     target: Target
     actual: Figure | None  # None: the ledger does not record this indicator yet
     children: bool = False  # measured with the pairings below the target's pairing
+    key: str | None = None  # the declared figure (`FIGURES`) that measures it
 
     @property
     def percent(self) -> Decimal | None:
@@ -312,5 +313,5 @@ def targets_against_actuals(
                 )
                 found[key] = FIGURES[key].make(alone, None)
             actual = found[key]
-        result.append(TargetActual(target, actual, subject.children))
+        result.append(TargetActual(target, actual, subject.children, key))
     return result

@@ -164,7 +164,8 @@ def target_drill(
     reports measure it (`ledger.figure_sets.targets_against_actuals`)."""
     if item.actual is None:
         return None
-    key, extras = figure_sets.FIGURES[item.actual.key].drill_to(item.actual.key)
+    declared = item.key or item.actual.key
+    key, extras = figure_sets.FIGURES[declared].drill_to(declared)
     scope = Scope.for_user(
         user,
         item.target.pairing,
