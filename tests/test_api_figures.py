@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from area_figures import DONE, declare
 from django.utils import timezone
 from test_api_support import Api, demo_pairing
 
-from pairaid.ledger import figure_specs, figures
+from pairaid.ledger import figure_sets, figure_specs, figures, record_types
 
 AS_OF = "2022-12-04"  # the day after the visit the article reports
 
@@ -73,10 +74,13 @@ def test_it_answers_exactly_what_the_figures_module_computes(personas):
         figures.persons_dispatched(window, figures.POSTINGS, "professional"),
     ]
     shown = body["figures"]
-    assert shown[: len(expected)] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
+    plain = {"as_of": AS_OF, "area": "", "area_label": ""}
+    assert shown[: len(expected)] == [{**figure.to_dict(), **plain} for figure in expected]
     for figure in shown[len(expected) :]:  # the other figures declared for the API, in order
-        made = figure_specs.FIGURES[figure["key"]].make(window, None)
-        assert figure == {**made.to_dict(), "as_of": AS_OF}
+        spec = figure_specs.FIGURES[figure["key"]]
+        area = {"area": spec.area, "area_label": str(record_types.AREAS.get(spec.area, ""))}
+        made = spec.make(window, None)
+        assert figure == {**made.to_dict(), "as_of": AS_OF, **area}
     assert [f["key"] for f in shown] == figure_specs.api_keys(figures.POSTINGS)
     assert by_key(body)["persons_dispatched_postings"]["unit"] == "人次"
     assert body["window"]["pairing_ids"] == list(window.pairing_ids)  # the districts included
@@ -143,3 +147,29 @@ def test_it_needs_a_pairing(personas):
     response = Api.as_user(personas.jiangyang, "read").get("/figures/")
     assert response.status_code == 422
     assert response.json()["errors"] == {"pairing": ["此项必填"]}
+
+
+def test_it_says_under_which_assessment_area_each_figure_is_shown(personas, monkeypatch):
+    declared = declare(monkeypatch)  # done tasks under 消费帮扶, answered by the API
+    body = (
+        Api.as_user(personas.jiangyang, "read")
+        .get("/figures/", pairing=demo_pairing("江阳区").pk, as_of=AS_OF)
+        .json()
+    )
+    shown = by_key(body)
+
+    assert shown[DONE]["area"] == declared[DONE].area == "consumption"
+    assert shown[DONE]["area_label"] == str(record_types.AREAS["consumption"]) == "消费帮扶"
+    for key, figure in shown.items():
+        area = figure_sets.FIGURES[key].area
+        assert figure["area"] == area
+        assert figure["area_label"] == (str(record_types.AREAS[area]) if area else "")
+    assert shown["funds_transfer"]["area"] == ""
+
+
+def test_it_documents_the_area_of_a_figure(personas):
+    schema = Api.as_user(personas.jiangyang, "read").get("/openapi.json").json()
+    described = schema["components"]["schemas"]["FigureOut"]["properties"]
+
+    assert "consumption" in described["area"]["description"]
+    assert described["area_label"]["description"]

@@ -1,7 +1,8 @@
 """The pages and commands that show figures for many pairings run as many queries for ten
 times the pairings and records: the overview (administrator, province coordinator), a
-province, city and county dashboard, `pairaid summary --json` for all pairings, the annual
-report of a province pairing and the API's figures (`ledger/figure_sets.py`)."""
+province, city and county dashboard (with figures of several assessment areas), `pairaid
+summary --json` for all pairings, the annual report of a province pairing and the API's
+figures (`ledger/figure_sets.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from area_figures import declare
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
@@ -76,7 +78,8 @@ def measure(found: Tree, admin: Any, office: Any, tmp_path: Path) -> dict[str, i
 
 
 @pytest.mark.django_db(transaction=False)
-def test_it_runs_as_many_queries_for_ten_times_the_pairings(build, tmp_path, capsys):
+def test_it_runs_as_many_queries_for_ten_times_the_pairings(build, tmp_path, capsys, monkeypatch):
+    declare(monkeypatch)  # figures of several assessment areas (the dashboard's 协作考核)
     users = get_user_model()
     admin = users.objects.create_superuser("root", password="pass-root")
     found = tree(build, cities=1, counties=2)  # 4 pairings

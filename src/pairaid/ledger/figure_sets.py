@@ -136,6 +136,29 @@ def distinct_persons(
     return counts
 
 
+def window_of(
+    subject: Subject,
+    tree: Tree,
+    as_of: dt.date,
+    confirmed_only: bool = False,
+    allowed: set[int] | None = None,
+) -> Window:
+    """The window of `subject` (never counting a pairing outside `allowed`)."""
+    return Window(
+        pairing_ids=tuple(
+            pk
+            for pk in tree.scope(subject.pairing.pk, subject.children)
+            if allowed is None or pk in allowed
+        ),
+        from_year=(
+            subject.from_year if subject.from_year is not None else subject.pairing.valid_from.year
+        ),
+        to_year=subject.to_year if subject.to_year is not None else as_of.year,
+        as_of=as_of,
+        confirmed_only=confirmed_only,
+    )
+
+
 def compute(
     keys: Iterable[str],
     subjects: Iterable[Subject],
@@ -155,22 +178,7 @@ def compute(
     tree = tree or Tree(user)
     allowed = None if within is None else set(within)
     windows = {
-        subject: Window(
-            pairing_ids=tuple(
-                pk
-                for pk in tree.scope(subject.pairing.pk, subject.children)
-                if allowed is None or pk in allowed
-            ),
-            from_year=(
-                subject.from_year
-                if subject.from_year is not None
-                else subject.pairing.valid_from.year
-            ),
-            to_year=subject.to_year if subject.to_year is not None else as_of.year,
-            as_of=as_of,
-            confirmed_only=confirmed_only,
-        )
-        for subject in subjects
+        subject: window_of(subject, tree, as_of, confirmed_only, allowed) for subject in subjects
     }
     by_years: dict[tuple[int, int], list[Subject]] = defaultdict(list)
     for subject, window in windows.items():
@@ -228,11 +236,21 @@ def summaries(
 
 # --- targets against actuals ---------------------------------------------------------------
 
-# The figure each target indicator is measured by, from the declarations above (indicators
-# with no records yet — consumption assistance, jobs — have none).
-INDICATOR_FIGURES: dict[str, str] = {
-    spec.indicator: key for key, spec in FIGURES.items() if spec.indicator
-}
+
+def indicator_figures() -> dict[str, str]:
+    """The figure each target indicator is measured by: the first figure whose declaration
+    names it (`FigureSpec.indicator`), read from `FIGURES` when asked, so a figure declared
+    for a new indicator measures its targets with no other edit. Indicators no figure
+    answers have none (their actual is "—")."""
+    found: dict[str, str] = {}
+    for key, spec in FIGURES.items():
+        if spec.indicator:
+            found.setdefault(spec.indicator, key)
+    return found
+
+
+# The same, as declared when the module was loaded.
+INDICATOR_FIGURES: dict[str, str] = indicator_figures()
 
 
 @dataclass(frozen=True)
@@ -240,6 +258,7 @@ class TargetActual:
     target: Target
     actual: Figure | None  # None: the ledger does not record this indicator yet
     children: bool = False  # measured with the pairings below the target's pairing
+    key: str | None = None  # the declared figure (`FIGURES`) that measures it
 
     @property
     def percent(self) -> Decimal | None:
@@ -269,9 +288,10 @@ def targets_against_actuals(
         t.pairing_id: Subject(t.pairing, tree.has_children(t.pairing_id), year, year)
         for t in targets
     }
-    keys = {INDICATOR_FIGURES[t.indicator] for t in targets if t.indicator in INDICATOR_FIGURES}
+    measured_by = indicator_figures()
+    keys = {measured_by[t.indicator] for t in targets if t.indicator in measured_by}
     computed = compute(
-        sorted(keys),
+        sorted(key for key in keys if FIGURES[key].in_sets),
         subjects.values(),
         as_of=window.as_of,
         confirmed_only=window.confirmed_only,
@@ -282,7 +302,16 @@ def targets_against_actuals(
     result = []
     for target in targets:
         subject = subjects[target.pairing_id]
-        key = INDICATOR_FIGURES.get(target.indicator)
-        actual = computed[subject][key] if key else None
-        result.append(TargetActual(target, actual, subject.children))
+        key = measured_by.get(target.indicator)
+        actual = None
+        if key is not None:
+            # A figure counted one window at a time is made for this target's window alone.
+            found = computed[subject]
+            if key not in found:
+                alone = window_of(
+                    subject, tree, window.as_of, window.confirmed_only, set(window.pairing_ids)
+                )
+                found[key] = FIGURES[key].make(alone, None)
+            actual = found[key]
+        result.append(TargetActual(target, actual, subject.children, key))
     return result

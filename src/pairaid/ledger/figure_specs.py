@@ -403,6 +403,7 @@ FIGURES: dict[str, FigureSpec] = {
         records="parks",
         indicator=Target.Indicator.PARKS,
         api=True,
+        bulletin=(Claimed("parks", if_kept=True),),
         area="industry",
     ),
     "enterprises_landed": FigureSpec(

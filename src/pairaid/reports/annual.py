@@ -1,6 +1,6 @@
 """The annual report of a pairing or a coordinating office: money by stage, source and
 sector; projects by status and sector with the year's progress; people; agreements and
-obligations; the task list; targets against actuals."""
+obligations; the task list; targets against actuals; the assessment's other areas."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pairaid.ledger import breakdowns, figure_sets, figures
 from pairaid.ledger.figures import Rate, Window
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, WorkStatus
 from pairaid.ledger.money import format_wan
+from pairaid.reports.areas import annual_section, area_figures
 from pairaid.reports.common import (
     ANNUAL,
     STAGE_LABELS,
@@ -92,6 +93,9 @@ def build_annual(options: Options) -> Report:
         agreements_section(context),
         tasks_section(context, tasks),
         targets_section(context),
+        *annual_section(
+            _("八、协作考核"), area_figures(pairing, options, year, year), options.style
+        ),
         rule_section(context.shown, [*rates, tasks]),
     ]
     return report

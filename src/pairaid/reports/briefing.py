@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pairaid.ledger import breakdowns, figures
 from pairaid.ledger.figures import Figure, PairingSummary, Window
 from pairaid.ledger.models import FundFlow, Pairing, Person
+from pairaid.reports.areas import area_figures, briefing_section
 from pairaid.reports.common import (
     BRIEFING,
     Options,
@@ -143,6 +144,8 @@ def build_briefing(options: Options, parts: list[BriefingPart] | None = None) ->
             % {"helper": main.pairing.helper_name},
             "note",
         )
+    found = area_figures(options.pairing, options, options.from_year, options.year)
+    report.sections += briefing_section(found, options.style)
     report.sections.append(figures_section(parts))
     appendix = report.section(_("附：数字背后的记录"))
     appendix.para(

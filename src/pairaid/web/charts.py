@@ -186,3 +186,75 @@ def rows(bars: Sequence[Bar], *, title: str) -> SafeString:
         out.append(_a(part.href, rect + value))
     out.append("</svg>")
     return mark_safe("".join(out))
+
+
+def grouped(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Part]]],
+    *,
+    title: str,
+    axis_unit: str,
+    scale: Decimal = Decimal(1),
+) -> SafeString:
+    """Vertical bars side by side: for each category (e.g. a year) one bar per series (e.g.
+    a figure), each series giving one part per category. `scale` as in `columns`."""
+    width, height = Decimal(640), Decimal(240)
+    left, right, top, bottom = Decimal(56), Decimal(8), Decimal(40), Decimal(212)
+    highest = max(
+        (Decimal(part.value) / scale for _name, parts in series for part in parts),
+        default=Decimal(0),
+    )
+    axis_top, step = nice_top(highest)
+    plot_h = bottom - top
+    out = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" font-family="{FONT}" font-size="12" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    x = left
+    for index, (name, _parts) in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        out.append(f'<rect x="{n(x)}" y="8" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{n(x + 16)}" y="18" fill="{INK}">{escape(name)}</text>')
+        x += 28 + text_width(name, 12)
+    ticks = int(axis_top / step) if step else 0
+    for tick in range(ticks + 1):
+        value = step * tick
+        y = bottom - plot_h * value / axis_top
+        out.append(
+            f'<line x1="{n(left)}" x2="{n(width - right)}" y1="{n(y)}" y2="{n(y)}" '
+            f'stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{n(left - 6)}" y="{n(y + 4)}" text-anchor="end" fill="{MUTED}" '
+            f'font-size="11">{value.normalize():f}</text>'
+        )
+    out.append(
+        f'<text x="4" y="{n(top - 8)}" fill="{MUTED}" font-size="11">{escape(axis_unit)}</text>'
+    )
+    slot = (width - right - left) / max(len(categories), 1)
+    bar_w = slot * Decimal("0.8") / max(len(series), 1)
+    for index, category in enumerate(categories):
+        x0 = left + slot * index + slot * Decimal("0.1")
+        for serial, (_name, parts) in enumerate(series):
+            part = parts[index]
+            if not part.value:
+                continue
+            h = plot_h * (Decimal(part.value) / scale) / axis_top
+            colour = COLOURS[serial % len(COLOURS)]
+            rect = (
+                f'<rect x="{n(x0 + bar_w * serial)}" y="{n(bottom - h)}" width="{n(bar_w)}" '
+                f'height="{n(h)}" fill="{colour}"><title>{escape(part.title)}</title></rect>'
+            )
+            out.append(_a(part.href, rect))
+        out.append(
+            f'<text x="{n(left + slot * index + slot / 2)}" y="{n(bottom + 16)}" '
+            f'text-anchor="middle" fill="{INK}">{escape(category)}</text>'
+        )
+    out.append(
+        f'<line x1="{n(left)}" x2="{n(width - right)}" y1="{n(bottom)}" y2="{n(bottom)}" '
+        f'stroke="{INK}"/>'
+    )
+    out.append("</svg>")
+    return mark_safe("".join(out))

@@ -43,15 +43,29 @@ UNIT_COUNTS = {"个": "projects", "人": "persons", "人次": "postings", "项":
 
 
 def value(figure: Figure) -> str:
-    if isinstance(figure.value, Decimal) and figure.unit == "元":
-        if chinese():
-            return format_wan(figure.value)
-        amount = f"{to_wan(figure.value):,}"
-        return _("%(amount)s万元") % {"amount": amount}
-    what = UNIT_COUNTS.get(figure.unit, "items")
     if figure.key.startswith(("tasks", "obligations")):
-        what = "items"
-    return count(int(figure.value), what)
+        return count(int(figure.value), "items")
+    return quantity(figure.value, figure.unit)
+
+
+def quantity(number: Decimal | int, unit: str) -> str:
+    """A value in a figure's unit: yuan in 万元, counts with their unit ("154个", "3家");
+    a unit this module has no plural forms for follows the number as the figure gives it."""
+    if unit == "元":
+        if chinese():
+            return format_wan(Decimal(number))
+        amount = f"{to_wan(Decimal(number)):,}"
+        return _("%(amount)s万元") % {"amount": amount}
+    if unit in UNIT_COUNTS or not unit:
+        return count(int(number), UNIT_COUNTS.get(unit, "items"))
+    whole = Decimal(number) == Decimal(number).to_integral_value()
+    shown = int(number) if whole else Decimal(number).normalize()
+    if chinese():
+        return f"{shown}{unit}"
+    english = _(unit)
+    if english == unit and whole:  # no English for the unit: counted as items
+        return count(int(number), "items")
+    return f"{shown:,} {english}"
 
 
 # --- labels and rules ------------------------------------------------------------------------

@@ -12,9 +12,14 @@ from ninja import Field, Query, Router, Schema
 from pairaid.api.common import READ_ERRORS, pairing_for, user_of
 from pairaid.api.schemas import FiguresOut
 from pairaid.api.types import Date, Id, Year
-from pairaid.ledger import figure_sets, figures
+from pairaid.ledger import figure_sets, figures, record_types
 
 router = Router()
+
+
+def area_of(area: str) -> dict[str, str]:
+    """The assessment area a figure is shown under (`FigureSpec.area`), key and name."""
+    return {"area": area, "area_label": str(record_types.AREAS[area]) if area else ""}
 
 
 class FigureParams(Schema):
@@ -79,7 +84,9 @@ def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
             "description": window.describe(),
         },
         "sentence": described["sentence"],
-        "figures": [found[key].to_dict() for key in keys],
+        "figures": [
+            {**found[key].to_dict(), **area_of(figure_sets.FIGURES[key].area)} for key in keys
+        ],
         "rates": [
             {
                 "key": rate.key,

@@ -8,6 +8,7 @@ from pairaid.api.schemas.base import Out
 from pairaid.api.types import (
     Date,
 )
+from pairaid.ledger.record_types import AREAS
 
 
 class FigureOut(Out):
@@ -20,6 +21,13 @@ class FigureOut(Out):
     from_year: int
     to_year: int
     confirmed_only: bool
+    area: str = Field(
+        description=(
+            f"所属考核领域（{'、'.join(AREAS)}，见 area_label）；"
+            "资金、项目、人员等自有栏目的数字为空字符串"
+        )
+    )
+    area_label: str = Field(description="考核领域的名称（中文），不属于考核领域时为空字符串")
 
 
 class RateOut(Out):

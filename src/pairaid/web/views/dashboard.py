@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET
 from pairaid.ledger import figure_sets, figures
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
-from pairaid.web.drilldown import YES, Drill, Scope
+from pairaid.web.drilldown import SPECS, YES, Drill, Scope
 from pairaid.web.templatetags.pairaid_web import wan, wan_number
+from pairaid.web.views import dashboard_areas
 from pairaid.web.views.common import as_of_error, parse_date, today
 from pairaid.web.views.review import locked_years
 
@@ -163,7 +164,8 @@ def target_drill(
     reports measure it (`ledger.figure_sets.targets_against_actuals`)."""
     if item.actual is None:
         return None
-    key, extras = figure_sets.FIGURES[item.actual.key].drill_to(item.actual.key)
+    declared = item.key or item.actual.key
+    key, extras = figure_sets.FIGURES[declared].drill_to(declared)
     scope = Scope.for_user(
         user,
         item.target.pairing,
@@ -182,6 +184,11 @@ class TargetRow:
     drill: Drill | None
 
     @property
+    def href(self) -> str:
+        """The list of the records behind the actual ("" when no list shows them)."""
+        return self.drill.url if self.drill is not None and self.drill.key in SPECS else ""
+
+    @property
     def percent(self) -> Decimal | None:
         if self.drill is None:
             return None
@@ -189,11 +196,11 @@ class TargetRow:
 
     @property
     def shown_target(self) -> str:
-        indicator = self.target.indicator
-        if indicator in (Target.Indicator.FUNDS_TRANSFERRED, Target.Indicator.CONSUMPTION):
-            return wan(self.target.value)
-        what = "projects" if indicator == Target.Indicator.PROJECTS_STARTED else "persons"
-        return figure_text.count(int(self.target.value), what)
+        """The target in the unit of the figure that measures it (money in 万元); an
+        indicator no figure measures shows its number as set (its label names the unit)."""
+        if self.drill is None:
+            return f"{self.target.value.normalize():f}"
+        return figure_text.quantity(self.target.value, self.drill.figure.unit)
 
 
 def targets(
@@ -336,6 +343,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "status_table": status_table,
         "tasks": tasks,
         "tasks_shown": tasks.figure.records.select_related("owner", "pairing")[:OVERDUE_SHOWN],
+        "areas": dashboard_areas.sections(scope, user, tree),
         "obligations": obligations,
         "obligations_shown": obligations.figure.records.select_related(
             "owner", "agreement"

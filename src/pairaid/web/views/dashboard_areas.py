@@ -1,0 +1,126 @@
+"""The dashboard's 协作考核 section: the assessment areas' figures (`ledger.areas`), each
+linking to the records behind it, and a chart per area of its figures over the window's
+years.
+
+Everything is read from the declarations (`FigureSpec.area`, `record_types.AREAS`): a figure
+declared under an area appears here with no edit. An area with figures but no records shows
+zeros; an area with no figures is not shown. A figure declared with `attention` (records
+that need someone's attention) is shown highlighted, one click from its list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from pairaid.ledger import areas, figure_sets
+from pairaid.ledger.figures import Figure
+from pairaid.web import charts, figure_text
+from pairaid.web.drilldown import SPECS, Drill, Scope
+
+MONEY = "元"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure on the page, and the list of its records ("" when no list shows them)."""
+
+    drill: Drill
+    attention: bool = False
+
+    @property
+    def figure(self) -> Figure:
+        return self.drill.figure
+
+    @property
+    def href(self) -> str:
+        return self.drill.url if self.drill.key in SPECS else ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An area's figures of one unit by year: the chart and its data table."""
+
+    svg: SafeString
+    axis_unit: str
+    labels: list[str]
+    rows: list[tuple[int, list[Shown]]]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    figures: list[Shown]
+    charts: list[Chart]
+
+    @property
+    def attention(self) -> list[Shown]:
+        return [shown for shown in self.figures if shown.attention and shown.figure.value]
+
+
+def axis_unit(unit: str) -> str:
+    return _("万元") if unit == MONEY else unit
+
+
+def part(year: int, shown: Shown) -> charts.Part:
+    figure = shown.figure
+    title = f"{year} {figure.label} {figure_text.value(figure)}"
+    return charts.Part(figure.value, title, shown.href if figure.value else "")
+
+
+def chart(
+    scope: Scope, keys: list[str], years: list[int], yearly: dict[int, dict[str, Figure]]
+) -> Chart:
+    """One bar per figure of `keys` (all of one unit) for each year, each linking to the
+    records of that year."""
+    unit = yearly[years[0]][keys[0]].unit if years else ""
+    rows = []
+    for year in years:
+        within = dataclasses.replace(scope, from_year=year, to_year=year)
+        rows.append((year, [Shown(within.drill(key, yearly[year][key])) for key in keys]))
+    labels = [yearly[years[0]][key].label for key in keys] if years else []
+    series = [
+        (label, [part(year, row[index]) for year, row in rows])
+        for index, label in enumerate(labels)
+    ]
+    svg = charts.grouped(
+        [str(year) for year in years],
+        series,
+        title=_("%(labels)s（按年度）") % {"labels": "、".join(labels)},
+        axis_unit=axis_unit(unit),
+        scale=Decimal(10000) if unit == MONEY else Decimal(1),
+    )
+    return Chart(svg, axis_unit(unit), labels, rows)
+
+
+def sections(scope: Scope, user: Any, tree: figure_sets.Tree | None = None) -> list[Section]:
+    """The 协作考核 section of the dashboard of `scope`, area by area."""
+    found = areas.areas()
+    if not found:
+        return []
+    tree = tree or figure_sets.Tree(user)
+    keys = [key for area in found for key in area.keys]
+    subject = figure_sets.Subject(scope.pairing, scope.children, scope.from_year, scope.to_year)
+    options = {"as_of": scope.as_of, "confirmed_only": scope.confirmed, "user": user}
+    computed = areas.compute(keys, [subject], tree=tree, **options)[subject]
+    window = scope.window
+    years = list(range(window.from_year, window.to_year + 1))
+    yearly = areas.by_year(keys, subject, years, tree=tree, **options)
+    result = []
+    for area in found:
+        shown = [
+            Shown(scope.drill(key, computed[key]), figure_sets.FIGURES[key].attention)
+            for key in area.keys
+        ]
+        units: dict[str, list[str]] = {}
+        for key in area.keys:
+            units.setdefault(computed[key].unit, []).append(key)
+        drawn = [chart(scope, same, years, yearly) for same in units.values()]
+        result.append(Section(area.key, str(area.label), shown, drawn))
+    return result
