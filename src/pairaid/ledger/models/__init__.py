@@ -36,6 +36,7 @@ from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
 from pairaid.ledger.models.rollups import FundRollup
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
+from pairaid.ledger.models.labour import Placement, TrainingSession, Workshop, VocationalEnrolment
 # isort: on
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "PairingQuerySet",
     "PairingYear",
     "Person",
+    "Placement",
     "Posting",
     "PostingQuerySet",
     "ProgressUpdate",
@@ -71,8 +73,11 @@ __all__ = [
     "Target",
     "Task",
     "Team",
+    "TrainingSession",
     "VersionMixin",
+    "VocationalEnrolment",
     "WorkStatus",
+    "Workshop",
     "dates_in_order",
     "money_in_range",
 ]
