@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from labour_records import SUMMED
 from pairing_trees import coordinator, fill, tree
 
 from pairaid.accounts.models import Role
@@ -36,6 +37,8 @@ def recount(figure: figures.Figure) -> Decimal | int:
     records = list(figure.records)
     if figure.key in MONEY_KEYS:
         return sum((r.amount for r in records), Decimal("0.00"))
+    if figure.key in SUMMED:
+        return sum(getattr(r, SUMMED[figure.key]) for r in records)
     if figure.unit == "人":
         return len({r.person_id for r in records})
     return len(records)

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import breakdowns, figures, rollups
+from pairaid.ledger import breakdowns, figures, figures_labour, rollups
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Target
 from pairaid.ledger.money import ZERO
@@ -321,6 +321,91 @@ FIGURES: dict[str, FigureSpec] = {
         bulletin=(Claimed("investment"),),
     ),
 }
+
+
+# --- labour cooperation (劳务协作) --------------------------------------------------------------
+
+LABOUR = "labour"
+LABOUR_INDICATORS = {
+    figures_labour.placed_key(): Target.Indicator.JOBS,
+    figures_labour.placed_key(poor=True): Target.Indicator.JOBS_POOR,
+    "trained": Target.Indicator.TRAINED,
+    "workshop_jobs": Target.Indicator.WORKSHOP_JOBS,
+}
+
+
+def poor_claim(tags: Tags) -> bool:
+    return "脱贫" in tags
+
+
+def not_poor_claim(tags: Tags) -> bool:
+    return "脱贫" not in tags
+
+
+def _placed(part: str = "", poor: bool = False) -> FigureSpec:
+    key = figures_labour.placed_key(part, poor)
+    claim = () if part else (Claimed("jobs", poor_claim if poor else not_poor_claim),)
+    return FigureSpec(
+        make=lambda w, v: figures_labour.persons_placed(w, part, poor=poor, value=v),
+        additive=lambda w: figures_labour.persons_placed_by_pairing(w, part, poor),
+        records="placements",
+        indicator=LABOUR_INDICATORS.get(key),
+        api=True,
+        bulletin=claim,
+        area=LABOUR,
+    )
+
+
+TRAINED_IN_PERSONS = gettext_lazy("台账按人次记录培训，无法核对培训人数；请核对人次")
+
+
+def _trained(key: str) -> FigureSpec:
+    claim = (
+        (Claimed("trained", counted_in_postings, refusal=TRAINED_IN_PERSONS),)
+        if key == "trained"
+        else ()
+    )
+    return FigureSpec(
+        make=lambda w, v: figures_labour.training(w, key, value=v),
+        additive=lambda w: figures_labour.training_by_pairing(w, key),
+        records="trainings",
+        indicator=LABOUR_INDICATORS.get(key),
+        api=True,
+        bulletin=claim,
+        area=LABOUR,
+    )
+
+
+def _workshops(key: str) -> FigureSpec:
+    return FigureSpec(
+        make=lambda w, v: figures_labour.workshops(w, key, value=v),
+        additive=lambda w: figures_labour.workshops_by_pairing(w, key),
+        records="workshops",
+        indicator=LABOUR_INDICATORS.get(key),
+        api=True,
+        area=LABOUR,
+    )
+
+
+FIGURES.update(
+    {
+        figures_labour.placed_key(part, poor): _placed(part, poor)
+        for part in ("", *figures_labour.PARTS)
+        for poor in (False, True)
+        if not (part and poor)
+    }
+    | {key: _trained(key) for key in figures_labour.TRAINING_FIGURES}
+    | {key: _workshops(key) for key in figures_labour.WORKSHOP_FIGURES}
+    | {
+        "vocational_students": FigureSpec(
+            make=lambda w, v: figures_labour.vocational_students(w, value=v),
+            additive=figures_labour.vocational_by_pairing,
+            records="vocational",
+            api=True,
+            area=LABOUR,
+        )
+    }
+)
 
 
 def api_keys(person_rule: str = figures.PERSONS) -> list[str]:

@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from pairaid.ledger import figure_sets, figures
+from pairaid.ledger import figure_sets, figures, record_types
 from pairaid.ledger.figure_specs import FigureSpec
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
@@ -146,11 +146,22 @@ def declared(spec: FigureSpec) -> Builder:
     return lambda window, extras: spec.make(window, None)
 
 
+def record_list(records: str) -> str:
+    """The list page of a figure's records: a list of its own, or the generic list of the
+    record type declared with pages under that slug (`record_types.by_slug`)."""
+    if records in RECORD_LISTS:
+        return RECORD_LISTS[records]
+    declared = record_types.by_slug(records)
+    if declared is None:
+        raise KeyError(f"no list page shows the records {records!r}")
+    return declared.list_name
+
+
 def listed(key: str, spec: FigureSpec) -> Spec:
     """A figure of the registry drills down to the list of the records it declares, with
     the filters it declares."""
     return Spec(
-        RECORD_LISTS[spec.records],
+        record_list(spec.records),
         NARROWED.get(key) or declared(spec),
         spec.drill.extras,
         persons=spec.records == "persons",
