@@ -28,6 +28,7 @@ from pairaid.ledger.demo import (
     events,
     evidence,
     funds,
+    labour,
     people,
     projects,
     regions,
@@ -62,6 +63,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     agreements.load_agreements(loader)
     tasks.load_tasks(loader)
     tasks.load_targets(loader)
+    labour.load_labour(loader)
     evidence.load_evidence(loader)
     return dict(loader.counts)
 
