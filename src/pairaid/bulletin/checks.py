@@ -31,9 +31,7 @@ AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
 VERDICTS = (AGREES, DISAGREES, UNKNOWN)
 NOT_RECORDED = {
     "consumption": "消费帮扶",
-    "jobs": "劳务协作（帮助就业）",
     "beneficiaries": "受益群众",
-    "trained": "培训人次",
     "enterprises": "引进企业户数",
     "other": "此类数字",
 }

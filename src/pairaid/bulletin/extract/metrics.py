@@ -249,6 +249,8 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("财政")
         elif "社会" in near:
             tags.append("社会")
+    if metric == "jobs" and "脱贫" in clause_before[-12:]:
+        tags.append("脱贫")  # 其中脱贫劳动力870人: a part of the persons placed
     if figure.base == "人次":
         tags.append("人次")
     return tuple(tags)
