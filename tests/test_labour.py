@@ -256,3 +256,44 @@ def test_it_keeps_the_names_of_placed_persons_encrypted_at_rest(office):
     assert names not in stored and "张三" not in stored
     created = AuditEntry.objects.get(record_id=str(record.pk), action="placement.created")
     assert "李四" not in str(created.changes)
+
+
+def test_it_takes_the_answer_back_when_what_was_witnessed_changes(office):
+    shop = workshop(office.pairing, office.helper, jobs=40, poor_jobs=20)
+    services.confirm_record(shop, acting_user=office.recipient, via="test", accept=True)
+    shop.refresh_from_db()
+    services.update_record(shop, acting_user=office.helper, via="test", name="新名称")
+    shop.refresh_from_db()
+    assert shop.confirmation == Confirmation.CONFIRMED  # the name is not witnessed
+    services.update_record(shop, acting_user=office.helper, via="test", jobs=60)
+    shop.refresh_from_db()
+    assert shop.confirmation == Confirmation.UNCONFIRMED and shop.confirmed_at is None
+    assert "吸纳就业人数" in shop.confirmation_note and "重新确认" in shop.confirmation_note
+    updates = AuditEntry.objects.filter(record_id=str(shop.pk), action="workshop.updated")
+    entry = updates.order_by("id").last()
+    assert entry.changes["jobs"] == [40, 60]
+    assert entry.changes["confirmation"] == [Confirmation.CONFIRMED, Confirmation.UNCONFIRMED]
+    placed = placement(office.pairing, office.helper)
+    services.confirm_record(placed, acting_user=office.recipient, via="test", accept=True)
+    placed.refresh_from_db()
+    services.update_record(placed, acting_user=office.helper, via="test", stable_months=5)
+    placed.refresh_from_db()
+    assert placed.confirmation == Confirmation.CONFIRMED  # a later check, not what was witnessed
+    services.update_record(placed, acting_user=office.helper, via="test", persons=12)
+    placed.refresh_from_db()
+    assert placed.confirmation == Confirmation.UNCONFIRMED
+
+
+def test_it_lets_the_county_witness_a_workshops_current_jobs_in_an_approved_year(office):
+    shop = workshop(office.pairing, office.helper)
+    placed = placement(office.pairing, office.helper)
+    approve(office.pairing, DAY.year)
+    services.update_record(shop, acting_user=office.helper, via="test", jobs=55)
+    services.confirm_record(shop, acting_user=office.recipient, via="test", accept=True)
+    assert Workshop.objects.get(pk=shop.pk).confirmation == Confirmation.CONFIRMED
+    # a placement is an event of its year: its answer is locked with the year
+    assert "已审核锁定" in refusal(
+        lambda: services.confirm_record(
+            placed, acting_user=office.recipient, via="test", accept=True
+        )
+    )

@@ -515,7 +515,10 @@ register(
 )
 # Labour cooperation (劳务协作): placements and a workshop's jobs are witnessed by the recipient
 # side (confirmation); a placement's months in work and a workshop's jobs and state are checked
-# again after its year is approved (ongoing).
+# again after its year is approved (ongoing), and so is the county's answer to those jobs.
+WORKSHOP_ONGOING = frozenset(
+    {"jobs", "poor_jobs", "status", "confirmation", "confirmed_at", "confirmation_note"}
+)
 register(
     RecordType(
         Placement,
@@ -576,7 +579,7 @@ register(
     RecordType(
         Workshop,
         pairing_path="pairing",
-        year_lock=YearLock("established", ongoing=frozenset({"jobs", "poor_jobs", "status"})),
+        year_lock=YearLock("established", ongoing=WORKSHOP_ONGOING),
         listing=Listing(
             sorts={"code": ("code",), "name": ("name", "code")}
             | {"established": ("established", "code"), "jobs": ("jobs", "code")}

@@ -58,6 +58,9 @@ class Placement(VersionMixin, ConfirmationMixin, DemoMixin):
         IN_PROVINCE = "in_province", _("省内就近就业")
         ELSEWHERE = "elsewhere", _("其他地区")
 
+    # What the recipient side witnesses: changing it takes the confirmation back.
+    WITNESSED = ("date", "persons", "poor_persons", "destination", "employer")
+
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="placements"
     )
@@ -210,6 +213,9 @@ class Workshop(VersionMixin, ConfirmationMixin, DemoMixin):
         OPERATING = "operating", _("运营中")
         SUSPENDED = "suspended", _("停产")
         CLOSED = "closed", _("关闭")
+
+    # What the recipient side witnesses: changing it takes the confirmation back.
+    WITNESSED = ("jobs", "poor_jobs")
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="workshops"
