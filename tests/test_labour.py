@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from labour_records import DAY, enrolment, offices, placement, training, workshop
 
-from pairaid.ledger import services
+from pairaid.ledger import record_types, services
 from pairaid.ledger.messages import CONSTRAINT_MESSAGES, integrity_message, readable
 from pairaid.ledger.models import (
     AuditEntry,
@@ -297,3 +297,8 @@ def test_it_lets_the_county_witness_a_workshops_current_jobs_in_an_approved_year
             placed, acting_user=office.recipient, via="test", accept=True
         )
     )
+
+
+def test_it_shows_the_names_of_placed_persons_on_no_generic_surface():
+    declared = record_types.of(Placement).pages
+    assert "names" not in declared.columns and "names" not in declared.fields

@@ -540,9 +540,11 @@ register(
                 *("date", "pairing", "employer", "destination", "persons", "poor_persons"),
                 *("stable_months", "confirmation"),
             ),
+            # `names` (personal data, encrypted) is left out: the generic pages, API and
+            # exports would show it to every reader, not only to READ_PERSONAL.
             fields=(
                 *("pairing", "date", "employer", "destination", "persons", "poor_persons"),
-                *("stable_months", "names", "note"),
+                *("stable_months", "note"),
             ),
         ),
     )
