@@ -9,6 +9,7 @@ from django.utils import timezone
 from test_api_support import Api, demo_pairing
 
 from pairaid.ledger import figures
+from pairaid.ledger.figure_specs import FIGURES
 
 AS_OF = "2022-12-04"  # the day after the visit the article reports
 
@@ -72,6 +73,8 @@ def test_it_answers_exactly_what_the_figures_module_computes(personas):
         figures.persons_dispatched(window, figures.POSTINGS, "cadre"),
         figures.persons_dispatched(window, figures.POSTINGS, "professional"),
     ]
+    # then the figures of the assessment's other areas, in the order they are declared
+    expected += [spec.make(window, None) for spec in FIGURES.values() if spec.api and spec.area]
     assert body["figures"] == [{**figure.to_dict(), "as_of": AS_OF} for figure in expected]
     assert by_key(body)["persons_dispatched_postings"]["unit"] == "人次"
     assert body["window"]["pairing_ids"] == list(window.pairing_ids)  # the districts included
