@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('poor_jobs', models.PositiveIntegerField(default=0, help_text='不超过吸纳就业人数', verbose_name='其中脱贫劳动力')),
                 ('status', models.CharField(choices=[('operating', '运营中'), ('suspended', '停产'), ('closed', '关闭')], default='operating', max_length=16, verbose_name='状态')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('location', models.ForeignKey(help_text='受援方区划内（可到乡镇、村）', on_delete=django.db.models.deletion.PROTECT, related_name='workshops', to='ledger.region', verbose_name='所在地')),
+                ('location', models.ForeignKey(help_text='受援方区划内（可到乡镇、村）', on_delete=django.db.models.deletion.PROTECT, related_name='workshops', to='ledger.region', verbose_name='车间所在地')),
                 ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workshops', to='ledger.pairing', verbose_name='结对关系')),
             ],
             options={

@@ -226,7 +226,7 @@ class Workshop(VersionMixin, ConfirmationMixin, DemoMixin):
     name = models.CharField(_("车间名称"), max_length=200)
     location = models.ForeignKey(
         Region,
-        verbose_name=_("所在地"),
+        verbose_name=_("车间所在地"),
         on_delete=models.PROTECT,
         related_name="workshops",
         help_text=_("受援方区划内（可到乡镇、村）"),
