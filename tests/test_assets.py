@@ -18,6 +18,7 @@ from django.utils import timezone
 from pairaid.ledger import (
     figure_sets,
     figure_specs,
+    figure_specs_areas,
     figures,
     figures_assets,
     messages,
@@ -297,7 +298,7 @@ def test_it_sums_the_income_of_the_windows_years(ledger):
 def test_each_figure_is_the_sum_of_its_records(ledger):
     pairing = ledger[0]
     window = figures.window_for(pairing, as_of=dt.date(2022, 12, 31))
-    for key, spec in figure_specs.ASSET_FIGURES.items():
+    for key, spec in figure_specs_areas.ASSET_FIGURES.items():
         found = spec.make(window, None)
         rows = list(found.records)
         if spec.summed:
@@ -314,7 +315,7 @@ def test_it_counts_for_many_pairings_as_for_each_alone_in_as_many_queries(build,
     for other in others:
         made = asset(finished_project(build, other), **handed(dt.date(2021, 2, 1)))
         check(made, 2022, IDLE, income=Decimal("10.00"))
-    keys = list(figure_specs.ASSET_FIGURES)
+    keys = list(figure_specs_areas.ASSET_FIGURES)
     day = dt.date(2022, 12, 31)
 
     def queries(pairings) -> int:
@@ -442,7 +443,7 @@ def test_it_makes_an_asset_from_the_fields_a_page_or_a_file_gives(build):
 def test_it_drills_each_figure_down_to_the_list_of_its_records_type(ledger):
     pairing = ledger[0]
     scope = Scope(pairing=pairing, as_of=dt.date(2022, 12, 31))
-    for key, spec in figure_specs.ASSET_FIGURES.items():
+    for key, spec in figure_specs_areas.ASSET_FIGURES.items():
         drill = scope.drill(key)
         declared = record_types.by_slug(spec.records)
         assert declared is not None and declared.pages.area == "assets", key

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from labour_records import SUMMED
 from pairing_trees import coordinator, fill, tree
 
 from pairaid.accounts.models import Role
@@ -47,6 +48,8 @@ def recount(figure: figures.Figure, summed: str = "") -> Decimal | int:
         return sum((getattr(r, field) for r in records), Decimal("0.00"))
     if figure.key == "enterprises_landed":  # each enterprise once per pairing
         return len({(r.pairing_id, r.enterprise) for r in records})
+    if figure.key in SUMMED:
+        return sum(getattr(r, SUMMED[figure.key]) for r in records)
     if figure.unit == "人":
         return len({r.person_id for r in records})
     return len(records)

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from labour_records import year_lock_makers
 
 from pairaid.ledger import services
 from pairaid.ledger.locks import NOT_YEAR_LOCKED, YEAR_LOCKS
@@ -247,6 +248,8 @@ MAKERS = {
         {"title": "改文本"},
     ),
 }
+
+MAKERS.update(year_lock_makers(in_year()))
 
 
 def approve(pairing: Pairing) -> None:

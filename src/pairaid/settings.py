@@ -255,6 +255,9 @@ PAIRAID_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PAIRAID_IMPORT_MAX_CELL_CHAR
 # Evidence files (佐证材料): kept outside the web root, served only through scope checks.
 PAIRAID_EVIDENCE_DIR = Path(os.environ.get("PAIRAID_EVIDENCE_DIR") or DATA_DIR / "evidence")
 PAIRAID_EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("PAIRAID_EVIDENCE_MAX_UPLOAD_MB", "20"))
+# A placement (劳务协作就业) counts as stable work (稳定就业) once its persons were still in work
+# after this many months at the last check.
+PAIRAID_STABLE_JOB_MONTHS = int(os.environ.get("PAIRAID_STABLE_JOB_MONTHS", "3"))
 # A batch busy (checking, importing) with no sign of life for this long has lost its process.
 PAIRAID_IMPORT_STALE_MINUTES = int(os.environ.get("PAIRAID_IMPORT_STALE_MINUTES", "15"))
 

@@ -30,10 +30,6 @@ from pairaid.ledger.money import format_wan
 AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
 VERDICTS = (AGREES, DISAGREES, UNKNOWN)
 NOT_RECORDED = {
-    "jobs": "劳务协作（帮助就业）",
-    "trained": "培训人次",
-    "workshops": "帮扶车间",
-    "parks": "共建产业园区",
     "other": "此类数字",
 }
 

@@ -10,31 +10,50 @@ target indicator it measures, which bulletin metric(s) it answers
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pairaid.ledger import breakdowns, figures, figures_assets, rollups
-from pairaid.ledger import figures_cooperation as cooperation
+from pairaid.ledger.figure_spec_types import (
+    Additive,
+    Claimed,
+    Distinct,
+    DrillDown,
+    FigureSpec,
+    Make,
+    Tags,
+    always,
+    counted_in_persons,
+    counted_in_postings,
+    grouped_count,
+)
+from pairaid.ledger.figure_specs_areas import AREA_FIGURES
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import ConsumptionRecord, FundFlow, Person, Target
+from pairaid.ledger.models import FundFlow, Person, Target
 from pairaid.ledger.money import ZERO
 
-# --- how each figure is counted in sets --------------------------------------------------------
-
-Additive = Callable[[Window], dict[int, Any]]  # union window → {pairing id: value}
-Distinct = Callable[[Window], QuerySet]  # union window → records with a pairing_id and person
-Make = Callable[[Window, Any], Figure]  # a subject's window and value → its figure
-
-
-def grouped_count(records: QuerySet, path: str = "pairing_id") -> dict[int, int]:
-    rows = records.order_by().values(path).annotate(n=Count("pk"))
-    return {row[path]: row["n"] for row in rows}
+# What other modules read from here (declared in figure_spec_types).
+__all__ = [
+    "FIGURES",
+    "Additive",
+    "Claimed",
+    "Distinct",
+    "DrillDown",
+    "FigureSpec",
+    "Make",
+    "Tags",
+    "always",
+    "api_keys",
+    "claim_figure",
+    "claimed",
+    "counted_in_persons",
+    "counted_in_postings",
+    "grouped_count",
+    "kept",
+    "money",
+]
 
 
 def money(kind: str) -> Additive:
@@ -73,100 +92,12 @@ def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:
     )
 
 
-Tags = tuple[str, ...]  # a bulletin claim's tags: 计划, 财政, 人次, 组团式, 派出 …
-
-
-def always(tags: Tags) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A bulletin metric (`bulletin.extract.Claim.metric`) a figure answers, for claims whose
-    tags fit `when`; `figure(window, tags)` makes the figure for the claim (None: the
-    figure as declared, `make(window, None)`). `refusal`: why a claim of this metric that no
-    figure fits cannot be checked."""
-
-    metric: str
-    when: Callable[[Tags], bool] = always
-    figure: Callable[[Window, Tags], Figure] | None = None
-    refusal: str | Promise = ""
-    # Unknown, not 0, for pairings that keep no record of the figure's type at all (a ledger
-    # that never recorded consumption assistance does not say there was none).
-    if_kept: bool = False
-
-
-@dataclass(frozen=True)
-class DrillDown:
-    """How a figure drills down to the list of its records (`web.drilldown`): the filters
-    (extras) its list takes — a fund year, a source, a sector … —; or, with `as_figure`, it
-    is listed as that figure's records narrowed by the `fixed` extras (教师 → persons
-    dispatched with profession=teacher)."""
-
-    extras: tuple[str, ...] = ()
-    as_figure: str = ""
-    fixed: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """A figure, declared once: how it is made for one window (its label, unit, rule and
-    records: `make(window, None)` counts it from the records), how it is counted for many
-    pairings at once (`additive` per pairing, or `distinct` persons; neither: one window at a
-    time), which records a page lists behind it, which target indicator it measures, which
-    bulletin metrics it answers and whether the API answers it."""
-
-    make: Make
-    additive: Additive | None = None
-    distinct: Distinct | None = None
-    zero: Any = 0
-    records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations; a Pages slug
-    indicator: str | None = None
-    api: bool = False
-    bulletin: tuple[Claimed, ...] = field(default=())
-    drill: DrillDown = field(default=DrillDown())
-    # The assessment area it is shown under (a key of `record_types.AREAS`) on the dashboard,
-    # the annual report and the briefing; "" for the money, projects and people figures, which
-    # have sections of their own.
-    area: str = ""
-    # Whether it counts records that need someone's attention (assets idle or never handed
-    # over): the dashboard shows it highlighted, one click from its list.
-    attention: bool = False
-    # The field of its records whose sum it is ("value" of assets; "": it counts them, or it
-    # is money of fund flows or distinct persons).
-    summed: str = ""
-
-    @property
-    def drills(self) -> bool:
-        """Whether a list page lists its own records (not another figure's, narrowed)."""
-        return bool(self.records) and not self.drill.as_figure
-
-    def drill_to(self, key: str) -> tuple[str, dict[str, str]]:
-        """The figure whose list a drill of figure `key` opens, with its fixed extras."""
-        if self.drill.as_figure:
-            return self.drill.as_figure, dict(self.drill.fixed)
-        return key, {}
-
-    @property
-    def in_sets(self) -> bool:
-        """Whether `figure_sets.compute` counts it for many pairings at once."""
-        return self.additive is not None or self.distinct is not None
-
-
 # The bulletin metric of persons dispatched, by category (None: all persons).
 PERSON_METRICS = {
     None: "persons",
     Person.Category.CADRE: "cadres",
     Person.Category.PROFESSIONAL: "professionals",
 }
-
-
-def counted_in_postings(tags: Tags) -> bool:
-    return "人次" in tags
-
-
-def counted_in_persons(tags: Tags) -> bool:
-    return "人次" not in tags
 
 
 def _listed_as(figure: str, name: str, value: str | None) -> DrillDown:
@@ -269,28 +200,6 @@ def _team_schools(side: str) -> FigureSpec:
     )
 
 
-# A bulletin's consumption claim: a helped sale (销售), a purchase (采购), or both (neither tag).
-CONSUMPTION_CLAIMS = {
-    None: lambda tags: "采购" not in tags and "销售" not in tags,
-    ConsumptionRecord.Direction.PURCHASED: lambda tags: "采购" in tags,
-    ConsumptionRecord.Direction.SOLD_HELPED: lambda tags: "销售" in tags,
-}
-
-
-def _consumption(direction: str | None) -> FigureSpec:
-    """消费帮扶 in all (采购 + 帮助销售, the target's indicator) or one direction."""
-    return FigureSpec(
-        make=lambda w, v: cooperation.consumption(w, direction, value=v),
-        additive=cooperation.consumption_by_pairing(direction),
-        zero=ZERO,
-        records="consumption",
-        indicator=Target.Indicator.CONSUMPTION if direction is None else None,
-        api=True,
-        bulletin=(Claimed("consumption", CONSUMPTION_CLAIMS[direction], if_kept=True),),
-        area="consumption",
-    )
-
-
 TEACHER, DOCTOR = Person.Profession.TEACHER, Person.Profession.DOCTOR
 CADRE, PROFESSIONAL = Person.Category.CADRE, Person.Category.PROFESSIONAL
 MONEY_ORDER = (
@@ -300,54 +209,6 @@ MONEY_ORDER = (
     FundFlow.Kind.SPEND,
 )
 
-
-def _assets(
-    make: Callable[..., Figure], rows: Callable[[Window], QuerySet], **spec: Any
-) -> FigureSpec:
-    """A figure of the assets area, counted (or, with `summed`, summed) per pairing."""
-    field = spec.get("summed", "")
-    return FigureSpec(
-        make=lambda w, v: make(w, value=v),
-        additive=(
-            (lambda w: figures_assets.money_by_pairing(rows(w), field))
-            if field
-            else (lambda w: grouped_count(rows(w)))
-        ),
-        zero=ZERO if field else 0,
-        api=True,
-        area="assets",
-        **spec,
-    )
-
-
-ASSET_FIGURES: dict[str, FigureSpec] = {
-    "assets_formed": _assets(
-        figures_assets.assets_formed, figures_assets.formed, records="assets", summed="value"
-    ),
-    "assets_formed_count": _assets(
-        figures_assets.assets_formed_count, figures_assets.formed, records="assets"
-    ),
-    "assets_handed_over": _assets(
-        figures_assets.assets_handed_over,
-        figures_assets.handed_over,
-        records="assets",
-        summed="value",
-        indicator=Target.Indicator.ASSETS_HANDED_OVER,
-    ),
-    "assets_in_use": _assets(figures_assets.assets_in_use, figures_assets.in_use, records="assets"),
-    "assets_attention": _assets(
-        figures_assets.assets_attention,
-        figures_assets.needing_attention,
-        records="assets",
-        attention=True,
-    ),
-    "asset_income": _assets(
-        figures_assets.asset_income,
-        figures_assets.checks_in,
-        records="assetchecks",
-        summed="income",
-    ),
-}
 
 # Every figure that is computed for many pairings at once, in the order the API lists them.
 FIGURES: dict[str, FigureSpec] = {
@@ -394,45 +255,6 @@ FIGURES: dict[str, FigureSpec] = {
     # Counted for one window at a time (the bulletin check, the annual report).
     "team_schools_from": _team_schools("from"),
     "team_schools_to": _team_schools("to"),
-    **{
-        key: _consumption(direction) for key, (direction, _label) in cooperation.CONSUMPTION.items()
-    },
-    "parks": FigureSpec(
-        make=lambda w, v: cooperation.parks(w, value=v),
-        additive=cooperation.parks_by_pairing,
-        records="parks",
-        indicator=Target.Indicator.PARKS,
-        api=True,
-        bulletin=(Claimed("parks", if_kept=True),),
-        area="industry",
-    ),
-    "enterprises_landed": FigureSpec(
-        make=lambda w, v: cooperation.enterprises_landed(w, value=v),
-        additive=cooperation.enterprises_by_pairing,
-        records="investments",
-        indicator=Target.Indicator.ENTERPRISES,
-        api=True,
-        bulletin=(Claimed("enterprises", if_kept=True),),
-        area="industry",
-    ),
-    "investment_arrived": FigureSpec(
-        make=lambda w, v: cooperation.investment_arrived(w, value=v),
-        additive=cooperation.investment_by_pairing("amount"),
-        zero=ZERO,
-        records="investments",
-        indicator=Target.Indicator.INVESTMENT,
-        api=True,
-        bulletin=(Claimed("investment", if_kept=True),),
-        area="industry",
-    ),
-    "investment_agreed": FigureSpec(
-        make=lambda w, v: cooperation.investment_agreed(w, value=v),
-        additive=cooperation.investment_by_pairing("agreed_amount"),
-        zero=ZERO,
-        records="investments",
-        api=True,
-        area="industry",
-    ),
     "beneficiaries": FigureSpec(
         make=lambda w, v: figures_assets.beneficiaries(w, "人", value=v),
         additive=lambda w: figures_assets.total_by_pairing(
@@ -453,7 +275,7 @@ FIGURES: dict[str, FigureSpec] = {
         bulletin=(Claimed("beneficiaries", lambda tags: "户" in tags),),
         summed="beneficiary_households",
     ),
-    **ASSET_FIGURES,
+    **AREA_FIGURES,
 }
 
 

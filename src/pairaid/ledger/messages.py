@@ -86,6 +86,16 @@ CONSTRAINT_MESSAGES: dict[str, Any] = {
     "assetcheck_once_per_year": _("该资产在这一年度已有状态记录"),
     "assetcheck_income_not_negative": _("收益不能为负数"),
     "assetcheck_income_in_range": _("收益超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
+    "placement_persons_positive": _("就业人数至少为1"),
+    "placement_poor_within_persons": _("其中脱贫劳动力不能超过就业人数"),
+    "training_dates_in_order": _("结束日期不能早于开始日期"),
+    "training_attendance_positive": _("培训人次至少为1"),
+    "training_poor_within_attendance": _("其中脱贫劳动力人次不能超过培训人次"),
+    "training_certificates_within_attendance": _("取得证书人数不能超过培训人次"),
+    "workshop_unique_code_in_pairing": _("该结对关系中已有相同编号的帮扶车间"),
+    "workshop_poor_within_jobs": _("其中脱贫劳动力不能超过吸纳就业人数"),
+    "vocational_students_positive": _("招生人数至少为1"),
+    "vocational_poor_within_students": _("其中脱贫家庭学生不能超过招生人数"),
     # The trigger of migration 0002, by the message it raises.
     "fund flow project belongs to another pairing": _("项目不属于该结对关系"),
 }

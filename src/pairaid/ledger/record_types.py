@@ -44,6 +44,7 @@ from pairaid.ledger.models import (
     Pairing,
     PairingYear,
     Person,
+    Placement,
     Posting,
     ProgressUpdate,
     Project,
@@ -52,6 +53,9 @@ from pairaid.ledger.models import (
     Target,
     Task,
     Team,
+    TrainingSession,
+    VocationalEnrolment,
+    Workshop,
 )
 
 # What the recipient side may update on a project (its progress), besides the helper side;
@@ -627,6 +631,119 @@ register(
             columns=("asset", "pairing", "year", "state", "income", "households_benefited"),
             fields=CHECK_FIELDS,
             key=("pairing", "asset", "year"),
+        ),
+    )
+)
+# Labour cooperation (劳务协作): placements and a workshop's jobs are witnessed by the recipient
+# side (confirmation); a placement's months in work and a workshop's jobs and state are checked
+# again after its year is approved (ongoing), and so is the county's answer to those jobs.
+WORKSHOP_ONGOING = frozenset(
+    {"jobs", "poor_jobs", "status", "confirmation", "confirmed_at", "confirmation_note"}
+)
+register(
+    RecordType(
+        Placement,
+        pairing_path="pairing",
+        year_lock=YearLock("date", ongoing=frozenset({"stable_months"})),
+        listing=Listing(
+            sorts={"date": ("date",), "employer": ("employer", "date")}
+            | {"persons": ("persons", "date"), "destination": ("destination", "date")}
+            | {"pairing": _by_pairing("date")},
+            default_sort="-date",
+            search=("employer", "note"),
+            year_field="date",
+            choices={"destination": "destination", "confirmation": "confirmation"},
+        ),
+        pages=Pages(
+            slug="placements",
+            area="labour",
+            columns=(
+                *("date", "pairing", "employer", "destination", "persons", "poor_persons"),
+                *("stable_months", "confirmation"),
+            ),
+            # `names` (personal data, encrypted) is left out: the generic pages, API and
+            # exports would show it to every reader, not only to READ_PERSONAL.
+            fields=(
+                *("pairing", "date", "employer", "destination", "persons", "poor_persons"),
+                *("stable_months", "note"),
+            ),
+        ),
+    )
+)
+register(
+    RecordType(
+        TrainingSession,
+        pairing_path="pairing",
+        year_lock=YearLock("start_date"),
+        listing=Listing(
+            sorts={"start": ("start_date",), "title": ("title", "start_date")}
+            | {"kind": ("kind", "start_date"), "attendance": ("attendance", "start_date")}
+            | {"pairing": _by_pairing("start_date")},
+            default_sort="-start",
+            search=("title", "note", "location__name"),
+            year_field="start_date",
+            choices={"kind": "kind"},
+        ),
+        pages=Pages(
+            slug="trainings",
+            area="labour",
+            columns=(
+                *("start_date", "pairing", "title", "kind", "attendance", "poor_attendance"),
+                "certificates",
+            ),
+            fields=(
+                *("pairing", "title", "kind", "start_date", "end_date", "location"),
+                *("attendance", "poor_attendance", "certificates", "note"),
+            ),
+        ),
+    )
+)
+register(
+    RecordType(
+        Workshop,
+        pairing_path="pairing",
+        year_lock=YearLock("established", ongoing=WORKSHOP_ONGOING),
+        listing=Listing(
+            sorts={"code": ("code",), "name": ("name", "code")}
+            | {"established": ("established", "code"), "jobs": ("jobs", "code")}
+            | {"status": ("status", "code"), "pairing": _by_pairing("code")},
+            default_sort="code",
+            search=("code", "name", "location__name"),
+            year_field="established",
+            choices={"status": "status", "confirmation": "confirmation"},
+        ),
+        pages=Pages(
+            slug="workshops",
+            area="labour",
+            columns=(
+                *("code", "name", "pairing", "location", "established", "jobs", "poor_jobs"),
+                *("status", "confirmation"),
+            ),
+            fields=(
+                *("pairing", "code", "name", "location", "established", "jobs", "poor_jobs"),
+                *("status", "note"),
+            ),
+            key=("pairing", "code"),
+        ),
+    )
+)
+register(
+    RecordType(
+        VocationalEnrolment,
+        pairing_path="pairing",
+        year_lock=YearLock("year"),
+        listing=Listing(
+            sorts={"year": ("year",), "school": ("school", "year")}
+            | {"students": ("students", "year"), "pairing": _by_pairing("year")},
+            default_sort="-year",
+            search=("school", "note"),
+            year_field="year",
+        ),
+        pages=Pages(
+            slug="vocational",
+            area="labour",
+            columns=("year", "pairing", "school", "students", "poor_students"),
+            fields=("pairing", "year", "school", "students", "poor_students", "note"),
         ),
     )
 )

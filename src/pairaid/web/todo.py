@@ -8,6 +8,8 @@ pairings), so the inbox costs the same number of queries whatever the ledger hol
 |---|---|---|
 | money to confirm | CONFIRM | a transfer (not a reversal) still 待确认 |
 | postings to confirm | CONFIRM | a posting still 待确认 |
+| placements, workshops to confirm | CONFIRM | a placement (劳务协作就业) or a workshop's jobs |
+| | | still 待确认 |
 | years to review | APPROVE | a pairing's year 已报送 (submitted) |
 | overdue tasks | EDIT | due before today, neither done nor cancelled |
 | overdue obligations | EDIT | the same, on an agreement's obligation |
@@ -41,20 +43,22 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.ledger import access
+from pairaid.ledger import access, record_types
 from pairaid.ledger.models import (
     Agreement,
     Confirmation,
     FundFlow,
     Obligation,
     PairingYear,
+    Placement,
     Posting,
     Project,
     Task,
+    Workshop,
     WorkStatus,
 )
 
@@ -129,6 +133,28 @@ def postings_to_confirm(user: Any, today: dt.date) -> QuerySet[Posting]:
     return Posting.objects.filter(
         _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
     ).order_by("start_date", "id")
+
+
+def placements_to_confirm(user: Any, today: dt.date) -> QuerySet[Placement]:
+    return Placement.objects.filter(
+        _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
+    ).order_by("date", "id")
+
+
+def workshops_to_confirm(user: Any, today: dt.date) -> QuerySet[Workshop]:
+    return Workshop.objects.filter(
+        _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
+    ).order_by("established", "id")
+
+
+def record_page(obj: Any) -> str:
+    """The detail page of a record of a type declared with `Pages` (web:<slug>_detail),
+    where the recipient side confirms or disputes it; "" while no such page is served."""
+    declared = record_types.of(type(obj))
+    try:
+        return reverse(f"web:{declared.pages.slug}_detail", args=[obj.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def years_to_review(user: Any, today: dt.date) -> QuerySet[PairingYear]:
@@ -258,6 +284,24 @@ KINDS: tuple[Kind, ...] = (
         lambda p: p.start_date,
     ),
     Kind(
+        "placements",
+        _("待确认的劳务协作就业"),
+        (access.CONFIRM,),
+        placements_to_confirm,
+        str,
+        record_page,
+        lambda p: p.date,
+    ),
+    Kind(
+        "workshops",
+        _("待确认的帮扶车间就业"),
+        (access.CONFIRM,),
+        workshops_to_confirm,
+        str,
+        record_page,
+        lambda w: w.established,
+    ),
+    Kind(
         "years",
         _("待审核的年度"),
         (access.APPROVE,),
@@ -357,6 +401,8 @@ KINDS: tuple[Kind, ...] = (
 RELATED: dict[str, tuple[str, ...]] = {
     "money": ("pairing",),
     "postings": ("pairing", "person"),
+    "placements": ("pairing",),
+    "workshops": ("pairing",),
     "years": ("pairing",),
     "tasks": ("pairing",),
     "obligations": ("agreement__pairing",),

@@ -275,6 +275,8 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("销售")
         elif bought and not sold:
             tags.append("采购")
+    if metric == "jobs" and "脱贫" in clause_before[-12:]:
+        tags.append("脱贫")  # 其中脱贫劳动力870人: a part of the persons placed
     if figure.base == "人次":
         tags.append("人次")
     if metric == "beneficiaries" and figure.base == "户":

@@ -30,6 +30,7 @@ from pairaid.ledger.demo import (
     events,
     evidence,
     funds,
+    labour,
     people,
     projects,
     regions,
@@ -64,6 +65,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     agreements.load_agreements(loader)
     tasks.load_tasks(loader)
     tasks.load_targets(loader)
+    labour.load_labour(loader)
     evidence.load_evidence(loader)
     assets.load_assets(loader)
     consumption.load_consumption_and_industry(loader)

@@ -39,6 +39,7 @@ from pairaid.ledger.models.search import SearchKey
 from pairaid.ledger.models.rollups import FundRollup
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 from pairaid.ledger.models.assets import Asset, AssetCheck
+from pairaid.ledger.models.labour import Placement, TrainingSession, Workshop, VocationalEnrolment
 # isort: on
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "PairingQuerySet",
     "PairingYear",
     "Person",
+    "Placement",
     "Posting",
     "PostingQuerySet",
     "ProgressUpdate",
@@ -78,8 +80,11 @@ __all__ = [
     "Target",
     "Task",
     "Team",
+    "TrainingSession",
     "VersionMixin",
+    "VocationalEnrolment",
     "WorkStatus",
+    "Workshop",
     "dates_in_order",
     "money_in_range",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger.models import (
     AuditEntry,
+    Confirmation,
     FundFlow,
     Project,
 )
@@ -172,6 +173,7 @@ def update_record(
     # Check the record as it was (its pairing, its year) and as it will be.
     _guard(acting_user, original, diff)
     _guard(acting_user, obj, diff)
+    diff.update(_unwitness(obj, original, diff))
     fields = [obj._meta.get_field(name).name for name in diff]
     if versioned:
         _claim_version(obj, original.version, expected_version)
@@ -181,6 +183,26 @@ def update_record(
         history.note_changed(obj, original, acting_user)
     index_records([obj])
     return obj
+
+
+def _unwitness(obj: models.Model, original: models.Model, diff: Mapping[str, Any]) -> dict:
+    """A change to what the recipient side witnessed (the model's `WITNESSED` fields, e.g. a
+    workshop's jobs) takes its answer back: the record waits for its confirmation again, and
+    the audit entry shows the answer undone."""
+    changed = [name for name in getattr(type(obj), "WITNESSED", ()) if name in diff]
+    if not changed or original.confirmation == Confirmation.UNCONFIRMED:  # type: ignore[attr-defined]
+        return {}
+    labels = "、".join(str(obj._meta.get_field(name).verbose_name) for name in changed)
+    values = {
+        "confirmation": Confirmation.UNCONFIRMED,
+        "confirmed_at": None,
+        "confirmation_note": (_("已修改%(fields)s，待受援方重新确认") % {"fields": labels})[:300],
+    }
+    before = record_values(original)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    after = record_values(obj)
+    return {name: [before[name], after[name]] for name in values}
 
 
 @transaction.atomic

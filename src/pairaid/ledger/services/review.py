@@ -82,7 +82,7 @@ def confirm_record(
     given once: changing it takes `reopen_confirmation` first."""
     if acting_user is not None:
         access.require(acting_user, obj.pairing, access.CONFIRM)
-    _ensure_unlocked(obj)
+    _ensure_unlocked(obj, CONFIRMATION_FIELDS)  # unless the type's answer goes on (ongoing)
     if not accept and not note.strip():
         raise ValidationError({"confirmation_note": _("有异议时请说明原因")})
     return _set_confirmation(
@@ -106,7 +106,7 @@ def reopen_confirmation(
     Allowed to the recipient side (who answers) and the coordinating office."""
     if acting_user is not None:
         access.require(acting_user, obj.pairing, *access.REOPEN_ACTIONS)
-    _ensure_unlocked(obj)
+    _ensure_unlocked(obj, CONFIRMATION_FIELDS)  # unless the type's answer goes on (ongoing)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写重新开放的原因")})
     obj = _set_confirmation(
