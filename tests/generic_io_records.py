@@ -96,7 +96,7 @@ def values(slug: str, pairing: Pairing, build: Any, **overrides: Any) -> dict[st
             found[name] = f"G-{n:05d}"
         else:
             limit = field.max_length or 200
-            found[name] = f"通用{field.verbose_name}{n}"[:limit]
+            found[name] = f"通用{field.verbose_name}{n}号"[:limit]
     return {**found, **overrides}
 
 

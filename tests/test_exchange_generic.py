@@ -250,6 +250,32 @@ def test_it_refuses_the_same_key_twice_in_one_file(slug, build, tmp_path, keyed)
     assert not rt.model.objects.filter(pairing=pairing).exists()
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_it_exports_with_the_lists_year_and_text_filters(slug, build, tmp_path):
+    rt = records.record_type(slug)
+    listing = rt.listing
+    assert listing is not None
+    pairing = build.pairing("通用筛选甲区", "通用筛选乙县")
+    record = records.create(slug, pairing, build)
+    other = records.create(slug, pairing, build)
+
+    def exported(*filters: str) -> int:
+        path = tmp_path / "filtered.csv"
+        out = run("export_records", rt.kind, "-o", str(path), "--pairing", str(pairing), *filters)
+        return int(out.split("已导出 ")[1].split(" ")[0])
+
+    assert exported() == 2
+    if listing.year_field:
+        year = getattr(record, listing.year_field)
+        year = getattr(year, "year", year)
+        assert exported("--year", str(year)) == 2
+        assert exported("--year", str(year + 1)) == 0
+    if listing.search:
+        words = str(getattr(record, listing.search[0]))
+        assert words != str(getattr(other, listing.search[0]))
+        assert exported("--q", words) == 1
+
+
 def test_it_lists_the_kinds_with_pages_in_the_import_help(capsys):
     with pytest.raises(SystemExit):
         call_command("import_records", "--help")
