@@ -47,6 +47,15 @@ def model_fields(slug: str) -> list[models.Field]:
     return [rt.model._meta.get_field(name) for name in rt.pages.fields]
 
 
+def text_field(slug: str) -> models.Field:
+    """A free-text field of the type's pages (a name, a title, a note): what the tests change."""
+    return next(
+        f
+        for f in model_fields(slug)
+        if isinstance(f, models.CharField | models.TextField) and not f.choices and f.name != "code"
+    )
+
+
 def _count(field: models.Field) -> int:
     lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
     highs = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]

@@ -22,7 +22,6 @@ from typing import Any
 import generic_io_records as generic
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import models
 from evidence_files import png
 from test_api_support import Api, token_for
 
@@ -291,11 +290,7 @@ def generic_rows(slug: str) -> dict[tuple[str, str], Row]:
     declared = generic.record_type(slug)
     assert declared.api is not None
     path = f"{V1}{declared.api.path}"
-    text = next(
-        f.name
-        for f in generic.model_fields(slug)
-        if isinstance(f, models.CharField) and not f.choices and f.name != "code"
-    )
+    text = generic.text_field(slug).name
 
     def record(w: World) -> dict[str, Any]:
         return {"id": w.generic[slug].pk}

@@ -86,6 +86,9 @@ def admin_for(record_type: record_types.RecordType) -> type[ServiceAdmin]:
         filters.append("is_demo")
     references = [f for f in shown if isinstance(f, models.ForeignKey)]
     namespace.update(
+        # What the record's pages edit; the recipient side's answer (a confirmation) is
+        # given through its own service, never typed into a form.
+        fields=list(pages.fields),
         list_display=display,
         list_display_links=display[:1],
         list_filter=filters,
