@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,9 @@ from django.db import models
 from openpyxl import Workbook, load_workbook
 
 from pairaid.exchange.models import ImportBatch
-from pairaid.exchange.specs import IMPORTERS, KINDS
+from pairaid.exchange.specs import IMPORTERS, KINDS, generic
 from pairaid.ledger import record_types
-from pairaid.ledger.models import AuditEntry
+from pairaid.ledger.models import AuditEntry, Organisation, Region
 from pairaid.ledger.moneyfield import MoneyField
 
 SLUGS = records.slugs()
@@ -283,3 +284,31 @@ def test_it_lists_the_kinds_with_pages_in_the_import_help(capsys):
     for rt in record_types.with_pages():
         if rt.kind:
             assert rt.kind in out
+
+
+def test_it_makes_a_column_for_every_kind_of_field():
+    """What the assessment's types hold, whichever of them are declared on this ledger."""
+
+    def field(model_field: models.Field, name: str) -> models.Field:
+        model_field.set_attributes_from_name(name)
+        return model_field
+
+    where = generic.column_for(
+        field(models.ForeignKey(Region, models.PROTECT, verbose_name="地点", help_text="县"), "at")
+    )
+    unit = generic.column_for(field(models.ForeignKey(Organisation, models.PROTECT), "unit"))
+    landed = generic.column_for(field(models.BooleanField("已落地", default=False), "landed"))
+    area = generic.column_for(
+        field(models.DecimalField("面积", max_digits=9, decimal_places=2), "a")
+    )
+    code = generic.column_for(field(models.CharField("编号", max_length=20), "code"))
+    agreed = generic.column_for(
+        field(MoneyField("协议投资（元）", null=True, blank=True), "agreed")
+    )
+
+    assert (where.header, where.note, where.required) == ("地点", "县", True)
+    assert unit.required and str(unit.note) == "已登记的单位名称"
+    assert landed.clean("是", None, {}) is True and landed.clean("否", None, {}) is False
+    assert area.clean("12.5", None, {}) == Decimal("12.50")
+    assert code.clean(20230001.0, None, {}) == "20230001"
+    assert agreed.header == "协议投资（元）" and agreed.clean("", None, {}) is None

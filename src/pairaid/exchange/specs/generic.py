@@ -136,10 +136,11 @@ def column_for(model_field: models.Field) -> Column:
         target = model_field.related_model
         if target is Pairing:
             return _pairing_column(example=EXAMPLE_PAIRING)
-        if target is Region:
-            return _region_column(name, zh, name, **common)
-        if target is Organisation:
-            return _organisation_column(name, zh, name, **common)
+        if target in (Region, Organisation):
+            make = _region_column if target is Region else _organisation_column
+            column = make(name, zh, name, required=required)
+            column.note = common.get("note", column.note)  # the field's help, if it has one
+            return column
         if target is Project:
             return RefColumn(
                 name,
