@@ -47,6 +47,13 @@ def model_fields(slug: str) -> list[models.Field]:
     return [rt.model._meta.get_field(name) for name in rt.pages.fields]
 
 
+def lookup(record: Any, path: str) -> Any:
+    """A record's value at a lookup path ("location__name")."""
+    for part in path.split("__"):
+        record = getattr(record, part)
+    return record
+
+
 def text_field(slug: str) -> models.Field:
     """A free-text field of the type's pages (a name, a title, a note): what the tests change."""
     return next(

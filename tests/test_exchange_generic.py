@@ -23,7 +23,8 @@ from pairaid.ledger import record_types
 from pairaid.ledger.models import AuditEntry, Organisation, Region
 from pairaid.ledger.moneyfield import MoneyField
 
-SLUGS = records.slugs()
+# The types with pages that declare an import/export kind.
+SLUGS = [slug for slug in records.slugs() if records.record_type(slug).kind]
 
 
 def run(*args: str) -> str:
@@ -272,8 +273,8 @@ def test_it_exports_with_the_lists_year_and_text_filters(slug, build, tmp_path):
         assert exported("--year", str(year)) == 2
         assert exported("--year", str(year + 1)) == 0
     if listing.search:
-        words = str(getattr(record, listing.search[0]))
-        assert words != str(getattr(other, listing.search[0]))
+        words = str(records.lookup(record, listing.search[0]))
+        assert words != str(records.lookup(other, listing.search[0]))
         assert exported("--q", words) == 1
 
 
