@@ -91,7 +91,13 @@ def values(slug: str, pairing: Pairing, build: Any, **overrides: Any) -> dict[st
             elif target is Organisation:
                 found[name] = build.organisation(f"通用单位{n}", pairing.recipient_region)
             elif target is Project:
-                found[name] = build.project(pairing)
+                # A finished project: what is left behind or followed up is of one.
+                found[name] = build.project(
+                    pairing,
+                    status=Project.Status.COMPLETED,
+                    end_date=dt.date(2022, 12, 1),
+                    progress=100,
+                )
             else:
                 parent = record_types.of(target)
                 assert parent is not None and parent.pages is not None, target
