@@ -3,11 +3,14 @@ from its fields — create, read, list, update with a version, refusals in Chine
 
 from __future__ import annotations
 
+import dataclasses
+
 import generic_io_records as records
 import pytest
 from django.db import models
 from test_api_support import Api, api_entries, demo_pairing
 
+from pairaid.api.endpoints import generic
 from pairaid.ledger import record_types
 from pairaid.ledger.moneyfield import MoneyField
 
@@ -217,3 +220,14 @@ def test_it_filters_the_list_by_year_and_text(slug, personas, build):
         found = client.get(path_of(slug), q=words, limit=500).json()
         assert record.pk in {item["id"] for item in found["items"]}
         assert client.get(path_of(slug), q="没有这样的文字", limit=500).json()["count"] == 0
+
+
+def test_it_describes_a_search_through_a_relation(client):
+    """A list may search a field of the record it refers to ("pairing__name")."""
+    rt = records.record_type(SLUGS[0])
+    assert rt.listing is not None
+    listing = dataclasses.replace(rt.listing, search=("pairing__name",))
+
+    filters = generic.filters_for(dataclasses.replace(rt, listing=listing))
+
+    assert filters.model_fields["q"].description == "结对关系的名称包含此文字"

@@ -77,7 +77,17 @@ def _scope(model: type[models.Model]) -> Any:
     return scope
 
 
-def _filters(record_type: record_types.RecordType) -> type[Schema]:
+def _verbose(model: type[models.Model], path: str) -> str:
+    """The words of a field or of a lookup through a relation ("project__name": 项目的名称)."""
+    names = []
+    for part in path.split("__"):
+        model_field = model._meta.get_field(part)
+        names.append(str(model_field.verbose_name))
+        model = model_field.related_model or model
+    return "的".join(names)
+
+
+def filters_for(record_type: record_types.RecordType) -> type[Schema]:
     """The list's filters: pairing, year (the list's year field), text (its search fields)
     and each choice field the pages hold."""
     assert record_type.pages is not None
@@ -95,7 +105,7 @@ def _filters(record_type: record_types.RecordType) -> type[Schema]:
     search = listing.search if listing is not None else ()
     if search:
         annotations["q"] = text(100)
-        words = "、".join(str(meta.get_field(name).verbose_name) for name in search)
+        words = "、".join(_verbose(model, path) for path in search)
         defaults["q"] = Field(None, description=f"{words}包含此文字")
     choices = [
         meta.get_field(name) for name in record_type.pages.fields if meta.get_field(name).choices
@@ -148,7 +158,7 @@ def serve(record_type: record_types.RecordType) -> Resource:
     out, new, patch = schemas_for(record_type)
     one, many = model._meta.verbose_name, model._meta.verbose_name_plural
     resource = Resource.of(model, router, _scope(model), out)
-    resource.add_list(_filters(record_type), f"列出{many}")
+    resource.add_list(filters_for(record_type), f"列出{many}")
     resource.add_read(f"读取{one}")
     resource.add_create(new, f"登记{one}", _make(model, out))
     resource.add_update(patch, f"修改{one}", _change)
