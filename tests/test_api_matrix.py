@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import generic_io_records as generic
 import pytest
 from django.contrib.auth import get_user_model
 from evidence_files import png
@@ -26,7 +27,7 @@ from test_api_support import Api, token_for
 
 from pairaid.api import services as api_services
 from pairaid.api.api import api as ninja_api
-from pairaid.ledger import services
+from pairaid.ledger import record_types, services
 from pairaid.ledger.models import (
     Agreement,
     Event,
@@ -80,6 +81,9 @@ class World:
             self.project, date=D(2021, 6, 1), progress=10, text="进展", acting_user=None, via="test"
         )
         self.audit_entry = self.pairing.audit_entries.order_by("id").first()
+        self.build = build
+        # A record of each type with pages and an API resource (`generic_rows`).
+        self.generic = {slug: generic.create(slug, self.pairing, build) for slug in GENERIC}
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,33 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("get", f"{V1}/audit-entries/"): Row(200, 403),
     ("get", f"{V1}/audit-entries/{{id}}/"): Row(200, 403, one("audit_entry")),
 }
+
+
+# The types with pages and an API: four routes each, made from the type's fields.
+GENERIC = [rt.pages.slug for rt in record_types.with_pages() if rt.pages and rt.api]
+
+
+def generic_rows(slug: str) -> dict[tuple[str, str], Row]:
+    declared = generic.record_type(slug)
+    assert declared.api is not None
+    path = f"{V1}{declared.api.path}"
+    text = generic.text_field(slug).name
+
+    def record(w: World) -> dict[str, Any]:
+        return {"id": w.generic[slug].pk}
+
+    return {
+        ("get", path): LIST,
+        ("get", f"{path}{{id}}/"): Row(200, 404, record),
+        ("post", path): Row(
+            201, 404, body=lambda w: generic.body(slug, generic.values(slug, w.pairing, w.build))
+        ),
+        ("patch", f"{path}{{id}}/"): Row(200, 404, record, body=lambda w: {text: "矩阵修改"}),
+    }
+
+
+for _slug in GENERIC:
+    ROUTES.update(generic_rows(_slug))
 
 
 def served_routes() -> set[tuple[str, str]]:

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from pairaid.ledger import (
     figure_sets,
-    figure_specs,
     figure_specs_areas,
     figures,
     figures_assets,

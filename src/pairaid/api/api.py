@@ -20,7 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from pairaid.api import errors
 from pairaid.api.auth import LoggedInSession, TokenAuth
-from pairaid.api.endpoints import audit, evidence, figures, money, people, places, work
+from pairaid.api.endpoints import audit, evidence, figures, generic, money, people, places, work
 
 DESCRIPTION = """\
 pairaid（对口帮扶工作台账）的 JSON 接口，供对接系统读取和登记台账记录。
@@ -99,5 +99,5 @@ api = PairaidAPI(
 )
 errors.install(api)
 
-for module in (places, money, people, work, figures, audit, evidence):
+for module in (places, money, people, work, generic, figures, audit, evidence):
     api.add_router("", module.router)

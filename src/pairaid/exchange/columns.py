@@ -238,14 +238,44 @@ class ChoiceColumn(Column):
         return cells.parse_choice(cell, self.choices, self._index)
 
     def export(self, record: Any) -> Any:
+        # `choices`: a TextChoices class, or anything with a `.choices` list of (value, label).
         value = getattr(record, self.field)
-        return str(self.choices(value).label) if value else ""
+        return str(dict(self.choices.choices).get(value, value)) if value else ""
 
     def options(self, context: Context) -> list[str] | None:
         return [str(label) for value, label in self.choices.choices if value != ""]
 
     def describe(self) -> str:
         return super().describe() + _("；从下拉列表选择")
+
+
+@dataclass
+class YesNoColumn(Column):
+    """是 or 否 (yes or no, true or false, 1 or 0); blank keeps what the record has."""
+
+    width: int = 8
+
+    def blank(self) -> Any:
+        return KEEP
+
+    def parse(self, cell: Any, context: Context, row: dict[str, Any]) -> Any:
+        if isinstance(cell, bool):
+            return cell
+        text = cells.normalise(cells.parse_text(cell)).casefold()
+        if text in {"是", "yes", "y", "true", "1", str(_("是")).casefold()}:
+            return True
+        if text in {"否", "no", "n", "false", "0", str(_("否")).casefold()}:
+            return False
+        raise CellError(_("应填“是”或“否”，不是“%(cell)s”") % {"cell": text})
+
+    def export(self, record: Any) -> Any:
+        return _("是") if getattr(record, self.field) else _("否")
+
+    def options(self, context: Context) -> list[str] | None:
+        return [_("是"), _("否")]
+
+    def describe(self) -> str:
+        return super().describe() + _("；填“是”或“否”")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.http import content_disposition_header
 from pairaid.exchange import cells, copy_export
 from pairaid.exchange.columns import Column, MoneyColumn
 from pairaid.exchange.specs import Importer, get_importer
+from pairaid.ledger import record_types
 from pairaid.ledger.models import Pairing, Person
 
 PAIRING_SIDES = (
@@ -80,6 +82,23 @@ FILTERS: dict[str, dict[str, Any]] = {
 }
 
 
+def declared_filters(kind: str) -> dict[str, Any]:
+    """The filters of a type declared with pages, from its list's declaration: its year field,
+    its searched fields and its choice filters."""
+    declared = record_types.by_kind(kind)
+    if declared is None or declared.pages is None or declared.listing is None:
+        return {}
+    listing = declared.listing
+    rules: dict[str, Any] = dict(listing.choices)
+    if listing.year_field:
+        field = declared.model._meta.get_field(listing.year_field)
+        is_date = isinstance(field, models.DateField)
+        rules["year"] = f"{listing.year_field}__year" if is_date else listing.year_field
+    if listing.search:
+        rules["q"] = tuple(f"{name}__icontains" for name in listing.search)
+    return rules
+
+
 def _choice_value(importer: Importer, lookup: str, raw: str) -> str | None:
     """A filter value for a choice field, given as its code or its Chinese label."""
     name = lookup.split("__")[-1]
@@ -105,7 +124,7 @@ def filtered(
     pages' filters applied. Invalid filter values are ignored, as the lists do."""
     importer = get_importer(kind)
     queryset = importer.export_queryset(pairings)
-    rules = FILTERS.get(kind, {})
+    rules = FILTERS.get(kind) or declared_filters(kind)
     for param, lookup in rules.items():
         raw = (params.get(param) or "").strip()
         if not raw:

@@ -497,6 +497,8 @@ register(
         GuidedInvestment,
         pairing_path="pairing",
         year_lock=YearLock("year"),
+        kind="investments",
+        api=Api("/investments/", "investment", "引导企业投资"),
         listing=Listing(
             sorts={
                 "date": ("date",),

@@ -9,6 +9,7 @@ from pairaid.exchange.specs.agreements import AgreementImporter
 from pairaid.exchange.specs.base import Importer
 from pairaid.exchange.specs.events import EventImporter
 from pairaid.exchange.specs.funds import FundImporter
+from pairaid.exchange.specs.generic import importers as generic_importers
 from pairaid.exchange.specs.people import PersonImporter, PostingImporter
 from pairaid.exchange.specs.projects import ProjectImporter
 from pairaid.exchange.specs.tasks import TargetImporter, TaskImporter
@@ -23,6 +24,8 @@ _ALL = (
     EventImporter(),
     TaskImporter(),
     TargetImporter(),
+    # Every type declared with pages and a kind: columns made from its fields.
+    *generic_importers(),
 )
 # Each importer under its record type's kind, in the order the types are declared
 # (`ledger/record_types.py`); a declared kind with no importer here is an error.

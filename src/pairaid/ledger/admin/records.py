@@ -25,7 +25,6 @@ from pairaid.ledger.models import (
     Confirmation,
     Event,
     EventParticipant,
-    GuidedInvestment,
     Obligation,
     Organisation,
     Pairing,
@@ -127,21 +126,6 @@ class ProjectAdmin(ServiceAdmin):
     @admin.display(description=_("计划投资（元）"), ordering="planned_budget")
     def budget(self, project: Project) -> str:
         return yuan(project.planned_budget)
-
-
-@admin.register(GuidedInvestment)
-class GuidedInvestmentAdmin(ServiceAdmin):
-    list_display = ["enterprise", "pairing", "year", "date", "invested", "note"]
-    list_filter = [PAIRING, "year", "is_demo"]
-    list_select_related = ["pairing"]
-    search_fields = ["enterprise", "note"]
-    autocomplete_fields = ["pairing"]
-    date_hierarchy = "date"
-    ordering = ["-date", "-id"]
-
-    @admin.display(description=_("到位投资（元）"), ordering="amount")
-    def invested(self, investment: GuidedInvestment) -> str:
-        return yuan(investment.amount)
 
 
 class PersonForm(forms.ModelForm):
