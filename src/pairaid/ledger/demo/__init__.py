@@ -64,11 +64,11 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     events.load_events(loader)
     agreements.load_agreements(loader)
     tasks.load_tasks(loader)
-    tasks.load_targets(loader)
     labour.load_labour(loader)
     evidence.load_evidence(loader)
     assets.load_assets(loader)
     consumption.load_consumption_and_industry(loader)
+    tasks.load_targets(loader)  # last: the targets are set near what the records add up to
     return dict(loader.counts)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_specs, figures
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.sides import SIDES
 from pairaid.ledger.models import Event, FundFlow, Target, Task, WorkStatus
@@ -74,8 +74,30 @@ def load_targets(loader: Loader) -> None:
             target(pairing, Target.Indicator.FUNDS_TRANSFERRED, planned),
             target(pairing, Target.Indicator.PROJECTS_STARTED, math.ceil(projects / 5) * 5),
             target(pairing, Target.Indicator.PERSONS_DISPATCHED, persons // 5 * 5),
+            *area_targets(pairing, window),
         ]
     loader.bulk(Target, rows)
+
+
+def area_targets(pairing, window: figures.Window) -> list[dict]:
+    """A 2022 target for each indicator of the assessment's other areas that the pairing kept
+    records of: the year's result rounded to two significant figures, up for every other
+    indicator (so some are met and some not)."""
+    rows = []
+    declared = [s for s in figure_specs.FIGURES.values() if s.area and s.indicator]
+    for position, spec in enumerate(declared):
+        done = Decimal(spec.make(window, None).value)
+        if done <= 0:
+            continue
+        rows.append(target(pairing, spec.indicator, rounded(done, up=position % 2 == 0)))
+    return rows
+
+
+def rounded(value: Decimal, *, up: bool) -> Decimal:
+    """Two significant figures: 1,142 → 1,200 (up) or 1,100."""
+    step = Decimal(10) ** max(value.adjusted() - 1, 0)
+    whole = (value / step).to_integral_value(rounding=ROUND_CEILING if up else ROUND_FLOOR)
+    return whole * step
 
 
 def target(pairing, indicator: str, value: Decimal | int) -> dict:
