@@ -1,8 +1,8 @@
 """Figures of the assessment areas declared for the length of one test (`declare`), so the
 dashboard, targets, reports and API can be checked for several areas and several figures per
 area before the areas' own records exist: done tasks (in 件) and planned funds (in 元) under
-消费帮扶, overdue tasks under 资产管护 as records that need attention; 产业合作 has the
-registry's own 引导企业投资 (counted one window at a time). 劳务协作 has none."""
+消费帮扶, overdue tasks under 资产管护 as records that need attention; the areas' own figures
+are set aside for the test, so 产业合作 and 劳务协作 have none."""
 
 from __future__ import annotations
 
@@ -62,6 +62,9 @@ def specs() -> dict[str, FigureSpec]:
 def declare(monkeypatch: Any) -> dict[str, FigureSpec]:
     """Declare the test's area figures (undone after the test), with their drill-downs."""
     declared = specs()
+    # The areas' own figures step aside: the test's figures are the only ones of their areas.
+    for key in [k for k, spec in figure_specs.FIGURES.items() if spec.area]:
+        monkeypatch.delitem(figure_specs.FIGURES, key)
     for key, spec in declared.items():
         monkeypatch.setitem(figure_specs.FIGURES, key, spec)
         monkeypatch.setitem(drilldown.SPECS, key, drilldown.listed(key, spec))

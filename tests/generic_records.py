@@ -130,9 +130,14 @@ def form_data(record_type: RecordType, filled: dict[str, Any]) -> dict[str, str]
     data = {}
     for name in record_type.pages.fields:
         if name not in filled:
+            field = record_type.model._meta.get_field(name)
+            if field.has_default() and not callable(field.default):
+                data[name] = str(field.default)  # what the form shows filled in
             continue
         value = filled[name]
-        if isinstance(value, models.Model):
+        if value is None:
+            data[name] = ""  # an empty optional field
+        elif isinstance(value, models.Model):
             data[name] = str(value.pk)
         elif isinstance(value, dt.date):
             data[name] = value.isoformat()

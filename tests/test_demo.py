@@ -20,7 +20,7 @@ import pytest
 from django.apps import apps
 from django.db.models import Count, F, Sum
 
-from pairaid.ledger import figures
+from pairaid.ledger import figure_specs, figures
 from pairaid.ledger.models import (
     Agreement,
     Asset,
@@ -422,11 +422,38 @@ def test_it_sets_2022_targets_for_each_district(jiangyang, longmatan):
         indicators = set(
             Target.objects.filter(pairing=district, year=2022).values_list("indicator", flat=True)
         )
+        window = figures.window_for(
+            district, from_year=2022, to_year=2022, as_of=dt.date(2022, 12, 31)
+        )
+        # an indicator of the assessment's other areas where the district kept records in 2022
+        kept = {
+            spec.indicator
+            for spec in figure_specs.FIGURES.values()
+            if spec.area and spec.indicator and spec.make(window, None).value > 0
+        }
+        assert kept >= {Target.Indicator.CONSUMPTION, Target.Indicator.JOBS}
         assert indicators == {
             Target.Indicator.FUNDS_TRANSFERRED,
             Target.Indicator.PROJECTS_STARTED,
             Target.Indicator.PERSONS_DISPATCHED,
+            *kept,
         }
+
+
+def test_it_sets_each_area_target_near_what_the_year_added_up_to(jiangyang):
+    window = figures.window_for(
+        jiangyang, from_year=2022, to_year=2022, as_of=dt.date(2022, 12, 31)
+    )
+    for spec in figure_specs.FIGURES.values():
+        if not (spec.area and spec.indicator):
+            continue
+        done = Decimal(spec.make(window, None).value)
+        target = Target.objects.filter(pairing=jiangyang, year=2022, indicator=spec.indicator)
+        if done == 0:
+            assert not target.exists()
+            continue
+        value = target.get().value
+        assert done * Decimal("0.9") <= value <= done * Decimal("1.1"), spec.indicator
 
 
 # --- how it was made --------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_it_shows_every_area_with_figures_in_the_registrys_order(admin_client, d
     shown = re.findall(r'<section class="area" data-area="(\w+)">', body)
     assert shown == [area.key for area in areas.areas()]
     assert shown == [key for key in record_types.AREAS if key in shown]
-    assert {"consumption", "industry", "assets"} <= set(shown)
+    assert {"consumption", "assets"} <= set(shown)
     for key in shown:
         assert f"<h3>{record_types.AREAS[key]}</h3>" in area_block(body, key)
     assert f'data-figure="{DONE}"' in area_block(body, "consumption")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -64,8 +65,17 @@ class Section:
         return [shown for shown in self.figures if shown.attention and shown.figure.value]
 
 
+# The units of the area figures, for an English axis (a count's unit is a Chinese measure
+# word: 个, 家, 所 need no word in English).
+ENGLISH_UNITS = {"人": "persons", "人次": "person-times", "户": "households"}
+
+
 def axis_unit(unit: str) -> str:
-    return _("万元") if unit == MONEY else unit
+    if unit == MONEY:
+        return _("万元")
+    if translation.get_language() == "en":
+        return ENGLISH_UNITS.get(unit, "")
+    return unit
 
 
 def part(year: int, shown: Shown) -> charts.Part:
