@@ -33,7 +33,12 @@ def _floor(field: models.Field) -> int | None:
 
 
 def _project(pairing: Pairing, user: Any) -> Project:
-    found = Project.objects.filter(pairing=pairing).order_by("id").first()
+    """A finished project of the pairing: what is left behind or followed up is of one."""
+    found = (
+        Project.objects.filter(pairing=pairing, status=Project.Status.COMPLETED)
+        .order_by("id")
+        .first()
+    )
     if found is not None:
         return found
     return services.create_record(
@@ -45,6 +50,10 @@ def _project(pairing: Pairing, user: Any) -> Project:
         name="测试项目",
         sector=Project.Sector.INDUSTRY,
         mode=Project.Mode.CAPACITY_BUILDING,
+        status=Project.Status.COMPLETED,
+        start_date=dt.date(2021, 3, 1),
+        end_date=dt.date(2022, 12, 1),
+        progress=100,
     )
 
 

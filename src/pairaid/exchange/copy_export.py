@@ -46,9 +46,8 @@ NOT_XML = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r") + "\uf
 TEXT = CharField()
 
 
-class Neutralised(Expression):
-    """Text as `cells.neutralise` gives it: XML-unsafe characters dropped, a leading formula
-    character quoted."""
+class OneSource(Expression):
+    """An SQL expression around one other expression, always text."""
 
     output_field = TEXT
 
@@ -61,6 +60,11 @@ class Neutralised(Expression):
 
     def set_source_expressions(self, exprs: list[Any]) -> None:
         (self.source,) = exprs
+
+
+class Neutralised(OneSource):
+    """Text as `cells.neutralise` gives it: XML-unsafe characters dropped, a leading formula
+    character quoted."""
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source)
@@ -72,38 +76,16 @@ class Neutralised(Expression):
         )
 
 
-class Yuan(Expression):
+class Yuan(OneSource):
     """Whole fen → yuan with two decimals, as text ("-1234.50")."""
-
-    output_field = TEXT
-
-    def __init__(self, source: Any) -> None:
-        super().__init__(output_field=TEXT)
-        self.source = source
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.source]
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        (self.source,) = exprs
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source)
         return f"((({sql})::numeric / 100)::numeric(20, 2))::text", params
 
 
-class IsoDate(Expression):
-    output_field = TEXT
-
-    def __init__(self, source: Any) -> None:
-        super().__init__(output_field=TEXT)
-        self.source = source
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.source]
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        (self.source,) = exprs
+class IsoDate(OneSource):
+    """A date as YYYY-MM-DD."""
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source)

@@ -13,9 +13,8 @@ time is made once per window asked for (never per pairing).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,27 +68,3 @@ def compute(
             for key in alone:
                 computed[subject][key] = FIGURES[key].make(window, None)
     return {subject: {key: computed[subject][key] for key in keys} for subject in subjects}
-
-
-def by_year(
-    keys: Sequence[str],
-    subject: Subject,
-    years: Iterable[int],
-    *,
-    as_of: dt.date,
-    confirmed_only: bool = False,
-    user: Any = None,
-    tree: Tree | None = None,
-) -> dict[int, dict[str, Figure]]:
-    """Each figure of `keys` over each one of `years` alone (for a chart): one grouped query
-    per figure and year, whatever the number of pairings."""
-    subjects = {year: dataclasses.replace(subject, from_year=year, to_year=year) for year in years}
-    computed = compute(
-        keys,
-        subjects.values(),
-        as_of=as_of,
-        confirmed_only=confirmed_only,
-        user=user,
-        tree=tree,
-    )
-    return {year: computed[found] for year, found in subjects.items()}

@@ -85,6 +85,9 @@ class FigureSpec:
     # The field of its records whose sum it is ("value" of assets; "": it counts them, or it
     # is money of fund flows or distinct persons).
     summed: str = ""
+    # The field whose distinct values (per pairing) it counts, where one record is not one
+    # of what it counts (an enterprise that invested twice is one enterprise).
+    counts_distinct: str = ""
 
     @property
     def drills(self) -> bool:

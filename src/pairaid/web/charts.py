@@ -71,6 +71,61 @@ def _a(href: str, inner: str) -> str:
     return f'<a href="{escape(href)}">{inner}</a>' if href else inner
 
 
+@dataclass(frozen=True)
+class Box:
+    """A chart's size and the margins around its plot."""
+
+    width: Decimal
+    height: Decimal
+    left: Decimal
+    right: Decimal
+    top: Decimal
+    bottom: Decimal
+
+
+def frame(
+    box: Box,
+    title: str,
+    names: Sequence[str],
+    axis_top: Decimal,
+    step: Decimal,
+    axis_unit: str,
+    unit_gap: int,
+) -> list[str]:
+    """The parts every bar chart starts with: the svg element, its title, the legend of
+    `names`, the value axis with its grid, and the axis unit `unit_gap` above the plot."""
+    out = [
+        f'<svg class="chart" viewBox="0 0 {box.width} {box.height}" role="img" '
+        f'aria-label="{escape(title)}" font-family="{FONT}" font-size="12" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    x = box.left
+    for index, name in enumerate(names):
+        colour = COLOURS[index % len(COLOURS)]
+        out.append(f'<rect x="{n(x)}" y="8" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{n(x + 16)}" y="18" fill="{INK}">{escape(name)}</text>')
+        x += 28 + text_width(name, 12)
+    plot_h = box.bottom - box.top
+    ticks = int(axis_top / step) if step else 0
+    for tick in range(ticks + 1):
+        value = step * tick
+        y = box.bottom - plot_h * value / axis_top
+        out.append(
+            f'<line x1="{n(box.left)}" x2="{n(box.width - box.right)}" y1="{n(y)}" '
+            f'y2="{n(y)}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{n(box.left - 6)}" y="{n(y + 4)}" text-anchor="end" fill="{MUTED}" '
+            f'font-size="11">{value.normalize():f}</text>'
+        )
+    out.append(
+        f'<text x="4" y="{n(box.top - unit_gap)}" fill="{MUTED}" font-size="11">'
+        f"{escape(axis_unit)}</text>"
+    )
+    return out
+
+
 def columns(
     bars: Sequence[Bar],
     *,
@@ -86,35 +141,8 @@ def columns(
     highest = max((bar.total / scale for bar in bars), default=Decimal(0))
     axis_top, step = nice_top(highest)
     plot_h = bottom - top
-    out = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="{FONT}" font-size="12" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-    ]
-    # legend
-    x = left
-    for index, name in enumerate(series):
-        colour = COLOURS[index % len(COLOURS)]
-        out.append(f'<rect x="{n(x)}" y="8" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{n(x + 16)}" y="18" fill="{INK}">{escape(name)}</text>')
-        x += 28 + text_width(name, 12)
-    # value axis and grid
-    ticks = int(axis_top / step) if step else 0
-    for tick in range(ticks + 1):
-        value = step * tick
-        y = bottom - plot_h * value / axis_top
-        out.append(
-            f'<line x1="{n(left)}" x2="{n(width - right)}" y1="{n(y)}" y2="{n(y)}" '
-            f'stroke="{GRID}"/>'
-        )
-        out.append(
-            f'<text x="{n(left - 6)}" y="{n(y + 4)}" text-anchor="end" fill="{MUTED}" '
-            f'font-size="11">{value.normalize():f}</text>'
-        )
-    out.append(
-        f'<text x="4" y="{n(top - 10)}" fill="{MUTED}" font-size="11">{escape(axis_unit)}</text>'
-    )
+    box = Box(width, height, left, right, top, bottom)
+    out = frame(box, title, list(series), axis_top, step, axis_unit, 10)
     # bars
     count = max(len(bars), 1)
     slot = (width - right - left) / count
@@ -206,33 +234,8 @@ def grouped(
     )
     axis_top, step = nice_top(highest)
     plot_h = bottom - top
-    out = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="{FONT}" font-size="12" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-    ]
-    x = left
-    for index, (name, _parts) in enumerate(series):
-        colour = COLOURS[index % len(COLOURS)]
-        out.append(f'<rect x="{n(x)}" y="8" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{n(x + 16)}" y="18" fill="{INK}">{escape(name)}</text>')
-        x += 28 + text_width(name, 12)
-    ticks = int(axis_top / step) if step else 0
-    for tick in range(ticks + 1):
-        value = step * tick
-        y = bottom - plot_h * value / axis_top
-        out.append(
-            f'<line x1="{n(left)}" x2="{n(width - right)}" y1="{n(y)}" y2="{n(y)}" '
-            f'stroke="{GRID}"/>'
-        )
-        out.append(
-            f'<text x="{n(left - 6)}" y="{n(y + 4)}" text-anchor="end" fill="{MUTED}" '
-            f'font-size="11">{value.normalize():f}</text>'
-        )
-    out.append(
-        f'<text x="4" y="{n(top - 8)}" fill="{MUTED}" font-size="11">{escape(axis_unit)}</text>'
-    )
+    box = Box(width, height, left, right, top, bottom)
+    out = frame(box, title, [name for name, _parts in series], axis_top, step, axis_unit, 8)
     slot = (width - right - left) / max(len(categories), 1)
     bar_w = slot * Decimal("0.8") / max(len(series), 1)
     for index, category in enumerate(categories):

@@ -13,17 +13,18 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pairaid.ledger import record_types
+from pairaid.ledger import figure_specs, record_types
 from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import Pairing, Project
-from pairaid.ledger.moneyfield import MoneyField
+from pairaid.ledger.moneyfield import MoneyField, MoneySum
 from pairaid.ledger.record_types import AREAS, RecordType
 from pairaid.web import access, listing
 from pairaid.web.forms.generic import filter_for
@@ -183,6 +184,21 @@ def assessment(request: HttpRequest) -> HttpResponse:
 # --- a type's list --------------------------------------------------------------------------
 
 
+def summed_total(request: HttpRequest, model: type[models.Model]) -> Any:
+    """For a list opened from a figure that sums a field (an amount, persons placed), the sum
+    of its rows, or for one that counts distinct values (enterprises), their number: what must
+    equal the figure. None for a figure that counts its rows."""
+    spec = figure_specs.FIGURES.get(request.GET.get("figure", ""))
+    if spec is not None and spec.counts_distinct:
+        field = spec.counts_distinct
+        return lambda rows: rows.values("pairing_id", field).distinct().count()
+    if spec is None or not spec.summed:
+        return None
+    if isinstance(model._meta.get_field(spec.summed), MoneyField):
+        return lambda rows: rows.aggregate(total=MoneySum(spec.summed))["total"]
+    return lambda rows: rows.aggregate(total=Coalesce(Sum(spec.summed), 0))["total"]
+
+
 @require_GET
 @login_required
 def record_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -195,6 +211,7 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponse:
         form=filter_for(declared)(request.GET, user=request.user),
         sorts=listing.Sorts.of(model),
         related=lambda qs: with_columns(declared, qs),
+        total=summed_total(request, model),
     )
     create_url = reverse(f"web:{slug}_create") if access.can_record_anywhere(request.user) else ""
     parents = {
