@@ -74,3 +74,16 @@ def test_it_cannot_check_training_claimed_in_persons(db):
     [training] = found["trained"]
     assert training.verdict == UNKNOWN
     assert "人次" in training.reason
+
+
+def test_it_checks_jobs_near_home_against_the_placements_in_the_province(db):
+    placed = Placement.objects.filter(pairing=jiangyang(), date__lte=AS_OF)
+    near = sum(p.persons for p in placed if p.destination == Placement.Destination.IN_PROVINCE)
+    everyone = sum(p.persons for p in placed)
+    assert 0 < near < everyone
+    text = f"2016年以来，江阳区帮助盐源县农村劳动力实现就近就业{near}人。"
+    [jobs] = verdicts(text)["jobs"]
+    assert jobs.verdict == AGREES
+    assert jobs.ledger.key == "persons_placed_in_province" and jobs.ledger.value == near
+    [wrong] = verdicts(text.replace(f"{near}人", f"{near + 40}人"))["jobs"]
+    assert wrong.verdict == DISAGREES

@@ -20,7 +20,7 @@ from pairaid.ledger.figure_spec_types import (
     grouped_count,
 )
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import ConsumptionRecord, Target
+from pairaid.ledger.models import ConsumptionRecord, Placement, Target
 from pairaid.ledger.money import ZERO
 
 # A bulletin's consumption claim: a helped sale (销售), a purchase (采购), or both (neither tag).
@@ -156,13 +156,22 @@ def poor_claim(tags: Tags) -> bool:
     return "脱贫" in tags
 
 
-def not_poor_claim(tags: Tags) -> bool:
-    return "脱贫" not in tags
+def all_placed_claim(tags: Tags) -> bool:
+    return "脱贫" not in tags and "就近" not in tags
+
+
+def near_home_claim(tags: Tags) -> bool:
+    """就近就业: the persons placed in the province, near home."""
+    return "就近" in tags and "脱贫" not in tags
 
 
 def _placed(part: str = "", poor: bool = False) -> FigureSpec:
     key = figures_labour.placed_key(part, poor)
-    claim = () if part else (Claimed("jobs", poor_claim if poor else not_poor_claim),)
+    claim: tuple[Claimed, ...] = ()
+    if not part:
+        claim = (Claimed("jobs", poor_claim if poor else all_placed_claim),)
+    elif part == Placement.Destination.IN_PROVINCE:
+        claim = (Claimed("jobs", near_home_claim),)
     return FigureSpec(
         make=lambda w, v: figures_labour.persons_placed(w, part, poor=poor, value=v),
         additive=lambda w: figures_labour.persons_placed_by_pairing(w, part, poor),

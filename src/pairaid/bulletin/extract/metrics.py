@@ -277,6 +277,8 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("采购")
     if metric == "jobs" and "脱贫" in clause_before[-12:]:
         tags.append("脱贫")  # 其中脱贫劳动力870人: a part of the persons placed
+    if metric == "jobs" and re.search("就近|就地", clause_before[-12:]):
+        tags.append("就近")  # 实现就近就业3000人: placed near home, in the province
     if figure.base == "人次":
         tags.append("人次")
     if metric == "beneficiaries" and figure.base == "户":
