@@ -9,7 +9,7 @@ import datetime as dt
 from pairaid.bulletin.checks import AGREES, DISAGREES, UNKNOWN, check_text
 from pairaid.ledger import figures
 from pairaid.ledger.figure_specs import FIGURES
-from pairaid.ledger.models import Pairing, Placement, TrainingSession
+from pairaid.ledger.models import Pairing, Placement, TrainingSession, Workshop
 
 AS_OF = dt.date(2022, 12, 31)
 
@@ -87,3 +87,18 @@ def test_it_checks_jobs_near_home_against_the_placements_in_the_province(db):
     assert jobs.ledger.key == "persons_placed_in_province" and jobs.ledger.value == near
     [wrong] = verdicts(text.replace(f"{near}人", f"{near + 40}人"))["jobs"]
     assert wrong.verdict == DISAGREES
+
+
+def test_it_checks_the_jobs_of_workshops_against_the_workshops(db):
+    running = Workshop.objects.filter(
+        pairing=jiangyang(), established__lte=AS_OF, status=Workshop.Status.OPERATING
+    )
+    jobs = sum(w.jobs for w in running)
+    assert jobs
+    text = f"截至2022年底，江阳区在盐源县援建帮扶车间{running.count()}个，吸纳就业{jobs}人。"
+    found = verdicts(text)
+    [workshops] = found["workshops"]
+    assert (workshops.verdict, workshops.ledger.value) == (AGREES, running.count())
+    [claimed] = found["jobs"]
+    assert claimed.verdict == AGREES
+    assert claimed.ledger.key == "workshop_jobs" and claimed.ledger.value == jobs

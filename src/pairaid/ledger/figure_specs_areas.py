@@ -157,7 +157,12 @@ def poor_claim(tags: Tags) -> bool:
 
 
 def all_placed_claim(tags: Tags) -> bool:
-    return "脱贫" not in tags and "就近" not in tags
+    return not {"脱贫", "就近", "车间"} & set(tags)
+
+
+def workshop_jobs_claim(tags: Tags) -> bool:
+    """帮扶车间吸纳就业: the people the workshops employ, not the persons placed."""
+    return "车间" in tags
 
 
 def near_home_claim(tags: Tags) -> bool:
@@ -206,7 +211,11 @@ def _trained(key: str) -> FigureSpec:
 
 
 def _workshops(key: str) -> FigureSpec:
-    claim = (Claimed("workshops", if_kept=True),) if key == "workshops" else ()
+    claims = {
+        "workshops": (Claimed("workshops", if_kept=True),),
+        "workshop_jobs": (Claimed("jobs", workshop_jobs_claim, if_kept=True),),
+    }
+    claim = claims.get(key, ())
     return FigureSpec(
         make=lambda w, v: figures_labour.workshops(w, key, value=v),
         additive=lambda w: figures_labour.workshops_by_pairing(w, key),

@@ -277,7 +277,9 @@ def tags_for(metric: str, figure: Quantity, clause_before: str, sentence: str) -
             tags.append("采购")
     if metric == "jobs" and "脱贫" in clause_before[-12:]:
         tags.append("脱贫")  # 其中脱贫劳动力870人: a part of the persons placed
-    if metric == "jobs" and re.search("就近|就地", clause_before[-12:]):
+    if metric == "jobs" and "车间" in sentence and re.search("吸纳|带动|车间", clause_before):
+        tags.append("车间")  # 建成帮扶车间12个，吸纳就业580人: the jobs of the workshops
+    elif metric == "jobs" and re.search("就近|就地", clause_before[-12:]):
         tags.append("就近")  # 实现就近就业3000人: placed near home, in the province
     if figure.base == "人次":
         tags.append("人次")
