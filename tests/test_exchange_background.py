@@ -49,6 +49,16 @@ def settled(batch_id: int) -> ImportBatch:
     raise AssertionError(f"batch {batch_id} still {batch.status}")
 
 
+def purged(batch_id: int) -> bool:
+    """Whether the batch's original is gone: the thread deletes it just after the import's
+    transaction commits, a moment after the batch reads as imported."""
+    for _ in range(POLLS):
+        if not ImportBatch.objects.get(pk=batch_id).file:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def held(monkeypatch, name: str) -> threading.Event:
     """Makes `services.<name>` wait until the returned event is set: the test can look at
     the batch while its thread is still working."""
@@ -95,7 +105,7 @@ def test_it_answers_the_upload_at_once_and_imports_on_a_thread(
     assert batch.status == ImportBatch.Status.IMPORTED, batch.message
     assert (batch.added, batch.rows_done) == (rows, rows)
     assert FundFlow.objects.filter(pairing=pairing, voucher__startswith="BG-").count() == rows
-    assert not batch.file  # the original is gone once imported
+    assert purged(batch.pk)  # the original is gone once imported
 
 
 def test_it_marks_the_batch_failed_when_its_thread_crashes(
