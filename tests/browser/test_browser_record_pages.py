@@ -45,7 +45,14 @@ def fill_generically(page, marker: str) -> None:
     assert marked, "the form has no text box to mark the record by"
 
 
-@pytest.mark.parametrize("declared", TYPES, ids=[rt.pages.slug for rt in TYPES])
+# The form is filled here by what it shows (first choice, one amount, one date), which each
+# type's own rules may refuse (an asset wants a finished project, an origin must lie in the
+# recipient's region): every type is made through its form over HTTP with valid values in
+# tests/test_record_pages.py; the browser walks the path once, with a type of plain fields.
+IN_BROWSER = [record_types.by_slug("vocational")]
+
+
+@pytest.mark.parametrize("declared", IN_BROWSER, ids=[rt.pages.slug for rt in IN_BROWSER])
 def test_a_record_is_made_from_the_assessment_page(page, screenshot, declared):
     slug = declared.pages.slug
     plural = str(declared.model._meta.verbose_name_plural)
