@@ -37,10 +37,13 @@ from pairaid.ledger.models import (
 
 
 def fund_state_sql() -> models.Expression:
-    """`fund_state` in SQL, on the export's queryset (which annotates `is_reversed`)."""
+    """`fund_state` in SQL, on any queryset of fund flows."""
     return models.Case(
         models.When(reverses__isnull=False, then=models.Value(str(_("冲销记录")))),
-        models.When(is_reversed=True, then=models.Value(str(_("已冲销")))),
+        models.When(
+            models.Exists(FundFlow.objects.filter(reverses=models.OuterRef("pk"))),
+            then=models.Value(str(_("已冲销"))),
+        ),
         default=models.Value(str(_("有效"))),
         output_field=models.CharField(),
     )
