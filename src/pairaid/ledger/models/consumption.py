@@ -3,6 +3,8 @@ side (采购) or sold with its help (帮助销售)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -24,18 +26,17 @@ def recipient_region_id(pairing: Pairing) -> int | None:
     return None
 
 
-def refuse_outside_recipient(pairing: Pairing, region_id: int | None, field: str) -> None:
+def refuse_outside_recipient(
+    pairing: Pairing, region_id: int | None, field: str, message: Any = None
+) -> None:
     """A place of the pairing's work lies in the recipient's region or below it (as a
-    project's `location`, `Project.clean_location`)."""
+    project's `location`, `Project.clean_location`); `message` names the place, with the
+    recipient as %(recipient)s."""
     recipient = recipient_region_id(pairing)
     if region_id is None or recipient is None or recipient in Region.lineage(region_id):
         return
-    raise ValidationError(
-        {
-            field: _("应在受援方（%(recipient)s）的区划范围内")
-            % {"recipient": pairing.recipient_name}
-        }
-    )
+    message = message or _("应在受援方（%(recipient)s）的区划范围内")
+    raise ValidationError({field: message % {"recipient": pairing.recipient_name}})
 
 
 def refuse_after_today(value, field: str) -> None:  # type: ignore[no-untyped-def]

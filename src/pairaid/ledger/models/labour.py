@@ -22,6 +22,7 @@ from pairaid.ledger.models.common import (
     VersionMixin,
     dates_in_order,
 )
+from pairaid.ledger.models.consumption import refuse_outside_recipient
 from pairaid.ledger.models.pairings import Pairing
 from pairaid.ledger.models.places import Region
 from pairaid.lib.personal_data import EncryptedTextField
@@ -263,15 +264,13 @@ class Workshop(VersionMixin, ConfirmationMixin, DemoMixin):
     def clean(self) -> None:
         _not_after_today(self, "established", _("建成日期"))
         _part_of_whole(self, "poor_jobs", "jobs", _("其中脱贫劳动力不能超过吸纳就业人数"))
-        if self.location_id and self.pairing_id:
-            recipient = _side_region(self.pairing, "recipient")
-            if recipient and recipient not in Region.lineage(self.location_id):
-                raise ValidationError(
-                    {
-                        "location": _("帮扶车间应在受援方（%(recipient)s）的区划范围内")
-                        % {"recipient": self.pairing.recipient_name}
-                    }
-                )
+        if self.pairing_id:
+            refuse_outside_recipient(
+                self.pairing,
+                self.location_id,
+                "location",
+                _("帮扶车间应在受援方（%(recipient)s）的区划范围内"),
+            )
 
 
 class VocationalEnrolment(VersionMixin, DemoMixin):
