@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import generic_io_records as records
+import declared_records as records
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -72,7 +72,7 @@ def test_it_gives_every_type_with_pages_a_services_backed_admin():
 def test_it_lists_the_columns_with_money_in_yuan_and_finds_by_search(slug, client, build):
     rt = records.record_type(slug)
     pairing = build.pairing("后台甲区", "后台乙县")
-    record = records.create(slug, pairing, build)
+    record = records.make(slug, pairing)
 
     response = client.get(url(rt.model, "changelist"), {"pairing__id__exact": pairing.pk})
 
@@ -96,7 +96,7 @@ def test_it_lists_the_columns_with_money_in_yuan_and_finds_by_search(slug, clien
 def test_it_adds_changes_and_deletes_through_the_services(slug, client, admin_user, build):
     rt = records.record_type(slug)
     pairing = build.pairing("后台写入甲区", "后台写入乙县")
-    values = records.values(slug, pairing, build)
+    values = records.values(slug, pairing)
 
     added = client.post(url(rt.model, "add"), form(slug, values))
 
@@ -109,13 +109,13 @@ def test_it_adds_changes_and_deletes_through_the_services(slug, client, admin_us
 
     text = records.text_field(slug)
     changed = client.post(
-        url(rt.model, "change", record.pk), form(slug, {**values, text.name: "后台修改"})
+        url(rt.model, "change", record.pk), form(slug, {**values, text: "后台修改"})
     )
 
     assert changed.status_code == 302
     record.refresh_from_db()
-    assert getattr(record, text.name) == "后台修改"
-    assert list(entries(record, "updated").get().changes) == [text.name]
+    assert getattr(record, text) == "后台修改"
+    assert list(entries(record, "updated").get().changes) == [text]
 
     deleted = client.post(url(rt.model, "delete", record.pk), {"post": "yes"})
 
@@ -128,7 +128,7 @@ def test_it_adds_changes_and_deletes_through_the_services(slug, client, admin_us
 def test_it_shows_a_broken_rule_in_words_on_the_form(slug, client, build):
     rt = records.record_type(slug)
     pairing = build.pairing("后台错误甲区", "后台错误乙县")
-    values = records.values(slug, pairing, build)
+    values = records.values(slug, pairing)
     money = [f for f in records.model_fields(slug) if isinstance(f, MoneyField)]
     data = form(slug, values)
     target = money[0].name if money else "pairing"
@@ -152,8 +152,8 @@ def test_it_shows_a_staff_member_only_the_records_in_scope(slug, client, build):
     rt = records.record_type(slug)
     mine = build.pairing("后台范围甲区", "后台范围乙县")
     theirs = build.pairing("后台范围丙区", "后台范围丁县")
-    shown = records.create(slug, mine, build)
-    hidden = records.create(slug, theirs, build)
+    shown = records.make(slug, mine)
+    hidden = records.make(slug, theirs)
     staff = get_user_model().objects.create_user("generic-staff", password="pw", is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(codename=f"view_{rt.model._meta.model_name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import generic_io_records as records
+import declared_records as records
 import pytest
 from django.db import models
 from test_api_support import Api, api_entries, demo_pairing
@@ -23,8 +23,8 @@ def path_of(slug: str) -> str:
     return api.path
 
 
-def made(slug: str, build, helper: str = "江阳区"):
-    return records.create(slug, demo_pairing(helper), build)
+def made(slug: str, helper: str = "江阳区"):
+    return records.make(slug, demo_pairing(helper))
 
 
 def test_it_serves_every_type_with_pages_and_an_api(client):
@@ -45,7 +45,7 @@ def test_it_serves_every_type_with_pages_and_an_api(client):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_creates_a_record_and_audits_it(slug, personas, build):
     rt = records.record_type(slug)
-    values = records.values(slug, demo_pairing("江阳区"), build)
+    values = records.values(slug, demo_pairing("江阳区"))
     response = Api.as_user(personas.jiangyang).post(path_of(slug), records.body(slug, values))
 
     assert response.status_code == 201, response.content
@@ -61,8 +61,8 @@ def test_it_creates_a_record_and_audits_it(slug, personas, build):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_reads_and_lists_records_in_scope(slug, personas, build):
-    mine = made(slug, build)
-    theirs = made(slug, build, helper="龙马潭区")
+    mine = made(slug)
+    theirs = made(slug, helper="龙马潭区")
     client = Api.as_user(personas.jiangyang, "read")
 
     read = client.get(f"{path_of(slug)}{mine.pk}/")
@@ -83,28 +83,26 @@ def test_it_reads_and_lists_records_in_scope(slug, personas, build):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_changes_a_record_with_its_version(slug, personas, build):
     rt = records.record_type(slug)
-    record = made(slug, build)
+    record = made(slug)
     client = Api.as_user(personas.jiangyang)
     text = records.text_field(slug)
     url = f"{path_of(slug)}{record.pk}/"
     etag = client.get(url).headers.get("ETag")
 
-    changed = client.patch(
-        url, {text.name: "经接口修改"}, headers={"If-Match": etag} if etag else None
-    )
+    changed = client.patch(url, {text: "经接口修改"}, headers={"If-Match": etag} if etag else None)
 
     assert changed.status_code == 200, changed.content
-    assert changed.json()[text.name] == "经接口修改"
+    assert changed.json()[text] == "经接口修改"
     record.refresh_from_db()
-    assert getattr(record, text.name) == "经接口修改"
+    assert getattr(record, text) == "经接口修改"
     entry = api_entries(rt.model._meta.model_name, record.pk).last()
-    assert list(entry.changes) == [text.name]
+    assert list(entry.changes) == [text]
     if etag is not None:
         # A versioned record: an edit made on the version before is refused, not applied.
-        stale = client.patch(url, {text.name: "过期的修改"}, headers={"If-Match": etag})
+        stale = client.patch(url, {text: "过期的修改"}, headers={"If-Match": etag})
         assert stale.status_code == 412
         record.refresh_from_db()
-        assert getattr(record, text.name) == "经接口修改"
+        assert getattr(record, text) == "经接口修改"
 
 
 def bad_value(model_field: models.Field) -> object:
@@ -125,7 +123,7 @@ def bad_value(model_field: models.Field) -> object:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_refuses_each_field_given_in_a_bad_shape_in_chinese(slug, personas, build):
     rt = records.record_type(slug)
-    values = records.values(slug, demo_pairing("江阳区"), build)
+    values = records.values(slug, demo_pairing("江阳区"))
     client = Api.as_user(personas.jiangyang)
     before = rt.model.objects.count()
     for model_field in records.model_fields(slug):
@@ -149,11 +147,11 @@ def test_it_refuses_a_reference_outside_the_records_pairing(slug, personas, buil
         if isinstance(f, models.ForeignKey) and f.name != "pairing"
     ]
     pairing = demo_pairing("江阳区")
-    body = records.body(slug, records.values(slug, pairing, build))
+    body = records.body(slug, records.values(slug, pairing))
     client = Api.as_user(personas.jiangyang)
     other = build.pairing("接口他区", "接口他县")
     for model_field in references:
-        elsewhere = records.values(slug, other, build)[model_field.name]
+        elsewhere = records.values(slug, other)[model_field.name]
         if elsewhere.__class__.__name__ in {"Region", "Organisation"}:
             continue  # the shared vocabulary: any region or unit may be named
         response = client.post(path_of(slug), body | {f"{model_field.name}_id": elsewhere.pk})
@@ -165,31 +163,31 @@ def test_it_refuses_a_reference_outside_the_records_pairing(slug, personas, buil
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_hides_records_from_an_outsider(slug, personas, build):
-    record = made(slug, build)
+    record = made(slug)
     client = Api.as_user(personas.outsider)
     url = f"{path_of(slug)}{record.pk}/"
 
     assert client.get(url).status_code == 404
-    assert client.patch(url, {records.text_field(slug).name: "外人的修改"}).status_code == 404
+    assert client.patch(url, {records.text_field(slug): "外人的修改"}).status_code == 404
     assert client.get(path_of(slug)).json()["count"] == 0
 
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_lets_a_viewer_read_but_not_write(slug, personas, build):
-    record = made(slug, build)
+    record = made(slug)
     client = Api.as_user(personas.viewer)
     url = f"{path_of(slug)}{record.pk}/"
-    body = records.body(slug, records.values(slug, demo_pairing("江阳区"), build))
+    body = records.body(slug, records.values(slug, demo_pairing("江阳区")))
 
     assert client.get(url).status_code == 200
     assert client.post(path_of(slug), body).status_code == 403
-    assert client.patch(url, {records.text_field(slug).name: "查阅者的修改"}).status_code == 403
+    assert client.patch(url, {records.text_field(slug): "查阅者的修改"}).status_code == 403
 
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_creates_once_for_a_retried_request(slug, personas, build):
     rt = records.record_type(slug)
-    body = records.body(slug, records.values(slug, demo_pairing("江阳区"), build))
+    body = records.body(slug, records.values(slug, demo_pairing("江阳区")))
     client = Api.as_user(personas.jiangyang)
     before = rt.model.objects.count()
 
@@ -204,7 +202,7 @@ def test_it_creates_once_for_a_retried_request(slug, personas, build):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_filters_the_list_by_year_and_text(slug, personas, build):
     rt = records.record_type(slug)
-    record = made(slug, build)
+    record = made(slug)
     client = Api.as_user(personas.jiangyang, "read")
     listing = rt.listing
     assert listing is not None

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import generic_io_records as generic
+import declared_records as generic
 import pytest
 from django.contrib.auth import get_user_model
 from evidence_files import png
@@ -83,7 +83,7 @@ class World:
         self.audit_entry = self.pairing.audit_entries.order_by("id").first()
         self.build = build
         # A record of each type with pages and an API resource (`generic_rows`).
-        self.generic = {slug: generic.create(slug, self.pairing, build) for slug in GENERIC}
+        self.generic = {slug: generic.make(slug, self.pairing) for slug in GENERIC}
 
 
 @dataclass(frozen=True)
@@ -290,7 +290,7 @@ def generic_rows(slug: str) -> dict[tuple[str, str], Row]:
     declared = generic.record_type(slug)
     assert declared.api is not None
     path = f"{V1}{declared.api.path}"
-    text = generic.text_field(slug).name
+    text = generic.text_field(slug)
 
     def record(w: World) -> dict[str, Any]:
         return {"id": w.generic[slug].pk}
@@ -299,7 +299,7 @@ def generic_rows(slug: str) -> dict[tuple[str, str], Row]:
         ("get", path): LIST,
         ("get", f"{path}{{id}}/"): Row(200, 404, record),
         ("post", path): Row(
-            201, 404, body=lambda w: generic.body(slug, generic.values(slug, w.pairing, w.build))
+            201, 404, body=lambda w: generic.body(slug, generic.values(slug, w.pairing))
         ),
         ("patch", f"{path}{{id}}/"): Row(200, 404, record, body=lambda w: {text: "矩阵修改"}),
     }

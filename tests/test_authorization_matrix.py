@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from declared_records import make
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from evidence_files import png
-from generic_records import make
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import (

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import generic_io_records as records
+import declared_records as records
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -75,7 +75,7 @@ def test_it_files_every_type_with_pages_and_a_kind_under_its_kind():
 def test_it_imports_a_row_filled_into_the_template(slug, build, tmp_path):
     sheet, header = template_header(tmp_path, slug)
     pairing = build.pairing("通用导入甲区", "通用导入乙县")
-    values = records.values(slug, pairing, build)
+    values = records.values(slug, pairing)
     path = workbook(tmp_path / "filled.xlsx", sheet, header, records.row(slug, header, values))
 
     out = run("import_records", str(path), "--no-progress")
@@ -107,9 +107,7 @@ def test_it_reads_the_templates_own_example_row_as_a_valid_record(slug, tmp_path
         model_field = rt.model._meta.get_field(field)
         if model_field.is_relation and model_field.name != "pairing":
             # A reference names a record of the row's pairing: make one and name it.
-            example[position] = records.cell(
-                model_field, records.values(slug, pairing, build)[field]
-            )
+            example[position] = records.cell(model_field, records.values(slug, pairing)[field])
     filled = workbook(tmp_path / "example.xlsx", sheet.title, header, example)
 
     out = run("import_records", str(filled), "--dry-run", "--no-progress")
@@ -121,8 +119,8 @@ def test_it_reads_the_templates_own_example_row_as_a_valid_record(slug, tmp_path
 def test_it_names_the_row_and_column_of_a_bad_cell_and_writes_nothing(slug, build, tmp_path):
     sheet, header = template_header(tmp_path, slug)
     pairing = build.pairing("通用错误甲区", "通用错误乙县")
-    good = records.row(slug, header, records.values(slug, pairing, build))
-    bad = list(records.row(slug, header, records.values(slug, pairing, build)))
+    good = records.row(slug, header, records.values(slug, pairing))
+    bad = list(records.row(slug, header, records.values(slug, pairing)))
     rt = records.record_type(slug)
     # A required column left empty, or (for a type whose fields are all optional but the
     # pairing) a pairing no one has.
@@ -146,7 +144,7 @@ def test_it_refuses_money_in_a_bad_shape_in_chinese(slug, build, tmp_path):
     money = [f for f in records.model_fields(slug) if isinstance(f, MoneyField)]
     sheet, header = template_header(tmp_path, slug)
     pairing = build.pairing("通用金额甲区", "通用金额乙县")
-    bad = records.row(slug, header, records.values(slug, pairing, build))
+    bad = records.row(slug, header, records.values(slug, pairing))
     rt = records.record_type(slug)
     column = IMPORTERS[rt.kind].column(money[0].name) if money else None
     if column is not None:
@@ -165,7 +163,7 @@ def test_it_refuses_money_in_a_bad_shape_in_chinese(slug, build, tmp_path):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_it_reads_back_what_it_exports(slug, fmt, build, tmp_path):
     pairing = build.pairing("通用往返甲区", "通用往返乙县")
-    made = [records.create(slug, pairing, build) for _ in range(2)]
+    made = [records.make(slug, pairing) for _ in range(2)]
     before = stored(slug, pairing)
     path = tmp_path / f"export.{fmt}"
     run(
@@ -213,9 +211,9 @@ def keyed():
 def test_it_updates_the_record_a_row_names_by_its_key(slug, build, tmp_path, keyed):
     rt = keyed(slug)
     pairing = build.pairing("通用更新甲区", "通用更新乙县")
-    record = records.create(slug, pairing, build)
+    record = records.make(slug, pairing)
     sheet, header = template_header(tmp_path, slug)
-    changed = records.values(slug, pairing, build)
+    changed = records.values(slug, pairing)
     for name in rt.pages.key:
         changed[name] = getattr(record, name)
     path = workbook(tmp_path / "again.xlsx", sheet, header, records.row(slug, header, changed))
@@ -234,8 +232,8 @@ def test_it_refuses_the_same_key_twice_in_one_file(slug, build, tmp_path, keyed)
     rt = keyed(slug)
     pairing = build.pairing("通用重复甲区", "通用重复乙县")
     sheet, header = template_header(tmp_path, slug)
-    first = records.values(slug, pairing, build)
-    second = {**records.values(slug, pairing, build), **{k: first[k] for k in rt.pages.key}}
+    first = records.values(slug, pairing)
+    second = {**records.values(slug, pairing), **{k: first[k] for k in rt.pages.key}}
     path = workbook(
         tmp_path / "twice.xlsx",
         sheet,
@@ -258,8 +256,8 @@ def test_it_exports_with_the_lists_year_and_text_filters(slug, build, tmp_path):
     listing = rt.listing
     assert listing is not None
     pairing = build.pairing("通用筛选甲区", "通用筛选乙县")
-    record = records.create(slug, pairing, build)
-    other = records.create(slug, pairing, build)
+    record = records.make(slug, pairing)
+    other = records.make(slug, pairing)
 
     def exported(*filters: str) -> int:
         path = tmp_path / "filtered.csv"

@@ -12,12 +12,12 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from declared_records import make
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from generic_records import make
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import Agreement, Event, Obligation, Pairing, Project, Task

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from declared_records import form_data, make, text_field, values
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from generic_records import form_data, make, text_field, values
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import AuditEntry, Pairing
