@@ -5,6 +5,7 @@ anything else (services, pages, API, importer)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.management import CommandError, call_command
 from test_api_support import Api, demo_pairing
 
 from pairaid.ledger import services
-from pairaid.ledger.models import Project, Region
+from pairaid.ledger.models import Pairing, Project, Region
 
 
 @pytest.fixture
@@ -135,3 +136,29 @@ def test_it_climbs_the_region_chain_in_few_queries(build, django_assert_num_quer
         assert Region.lineage(chain[4].pk) == {region.pk for region in chain[:5]}
     with django_assert_num_queries(2):
         assert Region.lineage(chain[-1].pk) == {region.pk for region in chain}
+
+
+def test_it_counts_a_side_that_is_an_organisation_with_its_region(build, places):
+    """A pairing whose recipient is a unit (a school of 乙县) and whose helper is a unit of 甲区:
+    every record with a place takes the unit's region as the side's, by the same rule."""
+    _pairing, county, village, helper_town, elsewhere = places
+    helper = Region.objects.get(name="甲区")
+    pairing = services.create_record(
+        Pairing,
+        acting_user=None,
+        via="test",
+        helper_organisation=build.organisation("甲区教育局", helper),
+        recipient_organisation=build.organisation("乙县中学", county, kind="school"),
+        valid_from=dt.date(2020, 1, 1),
+        scheme=Pairing.Scheme.IN_PROVINCE,
+    )
+    assert build.project(pairing, location=village).location == village
+    training = build.project(pairing, sector=Project.Sector.TRAINING, location=helper_town)
+    assert training.location == helper_town
+    for place in (elsewhere, helper_town):
+        with pytest.raises(ValidationError) as refused:
+            build.project(pairing, sector=Project.Sector.INFRASTRUCTURE, location=place)
+        assert "实施地点应在受援方（乙县中学" in refused.value.message_dict["location"][0]
+    with pytest.raises(ValidationError) as refused:
+        build.project(pairing, sector=Project.Sector.TRAINING, location=elsewhere)
+    assert "乙县中学、甲区教育局" in refused.value.message_dict["location"][0]

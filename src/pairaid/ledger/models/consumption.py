@@ -3,8 +3,6 @@ side (采购) or sold with its help (帮助销售)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,30 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.models.common import DemoMixin, VersionMixin, money_in_range
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.place_rules import refuse_outside
 from pairaid.ledger.models.places import Region
 from pairaid.ledger.moneyfield import MoneyField
-
-
-def recipient_region_id(pairing: Pairing) -> int | None:
-    """The recipient's region (a recipient that is an organisation: the region it is in)."""
-    if pairing.recipient_region_id:
-        return pairing.recipient_region_id
-    if pairing.recipient_organisation_id:
-        return pairing.recipient_organisation.region_id
-    return None
-
-
-def refuse_outside_recipient(
-    pairing: Pairing, region_id: int | None, field: str, message: Any = None
-) -> None:
-    """A place of the pairing's work lies in the recipient's region or below it (as a
-    project's `location`, `Project.clean_location`); `message` names the place, with the
-    recipient as %(recipient)s."""
-    recipient = recipient_region_id(pairing)
-    if region_id is None or recipient is None or recipient in Region.lineage(region_id):
-        return
-    message = message or _("应在受援方（%(recipient)s）的区划范围内")
-    raise ValidationError({field: message % {"recipient": pairing.recipient_name}})
 
 
 def refuse_after_today(value, field: str) -> None:  # type: ignore[no-untyped-def]
@@ -131,4 +108,4 @@ class ConsumptionRecord(VersionMixin, DemoMixin):
             raise ValidationError({"unit": _("数量和计量单位须同时填写或同时不填")})
         refuse_after_today(self.date, "date")
         if self.pairing_id:
-            refuse_outside_recipient(self.pairing, self.origin_id, "origin")
+            refuse_outside(self.pairing, self.origin_id, "origin")

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.models.common import DemoMixin, VersionMixin
-from pairaid.ledger.models.consumption import refuse_after_today, refuse_outside_recipient
+from pairaid.ledger.models.consumption import refuse_after_today
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.place_rules import refuse_outside
 from pairaid.ledger.models.places import Region
 
 
@@ -60,4 +61,4 @@ class IndustrialPark(VersionMixin, DemoMixin):
     def clean(self) -> None:
         refuse_after_today(self.established, "established")
         if self.pairing_id:
-            refuse_outside_recipient(self.pairing, self.location_id, "location")
+            refuse_outside(self.pairing, self.location_id, "location")

@@ -22,20 +22,10 @@ from pairaid.ledger.models.common import (
     VersionMixin,
     dates_in_order,
 )
-from pairaid.ledger.models.consumption import refuse_outside_recipient
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.place_rules import EITHER_SIDE, RECIPIENT, refuse_outside
 from pairaid.ledger.models.places import Region
 from pairaid.lib.personal_data import EncryptedTextField
-
-
-def _side_region(pairing: Pairing, side: str) -> int | None:
-    """The region of a pairing's side (`helper` or `recipient`): its own region, or the
-    region of the organisation it is."""
-    region_id = getattr(pairing, f"{side}_region_id")
-    if region_id:
-        return region_id
-    organisation = getattr(pairing, f"{side}_organisation", None)
-    return organisation.region_id if organisation is not None else None
 
 
 def _not_after_today(record: models.Model, field: str, label: str) -> None:
@@ -188,21 +178,14 @@ class TrainingSession(VersionMixin, DemoMixin):
             self, "poor_attendance", "attendance", _("其中脱贫劳动力人次不能超过培训人次")
         )
         _part_of_whole(self, "certificates", "attendance", _("取得证书人数不能超过培训人次"))
-        if self.location_id and self.pairing_id:
-            sides = {_side_region(self.pairing, "helper"), _side_region(self.pairing, "recipient")}
-            sides.discard(None)
-            if sides and not sides & Region.lineage(self.location_id):
-                raise ValidationError(
-                    {
-                        "location": _(
-                            "培训地点应在受援方或帮扶方（%(recipient)s、%(helper)s）的区划范围内"
-                        )
-                        % {
-                            "recipient": self.pairing.recipient_name,
-                            "helper": self.pairing.helper_name,
-                        }
-                    }
-                )
+        if self.pairing_id:
+            refuse_outside(
+                self.pairing,
+                self.location_id,
+                "location",
+                EITHER_SIDE,
+                _("培训地点应在受援方或帮扶方（%(recipient)s、%(helper)s）的区划范围内"),
+            )
 
 
 class Workshop(VersionMixin, ConfirmationMixin, DemoMixin):
@@ -265,10 +248,11 @@ class Workshop(VersionMixin, ConfirmationMixin, DemoMixin):
         _not_after_today(self, "established", _("建成日期"))
         _part_of_whole(self, "poor_jobs", "jobs", _("其中脱贫劳动力不能超过吸纳就业人数"))
         if self.pairing_id:
-            refuse_outside_recipient(
+            refuse_outside(
                 self.pairing,
                 self.location_id,
                 "location",
+                RECIPIENT,
                 _("帮扶车间应在受援方（%(recipient)s）的区划范围内"),
             )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.models.common import DemoMixin, VersionMixin, dates_in_order, money_in_range
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.place_rules import EITHER_SIDE, RECIPIENT, refuse_outside
 from pairaid.ledger.models.places import Organisation, Region
 from pairaid.ledger.moneyfield import MoneyField
 
@@ -130,27 +131,13 @@ class Project(VersionMixin, DemoMixin):
         region it belongs to."""
         if not self.location_id or not self.pairing_id:
             return
-        pairing = self.pairing
-        recipient = pairing.recipient_region_id or (
-            pairing.recipient_organisation.region_id if pairing.recipient_organisation_id else None
-        )
-        helper = pairing.helper_region_id or (
-            pairing.helper_organisation.region_id if pairing.helper_organisation_id else None
-        )
-        allowed = {recipient} | ({helper} if self.sector in self.HELPER_SIDE_SECTORS else set())
-        allowed.discard(None)
-        if not allowed or allowed & Region.lineage(self.location_id):
-            return
-        if self.sector in self.HELPER_SIDE_SECTORS:
+        helper_too = self.sector in self.HELPER_SIDE_SECTORS
+        if helper_too:
             message = _("实施地点应在受援方或帮扶方（%(recipient)s、%(helper)s）的区划范围内")
         else:
             message = _("实施地点应在受援方（%(recipient)s）的区划范围内")
-        raise ValidationError(
-            {
-                "location": message
-                % {"recipient": pairing.recipient_name, "helper": pairing.helper_name}
-            }
-        )
+        sides = EITHER_SIDE if helper_too else RECIPIENT
+        refuse_outside(self.pairing, self.location_id, "location", sides, message)
 
     @property
     def has_started(self) -> bool:
