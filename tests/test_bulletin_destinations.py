@@ -116,6 +116,12 @@ def test_a_place_of_neither_side_is_checked_as_before_and_uncertain(pairing):
     assert "“广东”既非帮扶方地区，也非受援方所在省份" in claim.claim.why_uncertain
 
 
+def test_an_autonomous_prefecture_is_found_by_its_short_name(pairing):
+    [claim] = jobs_results("2021年以来，西湖区帮助台江县农村劳动力到黔东南务工185人。")
+    assert claim.ledger.key == "persons_placed"
+    assert "“黔东南”既非帮扶方地区" in claim.claim.why_uncertain
+
+
 def test_a_place_the_ledger_does_not_know_is_uncertain(pairing):
     [claim] = jobs_results("2021年以来，西湖区引导台江县农村劳动力730名来奉就业。")
     assert claim.ledger.key == "persons_placed"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pairaid.bulletin.extract import Claim
@@ -63,16 +64,21 @@ def uncertain(claim: Claim, why: str) -> Claim:
 def regions_named(part: str) -> list[Region]:
     """The regions a place as written may name: by name, by the name with a suffix added
     (泸州 → 泸州市), a province by its short name or abbreviation (浙, 浙江 → 浙江省), an
-    autonomous prefecture by its short form (凉山州 → 凉山彝族自治州)."""
+    autonomous prefecture or county by its short form (凉山州, 凉山 → 凉山彝族自治州)."""
     names = {part, FULL_NAMES.get(part, part), ABBREVIATIONS.get(part, part)}
     if len(part) > 1:
         names |= {part + suffix for suffix in SUFFIXES}
     found = list(Region.objects.filter(name__in=names))
-    if not found and part.endswith(("州", "县")):
-        autonomous = Region.objects.filter(
-            name__startswith=part[:2], name__endswith="自治" + part[-1]
+    if not found and len(part) > 1:
+        stem = part[:-1] if part.endswith(("州", "县")) else part
+        autonomous = Region.objects.filter(name__startswith=stem).filter(
+            Q(name__endswith="自治州") | Q(name__endswith="自治县")
         )
-        found = [region for region in autonomous if part in aliases(region.name)]
+        found = [
+            region
+            for region in autonomous
+            if any(alias in {part, stem + "州", stem + "县"} for alias in aliases(region.name))
+        ]
     return found
 
 
