@@ -172,3 +172,21 @@ def test_claims_are_read_well_on_the_holdout_set(names: list[str]):
           *result.misses, sep="\n  ")  # fmt: skip
     assert result.precision >= 0.80 and result.recall >= 0.80
     assert metric_only.precision >= 0.90 and metric_only.recall >= 0.90
+
+
+def test_destinations_of_jobs_claims_are_read_as_labelled(names: list[str]):
+    """Every labelled destination of a jobs claim (到泸州就业, 其中到福建就业, 来奉就业) is read
+    as written, in every set, and no claim is given one the labels do not give."""
+    wanted: dict[tuple[str, Decimal], str] = {}
+    found: dict[tuple[str, Decimal], str] = {}
+    for folder in (CORPUS, CORPUS / "holdout", CORPUS / "wide", CORPUS / "fresh"):
+        for path in texts(folder):
+            labels = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["claims"]
+            for label in labels:
+                if label.get("destination"):
+                    key = (path.name, Decimal(str(label["value"])))
+                    wanted[key] = label["destination"]
+            for claim in extract(normalise(path.read_text(encoding="utf-8")).text, names):
+                if claim.destination:
+                    found[(path.name, claim.value)] = claim.destination
+    assert wanted and found == wanted

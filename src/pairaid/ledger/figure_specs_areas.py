@@ -152,12 +152,22 @@ LABOUR_INDICATORS = {
 }
 
 
+# The tags the bulletin check gives a jobs claim whose destination (去向) it resolved
+# against the pairing: the helper's region, or (as 就近就业) the recipient's province.
+TO_HELPER, NEAR_HOME = "到帮扶方地区", "就近"
+DESTINATIONS = {
+    TO_HELPER: Placement.Destination.HELPER,
+    NEAR_HOME: Placement.Destination.IN_PROVINCE,
+}
+
+
 def poor_claim(tags: Tags) -> bool:
-    return "脱贫" in tags
+    """其中脱贫劳动力, of every destination."""
+    return "脱贫" in tags and not set(DESTINATIONS) & set(tags)
 
 
 def all_placed_claim(tags: Tags) -> bool:
-    return not {"脱贫", "就近", "车间"} & set(tags)
+    return not {"脱贫", "车间", *DESTINATIONS} & set(tags)
 
 
 def workshop_jobs_claim(tags: Tags) -> bool:
@@ -165,9 +175,22 @@ def workshop_jobs_claim(tags: Tags) -> bool:
     return "车间" in tags
 
 
-def near_home_claim(tags: Tags) -> bool:
-    """就近就业: the persons placed in the province, near home."""
-    return "就近" in tags and "脱贫" not in tags
+def destination_claim(part: str) -> Callable[[Tags], bool]:
+    """就近就业 (the persons placed in the province, near home), or work in the helper's
+    region (到泸州务工): the persons placed to that destination, of whom 脱贫劳动力."""
+    tag = next(tag for tag, destination in DESTINATIONS.items() if destination == part)
+
+    def claim(tags: Tags) -> bool:
+        return tag in tags and "车间" not in tags
+
+    return claim
+
+
+def placed_to(part: str) -> Callable[[Window, Tags], Figure]:
+    def figure(window: Window, tags: Tags) -> Figure:
+        return figures_labour.persons_placed(window, part, poor="脱贫" in tags)
+
+    return figure
 
 
 def _placed(part: str = "", poor: bool = False) -> FigureSpec:
@@ -175,8 +198,8 @@ def _placed(part: str = "", poor: bool = False) -> FigureSpec:
     claim: tuple[Claimed, ...] = ()
     if not part:
         claim = (Claimed("jobs", poor_claim if poor else all_placed_claim),)
-    elif part == Placement.Destination.IN_PROVINCE:
-        claim = (Claimed("jobs", near_home_claim),)
+    elif part in DESTINATIONS.values():
+        claim = (Claimed("jobs", destination_claim(part), placed_to(part)),)
     return FigureSpec(
         make=lambda w, v: figures_labour.persons_placed(w, part, poor=poor, value=v),
         additive=lambda w: figures_labour.persons_placed_by_pairing(w, part, poor),

@@ -20,6 +20,8 @@ EXACT, MORE_THAN, NEARLY, ABOUT = "exact", "more_than", "nearly", "about"
 QUALIFIERS = (EXACT, MORE_THAN, NEARLY, ABOUT)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# The tag that keeps a jobs claim's destination as written (去向:泸州; `extract.destinations`).
+DESTINATION_TAG = "去向:"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,18 @@ class Claim:
     why_uncertain: str = ""
     sentence: tuple[int, int] = (0, 0)
     upper: Decimal | None = None  # the top of a range (15万元—52万元), in base units
+
+    @property
+    def destination(self) -> str:
+        """Where the workers of a jobs claim went, as written (泸州, 沪), or ""."""
+        return next(
+            (
+                tag.removeprefix(DESTINATION_TAG)
+                for tag in self.tags
+                if tag.startswith(DESTINATION_TAG)
+            ),
+            "",
+        )
 
     @property
     def is_money(self) -> bool:

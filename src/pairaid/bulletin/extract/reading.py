@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from pairaid.bulletin.extract.claims import Claim, Mention
-from pairaid.bulletin.extract.metrics import classify, tags_for
+from pairaid.bulletin.extract.destinations import destination_tags
+from pairaid.bulletin.extract.metrics import classify, last_figure_end, tags_for
 from pairaid.bulletin.extract.periods import period_for
 from pairaid.bulletin.extract.quantities import Quantity, quantities_in
 from pairaid.bulletin.extract.subjects import (
@@ -106,7 +107,14 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
                 number=figure.number,
                 magnitude=figure.magnitude,
                 subject_carried=carried,
-                tags=tags_for(metric, figure, before, sentence),
+                tags=destination_tags(
+                    metric,
+                    tags_for(metric, figure, before, sentence),
+                    before[last_figure_end(before) :],
+                    after,
+                    context.gazetteer,
+                    broken_down(claims, metric),
+                ),
                 uncertain=bool(uncertain_reasons),
                 why_uncertain="；".join(uncertain_reasons),
                 sentence=(start, end),
@@ -122,6 +130,13 @@ def read_sentence(context: Context, start: int, end: int, paragraph: int) -> lis
         context.last_subject_paragraph = paragraph
         context.last_group = tuple(m for m in subjects if m.group == last.group)
     return claims
+
+
+def broken_down(claims: list[Claim], metric: str) -> str:
+    """The destination of the sentence's last figure of `metric`, which a 其中 breakdown
+    (到泸州就业1420人，其中脱贫劳动力870人) breaks down."""
+    same = [claim for claim in claims if claim.metric == metric]
+    return same[-1].destination if same else ""
 
 
 def pairing_before(context: Context, mentions: list[Mention], at: int) -> str:
