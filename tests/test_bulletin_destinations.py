@@ -137,6 +137,27 @@ def test_places_of_both_sides_together_are_uncertain(pairing):
     assert "“杭州、广东”可指帮扶方地区以外的地方" in claim.claim.why_uncertain
 
 
+def test_a_place_within_the_helpers_region_is_uncertain_not_checked_against_it_all(pairing, build):
+    """杭州市 helps 雷山县: its placements record "the helper's region", all of 杭州, so a
+    claim about one of its districts cannot be told from them."""
+    hangzhou = Region.objects.get(name="杭州市")
+    leishan = build.region("雷山县", parent=Region.objects.get(name__startswith="黔东南"))
+    city = build._create(
+        Pairing,
+        helper_region=hangzhou,
+        recipient_region=leishan,
+        scheme=Pairing.Scheme.EAST_WEST,
+        valid_from=dt.date(2021, 1, 1),
+    )
+    placement(city, persons=90, poor_persons=30, destination=D.HELPER)
+    [claim] = jobs_results("2021年以来，杭州市帮助雷山县农村劳动力到西湖区务工60人。")
+    assert claim.ledger.key == "persons_placed"
+    assert claim.claim.uncertain
+    assert "“西湖区”是帮扶方地区的一部分" in claim.claim.why_uncertain
+    [whole] = jobs_results("2021年以来，杭州市帮助雷山县农村劳动力到杭州务工90人。")
+    assert (whole.verdict, whole.ledger.key) == (AGREES, "persons_placed_helper")
+
+
 def test_it_reads_the_place_after_converting_traditional_script(pairing):
     to_helper = PLACED[D.HELPER][0]
     text = f"2021年以來，西湖區幫助台江縣農村勞動力轉(zhuǎn)移到杭州務工{to_helper}人。"

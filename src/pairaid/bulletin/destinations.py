@@ -1,15 +1,16 @@
 """Where a jobs claim says the workers went (`Claim.destination`: 泸州, 沪, 浙江省杭州市, as
 read by `extract.destinations`), resolved against the pairing being checked.
 
-The place matches the helper's side when it names the helper's region, one of the regions
-above it or one below it (泸州 and 四川 for 江阳区, 江阳区 for 泸州市), by the regions'
-names, their short forms without 省/市/区/县/自治州 (泸州 → 泸州市) and the provinces'
-one-character abbreviations (`extract.destinations.ABBREVIATIONS`): the claim is then
-checked against the persons placed to the helper's region. A place that names the
-recipient's province is work near home (就近就业), checked against the persons placed in
-the province. A place that names neither side, that the ledger does not know, or that may
-be either, leaves the claim checked as before and marks it uncertain with the reason:
-never guessed as a disagreement."""
+The place matches the helper's side when it names the helper's region or one of the regions
+above it (泸州 and 四川 for 江阳区), by the regions' names, their short forms without
+省/市/区/县/自治州 (泸州 → 泸州市) and the provinces' one-character abbreviations
+(`extract.destinations.ABBREVIATIONS`): the claim is then checked against the persons placed
+to the helper's region. A place below the helper's region (江阳区 for 泸州市) is a part of
+it, but a placement records only "the helper's region", so such a claim is marked uncertain
+rather than checked against a larger count. A place that names the recipient's province is
+work near home (就近就业), checked against the persons placed in the province. A place that
+names neither side, that the ledger does not know, or that may be either, leaves the claim
+checked as before and marks it uncertain with the reason: never guessed as a disagreement."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ from pairaid.bulletin.extract.subjects import FULL_NAMES
 from pairaid.bulletin.names import aliases
 from pairaid.ledger.figure_specs_areas import NEAR_HOME, TO_HELPER
 from pairaid.ledger.models import Pairing, Region
+from pairaid.ledger.models.place_rules import side_region_id
 
 HELPER, PROVINCE, NEITHER, BOTH = "helper", "province", "neither", "both"
+WITHIN_HELPER = "within helper"
 SUFFIXES = ("省", "市", "区", "县", "自治州", "自治县", "自治区", "地区", "盟", "州", "旗")
 
 
@@ -48,7 +51,9 @@ def resolve_destination(claim: Claim, pairings: Iterable[Pairing]) -> Claim:
     if sides == {PROVINCE}:
         tags = claim.tags if NEAR_HOME in claim.tags else (*claim.tags, NEAR_HOME)
         return replace(claim, tags=tags)
-    if sides == {NEITHER}:
+    if sides == {WITHIN_HELPER}:
+        why = _("文中去向“%(place)s”是帮扶方地区的一部分，台账只记到帮扶方地区，未按去向核对")
+    elif sides == {NEITHER}:
         why = _("文中去向“%(place)s”既非帮扶方地区，也非受援方所在省份，未按去向核对")
     else:
         why = _("文中去向“%(place)s”可指帮扶方地区以外的地方，无法确定，未按去向核对")
@@ -83,15 +88,14 @@ def regions_named(part: str) -> list[Region]:
 
 
 def side(region: Region, pairing: Pairing) -> str:
-    """Which side of the pairing a region is: the helper's (its region, above or below it),
-    the recipient's province, both (the recipient's province holds the helper too), or
-    neither."""
-    helper = region_of(pairing.helper_region_id, pairing.helper_organisation_id)
-    recipient = region_of(pairing.recipient_region_id, pairing.recipient_organisation_id)
-    above_helper = Region.lineage(helper) if helper is not None else set()
-    is_helper = helper is not None and (
-        region.pk in above_helper or helper in Region.lineage(region.pk)
-    )
+    """Which side of the pairing a region is: the helper's (its region or above it), a part of
+    the helper's region, the recipient's province, both (the recipient's province holds the
+    helper too), or neither."""
+    helper = side_region_id(pairing, "helper")
+    recipient = side_region_id(pairing, "recipient")
+    is_helper = helper is not None and region.pk in Region.lineage(helper)
+    if helper is not None and not is_helper and helper in Region.lineage(region.pk):
+        return WITHIN_HELPER
     is_province = (
         recipient is not None
         and region.level == Region.Level.PROVINCE
@@ -100,10 +104,3 @@ def side(region: Region, pairing: Pairing) -> str:
     if is_province:
         return BOTH if is_helper else PROVINCE
     return HELPER if is_helper else NEITHER
-
-
-def region_of(region_id: int | None, organisation_id: int | None) -> int | None:
-    if region_id is not None:
-        return region_id
-    from_organisation = Region.objects.filter(organisations__pk=organisation_id)
-    return from_organisation.values_list("pk", flat=True).first()
