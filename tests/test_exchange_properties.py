@@ -23,7 +23,7 @@ from pairaid.ledger.models import Event, FundFlow, Pairing, Project
 from pairaid.ledger.money import CENT, MAX_AMOUNT, WAN
 
 EXAMPLES = settings(
-    max_examples=12,
+    max_examples=8,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
