@@ -188,8 +188,9 @@ def parse_date(cell: Any) -> dt.date:
     if isinstance(cell, bool):
         raise CellError(_("应为日期，如 %(hint)s") % {"hint": DATE_HINT})
     if isinstance(cell, int | float):
-        if isinstance(cell, int) and 19000101 <= cell <= 21001231:
-            cell = str(cell)
+        # 20221201 typed into a number cell: a spreadsheet reader gives it as a float.
+        if float(cell).is_integer() and 19000101 <= cell <= 21001231:
+            cell = str(int(cell))
         else:
             return from_serial(cell)
     text = normalise(str(cell))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -144,7 +145,7 @@ def add_table(document: Document, table: Table) -> None:
                 run.bold = True
     if not table.rows:
         empty = document.add_paragraph(style=text_style)
-        empty.add_run("（无）")
+        empty.add_run(_("（无）"))
     if table.note:
         document.add_paragraph(xml_safe(table.note), style=text_style)
     document.add_paragraph()

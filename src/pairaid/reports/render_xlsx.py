@@ -10,6 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -47,7 +48,7 @@ def render_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     overview = workbook.active
     names: set[str] = set()
-    overview.title = sheet_name("概况", names)
+    overview.title = sheet_name(_("概况"), names)
     write_overview(overview, report)
     for section in report.sections:
         for block in section.blocks:
