@@ -37,7 +37,7 @@ from typing import Any
 from django.db import transaction
 
 from pairaid.ledger.demo.base import SEED
-from pairaid.ledger.demo.national_bulk import Bulk, Leaf
+from pairaid.ledger.demo.national_bulk import Bulk, Leaf, big_cache
 from pairaid.ledger.demo.national_records import load_leaf
 from pairaid.ledger.models import Organisation, Pairing, Region
 
@@ -107,14 +107,15 @@ def load_national(
     cities, counties = shape(scale)
     total_leaves = max(1, round(48 * COUNTIES_AT_FULL_SCALE * scale))
     bulk = Bulk(acting_user=acting_user)
-    with transaction.atomic():
-        leaves = build_tree(bulk, cities, counties, total_leaves)
-        bulk.log()
-    for n, leaf in enumerate(leaves, 1):
+    with big_cache():
         with transaction.atomic():
-            load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
-        if progress and (n % 20 == 0 or n == len(leaves)):
-            progress(f"{n}/{len(leaves)}")
+            leaves = build_tree(bulk, cities, counties, total_leaves)
+            bulk.log()
+        for n, leaf in enumerate(leaves, 1):
+            with transaction.atomic():
+                load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
+            if progress and (n % 20 == 0 or n == len(leaves)):
+                progress(f"{n}/{len(leaves)}")
     return dict(bulk.counts)
 
 
