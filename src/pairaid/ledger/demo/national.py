@@ -14,10 +14,11 @@ Everything is invented and flagged `is_demo=True`. Region codes are GB/T 2260-sh
 start with 91–98, which no real province uses, so the set loads beside the article's demo
 (`pairaid demo`) without clashing; person numbers start with "N" (the demo's with "D").
 
-It is fast because it has its own bulk path: rows are made in Python and written with
-`bulk_create` or one INSERT run over many rows, in large batches, one transaction per
-county pairing, so they pass every database constraint and trigger (they are not
-bypassed) while skipping per-row validation. Instead of one audit entry per row, each
+It is fast because it has its own bulk path: rows are made in Python (plain rows, not model
+instances, with ids allocated up front where other rows point at them) and written with one
+INSERT run over many rows on SQLite or COPY on PostgreSQL, in large batches, one
+transaction per county pairing, so they pass every database constraint and trigger (they
+are not bypassed) while skipping per-row validation. Instead of one audit entry per row, each
 batch has one entry (action `<model>.bulk_loaded`, the count and the id range), filed
 under the pairing and appended with the others of its transaction at once, so the
 per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
