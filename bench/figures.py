@@ -89,9 +89,18 @@ def child(scale: str) -> dict:
     from pairaid.ledger.models import Pairing
 
     results: dict[str, object] = {}
+
+    def note(key: str) -> None:
+        """Each measure on stderr as soon as it is taken: a long run shows how far it got."""
+        m = results[key]
+        print(f"  {scale} {key}: {m['seconds']:.3f} s, {m['queries']} queries", file=sys.stderr)
+
     started = time.perf_counter()
+    cpu = time.process_time()
     call_command("demo", "--national", scale, "--reset", stdout=StringIO(), verbosity=0)
     results["load"] = {"seconds": time.perf_counter() - started, "queries": None}
+    results["load_cpu"] = time.process_time() - cpu
+    note("load")
 
     users = get_user_model()
     # --reset keeps logins: the second scale on one database finds these users again
@@ -113,6 +122,7 @@ def child(scale: str) -> dict:
             value = run()
             seconds = time.perf_counter() - began
         results[key] = {"seconds": seconds, "queries": len(queries.captured_queries)}
+        note(key)
         return value
 
     def page(user, url: str):
@@ -144,14 +154,17 @@ def child(scale: str) -> dict:
     began = time.perf_counter()
     duck = duckdb_copy(connection)
     results["duckdb_load"] = {"seconds": time.perf_counter() - began, "queries": None}
+    note("duckdb_load")
     began = time.perf_counter()
     by_duckdb = national_by_duckdb(duck, [p.pk for p in tops], as_of)
     results["national_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
+    note("national_duckdb")
     money = measure("money_pairaid", lambda: national_money_by_pairaid(as_of))
     money_sql = measure("money_sql", lambda: national_money_by_sql(connection, as_of))
     began = time.perf_counter()
     money_duck = national_money_by_duckdb(duck, as_of)
     results["money_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
+    note("money_duckdb")
     results["answers"] = {
         "pairaid": by_pairaid,
         "sql": by_sql,
@@ -386,12 +399,12 @@ def run_child(scale: str, env: dict[str, str]) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--child", "--scale", scale],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # the results; the measures as they come pass through stderr
         text=True,
         cwd=ROOT,
     )
     if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
+        sys.stderr.write(done.stdout)
         raise SystemExit(f"the run at scale {scale} failed")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -487,6 +500,12 @@ def report(columns: list[tuple[str, dict]], load: tuple[float, ...]) -> int:
             for _n, data in columns
         ]
         print(f"{'ratio ' + label:36}" + "".join(f"{c:>{width}}" for c in cells))
+    for name, data in columns:
+        print(
+            f"{name}: load {data['load']['seconds']:.1f} s wall, "
+            f"{data.get('load_cpu', 0):.1f} s CPU of the loading process "
+            "(a PostgreSQL server's own work not included)"
+        )
     failed = 0
     for name, data in columns:
         answers = data["answers"]

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import F
 
-from pairaid.ledger import figures, rollups
+from pairaid.ledger import figures, rollups, search
 from pairaid.ledger.demo.national import NATIONAL_PREFIXES
 from pairaid.ledger.models import (
     Agreement,
@@ -233,3 +233,14 @@ def test_it_keeps_the_money_rollups_in_step_with_its_records(national, db):
     for pk in ids[:3]:
         spent = FundFlow.objects.filter(pairing_id=pk, kind="spend", date__lte=AS_OF)
         assert got[pk] == sum(spent.values_list("amount", flat=True), Decimal("0.00")) > 0
+
+
+def test_it_gives_projects_and_persons_the_search_keys_the_services_give(national, db):
+    pairing = leaves().first()
+    projects = list(Project.objects.filter(pairing=pairing))
+    persons = list(Person.objects.filter(postings__pairing=pairing).distinct())
+    assert projects and persons
+    for record in [*projects, *persons]:
+        kind, label, key, pairing_id = search.describe(record)
+        stored = SearchKey.objects.get(kind=kind, record_id=record.pk)
+        assert (stored.label, stored.key, stored.pairing_id) == (label[:300], key, pairing_id)

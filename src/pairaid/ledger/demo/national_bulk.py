@@ -4,8 +4,10 @@ still pass every database constraint and trigger, with one audit entry per batch
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -14,8 +16,9 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from pairaid.ledger import search
 from pairaid.ledger.demo.base import VIA
-from pairaid.ledger.models import Organisation, Pairing, Region
+from pairaid.ledger.models import Organisation, Pairing, Person, Project, Region, SearchKey
 from pairaid.ledger.money import to_fen
 from pairaid.ledger.moneyfield import MoneyField
 from pairaid.ledger.services.audit import _append, _entry
@@ -40,17 +43,21 @@ class Leaf:
 class Bulk:
     """Writes rows in large batches, with one audit entry per batch.
 
-    Records whose ids are needed later (regions, bodies, pairings, projects, persons, fund
-    flows that a reversal points at) go through `bulk_create`, which reads the ids back.
-    The rest go through `insert`: one parameterised INSERT run over many rows
-    (`executemany`), with each value prepared by its field (`get_db_prep_save`, so money is
-    whole fen), which skips the ORM's per-row SQL compilation. Both write to the real
-    tables, so every constraint and trigger still checks every row."""
+    The few model instances of the tree (regions, bodies, pairings) go through
+    `bulk_create`, which reads their ids back. The many records (`Row`s) go through
+    `insert`: on SQLite one parameterised INSERT run over many rows (`executemany`), on
+    PostgreSQL one COPY, with each value prepared by its field (`get_db_prep_save`, so
+    money is whole fen), which skips the ORM's per-row SQL compilation. When their ids are
+    needed later (projects, persons, the fund flows a reversal points at) they are
+    allocated before the write (`allocate_ids`). Both write to the real tables, so every
+    constraint and trigger still checks every row. Projects and persons get their search
+    keys in the same way, each distinct name's pinyin worked out once."""
 
     acting_user: Any = None
     counts: Counter[str] = field(default_factory=Counter)
     today: dt.date = field(default_factory=timezone.localdate)
     entries: list[Any] = field(default_factory=list)  # audit entries not yet appended
+    keys: dict[str, str] = field(default_factory=dict)  # search key of each distinct text
 
     def write(
         self,
@@ -65,10 +72,16 @@ class Bulk:
             chunk = list(objs[start : start + BATCH * 5])
             if not chunk:
                 continue
-            if ids:
+            if ids and not isinstance(chunk[0], Row):
                 chunk = model.objects.bulk_create(chunk, batch_size=BATCH)
                 span = {"first_id": chunk[0].pk, "last_id": chunk[-1].pk}
                 index_records(chunk)  # findable from the search box, as the services do
+            elif ids:
+                for obj, pk in zip(chunk, allocate_ids(model, len(chunk)), strict=True):
+                    obj.id = pk
+                insert(model, chunk, with_ids=True)
+                span = {"first_id": chunk[0].id, "last_id": chunk[-1].id}
+                self.index(model, chunk)
             else:
                 insert(model, chunk)
                 span = {}
@@ -86,6 +99,39 @@ class Bulk:
         self.counts[model._meta.model_name or model.__name__] += len(created)
         return created
 
+    def index(self, model: type[models.Model], rows: Sequence[Row]) -> None:
+        """The search keys of new projects and persons, as `search.describe` makes them
+        (tests/test_demo_national.py compares the two)."""
+        if model is Project:
+            described = [
+                (SearchKey.Kind.PROJECT, f"{r.code} {r.name}", (r.name, r.code), r.pairing_id, r)
+                for r in rows
+            ]
+        elif model is Person:
+            described = [(SearchKey.Kind.PERSON, r.name, (r.name, r.number), None, r) for r in rows]
+        else:
+            return
+        keys = [
+            row(
+                SearchKey,
+                kind=kind,
+                record_id=r.id,
+                label=label[:300],
+                key=" ".join(k for k in map(self.key, texts) if k)[:1000],
+                pairing_id=pairing_id,
+            )
+            for kind, label, texts, pairing_id, r in described
+        ]
+        insert(SearchKey, keys)
+
+    def key(self, text: str) -> str:
+        """`search.key_for(text)`, worked out once per distinct text; a code of latin letters,
+        digits and hyphens is its own key (lowercased), as key_for makes it."""
+        text = (text or "").strip()
+        if text not in self.keys:
+            self.keys[text] = text.lower() if CODE.fullmatch(text) else search.key_for(text)
+        return self.keys[text]
+
     def log(self) -> None:
         """Append the batches' audit entries written since the last call, at once (one lock
         of each audit chain, one INSERT): before the transaction that wrote them commits."""
@@ -93,13 +139,72 @@ class Bulk:
         self.entries = []
 
 
+CODE = re.compile(r"[0-9A-Za-z-]+")
+
+
 class Row:
     """One record's column values (by attname) for `insert`, without a model instance: for
-    the rows nothing points at (most fund flows, postings), `Model.__init__` would cost
-    more than preparing and writing them."""
+    hundreds of thousands of rows, `Model.__init__` would cost more than preparing and
+    writing them. `pk` is its `id` once `allocate_ids` has given it one."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
+
+    @property
+    def pk(self) -> Any:
+        return self.__dict__.get("id")
+
+
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def big_cache() -> Iterator[None]:
+    """On SQLite, a page cache of SQLITE_CACHE_KIB for the load (the default 2 MiB makes
+    every index insert of a large table read its pages again from the file), restored after;
+    nothing on other databases."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "sqlite":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with db.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new ids of `model`'s table, in ascending order, for rows written with them.
+
+    PostgreSQL: taken from the table's sequence (nextval), as an INSERT would take them, so
+    concurrent writers never get the same id. SQLite: the ids after the highest one ever
+    given (the table's AUTOINCREMENT counter, or its largest id): the loader's transaction
+    holds SQLite's one write lock from its start (transaction_mode IMMEDIATE in settings),
+    so no other writer comes in between; were one to, this transaction's write would fail on
+    the primary key, never share an id. SQLite moves its counter past the ids written."""
+    db = connections[DEFAULT_DB_ALIAS]
+    table, column = model._meta.db_table, model._meta.pk.column
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+        if db.vendor != "sqlite":
+            raise NotImplementedError(f"allocate_ids: {db.vendor}")
+        quote = db.ops.quote_name
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+        (highest,) = cursor.fetchone()
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        counter = cursor.fetchone()
+        first = max(highest or 0, counter[0] if counter else 0) + 1
+    return list(range(first, first + count))
 
 
 _DEFAULTS: dict[type[models.Model], tuple[dict[str, Any], list[models.Field]]] = {}
@@ -126,10 +231,12 @@ def row(model: type[models.Model], **values: Any) -> Row:
 PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def insert(model: type[models.Model], objs: Sequence[Any]) -> None:
-    """INSERT the records' own columns (not their ids) with executemany, BATCH at a time.
-    `objs` are model instances or `Row`s: both keep the column values in `__dict__`."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+def insert(model: type[models.Model], objs: Sequence[Any], *, with_ids: bool = False) -> None:
+    """Write the records' own columns (and their ids if `with_ids`): INSERT with
+    executemany, BATCH at a time; COPY on PostgreSQL (constraints and triggers apply to
+    it as to INSERT). `objs` are model instances or `Row`s: both keep the column values in
+    `__dict__`."""
+    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     now = timezone.now()
     db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
     # how each value is written: as it is (Django's text, number and boolean fields, ids of
@@ -150,11 +257,8 @@ def insert(model: type[models.Model], objs: Sequence[Any]) -> None:
         else:
             converters.append(partial(f.get_db_prep_save, connection=db))
     quote = db.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     attnames = [f.attname for f in fields]
     plan = list(zip(attnames, converters, strict=True))
     rows = [
@@ -162,6 +266,11 @@ def insert(model: type[models.Model], objs: Sequence[Any]) -> None:
         for values in (obj.__dict__ for obj in objs)
     ]
     with db.cursor() as cursor:
+        if db.vendor == "postgresql":  # psycopg 3's COPY: the driver's cursor under Django's
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values)
+            return
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
 

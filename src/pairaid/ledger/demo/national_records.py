@@ -59,6 +59,7 @@ SECTOR_NAMES = {
     Project.Sector.OTHER: ("{t}综合帮扶项目",),
 }
 SECTOR_WEIGHTS = (30, 14, 9, 18, 6, 6, 5, 8, 2, 2)
+MODES = list(Project.Mode)
 SOURCES = ((S.FISCAL, 0.85), (S.SOCIAL_CASH, 0.10), (S.IN_KIND, 0.05))
 
 
@@ -102,7 +103,7 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     ]
     chosen = {id(f) for f in reversed_}
     bulk.write(FundFlow, [f for f in flows if id(f) not in chosen], pairing, ids=False)
-    reversed_ = bulk.write(FundFlow, [FundFlow(**f.__dict__) for f in reversed_], pairing)
+    reversed_ = bulk.write(FundFlow, reversed_, pairing)
     corrections = reversals(reversed_, rng, days)
     bulk.write(FundFlow, corrections, pairing, ids=False)
     persons = bulk.write(Person, make_persons(leaf, rng), pairing)
@@ -193,7 +194,7 @@ def make_parks(leaf: Leaf, rng: random.Random, days: Days) -> list[IndustrialPar
     ]
 
 
-def make_projects(leaf: Leaf, rng: random.Random, days: Days) -> list[Project]:
+def make_projects(leaf: Leaf, rng: random.Random, days: Days) -> list[Row]:
     sectors = list(SECTOR_NAMES)
     made = []
     for i in range(rng.randint(*PROJECTS)):
@@ -217,14 +218,15 @@ def make_projects(leaf: Leaf, rng: random.Random, days: Days) -> list[Project]:
         progress = 100 if end else (rng.randint(10, 90) if status == P.IN_PROGRESS else 0)
         fen = int(rng.lognormvariate(13.8, 0.8)) * 100  # about 100万元 in the middle
         made.append(
-            Project(
-                pairing=leaf.pairing,
+            row(
+                Project,
+                pairing_id=leaf.pairing.pk,
                 code=f"{leaf.county.code}-{year}-{i + 1:03d}",
                 name=rng.choice(SECTOR_NAMES[sector]).format(t=place.name),
                 sector=sector,
-                mode=rng.choice(list(Project.Mode)),
-                location=place,
-                implementing_organisation=rng.choice(leaf.recipient_bodies),
+                mode=rng.choice(MODES),
+                location_id=place.pk,
+                implementing_organisation_id=rng.choice(leaf.recipient_bodies).pk,
                 planned_budget=yuan(fen),
                 start_date=start_date,
                 end_date=end,
@@ -263,7 +265,7 @@ def split(rng: random.Random, total: int, parts: int) -> list[int]:
 
 
 def project_flows(
-    leaf: Leaf, projects: list[Project], rng: random.Random, days: Days
+    leaf: Leaf, projects: list[Row], rng: random.Random, days: Days
 ) -> tuple[list[Row], dict[int, int]]:
     """Allocations to each project and its spending; returns the flows and the fen allocated
     per fund year (what the pairing has to transfer)."""
@@ -327,7 +329,7 @@ def pairing_flows(leaf: Leaf, yearly: dict[int, int], rng: random.Random, days: 
     return flows
 
 
-def reversals(flows: list[FundFlow], rng: random.Random, days: Days) -> list[FundFlow]:
+def reversals(flows: list[Row], rng: random.Random, days: Days) -> list[Row]:
     """A reversal of each of these flows, dated on or after it; half of them are entered
     again, corrected."""
     made = []
@@ -343,20 +345,25 @@ def reversals(flows: list[FundFlow], rng: random.Random, days: Days) -> list[Fun
             "is_demo": True,
         }
         made.append(
-            FundFlow(
-                **common, date=day, amount=-original.amount, reverses=original, note="冲销错录金额"
+            row(
+                FundFlow,
+                **common,
+                date=day,
+                amount=-original.amount,
+                reverses_id=original.id,
+                note="冲销错录金额",
             )
         )
         if rng.random() < 0.5:
             fixed = (original.amount * rng.randint(80, 99) / 100).quantize(Decimal("0.01"))
-            made.append(FundFlow(**common, date=day, amount=fixed, note="更正后重新登记"))
+            made.append(row(FundFlow, **common, date=day, amount=fixed, note="更正后重新登记"))
     return made
 
 
 PROFESSIONS = ("teacher", "teacher", "doctor", "agronomist", "other")
 
 
-def make_persons(leaf: Leaf, rng: random.Random) -> list[Person]:
+def make_persons(leaf: Leaf, rng: random.Random) -> list[Row]:
     names = NameBook(rng)
     made = []
     for i in range(rng.randint(*PERSONS)):
@@ -366,12 +373,13 @@ def make_persons(leaf: Leaf, rng: random.Random) -> list[Person]:
             "" if cadre else rng.choice(("teacher", "teacher", "doctor", "agronomist", "other"))
         )
         made.append(
-            Person(
+            row(
+                Person,
                 number=f"N{leaf.county.code}{i + 1:04d}",
                 name=names.name(male, "汉族"),
                 gender=Person.Gender.MALE if male else Person.Gender.FEMALE,
                 ethnicity="汉族",
-                home_organisation=rng.choice(leaf.helper_bodies),
+                home_organisation_id=rng.choice(leaf.helper_bodies).pk,
                 category=Person.Category.CADRE if cadre else Person.Category.PROFESSIONAL,
                 profession=profession,
                 is_demo=True,
@@ -389,7 +397,7 @@ POSTS = {
 }
 
 
-def make_postings(leaf: Leaf, persons: list[Person], rng: random.Random, days: Days) -> list[Row]:
+def make_postings(leaf: Leaf, persons: list[Row], rng: random.Random, days: Days) -> list[Row]:
     made = []
     counts, weights = zip(*POSTINGS_PER_PERSON, strict=True)
     for person in persons:
@@ -482,7 +490,7 @@ def make_tasks(leaf: Leaf, rng: random.Random, days: Days) -> list[Task]:
 
 
 def make_targets(
-    leaf: Leaf, yearly: dict[int, int], projects: list[Project], postings: list[Row]
+    leaf: Leaf, yearly: dict[int, int], projects: list[Row], postings: list[Row]
 ) -> list[Target]:
     """Each year's targets, set a little below what was then done (assessments are met)."""
     started = defaultdict(int)
