@@ -3,6 +3,7 @@ side (采购) or sold with its help (帮助销售)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ def recipient_region_id(pairing: Pairing) -> int | None:
     """The recipient's region (a recipient that is an organisation: the region it is in)."""
     if pairing.recipient_region_id:
         return pairing.recipient_region_id
-    if pairing.recipient_organisation_id:
+    if pairing.recipient_organisation_id and pairing.recipient_organisation is not None:
         return pairing.recipient_organisation.region_id
     return None
 
@@ -39,7 +40,7 @@ def refuse_outside_recipient(
     raise ValidationError({field: message % {"recipient": pairing.recipient_name}})
 
 
-def refuse_after_today(value, field: str) -> None:  # type: ignore[no-untyped-def]
+def refuse_after_today(value: date | None, field: str) -> None:
     """Something that happened is not dated after today: no as-of figure counts it early."""
     if value is not None and value > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天")})

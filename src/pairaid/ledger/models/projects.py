@@ -132,10 +132,14 @@ class Project(VersionMixin, DemoMixin):
             return
         pairing = self.pairing
         recipient = pairing.recipient_region_id or (
-            pairing.recipient_organisation.region_id if pairing.recipient_organisation_id else None
+            pairing.recipient_organisation.region_id
+            if pairing.recipient_organisation is not None
+            else None
         )
         helper = pairing.helper_region_id or (
-            pairing.helper_organisation.region_id if pairing.helper_organisation_id else None
+            pairing.helper_organisation.region_id
+            if pairing.helper_organisation is not None
+            else None
         )
         allowed = {recipient} | ({helper} if self.sector in self.HELPER_SIDE_SECTORS else set())
         allowed.discard(None)
