@@ -24,6 +24,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# Django's generic classes (ModelAdmin[Model], ModelForm[Model], QuerySet[Model], …) may be
+# subscripted at run time as the type checker reads them (mypy with django-stubs).
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

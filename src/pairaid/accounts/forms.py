@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
         "locked": _("登录失败次数过多，账户已临时锁定，请%(minutes)s分钟后再试。"),
     }
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         if username and is_locked(username, client_address(self.request)):
             raise ValidationError(

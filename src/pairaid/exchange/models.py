@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def stale_before() -> Any:
+def stale_before() -> dt.datetime:
     """The moment before which a busy batch's last sign of life means it is stale."""
     return timezone.now() - dt.timedelta(minutes=settings.PAIRAID_IMPORT_STALE_MINUTES)
 

@@ -26,22 +26,29 @@ operator): it may do everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
-from pairaid.accounts.models import Role
+from pairaid.accounts.models import Role, User
 from pairaid.ledger import record_types
 from pairaid.ledger.models import (
     Pairing,
+    PairingQuerySet,
     Person,
     Posting,
     Region,
 )
 
 M = TypeVar("M", bound=Model)
+
+# Who asks: a login (`request.user`, a command's `--user`), or None for the operator, who
+# sees everything (commands answer for the operator).
+Viewer = User | AnonymousUser | None
 
 READ = "read"
 READ_PERSONAL = "read_personal"  # identity and phone numbers in clear
@@ -74,7 +81,7 @@ class OutOfScope(Exception):
     "not found" at every door, never "forbidden", so that its existence is not revealed."""
 
 
-ROLE_SIDE = {Role.HELPER_EDITOR: HELPER, Role.RECIPIENT_EDITOR: RECIPIENT}
+ROLE_SIDE: dict[str, str] = {Role.HELPER_EDITOR: HELPER, Role.RECIPIENT_EDITOR: RECIPIENT}
 
 
 @dataclass(frozen=True)
@@ -128,13 +135,13 @@ def region_and_below(region_id: int) -> frozenset[int]:
     return frozenset(found)
 
 
-def grants(user: Any) -> list[Grant]:
+def grants(user: Viewer) -> list[Grant]:
     """The user's roles, resolved once per user object (i.e. once per request)."""
     if user is None:
         return [Grant(ALL_ACTIONS, EITHER, frozenset(), None, everywhere=True)]
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached = getattr(user, "_pairaid_grants", None)
+    cached: list[Grant] | None = getattr(user, "_pairaid_grants", None)
     if cached is not None:
         return cached
     resolved = []
@@ -152,16 +159,16 @@ def grants(user: Any) -> list[Grant]:
                 everywhere=assignment.role == Role.ADMINISTRATOR,
             )
         )
-    user._pairaid_grants = resolved
+    user.__dict__["_pairaid_grants"] = resolved  # kept on this user object only
     return resolved
 
 
-def visible_pairings(user: Any) -> QuerySet[Pairing]:
+def visible_pairings(user: Viewer) -> QuerySet[Pairing]:
     """The pairings the user sees (every role reads): `pairings(user, READ)`."""
     return pairings(user, READ)
 
 
-def actions_on(user: Any, pairing: Pairing) -> frozenset[str]:
+def actions_on(user: Viewer, pairing: Pairing) -> frozenset[str]:
     allowed: set[str] = set()
     for grant in grants(user):
         if grant.covers(pairing):
@@ -169,7 +176,7 @@ def actions_on(user: Any, pairing: Pairing) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def actions_anywhere(user: Any) -> frozenset[str]:
+def actions_anywhere(user: Viewer) -> frozenset[str]:
     """What the user may do on at least one pairing (for records with no pairing)."""
     allowed: set[str] = set()
     for grant in grants(user):
@@ -177,13 +184,13 @@ def actions_anywhere(user: Any) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def can(user: Any, pairing: Pairing | None, action: str) -> bool:
+def can(user: Viewer, pairing: Pairing | None, action: str) -> bool:
     if pairing is None:
         return action in actions_anywhere(user)
     return action in actions_on(user, pairing)
 
 
-def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
+def require(user: Viewer, pairing: Pairing | None, *actions: str) -> None:
     """Allow if the user may do any of `actions` on the pairing: else `OutOfScope` when the
     pairing is outside the user's scope, PermissionDenied when it is visible but the action
     is not allowed."""
@@ -194,11 +201,11 @@ def require(user: Any, pairing: Pairing | None, *actions: str) -> None:
         raise PermissionDenied(_("您无权进行此项操作"))
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Viewer) -> bool:
     return any(grant.everywhere for grant in grants(user))
 
 
-def get_pairing_for_user(user: Any, pk: Any, *, write: bool = False) -> Pairing:
+def get_pairing_for_user(user: Viewer, pk: Any, *, write: bool = False) -> Pairing:
     """The pairing `pk` if the user may see it (`OutOfScope` otherwise); with `write`,
     PermissionDenied unless the user may record data in it."""
     try:
@@ -213,7 +220,7 @@ def get_pairing_for_user(user: Any, pk: Any, *, write: bool = False) -> Pairing:
 # --- set-shaped questions (they raise nothing) ----------------------------------------------
 
 
-def pairings(user: Any, action: str = READ) -> QuerySet[Pairing]:
+def pairings(user: Viewer, action: str = READ) -> PairingQuerySet:
     """The pairings where the user may do `action` (READ: every pairing the user sees)."""
     user_grants = [grant for grant in grants(user) if action in grant.actions]
     if not user_grants:
@@ -226,7 +233,7 @@ def pairings(user: Any, action: str = READ) -> QuerySet[Pairing]:
     return Pairing.objects.filter(combined).distinct()
 
 
-def figure_scope(user: Any, pairing: Pairing, *, children: bool = True) -> tuple[int, ...]:
+def figure_scope(user: Viewer, pairing: Pairing, *, children: bool = True) -> tuple[int, ...]:
     """The pairings a figure of `pairing` may cover for the user, as ids: the pairing itself
     and, with `children`, every pairing below it (at any depth) that the user sees.
 
@@ -243,7 +250,7 @@ def figure_scope(user: Any, pairing: Pairing, *, children: bool = True) -> tuple
     return (pairing.pk, *below)
 
 
-def sees_all(user: Any, pairing_ids: Any) -> bool:
+def sees_all(user: Viewer, pairing_ids: Any) -> bool:
     """Whether the user sees every one of these pairings (what a kept figure covered)."""
     wanted = set(pairing_ids)
     if is_administrator(user):
@@ -255,14 +262,14 @@ def sees_all(user: Any, pairing_ids: Any) -> bool:
 PAIRING_PATH: dict[type[Model], str] = record_types.pairing_paths()
 
 
-def in_view(user: Any, path: str = "pairing") -> Q:
+def in_view(user: Viewer, path: str = "pairing") -> Q:
     """The condition "`path` (a pairing) is one the user sees", for filtering records."""
     if is_administrator(user):
         return Q()
     return Q(**{f"{path}__in": visible_pairings(user).values("pk")})
 
 
-def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def within_view(user: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:
     """Narrow a queryset of records to those the user sees (through their pairing)."""
     if queryset.model is Person:
         return queryset.filter(pk__in=visible_persons(user).values("pk"))
@@ -272,14 +279,14 @@ def within_view(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(in_view(user, path))
 
 
-def records(user: Any, model: type[M]) -> QuerySet[M]:
+def records(user: Viewer, model: type[M]) -> QuerySet[M]:
     """All records of a type that hang off a pairing the user sees."""
     if model is Person:
-        return visible_persons(user)  # type: ignore[return-value]
+        return cast("QuerySet[M]", visible_persons(user))  # M is Person here
     return within_view(user, model._default_manager.all())
 
 
-def shared_records(user: Any, model: type[M]) -> QuerySet[M]:
+def shared_records(user: Viewer, model: type[M]) -> QuerySet[M]:
     """Reference records of no one pairing (regions, organisations): the common vocabulary
     of everyone who holds a role somewhere; nothing for a user with none."""
     if actions_anywhere(user):
@@ -287,12 +294,14 @@ def shared_records(user: Any, model: type[M]) -> QuerySet[M]:
     return model._default_manager.none()
 
 
-def visible_persons(user: Any) -> QuerySet[Person]:
+def visible_persons(user: Viewer) -> QuerySet[Person]:
     """Persons posted in a pairing the user sees; and, for those who record people, persons
     not posted anywhere yet (so that a person can be entered before the posting)."""
     if is_administrator(user):
         return Person.objects.all()
-    condition = Q(Exists(Posting.objects.filter(in_view(user), person=OuterRef("pk"))))
+    condition: Q | Combinable = Q(
+        Exists(Posting.objects.filter(in_view(user), person=OuterRef("pk")))
+    )
     if EDIT in actions_anywhere(user):
         condition |= ~Exists(Posting.objects.filter(person=OuterRef("pk")))
     return Person.objects.filter(condition)
@@ -303,14 +312,14 @@ def visible_persons(user: Any) -> QuerySet[Person]:
 UPLOAD_ACTIONS = frozenset({EDIT, CONFIRM, PROGRESS})
 
 
-def may_upload(user: Any) -> bool:
+def may_upload(user: Viewer) -> bool:
     """Whether the user may import files at all: a role that records data somewhere
     (the helper side's EDIT, the recipient side's CONFIRM or PROGRESS). A viewer, an
     auditor, a coordinator or a staff account with no role may not."""
     return bool(actions_anywhere(user) & UPLOAD_ACTIONS)
 
 
-def may_see_import(user: Any, owner_id: int | None) -> bool:
+def may_see_import(user: Viewer, owner_id: int | None) -> bool:
     """An import batch (its rows, errors and rejected-rows file hold personal data): the
     system, an administrator, or the user who uploaded it while they may still upload.
     Anyone else — a staff account with no role included — gets "not found"."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -53,7 +54,7 @@ EARLIEST_YEAR = FIRST_YEAR  # the fund-year validator's lower bound
 def count_figure(
     key: str,
     label: str,
-    records: QuerySet,
+    records: QuerySet[Any],
     rule: str,
     window: Window,
     unit: str = "个",
@@ -75,7 +76,7 @@ def span(window: Window) -> dict[str, str]:
     return {"start": window.start.isoformat(), "end": window.end.isoformat()}
 
 
-def money_figure(key: str, label: str, flows: QuerySet, rule: str, window: Window) -> Figure:
+def money_figure(key: str, label: str, flows: QuerySet[Any], rule: str, window: Window) -> Figure:
     return Figure(
         key=key,
         label=label,
@@ -140,7 +141,7 @@ class ProjectMoney:
         return self.allocated - self.spent
 
 
-def project_money(window: Window, projects: QuerySet | None = None) -> list[ProjectMoney]:
+def project_money(window: Window, projects: QuerySet[Any] | None = None) -> list[ProjectMoney]:
     """Allocated and spent per project, from the same flows as `figures.funds(window,
     allocate|spend)` (so the column totals equal those figures), for the projects that
     have any (or for `projects`, with zeros where they have none)."""
@@ -251,7 +252,7 @@ def projects_not_started(window: Window) -> dict[str, Figure]:
     }
 
 
-def projects_with_money_but_no_progress(window: Window) -> QuerySet:
+def projects_with_money_but_no_progress(window: Window) -> QuerySet[Project]:
     """Projects that received an allocation in the window, are not finished, and have no
     progress report dated in the year up to the window's end: still at 0%, or reported on
     before but not for a year (`status_history.without_recent_update`)."""
@@ -372,7 +373,7 @@ def persons_in_post(window: Window, *, value: int | None = None) -> Figure:
     )
 
 
-def postings_overdue(window: Window) -> QuerySet:
+def postings_overdue(window: Window) -> QuerySet[Posting]:
     """Postings past their planned end on the as-of date with no departure recorded by
     then and not extended (期满未离岗, `Posting.status_on`)."""
     return (
@@ -465,7 +466,7 @@ def obligations_overdue(window: Window, *, value: int | None = None) -> Figure:
     )
 
 
-def tasks_of(window: Window) -> QuerySet:
+def tasks_of(window: Window) -> QuerySet[Task]:
     """The 清单 of the window: tasks from the annual plans of its years, due in it, or
     produced by an event held or an agreement signed in it."""
     start, end = window.start, window.end
@@ -513,7 +514,7 @@ def task_completion(window: Window) -> Rate:
     )
 
 
-def tasks_overdue(window: Window) -> QuerySet:
+def tasks_overdue(window: Window) -> QuerySet[Task]:
     return (
         tasks_of(window)
         .filter(due_date__lt=window.as_of, status__in=OPEN_WORK)
@@ -527,7 +528,7 @@ def year_window(window: Window, year: int) -> Window:
     return dataclasses.replace(window, from_year=year, to_year=year)
 
 
-def unconfirmed_transfers(window: Window) -> QuerySet:
+def unconfirmed_transfers(window: Window) -> QuerySet[FundFlow]:
     """Transfers of the window the recipient has not confirmed (waiting or disputed);
     reversals and the entries they cancel are left out: there is nothing to confirm."""
     return (

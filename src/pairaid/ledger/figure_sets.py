@@ -113,7 +113,7 @@ def layers(scopes: Sequence[tuple[int, ...]]) -> list[list[int]]:
 
 
 def distinct_persons(
-    records: QuerySet, scopes: Sequence[tuple[int, ...]], person: str = "person_id"
+    records: QuerySet[Any], scopes: Sequence[tuple[int, ...]], person: str = "person_id"
 ) -> list[int]:
     """The distinct persons of `records` in each scope (a list of pairing ids), one query per
     layer of scopes that do not overlap."""

@@ -14,11 +14,11 @@ from django.utils.functional import Promise
 from pairaid.ledger.figures import Figure, Window
 
 Additive = Callable[[Window], dict[int, Any]]  # union window → {pairing id: value}
-Distinct = Callable[[Window], QuerySet]  # union window → records with a pairing_id and person
+Distinct = Callable[[Window], QuerySet[Any]]  # union window → records with a pairing_id and person
 Make = Callable[[Window, Any], Figure]  # a subject's window and value → its figure
 
 
-def grouped_count(records: QuerySet, path: str = "pairing_id") -> dict[int, int]:
+def grouped_count(records: QuerySet[Any], path: str = "pairing_id") -> dict[int, int]:
     rows = records.order_by().values(path).annotate(n=Count("pk"))
     return {row[path]: row["n"] for row in rows}
 

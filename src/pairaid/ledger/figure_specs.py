@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,7 +95,7 @@ def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:
 
 
 # The bulletin metric of persons dispatched, by category (None: all persons).
-PERSON_METRICS = {
+PERSON_METRICS: dict[str | None, str] = {
     None: "persons",
     Person.Category.CADRE: "cadres",
     Person.Category.PROFESSIONAL: "professionals",
@@ -138,7 +140,7 @@ SOURCES = {
     "社会": [FundFlow.Source.SOCIAL_CASH, FundFlow.Source.IN_KIND],
 }
 # The stage a bulletin's money claim speaks of: 计划 or, by default, 到位 (transferred).
-CLAIMED_KINDS = {
+CLAIMED_KINDS: dict[str, Callable[[Tags], bool]] = {
     FundFlow.Kind.TRANSFER: lambda tags: "计划" not in tags,
     FundFlow.Kind.PLAN: lambda tags: "计划" in tags,
 }
@@ -326,4 +328,5 @@ def claim_figure(metric: str, tags: Iterable[str], window: Window) -> tuple[Figu
 
 def kept(figure: Figure, window: Window) -> bool:
     """Whether the window's pairings have any record of the figure's type, of any date."""
-    return figure.records.model.objects.filter(pairing_id__in=window.pairing_ids).exists()
+    records: QuerySet[Any] = figure.records.model._default_manager.all()
+    return records.filter(pairing_id__in=window.pairing_ids).exists()

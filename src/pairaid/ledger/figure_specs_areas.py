@@ -24,7 +24,7 @@ from pairaid.ledger.models import ConsumptionRecord, Placement, Target
 from pairaid.ledger.money import ZERO
 
 # A bulletin's consumption claim: a helped sale (销售), a purchase (采购), or both (neither tag).
-CONSUMPTION_CLAIMS = {
+CONSUMPTION_CLAIMS: dict[str | None, Callable[[Tags], bool]] = {
     None: lambda tags: "采购" not in tags and "销售" not in tags,
     ConsumptionRecord.Direction.PURCHASED: lambda tags: "采购" in tags,
     ConsumptionRecord.Direction.SOLD_HELPED: lambda tags: "销售" in tags,
@@ -47,7 +47,7 @@ def _consumption(direction: str | None) -> FigureSpec:
 
 
 def _assets(
-    make: Callable[..., Figure], rows: Callable[[Window], QuerySet], **spec: Any
+    make: Callable[..., Figure], rows: Callable[[Window], QuerySet[Any]], **spec: Any
 ) -> FigureSpec:
     """A figure of the assets area, counted (or, with `summed`, summed) per pairing."""
     field = spec.get("summed", "")

@@ -67,7 +67,7 @@ class Figure:
     unit: str
     rule: str
     window: Window
-    records: QuerySet = field(compare=False, repr=False)
+    records: QuerySet[Any] = field(compare=False, repr=False)
 
     @property
     def as_of(self) -> dt.date:
@@ -144,7 +144,9 @@ KIND_LABELS = {
 }
 
 
-def fund_flows(window: Window, kind: str, sources: Sequence[str] | None = None) -> QuerySet:
+def fund_flows(
+    window: Window, kind: str, sources: Sequence[str] | None = None
+) -> QuerySet[FundFlow]:
     """The fund-ledger entries behind a money figure, reversals included (they are negative)."""
     flows = FundFlow.objects.filter(
         pairing_id__in=window.pairing_ids,
@@ -160,7 +162,7 @@ def fund_flows(window: Window, kind: str, sources: Sequence[str] | None = None) 
     return flows
 
 
-def sum_amount(flows: QuerySet) -> Decimal:
+def sum_amount(flows: QuerySet[FundFlow]) -> Decimal:
     total = flows.aggregate(total=MoneySum("amount"))["total"]
     return Decimal(total).quantize(Decimal("0.01"))
 
@@ -181,11 +183,12 @@ def funds(
         else _("各类来源（财政援助资金、社会帮扶资金、捐物折价、其他）")
     )
     flows = fund_flows(window, kind, sources)
+    heading = str(label)
     if sources:  # a part of the total is named after its sources, never as the total
-        label = _("%(label)s（%(sources)s）") % {"label": part, "sources": source_names}
+        heading = _("%(label)s（%(sources)s）") % {"label": part, "sources": source_names}
     return Figure(
         key=f"funds_{kind}" + "".join(f"_{source}" for source in sorted(sources or [])),
-        label=str(label),
+        label=heading,
         value=sum_amount(flows) if value is None else value,
         unit="元",
         rule=_(
@@ -209,11 +212,13 @@ def funds_invested(window: Window) -> Figure:
     return funds(window, FundFlow.Kind.TRANSFER)
 
 
-def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     """A percentage with two places, half-up; None when there is nothing to divide by."""
     if not denominator:
         return None
-    return (numerator * 100 / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 RATE_TEXTS = {
@@ -282,7 +287,7 @@ def usage_rate(window: Window) -> Rate:
 # --- projects -------------------------------------------------------------------------------
 
 
-def started_projects(window: Window) -> QuerySet:
+def started_projects(window: Window) -> QuerySet[Project]:
     """Projects started in the window; as of a past date, by their status on that date
     (`status_history`), so that a later cancellation does not rewrite a past figure."""
     projects = Project.objects.filter(
@@ -316,7 +321,7 @@ def projects_implemented(window: Window, *, value: int | None = None) -> Figure:
 # --- people ---------------------------------------------------------------------------------
 
 
-def postings_in_window(window: Window, category: str | None = None) -> QuerySet:
+def postings_in_window(window: Window, category: str | None = None) -> QuerySet[Posting]:
     postings = Posting.objects.filter(
         pairing_id__in=window.pairing_ids,
         start_date__gte=window.start,
@@ -388,9 +393,9 @@ class PairingSummary:
 
     def sentence(self, style: str = "exact") -> str:
         money = (
-            format_published_wan(self.funds.value)
+            format_published_wan(Decimal(self.funds.value))
             if style == "published"
-            else format_wan(self.funds.value)
+            else format_wan(Decimal(self.funds.value))
         )
         return (
             f"{self.pairing.helper_name}累计投入各类帮扶资金{money}，"

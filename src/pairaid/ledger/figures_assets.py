@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +23,9 @@ from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import Asset, AssetCheck
 from pairaid.ledger.money import CENT
 from pairaid.ledger.moneyfield import MoneySum
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # An asset formed this many days before the day looked at and still not handed over needs
 # attention: hand-over (移交) usually follows completion within a few months, so half a year
@@ -44,13 +48,13 @@ def _money(total: Decimal | None) -> Decimal:
     return Decimal(total or 0).quantize(CENT)
 
 
-def money_by_pairing(records: QuerySet, field: str) -> dict[int, Decimal]:
+def money_by_pairing(records: QuerySet[Any], field: str) -> dict[int, Decimal]:
     """{pairing id: the sum of a money field of `records`}, one grouped query."""
     rows = records.order_by().values("pairing_id").annotate(total=MoneySum(field))
     return {row["pairing_id"]: _money(row["total"]) for row in rows}
 
 
-def total_by_pairing(records: QuerySet, field: str) -> dict[int, int]:
+def total_by_pairing(records: QuerySet[Any], field: str) -> dict[int, int]:
     """{pairing id: the sum of an integer field of `records`}, one grouped query."""
     total = Coalesce(Sum(field), Value(0), output_field=IntegerField())
     rows = records.order_by().values("pairing_id").annotate(total=total)
@@ -76,14 +80,22 @@ def handed_over(window: Window) -> QuerySet[Asset]:
     )
 
 
-def with_latest_state(assets: QuerySet[Asset], year: int) -> QuerySet[Asset]:
+class LatestState(TypedDict):
+    """What `with_latest_state` annotates: for type checks."""
+
+    latest_state: Any  # (as django-stubs types an annotation)
+
+
+def with_latest_state(
+    assets: QuerySet[Asset], year: int
+) -> QuerySet[WithAnnotations[Asset, LatestState]]:
     """`assets` annotated with `latest_state`: the state of each one's latest yearly check
     of `year` or before (NULL: none yet)."""
     latest = AssetCheck.objects.filter(asset=OuterRef("pk"), year__lte=year).order_by("-year")
     return assets.annotate(latest_state=Subquery(latest.values("state")[:1]))
 
 
-def held(window: Window) -> QuerySet[Asset]:
+def held(window: Window) -> QuerySet[WithAnnotations[Asset, LatestState]]:
     """Every asset of the window's pairings formed by the window's last day, whenever (a
     stock, not a flow), with its latest state up to that day's year."""
     assets = Asset.objects.filter(pairing_id__in=window.pairing_ids, formed_on__lte=window.end)
@@ -121,7 +133,15 @@ def checks_in(window: Window) -> QuerySet[AssetCheck]:
 # --- the figures ---------------------------------------------------------------------------
 
 
-def _figure(key: str, label: str, value, unit: str, rule: str, window: Window, records):
+def _figure(
+    key: str,
+    label: str,
+    value: Decimal | int,
+    unit: str,
+    rule: str,
+    window: Window,
+    records: QuerySet[Any],
+) -> Figure:
     return Figure(
         key=key, label=label, value=value, unit=unit, rule=rule, window=window, records=records
     )

@@ -37,20 +37,22 @@ CONSUMPTION = {
     "consumption_purchased": (Direction.PURCHASED, gettext_lazy("其中采购")),
     "consumption_sold_helped": (Direction.SOLD_HELPED, gettext_lazy("其中帮助销售")),
 }
-CONSUMPTION_KEY = {direction: key for key, (direction, _label) in CONSUMPTION.items()}
+CONSUMPTION_KEY: dict[str | None, str] = {
+    direction: key for key, (direction, _label) in CONSUMPTION.items()
+}
 
 
-def total_of(records: QuerySet, field: str = "amount") -> Decimal:
+def total_of(records: QuerySet[Any], field: str = "amount") -> Decimal:
     return Decimal(records.aggregate(total=MoneySum(field))["total"]).quantize(CENT)
 
 
-def sums_by_pairing(records: QuerySet, field: str = "amount") -> dict[int, Decimal]:
+def sums_by_pairing(records: QuerySet[Any], field: str = "amount") -> dict[int, Decimal]:
     rows = records.order_by().values("pairing_id").annotate(total=MoneySum(field))
     return {row["pairing_id"]: Decimal(row["total"]).quantize(CENT) for row in rows}
 
 
 def counts_by_pairing(
-    records: QuerySet, what: str = "pk", distinct: bool = False
+    records: QuerySet[Any], what: str = "pk", distinct: bool = False
 ) -> dict[int, int]:
     rows = records.order_by().values("pairing_id").annotate(n=Count(what, distinct=distinct))
     return {row["pairing_id"]: row["n"] for row in rows}
@@ -63,7 +65,9 @@ def in_period(window: Window) -> dict[str, str]:
 # --- consumption assistance ---------------------------------------------------------------
 
 
-def consumption_records(window: Window, direction: str | None = None) -> QuerySet:
+def consumption_records(
+    window: Window, direction: str | None = None
+) -> QuerySet[ConsumptionRecord]:
     records = ConsumptionRecord.objects.filter(
         pairing_id__in=window.pairing_ids, date__gte=window.start, date__lte=window.end
     )
@@ -100,7 +104,7 @@ def consumption_by_pairing(direction: str | None) -> Callable[[Window], dict[int
 # --- industrial parks ---------------------------------------------------------------------
 
 
-def park_records(window: Window) -> QuerySet:
+def park_records(window: Window) -> QuerySet[IndustrialPark]:
     return IndustrialPark.objects.filter(
         pairing_id__in=window.pairing_ids,
         established__gte=window.start,
@@ -128,7 +132,7 @@ def parks_by_pairing(window: Window) -> dict[int, int]:
 # --- enterprises and their investment -----------------------------------------------------
 
 
-def investment_records(window: Window) -> QuerySet:
+def investment_records(window: Window) -> QuerySet[GuidedInvestment]:
     """Investment of the window's years (年度), dated up to the as-of day."""
     return GuidedInvestment.objects.filter(
         pairing_id__in=window.pairing_ids,

@@ -12,6 +12,8 @@ only those it confirmed, as money figures do; training and enrolments have no co
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -28,11 +30,11 @@ from pairaid.ledger.models import (
 )
 
 
-def total(records: QuerySet, field: str) -> int:
+def total(records: QuerySet[Any], field: str) -> int:
     return int(records.aggregate(n=Coalesce(Sum(field), 0))["n"])
 
 
-def by_pairing(records: QuerySet, field: str) -> dict[int, int]:
+def by_pairing(records: QuerySet[Any], field: str) -> dict[int, int]:
     """{pairing id: the sum of `field`}, in one grouped query."""
     rows = records.order_by().values("pairing_id").annotate(n=Sum(field))
     return {row["pairing_id"]: int(row["n"] or 0) for row in rows}
@@ -50,7 +52,7 @@ def span(window: Window) -> dict[str, str]:
 
 
 def _figure(
-    key: str, label: str, unit: str, rule: str, window: Window, records: QuerySet, value: int
+    key: str, label: str, unit: str, rule: str, window: Window, records: QuerySet[Any], value: int
 ) -> Figure:
     return Figure(
         key=key, label=label, value=value, unit=unit, rule=rule, window=window, records=records
@@ -71,7 +73,7 @@ PLACED_LABELS = {
 }
 
 
-def placements(window: Window, part: str = "") -> QuerySet:
+def placements(window: Window, part: str = "") -> QuerySet[Placement]:
     """The placements dated in the window (confirmed ones only, in a confirmed-only one):
     all, those in stable work (`STABLE`) or those of one destination."""
     records = Placement.objects.filter(
@@ -126,14 +128,14 @@ def persons_placed(
     )
 
 
-def persons_placed_by_pairing(window: Window, part: str = "", poor: bool = False) -> dict:
+def persons_placed_by_pairing(window: Window, part: str = "", poor: bool = False) -> dict[int, Any]:
     return by_pairing(placements(window, part), "poor_persons" if poor else "persons")
 
 
 # --- training -----------------------------------------------------------------------------
 
 
-def trainings(window: Window) -> QuerySet:
+def trainings(window: Window) -> QuerySet[TrainingSession]:
     """Training sessions that began in the window (training has no confirmation)."""
     return TrainingSession.objects.filter(
         pairing_id__in=window.pairing_ids, start_date__gte=window.start, start_date__lte=window.end
@@ -175,14 +177,14 @@ def training(window: Window, key: str = "trained", *, value: int | None = None) 
     )
 
 
-def training_by_pairing(window: Window, key: str) -> dict:
+def training_by_pairing(window: Window, key: str) -> dict[int, Any]:
     return by_pairing(trainings(window), TRAINING_FIGURES[key][0])
 
 
 # --- workshops ----------------------------------------------------------------------------
 
 
-def operating_workshops(window: Window) -> QuerySet:
+def operating_workshops(window: Window) -> QuerySet[Workshop]:
     """Workshops built by the window's end that are operating (their state now: a workshop's
     jobs and state are kept current, not dated), witnessed ones only in a confirmed-only
     window. A stock, not a flow: a workshop built before the window still counts."""
@@ -231,7 +233,7 @@ def workshops(window: Window, key: str = "workshops", *, value: int | None = Non
     )
 
 
-def workshops_by_pairing(window: Window, key: str) -> dict:
+def workshops_by_pairing(window: Window, key: str) -> dict[int, Any]:
     field = WORKSHOP_FIGURES[key][0]
     records = operating_workshops(window)
     if not field:
@@ -243,7 +245,7 @@ def workshops_by_pairing(window: Window, key: str) -> dict:
 # --- vocational schools -------------------------------------------------------------------
 
 
-def enrolments(window: Window) -> QuerySet:
+def enrolments(window: Window) -> QuerySet[VocationalEnrolment]:
     """Enrolments of the window's years, up to the year of its end (as-of date)."""
     return VocationalEnrolment.objects.filter(
         pairing_id__in=window.pairing_ids,
@@ -267,5 +269,5 @@ def vocational_students(window: Window, *, value: int | None = None) -> Figure:
     )
 
 
-def vocational_by_pairing(window: Window) -> dict:
+def vocational_by_pairing(window: Window) -> dict[int, Any]:
     return by_pairing(enrolments(window), "students")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -112,11 +112,11 @@ def _ledger_models() -> tuple[type[models.Model], ...]:
 
 
 @cache
-def _unique_columns() -> dict[tuple[str, tuple[str, ...]], tuple[str, Any]]:
+def _unique_columns() -> dict[tuple[str, tuple[str | None, ...]], tuple[str, Any]]:
     """(table, columns) → ("constraint", its name) or ("field", the field), for unique
     constraints and unique columns: SQLite names the columns of a broken unique rule, not
     the rule."""
-    found: dict[tuple[str, tuple[str, ...]], tuple[str, Any]] = {}
+    found: dict[tuple[str, tuple[str | None, ...]], tuple[str, Any]] = {}
     for model in _ledger_models():
         table = model._meta.db_table
         for field in model._meta.concrete_fields:
@@ -124,7 +124,10 @@ def _unique_columns() -> dict[tuple[str, tuple[str, ...]], tuple[str, Any]]:
                 found[(table, (field.column,))] = ("field", field)
         for constraint in model._meta.constraints:
             if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-                columns = tuple(model._meta.get_field(name).column for name in constraint.fields)
+                columns = tuple(
+                    cast("models.Field[Any, Any]", model._meta.get_field(name)).column
+                    for name in constraint.fields
+                )
                 found[(table, columns)] = ("constraint", constraint.name)
     return found
 
@@ -201,7 +204,7 @@ def readable(error: ValidationError) -> ValidationError:
 # --- Django's validators, with the limit stated -------------------------------------------
 
 
-def is_money(field: models.Field | Any) -> bool:
+def is_money(field: models.Field[Any, Any] | Any) -> bool:
     """A money field: its label says 元, or it is an amount or a budget."""
     name = getattr(field, "name", "") or ""
     return "元" in str(getattr(field, "verbose_name", "") or getattr(field, "label", "")) or (

@@ -13,7 +13,7 @@ with `Value(ZERO)` (that is yuan in a fen column, and Django refuses the mixed t
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
 from django.core import exceptions, validators
@@ -24,9 +24,22 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS, from_fen, to_fen
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
-class MoneyField(models.BigIntegerField):
+_ST = TypeVar("_ST")
+_GT = TypeVar("_GT")
+
+
+class MoneyField(models.BigIntegerField[_ST, _GT]):
     """Decimal yuan in Python, integer fen in the database."""
+
+    # What django-stubs reads for the attribute of a model instance: Decimal yuan.
+    # (IntegerField's set types hold no Decimal: the stubs cannot know that it converts.)
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    # (IntegerField's is int: this field converts fen to yuan.)
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
+    _validators: list[Any]  # Field.__init__ keeps the validators given to it there
 
     description = _("金额（元，按分存为整数）")
     default_error_messages = {
@@ -66,7 +79,7 @@ class MoneyField(models.BigIntegerField):
         if value is None:
             return None
         try:
-            return to_fen(self.to_python(value))
+            return to_fen(cast(Decimal, self.to_python(value)))  # not None: value is not
         except (ValueError, TypeError) as exc:
             raise ValueError(f"Field '{self.name}' cannot store {value!r} in whole fen") from exc
 

@@ -215,4 +215,5 @@ def rebuild() -> int:
             f"INSERT INTO {table} ({', '.join(KEY_COLUMNS)}, amount, flow_count) "
             + _grouped_records_sql()
         )
-        return cursor.rowcount
+        count: int = cursor.rowcount
+        return count

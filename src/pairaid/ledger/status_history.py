@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, When
 
 from pairaid.ledger.models import ProgressUpdate, Project, ProjectStatusChange
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def status_on(projects: QuerySet[Project], day: dt.date) -> QuerySet[Project]:
+
+class StatusThen(TypedDict):
+    """What `status_on` annotates."""
+
+    status_then: str
+
+
+def status_on(
+    projects: QuerySet[Project], day: dt.date
+) -> QuerySet[WithAnnotations[Project, StatusThen]]:
     """`projects` annotated with `status_then`, each project's status on `day`."""
     rows = ProjectStatusChange.objects.filter(project=OuterRef("pk"))
     latest = rows.filter(effective_on__lte=day).order_by("-effective_on", "-id").values("status")

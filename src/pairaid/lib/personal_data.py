@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -146,7 +146,11 @@ def rotate_file(source: IO[bytes], target: IO[bytes], keys: Iterable[str]) -> No
         _write_token(target, fernet.rotate(token))
 
 
-class EncryptedTextField(models.TextField):
+_ST = TypeVar("_ST")
+_GT = TypeVar("_GT")
+
+
+class EncryptedTextField(models.TextField[_ST, _GT]):
     """A text column whose stored value is encrypted; Python sees the clear text.
 
     Encryption is randomised, so the column cannot be searched or made unique."""

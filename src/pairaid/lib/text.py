@@ -109,7 +109,7 @@ def attach_validators(app_models: Any, skip: set[str] | frozenset[str] = frozens
             if field.__class__.__name__ == "EncryptedTextField":
                 check = check_line  # identity and phone numbers are one line
             field.__dict__["validators"] = [*field.validators, check]
-            field._pairaid_text_checked = True
+            field.__dict__["_pairaid_text_checked"] = True
 
 
 class StripNulMiddleware:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import django
 from django.apps import apps
@@ -123,15 +123,18 @@ def dependency_order(chosen: list[type[models.Model]]) -> list[type[models.Model
     return ordered
 
 
-def is_django_field(f: models.Field) -> bool:
+def is_django_field(f: models.Field[Any, Any]) -> bool:
     return type(f).__module__.startswith("django.")
 
 
-def plain_field(f: models.Field) -> models.Field:
+def plain_field(f: models.Field[Any, Any]) -> models.Field[Any, Any]:
     """A field of Django's own type for the column, to read and write it untransformed."""
     internal = f.get_internal_type()
     if internal == "DecimalField":
-        return models.DecimalField(max_digits=f.max_digits, decimal_places=f.decimal_places)
+        decimal = cast("models.DecimalField[Any, Any]", f)
+        return models.DecimalField(
+            max_digits=decimal.max_digits, decimal_places=decimal.decimal_places
+        )
     cls = getattr(models, internal, None)
     if not (isinstance(cls, type) and issubclass(cls, models.Field)) or f.is_relation:
         return models.TextField()
@@ -149,7 +152,7 @@ def read_expressions(model: type[models.Model]) -> list[Any]:
     ]
 
 
-def encode(f: models.Field, value: Any) -> Any:
+def encode(f: models.Field[Any, Any], value: Any) -> Any:
     if value is None or isinstance(f, models.JSONField):
         return value
     if isinstance(value, bool | int | float | str):
@@ -169,7 +172,7 @@ def encode(f: models.Field, value: Any) -> Any:
     return str(value)
 
 
-def decoder(f: models.Field) -> Callable[[Any], Any]:
+def decoder(f: models.Field[Any, Any]) -> Callable[[Any], Any]:
     if not is_django_field(f):
         plain = plain_field(f)
         return lambda value: Value(plain.to_python(value), output_field=plain)
@@ -315,7 +318,7 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Written:
 
 def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
+        manifest: dict[str, Any] = json.loads(archive.read("manifest.json"))
     except KeyError as exc:
         raise BackupError(_("不是 pairaid 备份文件：缺少 manifest.json")) from exc
     if manifest.get("format") != FORMAT:
@@ -460,7 +463,8 @@ def flush(model: type[models.Model], batch: list[models.Model], fields: Any, usi
     ops = connections[using].ops
     size = ops.bulk_batch_size(fields, batch) or len(batch)
     for start in range(0, len(batch), size):
-        model._base_manager._insert(  # what bulk_create does, with raw=True as loaddata
+        # What bulk_create does, with raw=True as loaddata (a private method: not in the stubs).
+        model._base_manager._insert(  # type: ignore[attr-defined]
             batch[start : start + size], fields=fields, using=using, raw=True
         )
     done = len(batch)

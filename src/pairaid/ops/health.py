@@ -20,7 +20,8 @@ def database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            answered: bool = cursor.fetchone() == (1,)
+            return answered
     except DatabaseError:
         logger.exception("health check: the database does not answer")
         return False

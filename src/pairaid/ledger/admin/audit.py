@@ -25,7 +25,7 @@ class AuditEntryAdmin(LedgerAdmin):
     date_hierarchy = "at"
     ordering = ["-at", "-id"]
     list_per_page = 100
-    fields = [
+    fields = (
         "at",
         "action",
         "record_type",
@@ -37,7 +37,7 @@ class AuditEntryAdmin(LedgerAdmin):
         "changed_values",
         "prev_hash",
         "hash",
-    ]
+    )
     readonly_fields = fields
 
     def get_queryset(self, request: Any) -> Any:

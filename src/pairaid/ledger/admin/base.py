@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ from pairaid.ledger import access, record_types, services
 from pairaid.ledger.messages import integrity_message, readable, set_form_messages
 from pairaid.ledger.models import Pairing
 from pairaid.ledger.money import round_money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 VIA = "admin"
 
@@ -89,7 +93,7 @@ def add_refusal_to_form(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def own_fields(obj: models.Model) -> list[models.Field]:
+def own_fields(obj: models.Model) -> list[models.Field[Any, Any]]:
     return [
         field
         for field in obj._meta.concrete_fields
@@ -122,15 +126,15 @@ class ReasonForm(forms.Form):
 
 
 def ask_reason(
-    model_admin: admin.ModelAdmin,
+    model_admin: admin.ModelAdmin[Any],
     request: Any,
     objects: list[models.Model],
     *,
     action: str,
-    title: str,
-    intro: str,
-    label: str,
-    submit: str,
+    title: StrOrPromise,
+    intro: StrOrPromise,
+    label: StrOrPromise,
+    submit: StrOrPromise,
 ) -> str | HttpResponse:
     """An action's intermediate page: the reason once given, else the page asking for it."""
     form = ReasonForm(request.POST if request.POST.get("post") == "yes" else None)
@@ -163,7 +167,7 @@ class PairingFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": visible})
 
 
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(admin.ModelAdmin[Any]):
     """Lists and forms show only the records of pairings the user may see (`ledger.access`,
     through the pairing path declared with the record type, `ledger/record_types.py`);
     anything else is "not found", as on every other surface. An action refused by a service
@@ -191,10 +195,12 @@ class LedgerAdmin(admin.ModelAdmin):
             set_form_messages({db_field.name: field})
         return field
 
-    def response_action(self, request: Any, queryset: Any) -> Any:
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
         try:
             with transaction.atomic():
-                return super().response_action(request, queryset)
+                return super().response_action(request, queryset, *args, **kwargs)
         except Refused as refused:
             self.message_user(request, refusal_text(refused.error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -297,14 +303,16 @@ class ServiceAdmin(LedgerAdmin):
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
-        refusal = getattr(request, "_pairaid_refusal", None)
+        refusal: ValidationError | None = getattr(request, "_pairaid_refusal", None)
         if refusal is None:
             return form_class
+        refused = refusal
 
+        # (A class made at run time from the admin's form: mypy cannot check its base.)
         class RefusedForm(form_class):  # type: ignore[misc, valid-type]
             def clean(self) -> Any:
                 cleaned = super().clean()
-                add_refusal_to_form(self, refusal)
+                add_refusal_to_form(self, refused)
                 return cleaned
 
         return RefusedForm

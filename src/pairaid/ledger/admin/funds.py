@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger import services
@@ -123,10 +123,10 @@ class FundFlowAdmin(ServiceAdmin):
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
-    def has_reverse_permission(self, request: Any) -> bool:
+    def has_reverse_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("ledger.add_fundflow")
 
-    def has_confirm_permission(self, request: Any) -> bool:
+    def has_confirm_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("ledger.change_fundflow")
 
     def get_fields(self, request: Any, obj: Any = None) -> Any:

@@ -24,12 +24,13 @@ from pairaid.ledger.moneyfield import MoneyField
 _SEARCHED = (Pairing, Region, Organisation, Project)
 
 
-class ReadableForm(forms.ModelForm):
+class ReadableForm(forms.ModelForm[Any]):
     """A record's form whose broken database rules (`Meta.constraints`) are said in words
     (`ledger.messages.CONSTRAINT_MESSAGES`), not by the rule's name."""
 
     def _update_errors(self, errors: ValidationError) -> None:
-        super()._update_errors(readable(errors))
+        # Django's BaseModelForm._update_errors is private: django-stubs leaves it out.
+        super()._update_errors(readable(errors))  # type: ignore[misc]
 
 
 def _money(name: str, label: Any) -> Callable[[Any, Any], str]:
@@ -76,7 +77,9 @@ def admin_for(record_type: record_types.RecordType) -> type[ServiceAdmin]:
     filters: list[Any] = []
     if any(f.name == "pairing" for f in shown):
         filters.append(("pairing", PairingFilter))
-    filters += [f.name for f in shown if f.choices or isinstance(f, models.BooleanField)]
+    filters += [
+        f.name for f in shown if getattr(f, "choices", None) or isinstance(f, models.BooleanField)
+    ]
     listing = record_type.listing
     if listing is not None and listing.year_field:
         year_field = meta.get_field(listing.year_field)

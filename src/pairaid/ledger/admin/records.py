@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger import services
@@ -128,7 +129,7 @@ class ProjectAdmin(ServiceAdmin):
         return yuan(project.planned_budget)
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[Person]):
     """Identity and phone numbers are write-only here: the form shows them masked and keeps
     them when left blank (reading them in clear is `services.reveal_personal_data`)."""
 
@@ -240,7 +241,7 @@ class PostingAdmin(ServiceAdmin):
     ordering = ["-start_date", "-id"]
     actions = ["confirm_selected"]
 
-    def has_confirm_permission(self, request: Any) -> bool:
+    def has_confirm_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("ledger.change_posting")
 
     @admin.display(description=_("截至今日状态"))
@@ -262,7 +263,7 @@ class PostingAdmin(ServiceAdmin):
         return posting.person.get_category_display()
 
 
-class EventParticipantInline(admin.TabularInline):
+class EventParticipantInline(admin.TabularInline[Any, Any]):
     model = EventParticipant
     extra = 1
 
@@ -279,19 +280,19 @@ class EventAdmin(ServiceAdmin):
     inlines = [EventParticipantInline]
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(admin.TabularInline[Any, Any]):
     model = AgreementParty
     autocomplete_fields = ["organisation"]
     extra = 1
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInline(admin.TabularInline[Any, Any]):
     model = Obligation
     autocomplete_fields = ["owner"]
     extra = 1
 
 
-class AgreementFileInline(admin.TabularInline):
+class AgreementFileInline(admin.TabularInline[Any, Any]):
     model = AgreementFile
     fields = ["title", "file", "uploaded_at"]
     readonly_fields = ["uploaded_at"]

@@ -38,7 +38,7 @@ from pairaid.ledger.demo import (
 )
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.names import NameBook
-from pairaid.ledger.demo.sides import SIDES
+from pairaid.ledger.demo.sides import SIDES, Side
 
 __all__ = ["FOUNDING_ARTICLE", "load_demo"]
 
@@ -72,7 +72,7 @@ def load_demo(*, acting_user: Any = None) -> dict[str, int]:
     return dict(loader.counts)
 
 
-def load_side_money_and_projects(loader: Loader, side) -> None:
+def load_side_money_and_projects(loader: Loader, side: Side) -> None:
     """Money first on paper, then the projects it pays for, then the ledger entries."""
     rng = loader.rng(f"funds:{side.key}")
     pairing = loader.pairings[side.key]

@@ -18,11 +18,12 @@ import math
 import random
 import re
 from decimal import Decimal
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader
-from pairaid.ledger.demo.calendar import LAST_DAY
+from pairaid.ledger.demo.calendar import LAST_DAY, known
 from pairaid.ledger.demo.sides import SIDES
-from pairaid.ledger.models import Asset, AssetCheck, Project, Region
+from pairaid.ledger.models import Asset, AssetCheck, Pairing, Project, Region
 from pairaid.ledger.models.assets import FINISHED
 
 P, K, OWN = Project.Sector, Asset.Kind, Asset.Ownership
@@ -77,13 +78,15 @@ def load_assets(loader: Loader) -> None:
         loader.bulk(AssetCheck, check_rows(assets, rng))
 
 
-def asset_rows(pairing, project: Project, prefix: str, rng: random.Random) -> list[dict]:
+def asset_rows(
+    pairing: Pairing, project: Project, prefix: str, rng: random.Random
+) -> list[dict[str, Any]]:
     parts = PARTS.get(project.sector, ())
     if not parts:
         return []
     chosen = parts[: rng.randint(1, len(parts))]
     stem = STEM.sub("", STEM.sub("", project.name))
-    formed_on = min(project.end_date + dt.timedelta(days=rng.randint(0, 20)), LAST_DAY)
+    formed_on = min(known(project.end_date) + dt.timedelta(days=rng.randint(0, 20)), LAST_DAY)
     never = rng.randrange(NEVER_HANDED_OVER) == 0
     rows = []
     for number, (what, kind, unit, (low, high), share) in enumerate(chosen, start=1):
@@ -107,7 +110,7 @@ def asset_rows(pairing, project: Project, prefix: str, rng: random.Random) -> li
 
 def hand_over(
     project: Project, kind: str, formed_on: dt.date, never: bool, rng: random.Random
-) -> dict:
+) -> dict[str, Any]:
     """To whom and when the asset went, its owner and its keeper."""
     body = project.implementing_organisation.name if project.implementing_organisation else ""
     handed_on = formed_on + dt.timedelta(days=rng.randint(30, 150))
@@ -134,7 +137,7 @@ def hand_over(
     }
 
 
-def check_rows(assets: list[Asset], rng: random.Random) -> list[dict]:
+def check_rows(assets: list[Asset], rng: random.Random) -> list[dict[str, Any]]:
     """Yearly checks of the public and operating assets; in each pairing the oldest operating
     asset ends idle and the oldest public one damaged."""
     checked = sorted(
@@ -155,7 +158,7 @@ def check_rows(assets: list[Asset], rng: random.Random) -> list[dict]:
     return rows
 
 
-def check_row(asset: Asset, year: int, state: str, rng: random.Random) -> dict:
+def check_row(asset: Asset, year: int, state: str, rng: random.Random) -> dict[str, Any]:
     row = {"pairing": asset.pairing, "asset": asset, "year": year, "state": state}
     if state == AssetCheck.State.IDLE:
         return row | {"income": Decimal("0.00"), "note": "经营主体退出，正在重新招引运营方"}

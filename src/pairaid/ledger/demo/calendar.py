@@ -22,6 +22,14 @@ def day_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
+def known(day: dt.date | None) -> dt.date:
+    """A date the demo's records always have (a started project's start, a finished one's
+    end), where the model allows none."""
+    if day is None:
+        raise ValueError("a date the demo needs is missing")
+    return day
+
+
 def at_ten(day: dt.date) -> dt.datetime:
     """Office hours, in the offices' own time zone."""
     return dt.datetime.combine(day, dt.time(10, 0), tzinfo=TZ)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.calendar import HANDOVER, LAST_DAY, day_in
@@ -100,7 +101,9 @@ def load_consumption_and_industry(loader: Loader) -> None:
         loader.bulk(GuidedInvestment, investment_rows(side, pairing, parks))
 
 
-def consumption_rows(loader: Loader, side: Side, pairing: Pairing, rng: random.Random) -> list:
+def consumption_rows(
+    loader: Loader, side: Side, pairing: Pairing, rng: random.Random
+) -> list[dict[str, Any]]:
     places = [loader.region(code) for code in side.towns]
     county = loader.region(side.recipient_code)
     rows = []
@@ -152,7 +155,9 @@ def load_parks(loader: Loader, side: Side, pairing: Pairing) -> list[IndustrialP
     )
 
 
-def investment_rows(side: Side, pairing: Pairing, parks: dict[str, IndustrialPark]) -> list:
+def investment_rows(
+    side: Side, pairing: Pairing, parks: dict[str, IndustrialPark]
+) -> list[dict[str, Any]]:
     return [
         {
             "pairing": pairing,

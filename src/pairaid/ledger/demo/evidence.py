@@ -13,11 +13,20 @@ import io
 import random
 
 from django.core.files.base import ContentFile
+from django.db import models
 from PIL import Image, ImageDraw
 
 from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA, Loader
-from pairaid.ledger.models import Agreement, Evidence, FundFlow, ProgressUpdate, Project
+from pairaid.ledger.demo.calendar import known
+from pairaid.ledger.models import (
+    Agreement,
+    Evidence,
+    FundFlow,
+    Pairing,
+    ProgressUpdate,
+    Project,
+)
 
 # Reports are dated no later than the article's visit.
 LAST_REPORT = dt.date(2022, 11, 30)
@@ -25,7 +34,7 @@ PROJECTS_WITH_REPORTS = 4  # per pairing
 WORDS = ("完成场地平整", "主体工程完工", "设备安装调试", "组织技术培训", "投入试运行")
 
 
-def photo(rng: random.Random, name: str) -> ContentFile:
+def photo(rng: random.Random, name: str) -> ContentFile[bytes]:
     """A small invented site photo: sky, hills and a building, in colours of its own."""
     image = Image.new("RGB", (480, 320), (150 + rng.randrange(60), 190, 230))
     draw = ImageDraw.Draw(image)
@@ -39,7 +48,7 @@ def photo(rng: random.Random, name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name=name)
 
 
-def document(title: str, name: str) -> ContentFile:
+def document(title: str, name: str) -> ContentFile[bytes]:
     """A one-page PDF saying it is demo data (ASCII only: the built-in PDF fonts)."""
     text = f"pairaid demo data - {title}".encode("ascii", "replace")
     stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
@@ -66,7 +75,9 @@ def document(title: str, name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name=name)
 
 
-def attach(loader: Loader, record, file: ContentFile, title: str, kind: str) -> Evidence:
+def attach(
+    loader: Loader, record: models.Model, file: ContentFile[bytes], title: str, kind: str
+) -> Evidence:
     evidence = services.attach_evidence(
         record, file, title=title, kind=kind, acting_user=loader.acting_user, via=VIA,
         is_demo=True,
@@ -96,7 +107,7 @@ def load_evidence(loader: Loader) -> None:
         load_reports(loader, pairing, rng)
 
 
-def load_reports(loader: Loader, pairing, rng: random.Random) -> None:
+def load_reports(loader: Loader, pairing: Pairing, rng: random.Random) -> None:
     """Three reports each for a few projects started by 2021, the newest stating the
     progress the project shows. Written newest first, so that no report moves the project's
     progress (a report only moves it when no newer one exists)."""
@@ -105,7 +116,7 @@ def load_reports(loader: Loader, pairing, rng: random.Random) -> None:
     ).order_by("-start_date", "pk")[:PROJECTS_WITH_REPORTS]
     for project in started:
         days = sorted(
-            {min(project.start_date + dt.timedelta(days=rng.randrange(30, 600)), LAST_REPORT)
+            {min(known(project.start_date) + dt.timedelta(days=rng.randrange(30, 600)), LAST_REPORT)
              for _ in range(3)},
             reverse=True,
         )  # fmt: skip

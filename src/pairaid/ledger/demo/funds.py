@@ -13,12 +13,13 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Protocol
 
 from pairaid.ledger import services
 from pairaid.ledger.demo.base import VIA, Loader, jittered, split_exact
 from pairaid.ledger.demo.calendar import HANDOVER, LAST_DAY, YEARS, at_ten, day_in
 from pairaid.ledger.demo.sides import Side
-from pairaid.ledger.models import FundFlow, Pairing
+from pairaid.ledger.models import FundFlow, Pairing, Project
 
 WAN = 1_000_000  # fen in 1万元: fiscal money moves in whole 万元
 YUAN = 100
@@ -78,17 +79,19 @@ def split_sources(year: int, total: int, rng: random.Random) -> YearMoney:
 class Transfer:
     """A transfer before it is recorded; `story` marks the one recorded with a mistake."""
 
-    row: dict
+    row: dict[str, Any]
     story: str = ""
 
 
-SOURCE_CODES = {S.FISCAL: "CZ", S.SOCIAL_CASH: "SH", S.IN_KIND: "WZ"}
+SOURCE_CODES: dict[str, str] = {S.FISCAL: "CZ", S.SOCIAL_CASH: "SH", S.IN_KIND: "WZ"}
 GOODS = ("教学设备", "医疗器械", "农资化肥", "冬季衣被", "图书资料", "办公设备")
 # Which transfer each pairing gets wrong first, and how (see `record_transfers`).
 MISTAKES = {"jiangyang": (2019, S.FISCAL, "mistyped"), "longmatan": (2020, S.SOCIAL_CASH, "twice")}
 
 
-def transfers(side: Side, pairing: Pairing, money: list[YearMoney], rng) -> list[Transfer]:
+def transfers(
+    side: Side, pairing: Pairing, money: list[YearMoney], rng: random.Random
+) -> list[Transfer]:
     found = []
     for year in money:
         for source, parts in ((S.FISCAL, year.fiscal), (S.SOCIAL_CASH, year.social)):
@@ -103,7 +106,9 @@ def transfers(side: Side, pairing: Pairing, money: list[YearMoney], rng) -> list
     return found
 
 
-def tranche_transfers(side, pairing, year, source, parts, rng) -> list[Transfer]:
+def tranche_transfers(
+    side: Side, pairing: Pairing, year: int, source: str, parts: list[int], rng: random.Random
+) -> list[Transfer]:
     """Money in tranches through the year; in 2022 the last one is the 12-01 hand-over."""
     found = []
     for index, amount in enumerate(parts, start=1):
@@ -120,7 +125,9 @@ def tranche_transfers(side, pairing, year, source, parts, rng) -> list[Transfer]
     return found
 
 
-def goods_transfers(side, pairing, year, parts, rng) -> list[Transfer]:
+def goods_transfers(
+    side: Side, pairing: Pairing, year: int, parts: list[int], rng: random.Random
+) -> list[Transfer]:
     found = []
     days = sorted(day_in(rng, dt.date(year, 3, 1), dt.date(year, 11, 30)) for _ in parts)
     for index, (amount, day) in enumerate(zip(parts, days, strict=True), start=1):
@@ -131,7 +138,16 @@ def goods_transfers(side, pairing, year, parts, rng) -> list[Transfer]:
     return found
 
 
-def transfer_row(side, pairing, year, source, index, amount, day, note) -> dict:
+def transfer_row(
+    side: Side,
+    pairing: Pairing,
+    year: int,
+    source: str,
+    index: int,
+    amount: int,
+    day: dt.date,
+    note: str,
+) -> dict[str, Any]:
     # The recipient confirms within weeks; the hand-over and 2022's goods are still open.
     pending = day == HANDOVER or (year == 2022 and source == S.IN_KIND)
     return {
@@ -159,7 +175,7 @@ def record_transfers(loader: Loader, found: list[Transfer]) -> None:
             record_twice(loader, transfer.row)
 
 
-def record_mistyped(loader: Loader, row: dict) -> None:
+def record_mistyped(loader: Loader, row: dict[str, Any]) -> None:
     """Typed with one zero too many; the recipient disputes it; the office corrects it."""
     right = row["amount"]
     wrong = loader.flow(
@@ -185,7 +201,7 @@ def record_mistyped(loader: Loader, row: dict) -> None:
     loader.count(FundFlow, 2)  # the reversal and the corrected entry
 
 
-def record_twice(loader: Loader, row: dict) -> None:
+def record_twice(loader: Loader, row: dict[str, Any]) -> None:
     """Entered twice by two clerks; the second entry is reversed."""
     loader.flow(**row)
     duplicate = loader.flow(**{**row, "confirmation": UNCONFIRMED, "confirmed_at": None})
@@ -202,7 +218,9 @@ def record_twice(loader: Loader, row: dict) -> None:
 # --- plans ------------------------------------------------------------------------------
 
 
-def plan_rows(side: Side, pairing: Pairing, money: list[YearMoney], rng) -> list[dict]:
+def plan_rows(
+    side: Side, pairing: Pairing, money: list[YearMoney], rng: random.Random
+) -> list[dict[str, Any]]:
     """Each year's commitment, set in spring: near what was then transferred (拨付率 ~100%)."""
     rows = []
     for year in money:
@@ -226,7 +244,7 @@ def plan_rows(side: Side, pairing: Pairing, money: list[YearMoney], rng) -> list
     return rows
 
 
-def confirmed(day: dt.date) -> dict:
+def confirmed(day: dt.date) -> dict[str, Any]:
     """Plans are agreed, allocations and spending recorded, by the recipient itself."""
     return {"confirmation": CONFIRMED, "confirmed_at": at_ten(day)}
 
@@ -234,7 +252,18 @@ def confirmed(day: dt.date) -> dict:
 # --- allocations and spending -----------------------------------------------------------
 
 
-def project_flow_rows(side: Side, pairing: Pairing, projects: Iterable, rng) -> list[dict]:
+class Funded(Protocol):
+    """What the money of a project is made from (`projects.Spec`)."""
+
+    allocations: list[tuple[str, int]]  # (source, fen)
+
+
+def project_flow_rows(
+    side: Side,
+    pairing: Pairing,
+    projects: Iterable[tuple[Project, Funded]],
+    rng: random.Random,
+) -> list[dict[str, Any]]:
     """One allocation per source a project was given, and one to three payments out of it."""
     rows = []
     for project, spec in projects:
@@ -248,20 +277,35 @@ def project_flow_rows(side: Side, pairing: Pairing, projects: Iterable, rng) -> 
     return rows
 
 
-def allocation_day(project, rng) -> dt.date:
+def started(project: Project) -> dt.date:
+    """The start of a project with money (every one the demo funds has started)."""
+    if project.start_date is None:
+        raise ValueError(f"{project.code} has money but no start date")
+    return project.start_date
+
+
+def allocation_day(project: Project, rng: random.Random) -> dt.date:
     """Money is assigned a few weeks before work starts, once the year's first tranche has
     arrived (in March)."""
-    first_tranche_in = dt.date(project.start_date.year, 3, 31)
-    return max(first_tranche_in, project.start_date - dt.timedelta(days=rng.randint(5, 40)))
+    first_tranche_in = dt.date(started(project).year, 3, 31)
+    return max(first_tranche_in, started(project) - dt.timedelta(days=rng.randint(5, 40)))
 
 
-def spend_rows(pairing, project, spec, source, allocated, allocated_on, rng) -> list[dict]:
+def spend_rows(
+    pairing: Pairing,
+    project: Project,
+    spec: Funded,
+    source: str,
+    allocated: int,
+    allocated_on: dt.date,
+    rng: random.Random,
+) -> list[dict[str, Any]]:
     share = spent_share(project, rng)
     spent = int(allocated * share) // YUAN * YUAN
     if spent <= 0:
         return []
     last = min(project.end_date + dt.timedelta(days=60), LAST_DAY) if project.end_date else LAST_DAY
-    first = max(project.start_date, allocated_on)
+    first = max(started(project), allocated_on)
     payments = 1 if spent < 50 * WAN else rng.randint(1, 3)  # small sums are paid at once
     parts = split_exact(spent, jittered(rng, [1.0] * payments, 0.3), YUAN)
     days = sorted(day_in(rng, first, last) for _ in parts)
@@ -272,19 +316,21 @@ def spend_rows(pairing, project, spec, source, allocated, allocated_on, rng) -> 
     ]
 
 
-def spent_share(project, rng) -> float:
+def spent_share(project: Project, rng: random.Random) -> float:
     """Finished projects have paid out nearly all; running ones in step with progress."""
     if project.progress >= 100:
         return rng.uniform(0.95, 1.0)
     return project.progress / 100 * rng.uniform(0.85, 1.0)
 
 
-def project_row(pairing, project, kind, source, amount, day) -> dict:
+def project_row(
+    pairing: Pairing, project: Project, kind: str, source: str, amount: int, day: dt.date
+) -> dict[str, Any]:
     label = "分配" if kind == FundFlow.Kind.ALLOCATE else "支付"
     return {
         "pairing": pairing,
         "kind": kind,
-        "fund_year": project.start_date.year,
+        "fund_year": started(project).year,
         "date": day,
         "amount": yuan(amount),
         "source": source,
@@ -292,7 +338,7 @@ def project_row(pairing, project, kind, source, amount, day) -> dict:
         "note": f"{project.name}{label}",
         "cross_year_reason": (
             "项目跨年度实施，按开工年度资金列支"
-            if abs(day.year - project.start_date.year) > FundFlow.CROSS_YEAR_TOLERANCE
+            if abs(day.year - started(project).year) > FundFlow.CROSS_YEAR_TOLERANCE
             else ""
         ),
         **confirmed(day),

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.calendar import LAST_DAY, at_ten, day_in
 from pairaid.ledger.demo.sides import SIDES, Side
 from pairaid.ledger.models import (
     Confirmation,
+    Pairing,
     Placement,
     TrainingSession,
     VocationalEnrolment,
@@ -25,7 +27,7 @@ from pairaid.ledger.models import (
 YEARS = tuple(range(2018, 2023))
 D = Placement.Destination
 DESTINATIONS = ((D.HELPER, 0.5), (D.IN_PROVINCE, 0.35), (D.ELSEWHERE, 0.15))
-EMPLOYERS = {
+EMPLOYERS: dict[str, tuple[str, ...]] = {
     D.HELPER: (
         "{h}白酒酿造企业",
         "{h}食品加工园区企业",
@@ -40,17 +42,18 @@ CONFIRM_AFTER = dt.timedelta(days=14)
 WAITING_FROM = dt.date(2022, 9, 1)  # the county has not yet answered the latest ones
 
 
-def witnessed(day: dt.date) -> dict:
+def witnessed(day: dt.date) -> dict[str, Any]:
     if day >= WAITING_FROM:
         return {"confirmation": Confirmation.UNCONFIRMED}
     return {"confirmation": Confirmation.CONFIRMED, "confirmed_at": at_ten(day + CONFIRM_AFTER)}
 
 
-def pick(rng: random.Random, weighted: tuple) -> str:
-    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+def pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+    chosen: str = rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+    return chosen
 
 
-def placement_rows(side: Side, pairing, rng: random.Random) -> list[dict]:
+def placement_rows(side: Side, pairing: Pairing, rng: random.Random) -> list[dict[str, Any]]:
     rows = []
     for year in YEARS:
         for _n in range(rng.randint(6, 9)):
@@ -96,7 +99,9 @@ TRADES = ("电工", "焊工", "厨师", "家政服务", "挖掘机操作", "电�
 FIELDS = ("教师", "医护", "农技")
 
 
-def training_rows(loader: Loader, side: Side, pairing, rng: random.Random) -> list[dict]:
+def training_rows(
+    loader: Loader, side: Side, pairing: Pairing, rng: random.Random
+) -> list[dict[str, Any]]:
     rows = []
     places = (side.helper_code, side.recipient_code, *side.towns)
     for year in YEARS:
@@ -129,7 +134,9 @@ def training_rows(loader: Loader, side: Side, pairing, rng: random.Random) -> li
 WORKSHOPS = ("{town}{product}加工帮扶车间", "{town}服装加工帮扶车间", "{town}电子元件组装帮扶车间")
 
 
-def workshop_rows(loader: Loader, side: Side, pairing, rng: random.Random) -> list[dict]:
+def workshop_rows(
+    loader: Loader, side: Side, pairing: Pairing, rng: random.Random
+) -> list[dict[str, Any]]:
     rows = []
     for n, (pattern, town) in enumerate(zip(WORKSHOPS, side.towns, strict=False), start=1):
         region = loader.region(town)
@@ -159,7 +166,7 @@ def workshop_rows(loader: Loader, side: Side, pairing, rng: random.Random) -> li
 SCHOOLS = ("泸州职业技术学院", "四川化工职业技术学院", "泸州市江阳职业高级中学")
 
 
-def enrolment_rows(side: Side, pairing, rng: random.Random) -> list[dict]:
+def enrolment_rows(side: Side, pairing: Pairing, rng: random.Random) -> list[dict[str, Any]]:
     rows = []
     for year in YEARS:
         for school in rng.sample(SCHOOLS, 2):

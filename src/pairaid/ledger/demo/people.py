@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.calendar import LAST_DAY, YEARS, at_ten
@@ -19,6 +20,7 @@ from pairaid.ledger.models import Confirmation, Person, Posting, Team
 
 CADRE, PRO = Person.Category.CADRE, Person.Category.PROFESSIONAL
 PR = Person.Profession
+Kind = tuple[Person.Category, Person.Profession]  # a key of KINDS
 YEAR_WEIGHTS = (0.12, 0.13, 0.14, 0.15, 0.15, 0.15, 0.16)
 # Cadres serve two-year terms; a new batch (第N批) goes every second year.
 BATCH = {2016: 1, 2017: 1, 2018: 2, 2019: 2, 2020: 3, 2021: 3, 2022: 4}
@@ -49,19 +51,21 @@ LEADER_POST = ("挂职县委常委、副县长", "{c}人民政府")  # one per b
 class Dispatch:
     """One posting before it is recorded."""
 
-    person: dict
+    person: dict[str, Any]
     start: dt.date
     post: str
     host: str
-    kind: tuple[str, str]
-    outcome: dict  # status and actual end, see `outcome`
+    kind: Kind
+    outcome: dict[str, Any]  # status and actual end, see `outcome`
 
 
 def ethnicity(rng: random.Random) -> str:
     return rng.choices(("汉族", "彝族", "回族", "苗族"), weights=(90, 7, 1.5, 1.5))[0]
 
 
-def invent_person(loader: Loader, side: Side, kind, names: NameBook, rng) -> dict:
+def invent_person(
+    loader: Loader, side: Side, kind: Kind, names: NameBook, rng: random.Random
+) -> dict[str, Any]:
     category, profession = kind
     _, men, _, _, homes = KINDS[kind]
     male = rng.random() < men
@@ -77,19 +81,21 @@ def invent_person(loader: Loader, side: Side, kind, names: NameBook, rng) -> dic
     }
 
 
-def dispatch_day(kind, year: int, rng: random.Random) -> dt.date:
+def dispatch_day(kind: Kind, year: int, rng: random.Random) -> dt.date:
     """Each kind goes at its own time of year: teachers for the school year, and so on."""
     month = KINDS[kind][2]
     return min(dt.date(year, month, 1) + dt.timedelta(days=rng.randint(0, 25)), LAST_DAY)
 
 
-def post_for(loader: Loader, side: Side, kind, rng) -> tuple[str, str]:
+def post_for(loader: Loader, side: Side, kind: Kind, rng: random.Random) -> tuple[str, str]:
     post, host = rng.choice(KINDS[kind][3])
     town = loader.region(rng.choice(side.towns)).name
     return post.format(town=town), host.format(c=side.recipient, school=rng.choice(side.schools))
 
 
-def first_dispatches(loader: Loader, side: Side, names: NameBook, rng) -> list[Dispatch]:
+def first_dispatches(
+    loader: Loader, side: Side, names: NameBook, rng: random.Random
+) -> list[Dispatch]:
     kinds = list(KINDS)
     years = rng.choices(YEARS, weights=YEAR_WEIGHTS, k=side.persons)
     leaders: set[int] = set()
@@ -105,25 +111,41 @@ def first_dispatches(loader: Loader, side: Side, names: NameBook, rng) -> list[D
     return found
 
 
-def dispatch(person, start, post, host, kind, rng) -> Dispatch:
+def dispatch(
+    person: dict[str, Any],
+    start: dt.date,
+    post: str,
+    host: str,
+    kind: Kind,
+    rng: random.Random,
+) -> Dispatch:
     made = Dispatch(person, start, post, host, kind, outcome={})
     made.outcome = outcome(made, rng)
     return made
 
 
-def second_dispatches(loader: Loader, side: Side, firsts: list[Dispatch], rng) -> list[Dispatch]:
+def second_dispatches(
+    loader: Loader, side: Side, firsts: list[Dispatch], rng: random.Random
+) -> list[Dispatch]:
     """A few go again in a later batch, once their first posting has ended."""
-    eligible = [d for d in firsts if ended(d) and ended(d) <= dt.date(2021, 12, 31)]
+    eligible = [d for d in firsts if (end := ended(d)) and end <= dt.date(2021, 12, 31)]
     again = []
     for first in rng.sample(eligible, side.second_postings):
-        start = dispatch_day(first.kind, ended(first).year + 1, rng)
+        start = dispatch_day(first.kind, _ended_year(first) + 1, rng)
         post, host = post_for(loader, side, first.kind, rng)
         again.append(dispatch(first.person, start, post, host, first.kind, rng))
     return again
 
 
 def ended(dispatch: Dispatch) -> dt.date | None:
-    return dispatch.outcome["actual_end"]
+    end: dt.date | None = dispatch.outcome["actual_end"]
+    return end
+
+
+def _ended_year(dispatch: Dispatch) -> int:
+    end = ended(dispatch)
+    assert end is not None  # chosen among the dispatches that have ended
+    return end.year
 
 
 def planned_end(dispatch: Dispatch) -> dt.date:
@@ -136,7 +158,7 @@ def planned_end(dispatch: Dispatch) -> dt.date:
     return start + dt.timedelta(days=364)
 
 
-def outcome(dispatch: Dispatch, rng: random.Random) -> dict:
+def outcome(dispatch: Dispatch, rng: random.Random) -> dict[str, Any]:
     """How the posting stood at the visit: most ended on time, a few were extended, and
     one now and then was recalled early."""
     end = planned_end(dispatch)
@@ -154,7 +176,7 @@ def outcome(dispatch: Dispatch, rng: random.Random) -> dict:
     return {"status": Posting.Status.COMPLETED, "actual_end": end}
 
 
-def arrival(start: dt.date) -> dict:
+def arrival(start: dt.date) -> dict[str, Any]:
     """The recipient confirms a person arrived within days; the latest arrivals before the
     visit are still waiting for it."""
     if start >= dt.date(2022, 9, 1):

@@ -11,12 +11,13 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader, jittered, split_exact
 from pairaid.ledger.demo.calendar import LAST_DAY, day_in
 from pairaid.ledger.demo.funds import YUAN, YearMoney, yuan
 from pairaid.ledger.demo.sides import Side
-from pairaid.ledger.models import FundFlow, Project
+from pairaid.ledger.models import FundFlow, Pairing, Project, Region
 
 P = Project.Sector
 ST = Project.Status
@@ -97,11 +98,17 @@ SECTORS = {
 }  # fmt: skip
 
 # Finished projects end in a state that depends on what they built.
-FINISHED = {P.INDUSTRY: ST.OPERATING, P.TRAINING: ST.COMPLETED, P.EMPLOYMENT: ST.COMPLETED,
-            P.CONSUMPTION: ST.COMPLETED}  # fmt: skip
+FINISHED: dict[str, str] = {
+    P.INDUSTRY: ST.OPERATING,
+    P.TRAINING: ST.COMPLETED,
+    P.EMPLOYMENT: ST.COMPLETED,
+    P.CONSUMPTION: ST.COMPLETED,
+}
 
 
-def invented(side: Side, year: int, names: set[str], regions: dict, rng: random.Random) -> Spec:
+def invented(
+    side: Side, year: int, names: set[str], regions: dict[str, Region], rng: random.Random
+) -> Spec:
     sectors = list(SECTORS)
     sector = rng.choices(sectors, weights=[SECTORS[s][0] for s in sectors])[0]
     _, mode, body, (shortest, longest), patterns = SECTORS[sector]
@@ -136,17 +143,27 @@ def settle(spec: Spec, end: dt.date) -> Spec:
         handed = (LAST_DAY - end).days > 180  # assets go over some months after completion
         spec.status = FINISHED.get(spec.sector, ST.HANDED_OVER if handed else ST.COMPLETED)
     else:
-        done = (LAST_DAY - spec.start).days / (end - spec.start).days
+        start = begun(spec)
+        done = (LAST_DAY - start).days / (end - start).days
         spec.status, spec.progress = ST.IN_PROGRESS, max(5, min(95, int(done * 100)))
     return spec
 
 
-def started_specs(side: Side, money: list[YearMoney], regions: dict, rng) -> list[Spec]:
+def begun(spec: Spec) -> dt.date:
+    """The start of a project that has started (the named ones and the invented ones)."""
+    if spec.start is None:
+        raise ValueError(f"{spec.name} has not started")
+    return spec.start
+
+
+def started_specs(
+    side: Side, money: list[YearMoney], regions: dict[str, Region], rng: random.Random
+) -> list[Spec]:
     counts = split_exact(side.projects, jittered(rng, YEAR_WEIGHTS, 0.1))
     names: set[str] = set()
     specs = []
     for year, count in zip(money, counts, strict=True):
-        named = [replace(s, allocations=[]) for s in NAMED[side.key] if s.start.year == year.year]
+        named = [replace(s, allocations=[]) for s in NAMED[side.key] if begun(s).year == year.year]
         year_specs = named + [
             invented(side, year.year, names, regions, rng) for _ in range(count - len(named))
         ]
@@ -196,20 +213,20 @@ def not_started_specs(side: Side, next_number: dict[int, int]) -> list[Spec]:
 # --- records ----------------------------------------------------------------------------
 
 
-def load_projects(loader: Loader, side: Side, money: list[YearMoney]) -> list[tuple]:
+def load_projects(loader: Loader, side: Side, money: list[YearMoney]) -> list[tuple[Project, Spec]]:
     """Create the pairing's projects; returns (project, spec) for the ones with money."""
     rng = loader.rng(f"projects:{side.key}")
     started = started_specs(side, money, loader.regions, rng)
     counts: dict[int, int] = {}
     for spec in started:
-        counts[spec.start.year] = counts.get(spec.start.year, 0) + 1
+        counts[begun(spec).year] = counts.get(begun(spec).year, 0) + 1
     specs = started + not_started_specs(side, counts)
     pairing = loader.pairings[side.key]
     projects = loader.bulk(Project, [project_row(loader, pairing, s, rng) for s in specs])
     return [(p, s) for p, s in zip(projects, specs, strict=True) if s.allocations]
 
 
-def project_row(loader: Loader, pairing, spec: Spec, rng: random.Random) -> dict:
+def project_row(loader: Loader, pairing: Pairing, spec: Spec, rng: random.Random) -> dict[str, Any]:
     allocated = sum(amount for _, amount in spec.allocations)
     budget = allocated * rng.uniform(1.0, 1.15) if allocated else rng.randint(50, 500) * 10**6
     households, persons = beneficiaries(spec, rng)

@@ -8,6 +8,8 @@ invented for the demo. 会理县 → 会理市 shows a code change (2021); its d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.sides import SIDES
@@ -123,7 +125,9 @@ def load_organisations(loader: Loader) -> None:
         loader.organisations[org.name] = org
 
 
-def bodies(loader: Loader, table: list, name: str, code: str) -> list[dict]:
+def bodies(
+    loader: Loader, table: Sequence[tuple[str, str]], name: str, code: str
+) -> list[dict[str, Any]]:
     region = loader.region(code)
     return [
         {"name": pattern.format(n=name), "kind": kind, "region": region} for pattern, kind in table

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from pairaid.ledger import figure_specs, figures
 from pairaid.ledger.demo.base import Loader
 from pairaid.ledger.demo.sides import SIDES
-from pairaid.ledger.models import Event, FundFlow, Target, Task, WorkStatus
+from pairaid.ledger.models import Event, FundFlow, Pairing, Target, Task, WorkStatus
 
 DONE, ONGOING, OPEN = WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.OPEN
 
@@ -79,17 +80,17 @@ def load_targets(loader: Loader) -> None:
     loader.bulk(Target, rows)
 
 
-def area_targets(pairing, window: figures.Window) -> list[dict]:
+def area_targets(pairing: Pairing, window: figures.Window) -> list[dict[str, Any]]:
     """A 2022 target for each indicator of the assessment's other areas that the pairing kept
     records of: the year's result rounded to two significant figures, up for every other
     indicator (so some are met and some not)."""
     rows = []
-    declared = [s for s in figure_specs.FIGURES.values() if s.area and s.indicator]
-    for position, spec in enumerate(declared):
+    declared = [(s, s.indicator) for s in figure_specs.FIGURES.values() if s.area and s.indicator]
+    for position, (spec, indicator) in enumerate(declared):
         done = Decimal(spec.make(window, None).value)
         if done <= 0:
             continue
-        rows.append(target(pairing, spec.indicator, rounded(done, up=position % 2 == 0)))
+        rows.append(target(pairing, indicator, rounded(done, up=position % 2 == 0)))
     return rows
 
 
@@ -100,5 +101,5 @@ def rounded(value: Decimal, *, up: bool) -> Decimal:
     return whole * step
 
 
-def target(pairing, indicator: str, value: Decimal | int) -> dict:
+def target(pairing: Pairing, indicator: str, value: Decimal | int) -> dict[str, Any]:
     return {"pairing": pairing, "year": 2022, "indicator": indicator, "value": Decimal(value)}

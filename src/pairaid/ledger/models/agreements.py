@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,14 +20,22 @@ from pairaid.ledger.models.common import (
 )
 from pairaid.ledger.models.events import Event
 from pairaid.ledger.models.pairings import Pairing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from pairaid.ledger.models.common import EffectiveStatusAnnotation
 from pairaid.ledger.models.places import Organisation
 from pairaid.ledger.moneyfield import MoneyField
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
-    def with_effective_status(self, day: date) -> AgreementQuerySet:
+    def with_effective_status(
+        self, day: date
+    ) -> models.QuerySet[WithAnnotations[Agreement, EffectiveStatusAnnotation]]:
         """Annotate `effective_status`: each agreement's status as of `day`."""
-        return self.annotate(effective_status=Agreement.effective_status_expression(day))
+        records: models.QuerySet[Agreement] = self
+        return records.annotate(effective_status=Agreement.effective_status_expression(day))
 
 
 class Agreement(VersionMixin, DemoMixin):
@@ -115,6 +124,7 @@ class Agreement(VersionMixin, DemoMixin):
         if (
             self.event_id
             and self.pairing_id
+            and self.event is not None
             and self.event.pairing_id not in {self.pairing_id, self.pairing.parent_id}
         ):
             raise ValidationError({"event": _("活动不属于该结对关系")})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
@@ -137,7 +138,7 @@ class AuditAnchor(models.Model):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.digest[:12]}"
 
     @staticmethod
-    def compute_digest(at: dt.datetime, heads: dict[str, object]) -> str:
+    def compute_digest(at: dt.datetime, heads: Mapping[str, object]) -> str:
         payload = json.dumps(
             {"at": at.astimezone(dt.UTC).isoformat(), "heads": heads},
             sort_keys=True,

@@ -3,6 +3,8 @@ rules (`dates_in_order`, `money_in_range`)."""
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,12 @@ def money_in_range(field: str, name: str) -> models.CheckConstraint:
         | (Q(**{f"{field}__gte": -MAX_AMOUNT}) & Q(**{f"{field}__lte": MAX_AMOUNT})),
         name=name,
     )
+
+
+class EffectiveStatusAnnotation(TypedDict):
+    """What `with_effective_status(day)` annotates (postings, agreements): for type checks."""
+
+    effective_status: Any  # (as django-stubs types an annotation)
 
 
 class DemoMixin(models.Model):

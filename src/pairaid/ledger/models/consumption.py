@@ -3,6 +3,8 @@ side (采购) or sold with its help (帮助销售)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,7 @@ from pairaid.ledger.models.places import Region
 from pairaid.ledger.moneyfield import MoneyField
 
 
-def refuse_after_today(value, field: str) -> None:  # type: ignore[no-untyped-def]
+def refuse_after_today(value: date | None, field: str) -> None:
     """Something that happened is not dated after today: no as-of figure counts it early."""
     if value is not None and value > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天")})

@@ -39,11 +39,11 @@ class EvidenceStorage(FileSystemStorage):
     restored installation may move it), never under MEDIA_ROOT: no URL serves them."""
 
     @property
-    def base_location(self) -> Any:  # type: ignore[override]
+    def base_location(self) -> Any:
         return str(settings.PAIRAID_EVIDENCE_DIR)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:
@@ -162,7 +162,8 @@ class Evidence(DemoMixin):
         """The record the file is attached to."""
         for name in LINKS:
             if getattr(self, f"{name}_id"):
-                return getattr(self, name)
+                record: models.Model = getattr(self, name)
+                return record
         raise ValueError("evidence without a record")
 
 

@@ -132,9 +132,14 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             raise ValidationError({"amount": _("金额必须大于0；更正请使用冲销")})
         if self.kind in self.NEEDS_PROJECT and not self.project_id:
             raise ValidationError({"project": _("分配和支出须指明项目")})
-        if self.project_id and self.pairing_id and self.project.pairing_id != self.pairing_id:
+        if (
+            self.project_id
+            and self.pairing_id
+            and self.project is not None
+            and self.project.pairing_id != self.pairing_id
+        ):
             raise ValidationError({"project": _("项目不属于该结对关系")})
-        if self.amount is not None and self.amount.as_tuple().exponent < -2:
+        if self.amount is not None and int(self.amount.as_tuple().exponent) < -2:
             raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
         self.clean_dates()
 
@@ -232,5 +237,10 @@ class GuidedInvestment(VersionMixin, DemoMixin):
             raise ValidationError({"landed": _("日期不能晚于今天")})
         if self.agreed_amount is not None and self.agreed_amount <= 0:
             raise ValidationError({"agreed_amount": _("协议投资必须大于0")})
-        if self.park_id and self.pairing_id and self.park.pairing_id != self.pairing_id:
+        if (
+            self.park_id
+            and self.pairing_id
+            and self.park is not None
+            and self.park.pairing_id != self.pairing_id
+        ):
             raise ValidationError({"park": _("园区不属于该结对关系")})

@@ -7,6 +7,8 @@ them, the recipient side witnesses them through `services.confirm_record`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -27,14 +29,17 @@ from pairaid.ledger.models.place_rules import EITHER_SIDE, RECIPIENT, refuse_out
 from pairaid.ledger.models.places import Region
 from pairaid.lib.personal_data import EncryptedTextField
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _not_after_today(record: models.Model, field: str, label: str) -> None:
+
+def _not_after_today(record: models.Model, field: str, label: StrOrPromise) -> None:
     day = getattr(record, field)
     if day and day > timezone.localdate():
         raise ValidationError({field: _("%(field)s不能晚于今天") % {"field": label}})
 
 
-def _part_of_whole(record: models.Model, part: str, whole: str, message: str) -> None:
+def _part_of_whole(record: models.Model, part: str, whole: str, message: StrOrPromise) -> None:
     value, total = getattr(record, part), getattr(record, whole)
     if value is not None and total is not None and value > total:
         raise ValidationError({part: message})

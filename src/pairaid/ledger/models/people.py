@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger.models.common import ConfirmationMixin, DemoMixin, VersionMixin, dates_in_order
 from pairaid.ledger.models.pairings import Pairing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from pairaid.ledger.models.common import EffectiveStatusAnnotation
 from pairaid.ledger.models.places import Organisation
 from pairaid.lib.personal_data import EncryptedTextField
 
@@ -99,10 +105,13 @@ class Team(VersionMixin, DemoMixin):
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
-    def with_effective_status(self, day: date) -> PostingQuerySet:
+    def with_effective_status(
+        self, day: date
+    ) -> models.QuerySet[WithAnnotations[Posting, EffectiveStatusAnnotation]]:
         """Annotate `effective_status`: each posting's status as of `day`, in the database
         (so that lists filter, sort and count by it)."""
-        return self.annotate(effective_status=Posting.effective_status_expression(day))
+        records: models.QuerySet[Posting] = self
+        return records.annotate(effective_status=Posting.effective_status_expression(day))
 
 
 class Posting(VersionMixin, ConfirmationMixin, DemoMixin):
@@ -180,7 +189,12 @@ class Posting(VersionMixin, ConfirmationMixin, DemoMixin):
             raise ValidationError({"planned_end": _("计划期满不能早于到岗日期")})
         if self.start_date and self.actual_end and self.actual_end < self.start_date:
             raise ValidationError({"actual_end": _("实际离岗不能早于到岗日期")})
-        if self.team_id and self.pairing_id and self.team.pairing_id != self.pairing_id:
+        if (
+            self.team_id
+            and self.pairing_id
+            and self.team is not None
+            and self.team.pairing_id != self.pairing_id
+        ):
             raise ValidationError({"team": _("团队不属于该结对关系")})
 
     def status_on(self, day: date) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -77,7 +77,9 @@ def _authorize_person(acting_user: Any, person: Person) -> None:
 
 
 def _ensure_unlocked(
-    obj: models.Model, changed: Iterable[str] | None = None, locks: dict | None = None
+    obj: models.Model,
+    changed: Iterable[str] | None = None,
+    locks: dict[tuple[int, int], bool] | None = None,
 ) -> None:
     """Refuse a change to a year a coordinator has approved; which year a record is in is
     declared once per record type in `ledger.locks`. `locks` remembers answers across
@@ -105,7 +107,7 @@ def _guard(
     acting_user: Any,
     obj: models.Model,
     changed: Iterable[str] | None = None,
-    locks: dict | None = None,
+    locks: dict[tuple[int, int], bool] | None = None,
 ) -> None:
     _authorize(acting_user, obj, changed)
     _ensure_unlocked(obj, changed, locks)
@@ -122,5 +124,9 @@ def _refuse_self_confirmation(obj: models.Model) -> None:
 def _validate_row(obj: models.Model) -> None:
     """Validate one row of a bulk write. Foreign keys given as loaded records are not
     looked up again (the database's own foreign keys still hold)."""
-    loaded = [f.name for f in obj._meta.concrete_fields if f.is_relation and f.is_cached(obj)]
+    loaded = [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.is_relation and cast("models.ForeignKey[Any, Any]", f).is_cached(obj)
+    ]
     obj.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)

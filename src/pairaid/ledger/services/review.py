@@ -51,7 +51,7 @@ def _set_confirmation(
     model = type(obj)
     stored = model._default_manager.get(pk=obj.pk)
     before = {name: _plain(getattr(stored, name)) for name in CONFIRMATION_FIELDS}
-    allowed = list(ANSWERED) if answered else [Confirmation.UNCONFIRMED]
+    allowed: list[str] = list(ANSWERED) if answered else [Confirmation.UNCONFIRMED]
     if stored.confirmation in allowed:
         # only from the state read: the money rollups move the record from that state
         allowed = [stored.confirmation]
@@ -66,7 +66,8 @@ def _set_confirmation(
         setattr(obj, name, value)
     changes = {name: [before[name], _plain(getattr(obj, name))] for name in CONFIRMATION_FIELDS}
     if _versioned(obj):
-        obj.version = stored.version + 1  # type: ignore[attr-defined]
+        # (only a record with a version, _versioned: never a fund flow)
+        obj.version = stored.version + 1  # type: ignore[union-attr]
     log_action(_action(obj, verb), obj, acting_user=acting_user, via=via, changes=changes)
     if isinstance(stored, FundFlow):
         rollups.move_confirmation(stored, stored.confirmation, values["confirmation"])

@@ -26,7 +26,9 @@ ARTICLE_DATE = dt.date(2022, 12, 4)  # the founding article's publication date
 
 
 def ledger_has_records() -> bool:
-    return any(model.objects.exists() for model in apps.get_app_config("ledger").get_models())
+    return any(
+        model._default_manager.exists() for model in apps.get_app_config("ledger").get_models()
+    )
 
 
 def wipe() -> None:
