@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -33,7 +34,7 @@ def test_it_reencrypts_personal_data_with_the_new_key(build, monkeypatch):
     old_key, new_key = current_key(), Fernet.generate_key().decode()
     before = stored(person)
 
-    out = rotate("--old", old_key, "--new", new_key)
+    out = rotate(f"--old={old_key}", f"--new={new_key}")
 
     raw_id, raw_phone = stored(person)
     assert (raw_id, raw_phone) != before and raw_id.startswith("enc1:")
@@ -66,7 +67,7 @@ def test_it_changes_nothing_when_the_old_key_is_wrong(build):
     entries = AuditEntry.objects.count()
 
     with pytest.raises(CommandError, match="旧密钥"):
-        rotate("--old", Fernet.generate_key().decode(), "--new", Fernet.generate_key().decode())
+        rotate(f"--old={Fernet.generate_key().decode()}", f"--new={Fernet.generate_key().decode()}")
 
     assert stored(person) == before
     assert AuditEntry.objects.count() == entries
@@ -89,3 +90,16 @@ def _verify() -> str:
     out = io.StringIO()
     call_command("audit", "verify", stdout=out)
     return out.getvalue()
+
+
+def test_it_takes_a_key_that_starts_with_a_dash_written_with_an_equals_sign(build):
+    """A Fernet key is url-safe base64 and may start with "-"; `--new=KEY` passes it as a
+    value, where `--new KEY` would read it as another option."""
+    person = build.person(id_number=ID_NUMBER, phone=PHONE)
+    dashed = base64.urlsafe_b64encode(bytes([0xF8]) + bytes(range(31))).decode()
+    assert dashed.startswith("-")
+
+    rotate(f"--old={current_key()}", f"--new={dashed}")
+
+    raw_id, _raw_phone = stored(person)
+    assert Fernet(dashed).decrypt(raw_id.removeprefix("enc1:").encode()).decode() == ID_NUMBER

@@ -16,14 +16,17 @@ class Command(BaseCommand):
         "用新的数据密钥重新加密全部身份证号和联系电话（一个事务内完成，记入审计记录）。"
         "密钥可用 --old/--new 给出，或从环境变量 PAIRAID_OLD_DATA_KEY、PAIRAID_NEW_DATA_KEY 读取；"
         "不给旧密钥时用当前密钥（PAIRAID_DATA_KEY，未设置时为由 PAIRAID_SECRET_KEY 派生的密钥）。"
-        "；等待导入的上传原件随后逐个重新加密。完成后请把 PAIRAID_DATA_KEY 设为新密钥"
+        "等待导入的上传原件随后逐个重新加密。完成后请把 PAIRAID_DATA_KEY 设为新密钥"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--old", action="append", default=[], help="旧密钥（可多次给出；Fernet 密钥）"
+            "--old",
+            action="append",
+            default=[],
+            help="旧密钥（可多次给出；Fernet 密钥；以“-”开头的密钥写成 --old=密钥）",
         )
-        parser.add_argument("--new", help="新密钥（Fernet 密钥）")
+        parser.add_argument("--new", help="新密钥（Fernet 密钥；以“-”开头时写成 --new=密钥）")
 
     def handle(self, *args: Any, old: list[str], new: str | None, **options: Any) -> None:
         new = new or os.environ.get("PAIRAID_NEW_DATA_KEY")
