@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -62,10 +63,37 @@ def pairing_of(obj: models.Model) -> Pairing | None:
     """The pairing a record hangs off, directly or through its parent record."""
     if isinstance(obj, Pairing):
         return obj
-    for parent_field in ("pairing", "agreement", "event", "project"):
+    for parent_field in PARENTS:
         if getattr(obj, f"{parent_field}_id", None):
             return pairing_of(getattr(obj, parent_field))
     return None
+
+
+PARENTS = ("pairing", "agreement", "event", "project")
+
+
+def with_parents(objs: Sequence[models.Model]) -> None:
+    """Fetch the records `pairing_of` reads for many records of one type at once (one query
+    a level), instead of one query a record."""
+    if not objs:
+        return
+    paths = []
+    for name in PARENTS:
+        field = _foreign_key(type(objs[0]), name)
+        if field is None:
+            continue
+        paths.append(name)
+        if name != "pairing" and _foreign_key(field.related_model, "pairing") is not None:
+            paths.append(f"{name}__pairing")
+    models.prefetch_related_objects(list(objs), *paths)
+
+
+def _foreign_key(model: Any, name: str) -> Any:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.many_to_one or (field.one_to_one and field.concrete) else None
 
 
 def _lock_chains(names: Iterable[str]) -> dict[str, AuditChain]:

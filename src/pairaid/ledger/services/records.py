@@ -25,6 +25,7 @@ from pairaid.ledger.services.audit import (
     _entries,
     log_action,
     record_values,
+    with_parents,
 )
 from pairaid.ledger.services.guards import M, _guard, _validate_row
 from pairaid.ledger.services.search import drop_records, index_records
@@ -95,6 +96,7 @@ def bulk_delete_records(
     objs = list(objs)
     if not objs:
         return
+    with_parents(objs)
     locks: dict = {}
     for obj in objs:
         _guard(acting_user, obj, locks=locks)
