@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.hashable import make_hashable
 
 from pairaid.ledger.models import (
     AuditChain,
@@ -220,16 +222,16 @@ def labels_once(objs: Sequence[models.Model]) -> Iterator[None]:
     that `str(record)` costs no translation look-up; the records are left as they were."""
     model = type(objs[0]) if objs else None
     fields = [f for f in model._meta.concrete_fields if f.choices] if model else []
-    labels: dict[tuple[str, Any], str] = {}
+    labels: dict[tuple[str, Any], Any] = {}
     shadowed = []
     for field in fields:
         method = f"get_{field.name}_display"
         for obj in objs:
             value = getattr(obj, field.attname)
-            label = labels.get((method, value))
-            if label is None:
-                label = labels[method, value] = str(getattr(obj, method)())
-            obj.__dict__[method] = label.__str__
+            slot = (method, make_hashable(value))
+            if slot not in labels:
+                labels[slot] = getattr(obj, method)()
+            obj.__dict__[method] = itertools.repeat(labels[slot]).__next__
         shadowed.append(method)
     try:
         yield
