@@ -1,20 +1,30 @@
 """Benchmark: import a large fund ledger (default 200,000 rows) and compare.
 
     .venv/bin/python bench/import.py [--rows 200000] [--format xlsx|csv] [--compare-rows N]
+        [--database-url postgres://…] [--rollback] [--services-rows N]
 
 It generates the file, then runs each measurement in a fresh process (so that one's peak
-memory does not hide another's) on a fresh SQLite database:
+memory does not hide another's) on a fresh database: SQLite, or with --database-url a new
+PostgreSQL database on that server for each measurement (created and dropped by it):
 
 - read:    a bare read of the file with the fastest reader available (python-calamine for
            xlsx, the csv module for csv) — the floor any import stands on;
 - import:  `pairaid.exchange.services.import_file` — validate every row, then write all of
            them through the ledger's services (validated, one audit entry per record) in
            one transaction; rows per second and peak RSS;
+- rollback (--rollback): `rollback_batch` of that import (every flow reversed, audited);
+- services: `ledger.services.bulk_record_fund_flows` alone, 1,000 rows a call (the demo
+           loader's path: each row validated by the service), in rows per second;
+- copy (PostgreSQL only): COPY of the same rows, already converted to the table's
+           columns, into the fund-flow table — the floor the database itself sets;
 - django-import-export: the same rows through a plain ModelResource with use_bulk
            (no audit, no scope, no validation beyond its widgets), if the package is
            installed (`pip install django-import-export`); otherwise skipped with a note.
 
-Peak memory is the process's maximum resident set size (resource.getrusage).
+Each time is given as wall-clock seconds and as the CPU seconds of the measuring process
+(user + system: on a shared machine the wall clock also counts waiting for the CPU; on
+PostgreSQL the server's own work is in the wall clock only). Peak memory is the process's
+maximum resident set size (resource.getrusage).
 """
 
 from __future__ import annotations
@@ -48,6 +58,22 @@ PAIRING = "基准甲区→基准乙县"
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Timer:
+    """Wall-clock and CPU seconds of a block."""
+
+    def __enter__(self) -> Timer:
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
 
 
 def row(i: int) -> list[object]:
@@ -90,28 +116,58 @@ def generate(path: Path, rows: int) -> None:
 # --- stages, each in its own process ----------------------------------------------------------
 
 
-def stage_read(path: Path) -> dict[str, object]:
-    start = time.perf_counter()
-    count = 0
+def read_rows(path: Path) -> list[list[object]]:
     if path.suffix == ".csv":
         import csv
 
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            for _row in csv.reader(handle):
-                count += 1
-        reader = "csv"
-    else:
-        from python_calamine import CalamineWorkbook
+            return list(csv.reader(handle))[1:]
+    from python_calamine import CalamineWorkbook
 
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            for _row in workbook.get_sheet_by_name(workbook.sheet_names[0]).iter_rows():
-                count += 1
-        reader = "python-calamine"
-    return {"seconds": time.perf_counter() - start, "rows": count - 1, "reader": reader}
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        return workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()[1:]
 
 
-def setup_django(database: Path) -> None:
-    os.environ["PAIRAID_DATABASE_URL"] = f"sqlite:///{database}"
+def stage_read(path: Path) -> dict[str, object]:
+    with Timer() as took:
+        count = 0
+        if path.suffix == ".csv":
+            import csv
+
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                for _row in csv.reader(handle):
+                    count += 1
+            reader = "csv"
+        else:
+            from python_calamine import CalamineWorkbook
+
+            with CalamineWorkbook.from_path(str(path)) as workbook:
+                for _row in workbook.get_sheet_by_name(workbook.sheet_names[0]).iter_rows():
+                    count += 1
+            reader = "python-calamine"
+    return {"seconds": took.wall, "cpu": took.cpu, "rows": count - 1, "reader": reader}
+
+
+def fresh_database(url: str, name: str) -> str:
+    """A new, empty PostgreSQL database on the server of `url`; its URL."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def setup_django(database: Path | str) -> None:
+    url = str(database)
+    os.environ["PAIRAID_DATABASE_URL"] = url if "://" in url else f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -140,21 +196,18 @@ def setup_django(database: Path) -> None:
     )
 
 
-def stage_import(path: Path, database: Path) -> dict[str, object]:
+def stage_import(path: Path, database: Path | str, rollback: bool) -> dict[str, object]:
     setup_django(database)
-    from pairaid.exchange.progress import TextBar
-    from pairaid.exchange.services import import_file
+    from pairaid.exchange.services import import_file, rollback_batch
 
     baseline = peak_mb()
-    bar = TextBar(sys.stderr)
-    start = time.perf_counter()
-    batch, report = import_file(path, kind="funds", progress=bar)
-    seconds = time.perf_counter() - start
-    bar.close()
+    with Timer() as took:
+        batch, report = import_file(path, kind="funds")
     from pairaid.ledger.models import AuditEntry, FundFlow
 
-    return {
-        "seconds": seconds,
+    result: dict[str, object] = {
+        "seconds": took.wall,
+        "cpu": took.cpu,
         "rows": report.added,
         "flows": FundFlow.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
@@ -162,9 +215,85 @@ def stage_import(path: Path, database: Path) -> dict[str, object]:
         "peak_mb_before_import": baseline,
         "batch": batch.pk if batch else None,
     }
+    if rollback and batch is not None:
+        with Timer() as undone:
+            rollback_batch(batch)
+        result["rollback_seconds"], result["rollback_cpu"] = undone.wall, undone.cpu
+    return result
 
 
-def stage_import_export(path: Path, database: Path, rows: int) -> dict[str, object]:
+def flow_values(path: Path) -> list[dict[str, object]]:
+    """The file's rows as the fund-flow fields the import would record."""
+    from pairaid.ledger.models import FundFlow, Pairing
+
+    pairing = Pairing.objects.get(name=PAIRING)
+    kinds = {str(label): value for value, label in FundFlow.Kind.choices}
+    sources = {str(label): value for value, label in FundFlow.Source.choices}
+    rows = []
+    for cells in read_rows(path):
+        date = cells[3]
+        if not isinstance(date, dt.date):
+            date = dt.date.fromisoformat(str(date)[:10])
+        elif isinstance(date, dt.datetime):
+            date = date.date()
+        rows.append(
+            {
+                "pairing": pairing,
+                "kind": kinds[str(cells[1])],
+                "fund_year": int(float(str(cells[2]))),
+                "date": date,
+                "amount": Decimal(str(cells[4])).quantize(Decimal("0.01")),
+                "source": sources[str(cells[5])],
+                "voucher": str(cells[7]),
+                "note": str(cells[8]),
+            }
+        )
+    return rows
+
+
+def stage_services(path: Path, database: Path | str, rows: int) -> dict[str, object]:
+    """`bulk_record_fund_flows` alone, 1,000 rows a call, as the demo loader calls it."""
+    setup_django(database)
+    from pairaid.ledger import services
+
+    values = flow_values(path)[:rows]
+    with Timer() as took:
+        for start in range(0, len(values), 1000):
+            services.bulk_record_fund_flows(
+                values[start : start + 1000], acting_user=None, via="bench"
+            )
+    return {"seconds": took.wall, "cpu": took.cpu, "rows": len(values)}
+
+
+def stage_copy(path: Path, database: str) -> dict[str, object]:
+    """COPY of the same rows into the fund-flow table, converted beforehand."""
+    setup_django(database)
+    from django.db import connection
+    from django.utils import timezone
+
+    from pairaid.ledger.models import FundFlow
+
+    now = timezone.now()
+    fields = [f for f in FundFlow._meta.concrete_fields if not f.primary_key]
+    lines = []
+    for values in flow_values(path):
+        flow = FundFlow(**values, recorded_at=now)
+        lines.append(
+            tuple(f.get_db_prep_save(getattr(flow, f.attname), connection) for f in fields)
+        )
+    table = connection.ops.quote_name(FundFlow._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        Timer() as took,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for line in lines:
+            copy.write_row(line)
+    return {"seconds": took.wall, "cpu": took.cpu, "rows": len(lines)}
+
+
+def stage_import_export(path: Path, database: Path | str, rows: int) -> dict[str, object]:
     try:
         import import_export  # noqa: F401
         import tablib
@@ -225,9 +354,14 @@ def stage_import_export(path: Path, database: Path, rows: int) -> dict[str, obje
 # --- driver ------------------------------------------------------------------------------------
 
 
-def run_stage(name: str, path: Path, workdir: Path, compare_rows: int) -> dict[str, object]:
-    database = workdir / f"{name}.sqlite3"
-    database.unlink(missing_ok=True)
+def run_stage(
+    name: str, path: Path, workdir: Path, compare_rows: int, args: argparse.Namespace
+) -> dict[str, object]:
+    if args.database_url:
+        database = fresh_database(args.database_url, f"pairaid_bench_{name}")
+    else:
+        database = str(workdir / f"{name}.sqlite3")
+        Path(database).unlink(missing_ok=True)
     command = [
         sys.executable,
         __file__,
@@ -236,12 +370,21 @@ def run_stage(name: str, path: Path, workdir: Path, compare_rows: int) -> dict[s
         "--file",
         str(path),
         "--database",
-        str(database),
+        database,
         "--compare-rows",
         str(compare_rows),
+        *(["--rollback"] if args.rollback else []),
     ]
-    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    try:
+        done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    finally:
+        if args.database_url:
+            drop_database(args.database_url, f"pairaid_bench_{name}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def seconds(result: dict[str, object]) -> str:
+    return f"{result['seconds']:.2f} s (CPU {result['cpu']:.2f} s)"
 
 
 def main() -> None:
@@ -254,17 +397,26 @@ def main() -> None:
     parser.add_argument(
         "--workdir", help="where the file and databases go (default: a temporary folder)"
     )
+    parser.add_argument("--database-url", help="a PostgreSQL server to measure on")
+    parser.add_argument("--rollback", action="store_true", help="also roll the import back")
+    parser.add_argument(
+        "--services-rows", type=int, default=0, help="rows for the bulk services (default: all)"
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.stage:
-        path, database = Path(args.file), Path(args.database)
+        path, database = Path(args.file), args.database
         if args.stage == "read":
             result = stage_read(path)
         elif args.stage == "import":
-            result = stage_import(path, database)
+            result = stage_import(path, database, args.rollback)
+        elif args.stage == "services":
+            result = stage_services(path, database, args.compare_rows)
+        elif args.stage == "copy":
+            result = stage_copy(path, database)
         else:
             result = stage_import_export(path, database, args.compare_rows or 10**9)
         print(json.dumps(result))
@@ -280,18 +432,39 @@ def main() -> None:
         print(f"generated {path} ({size:.1f} MB) in {took:.1f} s")
     compare_rows = args.compare_rows or args.rows
 
-    read = run_stage("read", path, workdir, compare_rows)
-    print(f"bare read ({read['reader']}): {read['rows']} rows in {read['seconds']:.2f} s")
-    ours = run_stage("import", path, workdir, compare_rows)
+    read = run_stage("read", path, workdir, compare_rows, args)
+    print(f"bare read ({read['reader']}): {read['rows']} rows in {seconds(read)}")
+    ours = run_stage("import", path, workdir, compare_rows, args)
     rate = ours["rows"] / ours["seconds"]
     print(
-        f"pairaid import: {ours['rows']} rows in {ours['seconds']:.1f} s = {rate:,.0f} rows/s; "
+        f"pairaid import: {ours['rows']} rows in {seconds(ours)} = {rate:,.0f} rows/s; "
         f"peak RSS {ours['peak_mb']:.0f} MB "
         f"(process before import: {ours['peak_mb_before_import']:.0f} MB); "
         f"{ours['audit_entries']} audit entries"
     )
-    print(f"ratio import / bare read: {ours['seconds'] / read['seconds']:.1f}")
-    other = run_stage("import_export", path, workdir, compare_rows)
+    print(
+        f"ratio import / bare read: {ours['seconds'] / read['seconds']:.1f} "
+        f"(CPU: {ours['cpu'] / read['cpu']:.1f})"
+    )
+    if "rollback_seconds" in ours:
+        print(
+            f"rollback: {ours['rows']} rows in {ours['rollback_seconds']:.2f} s "
+            f"(CPU {ours['rollback_cpu']:.2f} s) = "
+            f"{ours['rows'] / ours['rollback_seconds']:,.0f} rows/s"
+        )
+    bulk = run_stage("services", path, workdir, args.services_rows or args.rows, args)
+    print(
+        f"bulk_record_fund_flows: {bulk['rows']} rows in {seconds(bulk)} = "
+        f"{bulk['rows'] / bulk['seconds']:,.0f} rows/s"
+    )
+    results = {"read": read, "import": ours, "services": bulk}
+    if args.database_url:
+        copy = results["copy"] = run_stage("copy", path, workdir, compare_rows, args)
+        print(f"PostgreSQL COPY: {copy['rows']} rows in {seconds(copy)}")
+        print(f"ratio import / COPY: {ours['seconds'] / copy['seconds']:.1f}")
+    other = results["django_import_export"] = run_stage(
+        "import_export", path, workdir, compare_rows, args
+    )
     if "skipped" in other:
         print(f"django-import-export: skipped — {other['skipped']}")
     else:
@@ -305,7 +478,7 @@ def main() -> None:
             f"peak RSS {other['peak_mb']:.0f} MB"
         )
         print(f"ratio import / django-import-export (per row): {ours_per_row / their_per_row:.2f}")
-    print(json.dumps({"read": read, "import": ours, "django_import_export": other}))
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -118,9 +118,11 @@ def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import")
     reverse the fund flows it recorded (and re-record the ones it corrected).
 
     Every change it made is checked first, so a rollback that must be refused (a record
-    changed since) undoes nothing. Then each change is undone in a short transaction of its
-    own that also forgets it, so rolling back a large batch never holds the database for
-    long, and a rollback interrupted half-way goes on where it stopped when run again."""
+    changed since, or one that a later record refers to) undoes nothing. Then each change is
+    undone in a short transaction of its own that also forgets it, so rolling back a large
+    batch never holds the database for long, and a rollback interrupted half-way goes on
+    where it stopped when run again. Records are deleted and fund flows reversed 500 at a
+    time, in bulk, each with its own audit entry."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):
@@ -128,6 +130,11 @@ def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import")
     changes = batch.changes.order_by("-id")
     for change in changes.filter(action=ImportChange.Action.UPDATED).iterator():
         _undoable_update(_model(change.record_type), change.data)
+    for change in changes.filter(action=ImportChange.Action.CREATED).iterator():
+        model = _model(change.record_type)
+        if model is not FundFlow:
+            for part in _chunks(change.data["ids"]):
+                _refuse_referenced(model, part)
     reason = _("撤销导入批次#%(id)s（%(file)s）") % {"id": batch.pk, "file": batch.file_name}
     for change in list(changes):
         with transaction.atomic():
@@ -175,8 +182,24 @@ def _undo_created(
             ledger.bulk_reverse_fund_flows(flows, acting_user=user, via=via, reason=reason)
         return
     for part in _chunks(list(reversed(ids))):
-        for obj in model._default_manager.filter(pk__in=part).order_by("-pk"):
-            ledger.delete_record(obj, acting_user=user, via=via)
+        objs = list(model._default_manager.filter(pk__in=part).order_by("-pk"))
+        ledger.bulk_delete_records(model, objs, acting_user=user, via=via)
+
+
+def _refuse_referenced(model: type[models.Model], ids: list[int]) -> None:
+    """Refuse the rollback if a record outside these (made since) still refers to one of
+    them, before anything is undone."""
+    for relation in model._meta.related_objects:
+        if relation.on_delete is not models.PROTECT or relation.many_to_many:
+            continue
+        field = relation.field
+        others = relation.related_model._default_manager.filter(**{f"{field.attname}__in": ids})
+        if relation.related_model is model:
+            others = others.exclude(pk__in=ids)
+        referring = others.values_list(field.attname, flat=True).first()
+        if referring is not None:
+            record = model._default_manager.get(pk=referring)
+            raise ValidationError(_("%(record)s 仍被其他记录引用，不能删除") % {"record": record})
 
 
 def _undoable_update(model: type[models.Model], data: dict[str, Any]) -> models.Model:

@@ -1,9 +1,12 @@
-"""One pass over the rows of a file: clean and validate every row, or validate and write
-them a chunk at a time (`Pass`); the rejected rows as a file of their own."""
+"""One pass over the rows of a file, cleaning and validating every row, and writing what it
+validated a chunk at a time (`Pass`); the rejected rows as a file of their own."""
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +29,6 @@ from pairaid.exchange.services.layout import (
     REJECTED,
     STATUS_LABELS,
     UNCHANGED,
-    ImportRefused,
     Layout,
     Progress,
     Report,
@@ -35,6 +37,7 @@ from pairaid.exchange.services.layout import (
 from pairaid.exchange.specs import Context, Importer
 from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.messages import readable
+from pairaid.ledger.services import pairing_of
 from pairaid.lib.personal_data import (
     EncryptedTextField,
     decrypt,
@@ -60,6 +63,8 @@ class Row:
     obj: models.Model | None = None
     changes: dict[str, Any] = field(default_factory=dict)
     status: int = 0
+    candidate: models.Model | None = None  # a new record, validated (`full_clean`)
+    obj_pk: Any = None  # the stored record a changed row changes
 
 
 def _is_comment(cells_: list[Any]) -> bool:
@@ -70,8 +75,62 @@ def _is_comment(cells_: list[Any]) -> bool:
     return False
 
 
+class Kept:
+    """The rows a check validated, a chunk at a time, compressed in memory: the import
+    writes these (`Pass.write_kept`) instead of reading, cleaning and validating the file
+    again. A new record is kept as its columns' values (the records it refers to once, by
+    id, outside the chunks); personal data never leaves the process."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = model._meta.concrete_fields
+        self.refs = [f for f in self.fields if f.is_relation]
+        self.related: dict[tuple[str, Any], models.Model] = {}
+        self.chunks: list[tuple[int, bytes]] = []  # (rows read up to, the rows to write)
+
+    def add(self, done: int, rows: list[Row]) -> None:
+        kept = []
+        for row in rows:
+            if row.status == ADDED and row.candidate is not None:
+                kept.append((row.index, row.number, ADDED, row.key, self._columns(row.candidate)))
+            elif row.status == CHANGED and row.obj is not None:
+                kept.append((row.index, row.number, CHANGED, row.key, (row.values, row.obj.pk)))
+        if kept:
+            data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+            self.chunks.append((done, zlib.compress(data, 1)))
+
+    def _columns(self, obj: models.Model) -> tuple[Any, ...]:
+        for ref in self.refs:
+            if ref.is_cached(obj):
+                related = ref.get_cached_value(obj)
+                if related is not None:
+                    self.related.setdefault((ref.name, related.pk), related)
+        return tuple(getattr(obj, f.attname) for f in self.fields)
+
+    def _record(self, columns: tuple[Any, ...]) -> models.Model:
+        obj = self.model(*columns)
+        for ref in self.refs:
+            related = self.related.get((ref.name, getattr(obj, ref.attname)))
+            if related is not None:
+                ref.set_cached_value(obj, related)
+        return obj
+
+    def __iter__(self) -> Iterator[tuple[int, list[Row]]]:
+        for done, data in self.chunks:
+            rows = []
+            for index, number, status, key, kept in pickle.loads(zlib.decompress(data)):
+                row = Row(index, number, [], key=key, status=status)
+                if status == ADDED:
+                    row.candidate = self._record(kept)
+                else:
+                    row.values, row.obj_pk = kept
+                rows.append(row)
+            yield done, rows
+
+
 class Pass:
-    """One read of the file: validate, or validate and write."""
+    """One read of the file, validating every row (and keeping the valid ones, `kept`);
+    then `write_kept` writes what it kept."""
 
     def __init__(
         self,
@@ -82,8 +141,7 @@ class Pass:
         context: Context,
         report: Report,
         *,
-        write: bool = False,
-        skip: bytearray | None = None,
+        kept: Kept | None = None,
         batch: ImportBatch | None = None,
         progress: Progress | None = None,
         rejected: RejectedWriter | None = None,
@@ -91,7 +149,7 @@ class Pass:
     ) -> None:
         self.source, self.importer, self.sheet, self.layout = source, importer, sheet, layout
         self.context, self.report = context, report
-        self.write, self.skip, self.batch = write, skip, batch
+        self.kept, self.batch = kept, batch
         self.progress, self.rejected, self.total = progress, rejected, total
         self.seen: dict[int, int] = {}
         self.columns = [c for c in importer.importable() if c.field in layout.positions]
@@ -124,16 +182,13 @@ class Pass:
         if pending:
             self.chunk(pending)
         if self.progress:
-            self.progress("write" if self.write else "validate", index, index)
+            self.progress("validate", index, index)
 
     # --- a chunk of rows ------------------------------------------------------------
 
     def chunk(self, rows: list[Row]) -> None:
         live = []
         for row in rows:
-            if self.skip is not None and self.skip[row.index] == REJECTED:
-                row.status = REJECTED
-                continue
             raw = {
                 name: row.cells[position] if position < len(row.cells) else None
                 for name, position in self.layout.positions.items()
@@ -150,12 +205,40 @@ class Pass:
             if row.errors:
                 row.status = REJECTED
         self.finish(rows)
-        if self.write:
-            with transaction.atomic():  # one short write transaction per chunk
-                self.apply([row for row in rows if row.status in (ADDED, CHANGED)])
+        done = rows[-1].index + 1
+        if self.kept is not None:
+            self.kept.add(done, rows)
         if self.progress:
-            done = rows[-1].index + 1
-            self.progress("write" if self.write else "validate", done, max(done, self.total))
+            self.progress("validate", done, max(done, self.total))
+
+    def write_kept(self, kept: Kept) -> None:
+        """Write the rows the check validated, a chunk at a time, each chunk in a short
+        transaction of its own. A chunk is looked up again first: a record that someone
+        else has since made with the same key refuses the import (`recheck`)."""
+        for done, rows in kept:
+            with transaction.atomic():  # one short write transaction per chunk
+                self.recheck(rows)
+                self.apply(rows)
+            if self.progress:
+                self.progress("write", done, max(done, self.total))
+
+    def recheck(self, rows: list[Row]) -> None:
+        """The stored records the rows change, fetched again (one query a chunk): the
+        ledger as it is now, not as it was when the file was checked."""
+        existing = self.importer.find(row.key for row in rows)
+        for row in rows:
+            matches = existing.get(row.key, [])
+            if [obj.pk for obj in matches] != ([row.obj_pk] if row.status == CHANGED else []):
+                raise ValidationError(
+                    _(
+                        "工作表“%(sheet)s”第%(row)s行：检查文件之后，台账中的这条记录"
+                        "（%(key)s）已有变化，请重新导入"
+                    )
+                    % {"sheet": self.sheet, "row": row.number, "key": self.importer.key_words}
+                )
+            if row.status == CHANGED:
+                row.obj = matches[0]
+                row.changes = self.importer.changes(row.obj, row.values)
 
     def clean(self, row: Row, raw: dict[str, Any]) -> None:
         for column in self.columns:
@@ -231,10 +314,6 @@ class Pass:
                         )
                     )
                     return
-        if self.write:
-            # Writing, the ledger's services validate each record themselves.
-            row.status = CHANGED if obj is not None else ADDED
-            return
         try:
             candidate.full_clean(
                 exclude=self.fk_fields, validate_unique=False, validate_constraints=False
@@ -245,6 +324,8 @@ class Pass:
                 row.errors.extend((column, message) for message in messages)
             return
         row.status = CHANGED if obj is not None else ADDED
+        if obj is None:
+            row.candidate = candidate
 
     def finish(self, rows: list[Row]) -> None:
         report = self.report
@@ -261,8 +342,6 @@ class Pass:
                 self.rejected.add(row.cells, [m for _c, m in row.errors])
             if len(report.preview.setdefault("rows", [])) < PREVIEW_ROWS:
                 report.preview["rows"].append(self.preview_row(row))
-        if self.write and any(row.errors for row in rows):
-            raise ImportRefused(report)
 
     def preview_row(self, row: Row) -> dict[str, Any]:
         personal = personal_fields(self.importer)
@@ -285,11 +364,16 @@ class Pass:
         importer, context = self.importer, self.context
         # Every chain this chunk may log to, locked at once in order (no deadlock with
         # another import or service touching the same pairings in another order).
-        lock_chains(getattr(importer.pairing_of(row.values, row.obj), "pk", None) for row in rows)
-        new = [row.values for row in rows if row.status == ADDED]
+        lock_chains(
+            getattr(pairing_of(row.candidate), "pk", None)
+            if row.candidate is not None
+            else getattr(importer.pairing_of(row.values, row.obj), "pk", None)
+            for row in rows
+        )
+        new = [row.candidate for row in rows if row.status == ADDED and row.candidate]
         entries = []
         if new:
-            created = importer.create(new, context)
+            created = importer.create(new, context, validated=True)
             entries.append(
                 ImportChange(
                     batch=self.batch,
@@ -299,7 +383,7 @@ class Pass:
                 )
             )
         for row in rows:
-            if row.status != CHANGED:
+            if row.status != CHANGED or not row.changes:
                 continue
             assert row.obj is not None
             before = snapshot(row.obj, row.changes)

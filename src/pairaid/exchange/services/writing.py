@@ -24,7 +24,7 @@ from pairaid.exchange.services.layout import (
     choose,
 )
 from pairaid.exchange.services.rollback import _undo, purge_original
-from pairaid.exchange.services.validation import Pass, RejectedWriter, personal_positions
+from pairaid.exchange.services.validation import Kept, Pass, RejectedWriter, personal_positions
 from pairaid.exchange.specs import Context, Importer
 
 # --- the entry points ------------------------------------------------------------------------
@@ -67,6 +67,7 @@ def _validate(
     report: Report,
     progress: Progress | None,
     rejected_out: Path | None,
+    kept: Kept | None = None,
 ) -> Report:
     rejected = (
         RejectedWriter(
@@ -86,6 +87,7 @@ def _validate(
             progress=progress,
             rejected=rejected,
             total=source.estimates.get(sheet, 0),
+            kept=kept,
         ).run()
     except ReadError as exc:
         report.add_error(RowError(sheet, 0, "", str(exc)))
@@ -132,13 +134,17 @@ def import_file(
     rejected_out: Path | None = None,
     batch: ImportBatch | None = None,
 ) -> tuple[ImportBatch | None, Report]:
-    """Validate the whole file, then write it in one transaction (all rows, or with
-    `valid_only` the valid ones). Returns the batch (None if nothing was written) and the
-    report; raises ImportRefused if the file is invalid and `valid_only` is not set."""
+    """Validate the whole file, then write it (all rows, or with `valid_only` the valid
+    ones). Returns the batch (None if nothing was written) and the report; raises
+    ImportRefused if the file is invalid and `valid_only` is not set.
+
+    The file is read and each row cleaned and validated once: the check keeps the records
+    it validated (`Kept`, in memory, compressed) and the writing step writes those."""
     report = Report(file_name=name or Path(path).name)
     source, importer, sheet, layout = _start(path, name, kind, report)
     context = Context(user=user, via=via)
-    _validate(source, importer, sheet, layout, context, report, progress, rejected_out)
+    kept = Kept(importer.model)
+    _validate(source, importer, sheet, layout, context, report, progress, rejected_out, kept)
     if report.file_error or (not report.valid and not valid_only):
         raise ImportRefused(report)
     checked = report
@@ -153,11 +159,6 @@ def import_file(
         # Nothing to write: record the batch (its counts) and stop.
         _finish_batch(batch, checked, ImportBatch.Status.IMPORTED)
         return batch, checked
-    written = Report(
-        file_name=report.file_name, sha256=source.sha256, kind=importer.kind, sheet=sheet
-    )
-    written.warnings = list(checked.warnings)
-    written.preview = checked.preview
     batch.status = ImportBatch.Status.IMPORTING
     batch.save()  # committed before writing starts: the import never holds the batch's row
     run = Pass(
@@ -165,10 +166,8 @@ def import_file(
         importer,
         sheet,
         layout,
-        Context(user=user, via=via),
-        written,
-        write=True,
-        skip=bytearray(statuses),
+        context,
+        checked,
         batch=batch,
         progress=progress,
         total=checked.rows,
@@ -178,14 +177,12 @@ def import_file(
         "file": batch.file_name,
     }
     try:
-        run.run()
+        run.write_kept(kept)
     except BaseException:
         _discard_written(batch, user, via)
         raise
-    written.tally()
-    written.error_count, written.errors = checked.error_count, checked.errors
-    _finish_batch(batch, written, ImportBatch.Status.IMPORTED)
-    return batch, written
+    _finish_batch(batch, checked, ImportBatch.Status.IMPORTED)
+    return batch, checked
 
 
 def _discard_written(batch: ImportBatch, user: Any, via: str) -> None:

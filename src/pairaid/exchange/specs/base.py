@@ -412,9 +412,12 @@ class Importer:
 
     # --- writing ----------------------------------------------------------------------
 
-    def create(self, rows: list[dict[str, Any]], context: Context) -> list[models.Model]:
+    def create(
+        self, rows: list[Any], context: Context, *, validated: bool = False
+    ) -> list[models.Model]:
+        """Write new records: field values, or records the check validated (`validated`)."""
         return services.bulk_create_records(
-            self.model, rows, acting_user=context.user, via=context.via
+            self.model, rows, acting_user=context.user, via=context.via, validated=validated
         )
 
     def change(

@@ -123,8 +123,12 @@ class FundImporter(Importer):
         state = cells_by_field.get("state")
         return bool(state) and cells.normalise(cells.parse_text(state)).casefold() in HISTORY_STATES
 
-    def create(self, rows: list[dict[str, Any]], context: Context) -> list[models.Model]:
-        return services.bulk_record_fund_flows(rows, acting_user=context.user, via=context.via)
+    def create(
+        self, rows: list[Any], context: Context, *, validated: bool = False
+    ) -> list[models.Model]:
+        return services.bulk_record_fund_flows(
+            rows, acting_user=context.user, via=context.via, validated=validated
+        )
 
     def change(
         self, obj: models.Model, changes: dict[str, Any], context: Context, reason: str

@@ -35,6 +35,7 @@ from pairaid.ledger.services.audit import (
 from pairaid.ledger.services.records import (
     create_record,
     bulk_create_records,
+    bulk_delete_records,
     StaleRecord,
     VERSIONING_VERBS,
     changes_since,
@@ -88,6 +89,7 @@ __all__ = [
     "StaleRecord",
     "attach_evidence",
     "bulk_create_records",
+    "bulk_delete_records",
     "bulk_record_fund_flows",
     "bulk_reverse_fund_flows",
     "changes_since",

@@ -18,7 +18,7 @@ from pairaid.ledger.models import (
     Pairing,
     Project,
 )
-from pairaid.ledger.services.audit import _append, _bulk_log, _entry, log_action, record_values
+from pairaid.ledger.services.audit import _append, _bulk_log, _entries, log_action, record_values
 from pairaid.ledger.services.guards import _guard, _refuse_self_confirmation
 
 # --- fund flows: record, reverse, correct ---------------------------------------------------
@@ -90,6 +90,7 @@ def correct_fund_flow(
 # (pairing, project, the reversed flow) are not fetched again from the database.
 
 _FLOW_REFERENCES = ["pairing", "project", "reverses"]
+BATCH = 1000  # rows per INSERT statement
 
 
 def _guard_flows(acting_user: Any, flows: Iterable[FundFlow]) -> None:
@@ -115,20 +116,30 @@ def _check_references(flows: Sequence[FundFlow]) -> None:
 
 @transaction.atomic
 def bulk_record_fund_flows(
-    rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
+    rows: Sequence[Mapping[str, Any] | FundFlow],
+    *,
+    acting_user: Any,
+    via: str,
+    validated: bool = False,
 ) -> list[FundFlow]:
     """Record many fund flows (demo data, imports): each validated, all written or none,
-    one audit entry each."""
-    flows = [FundFlow(**row) for row in rows]
+    one audit entry each. `rows` are field values, or unsaved fund flows; with `validated`
+    the caller has already run each one's `full_clean` (the importer's check of the file,
+    which keeps the flows it validated) and it is not run again — the access, year-lock,
+    confirmation and reference checks still are."""
+    flows = [row if isinstance(row, FundFlow) else FundFlow(**row) for row in rows]
     for flow in flows:
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
-        flow.full_clean(exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False)
+        if not validated:
+            flow.full_clean(
+                exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False
+            )
         if acting_user is not None:
             _refuse_self_confirmation(flow)
     _check_references(flows)
     _guard_flows(acting_user, flows)
-    created = FundFlow.objects.bulk_create(flows, batch_size=500)
+    created = FundFlow.objects.bulk_create(flows, batch_size=BATCH)
     _bulk_log(created, "recorded", acting_user=acting_user, via=via)
     rollups.add_flows(created)
     return created
@@ -177,24 +188,11 @@ def bulk_reverse_fund_flows(
         )
         reversals.append(reversal)
     _guard_flows(acting_user, reversals)
-    created = FundFlow.objects.bulk_create(reversals, batch_size=500)
-    now = timezone.now()
-    _append(
-        [
-            _entry(
-                reversal,
-                "fundflow.reversed",
-                acting_user,
-                via,
-                {
-                    "reverses": reversal.reverses_id,
-                    "amount": str(reversal.amount),
-                    "reason": reason,
-                },
-                now,
-            )
-            for reversal in created
-        ]
-    )
+    created = FundFlow.objects.bulk_create(reversals, batch_size=BATCH)
+    changes = [
+        {"reverses": reversal.reverses_id, "amount": str(reversal.amount), "reason": reason}
+        for reversal in created
+    ]
+    _append(_entries(created, "fundflow.reversed", acting_user, via, timezone.now(), changes))
     rollups.add_flows(created)
     return created

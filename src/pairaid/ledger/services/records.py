@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.ledger.models import (
@@ -19,9 +20,12 @@ from pairaid.ledger.services import history
 from pairaid.ledger.services.audit import (
     CONFIRMATION_FIELDS,
     _action,
+    _append,
     _bulk_log,
+    _entries,
     log_action,
     record_values,
+    with_parents,
 )
 from pairaid.ledger.services.guards import M, _guard, _validate_row
 from pairaid.ledger.services.search import drop_records, index_records
@@ -54,22 +58,100 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
 
 @transaction.atomic
 def bulk_create_records(
-    model: type[M], rows: Sequence[Mapping[str, Any]], *, acting_user: Any, via: str
+    model: type[M],
+    rows: Sequence[Mapping[str, Any] | M],
+    *,
+    acting_user: Any,
+    via: str,
+    validated: bool = False,
 ) -> list[M]:
     """Create many records of one type: each validated, all written or none, one audit entry
-    per record. For demo data and imports, where one insert per row would be slow."""
+    per record. For demo data and imports, where one insert per row would be slow. `rows`
+    are field values, or unsaved records; with `validated` the caller has already run each
+    one's `full_clean` (the importer's check of the file) and it is not run again — the
+    access and year-lock checks still are."""
     _refuse_fund_flow(model)
-    objs = [model(**row) for row in rows]
+    objs = [row if isinstance(row, model) else model(**row) for row in rows]
     locks: dict = {}
     for obj in objs:
-        _validate_row(obj)
+        if not validated:
+            _validate_row(obj)
         _guard(acting_user, obj, locks=locks)
-    created = model._default_manager.bulk_create(objs)
+    created = model._default_manager.bulk_create(objs, batch_size=1000)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
     if issubclass(model, Project):
         history.note_created(created, acting_user)
     index_records(created)
     return created
+
+
+@transaction.atomic
+def bulk_delete_records(
+    model: type[models.Model], objs: Sequence[models.Model], *, acting_user: Any, via: str
+) -> None:
+    """Delete many records of one type as `delete_record` deletes one (an import batch
+    rolled back): each checked, one audit entry per record and per part that goes with it,
+    then one delete for all of them. Refused as a whole if any is still referenced."""
+    _refuse_fund_flow(model)
+    objs = list(objs)
+    if not objs:
+        return
+    with_parents(objs)
+    locks: dict = {}
+    for obj in objs:
+        _guard(acting_user, obj, locks=locks)
+    now = timezone.now()
+    entries = []
+    for part_model, parts in _cascaded_parts_of(model, objs):
+        for part in parts:
+            _guard(acting_user, part, locks=locks)
+        entries += _entries(parts, _action(part_model, "deleted"), acting_user, via, now)
+    entries += _entries(objs, _action(model, "deleted"), acting_user, via, now)
+    _append(entries)
+    pks = [obj.pk for obj in objs]
+    try:
+        with transaction.atomic():
+            model._default_manager.filter(pk__in=pks).delete()
+    except models.ProtectedError as exc:
+        raise ValidationError(
+            _("%(record)s 仍被其他记录引用，不能删除") % {"record": _referenced(objs, exc)}
+        ) from exc
+    drop_records(objs)
+
+
+def _cascaded_parts_of(
+    model: type[models.Model], objs: Sequence[models.Model]
+) -> list[tuple[type[models.Model], list[models.Model]]]:
+    """`_cascaded_parts` for many records: one query per kind of part, each part knowing
+    its record (so that its pairing is not looked up again)."""
+    by_pk = {obj.pk: obj for obj in objs}
+    found = []
+    for relation in model._meta.related_objects:
+        if relation.on_delete is not models.CASCADE or relation.many_to_many:
+            continue
+        field = relation.field
+        parts = list(
+            relation.related_model._default_manager.filter(
+                **{f"{field.attname}__in": list(by_pk)}
+            ).order_by("pk")
+        )
+        for part in parts:
+            field.set_cached_value(part, by_pk[getattr(part, field.attname)])
+        if parts:
+            found.append((relation.related_model, parts))
+    return found
+
+
+def _referenced(objs: Sequence[models.Model], exc: models.ProtectedError) -> models.Model:
+    """The record of `objs` that a protected record still refers to."""
+    by_pk = {obj.pk: obj for obj in objs}
+    model = type(objs[0])
+    for other in exc.protected_objects:
+        for field in other._meta.concrete_fields:
+            target = getattr(other, field.attname) if field.is_relation else None
+            if field.related_model is model and target in by_pk:
+                return by_pk[target]
+    return objs[0]
 
 
 class StaleRecord(ValidationError):

@@ -28,7 +28,11 @@ def index_records(objs: Sequence[models.Model]) -> None:
 
 
 def drop_records(objs: Iterable[models.Model]) -> None:
+    """Delete the search keys of these records, one query per kind of record."""
+    by_kind: dict[str, list[int]] = {}
     for obj in objs:
         described = search.describe(obj)
         if described is not None and obj.pk is not None:
-            SearchKey.objects.filter(kind=described[0], record_id=obj.pk).delete()
+            by_kind.setdefault(described[0], []).append(obj.pk)
+    for kind, ids in by_kind.items():
+        SearchKey.objects.filter(kind=kind, record_id__in=ids).delete()
