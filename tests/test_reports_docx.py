@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document
-from docx.table import Table as DocxTable
+from word_documents import headings, paragraphs_under, tables, title
 
 from pairaid.ledger import breakdowns, figures, services
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
@@ -127,42 +127,6 @@ def report(tmp_path: Path, kind: str, helper: str, *args: str) -> Any:
         stdout=io.StringIO(),
     )
     return Document(str(path))
-
-
-def title(document: Any) -> str:
-    return next(p.text for p in document.paragraphs if p.style.name == "Title")
-
-
-def headings(document: Any) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-
-
-def paragraphs_under(document: Any, heading: str) -> list[str]:
-    """The text paragraphs between a heading and the next one."""
-    found, inside = [], False
-    for paragraph in document.paragraphs:
-        if paragraph.style.name.startswith("Heading"):
-            inside = paragraph.text == heading
-            continue
-        if inside and paragraph.text:
-            found.append(paragraph.text)
-    return found
-
-
-def tables(document: Any) -> dict[str, list[list[str]]]:
-    """Each table under the caption before it: header row first."""
-    found: dict[str, list[list[str]]] = {}
-    caption = ""
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
-            if text:
-                caption = text
-        elif tag == "tbl":
-            table = DocxTable(child, document)
-            found[caption] = [[cell.text for cell in row.cells] for row in table.rows]
-    return found
 
 
 def numbers_in(text: str) -> list[str]:

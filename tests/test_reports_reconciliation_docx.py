@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from docx import Document
-from docx.table import Table as DocxTable
+from word_documents import headings, tables
+from word_documents import paragraphs_under as under
 
 from pairaid.ledger import breakdowns, figures, services
 from pairaid.ledger.models import FundFlow, Project
@@ -86,9 +88,8 @@ def books(build) -> Books:
     return Books(build)
 
 
-@pytest.fixture
-def document(books, tmp_path) -> Any:
-    path = tmp_path / "reconciliation.docx"
+def reconcile(path: Path) -> None:
+    """Write 对账甲区's reconciliation for 2022 as of AS_OF to `path`."""
     call_command(
         "report",
         "reconciliation",
@@ -102,35 +103,13 @@ def document(books, tmp_path) -> Any:
         str(path),
         stdout=io.StringIO(),
     )
+
+
+@pytest.fixture
+def document(books, tmp_path) -> Any:
+    path = tmp_path / "reconciliation.docx"
+    reconcile(path)
     return Document(str(path))
-
-
-def headings(document: Any) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-
-
-def under(document: Any, heading: str) -> list[str]:
-    found, inside = [], False
-    for paragraph in document.paragraphs:
-        if paragraph.style.name.startswith("Heading"):
-            inside = paragraph.text == heading
-        elif inside and paragraph.text:
-            found.append(paragraph.text)
-    return found
-
-
-def tables(document: Any) -> dict[str, list[list[str]]]:
-    found: dict[str, list[list[str]]] = {}
-    caption = ""
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
-            caption = text or caption
-        elif tag == "tbl":
-            rows = DocxTable(child, document).rows
-            found[caption] = [[cell.text for cell in row.cells] for row in rows]
-    return found
 
 
 def test_it_puts_the_six_sections_in_order(document):
@@ -212,19 +191,7 @@ def test_it_leaves_a_project_off_the_idle_list_once_it_reports_progress(books, b
         Project.objects.get(pk=books.idle.pk), acting_user=None, via="test", progress=10
     )
     path = tmp_path / "after.docx"
-    call_command(
-        "report",
-        "reconciliation",
-        "--pairing",
-        "对账甲区",
-        "--year",
-        "2022",
-        "--as-of",
-        AS_OF.isoformat(),
-        "-o",
-        str(path),
-        stdout=io.StringIO(),
-    )
+    reconcile(path)
 
     document = Document(str(path))
     assert "有资金无进展的项目0个" in under(document, "一、对账结论")[1]
