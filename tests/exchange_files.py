@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import generic_io_records as generic
+import declared_records as generic
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
@@ -420,7 +420,7 @@ def fill(kind: str, pairing: Pairing, build: Any) -> None:
     declared = record_types.by_kind(kind)
     assert declared is not None and declared.pages is not None, kind
     for _ in range(2):
-        generic.create(declared.pages.slug, pairing, build)
+        generic.make(declared, pairing)
 
 
 # --- what moves with what -------------------------------------------------------------------
