@@ -16,6 +16,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from builders import Builder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -106,19 +107,8 @@ def _project(pairing: Pairing, user: Any) -> Project:
     )
     if found is not None:
         return found
-    return services.create_record(
-        Project,
-        acting_user=user,
-        via="test",
-        pairing=pairing,
-        code=f"GP-{next(_serial):05d}",
-        name="测试项目",
-        sector=Project.Sector.INDUSTRY,
-        mode=Project.Mode.CAPACITY_BUILDING,
-        status=Project.Status.COMPLETED,
-        start_date=dt.date(2021, 3, 1),
-        end_date=dt.date(2022, 12, 1),
-        progress=100,
+    return Builder(user).project(
+        pairing, status=Project.Status.COMPLETED, end_date=dt.date(2022, 12, 1), progress=100
     )
 
 
@@ -127,14 +117,7 @@ def _unit(pairing: Pairing, user: Any) -> Organisation:
     found = Organisation.objects.filter(region=pairing.recipient_region).order_by("id").first()
     if found is not None:
         return found
-    return services.create_record(
-        Organisation,
-        acting_user=user,
-        via="test",
-        name=f"通用单位{next(_serial)}",
-        kind=Organisation.Kind.values[0],
-        region=pairing.recipient_region,
-    )
+    return Builder(user).organisation(f"通用单位{next(_serial)}", pairing.recipient_region)
 
 
 def value_for(field: models.Field, pairing: Pairing, user: Any = None) -> Any:
