@@ -50,15 +50,7 @@ def _plain(value: Any) -> Any:
 def record_values(obj: models.Model) -> dict[str, Any]:
     """The stored values of a record's own columns, keyed by field name. Personal data is
     kept masked: the audit trail shows that it changed, not what it is."""
-    values = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name in NOT_AUDITED:
-            continue
-        value = getattr(obj, field.attname)
-        values[field.name] = (
-            mask(value, 2, 2) if isinstance(field, EncryptedTextField) else _plain(value)
-        )
-    return values
+    return _values(obj, _value_plan(type(obj)))
 
 
 def pairing_of(obj: models.Model) -> Pairing | None:
@@ -193,13 +185,14 @@ def _bulk_log(objs: Sequence[models.Model], verb: str, *, acting_user: Any, via:
 # What `_entry` does for one record, done for a batch of records of one type at once (imports,
 # demo data, a batch rolled back): the fields to keep and the labels of choices are worked out
 # once for the batch, not once per row, and each entry is made with the model's positional
-# constructor. The entries are the same as `_entry` makes (`tests/test_audit_chain_bulk.py`).
+# constructor. The entries are the ones `_entry` makes (`tests/test_exchange_bulk.py`).
 
 _ENTRY_FIELDS = [field.attname for field in AuditEntry._meta.concrete_fields]
 
 
 def _value_plan(model: type[models.Model]) -> list[tuple[str, str, bool]]:
-    """(name, attname, is personal data) of the columns `record_values` keeps."""
+    """(name, attname, is personal data) of the columns an entry keeps: all of a record's
+    own but its key and `NOT_AUDITED`; worked out once for a batch."""
     return [
         (field.name, field.attname, isinstance(field, EncryptedTextField))
         for field in model._meta.concrete_fields
@@ -208,6 +201,7 @@ def _value_plan(model: type[models.Model]) -> list[tuple[str, str, bool]]:
 
 
 def _values(obj: models.Model, plan: list[tuple[str, str, bool]]) -> dict[str, Any]:
+    """A record's values by `plan`, personal data masked."""
     values = {}
     for name, attname, personal in plan:
         value = getattr(obj, attname)
