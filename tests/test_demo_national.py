@@ -6,8 +6,14 @@ beside it, and each test's transaction is rolled back."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -244,3 +250,34 @@ def test_it_gives_projects_and_persons_the_search_keys_the_services_give(nationa
         kind, label, key, pairing_id = search.describe(record)
         stored = SearchKey.objects.get(kind=kind, record_id=record.pk)
         assert (stored.label, stored.key, stored.pairing_id) == (label[:300], key, pairing_id)
+
+
+@pytest.mark.cli
+def test_it_loads_as_a_user_runs_it_and_leaves_a_sound_wal_database(tmp_path, demo_database):
+    """`pairaid demo --national` in a process of its own, outside any transaction, where the
+    load sets its own SQLite settings (statement journals in memory, a large page cache):
+    the file stays in WAL mode and whole, its money rollups and audit chains check clean."""
+    path = demo_database(tmp_path / "pairaid.sqlite3")
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{path}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    pairaid = Path(sys.executable).parent / "pairaid"
+    for args in (
+        ("demo", "--national", SCALE, "--reset"),
+        ("rollups", "rebuild", "--check"),
+        ("audit", "verify"),
+    ):
+        subprocess.run([str(pairaid), *args], capture_output=True, text=True, env=env, check=True)
+    with sqlite3.connect(path) as raw:
+        # the records' CHECK constraints call REGEXP, which Django gives its connections
+        raw.create_function("REGEXP", 2, regexp)
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+        (flows,) = raw.execute("SELECT COUNT(*) FROM ledger_fundflow").fetchone()
+        (rolled,) = raw.execute("SELECT SUM(flow_count) FROM ledger_fundrollup").fetchone()
+        assert flows == rolled > 0
+
+
+def regexp(pattern: str, text: object) -> bool | None:
+    """SQLite's REGEXP as Django defines it on its connections (NULL stays NULL)."""
+    return None if text is None else bool(re.search(pattern, str(text)))

@@ -26,7 +26,7 @@ from pairaid.bulletin.names import aliases
 from pairaid.bulletin.normalize import Normalised, normalise
 from pairaid.ledger import access, figure_specs, figures
 from pairaid.ledger.figures import Figure, Window
-from pairaid.ledger.models import Organisation, Pairing, Region
+from pairaid.ledger.models import Organisation, Pairing, PairingQuerySet, Region
 from pairaid.ledger.money import format_wan
 
 AGREES, DISAGREES, UNKNOWN = "agrees", "disagrees", "unknown"
@@ -183,7 +183,7 @@ def gazetteer(pairings: QuerySet[Pairing]) -> list[str]:
 
 
 def check_claims(
-    claims: Iterable[Claim], as_of: dt.date, pairings: QuerySet[Pairing], user: Any = None
+    claims: Iterable[Claim], as_of: dt.date, pairings: PairingQuerySet, user: Any = None
 ) -> list[Checked]:
     cache: dict[str, tuple[Subject | None, str]] = {}
     results = []
@@ -254,7 +254,7 @@ def show(claim: Claim, value: Decimal) -> str:
 # --- subjects --------------------------------------------------------------------------------
 
 
-def resolve(name: str, pairings: QuerySet[Pairing]) -> tuple[Subject | None, str]:
+def resolve(name: str, pairings: PairingQuerySet) -> tuple[Subject | None, str]:
     """The pairing(s) a subject as written stands for, or the reason there is none.
 
     A helper's name stands for the pairings it helps; a recipient's for the pairings that
@@ -273,7 +273,7 @@ def resolve(name: str, pairings: QuerySet[Pairing]) -> tuple[Subject | None, str
     return Subject(tuple(dict.fromkeys(found)), children), ""
 
 
-def resolve_one(name: str, pairings: QuerySet[Pairing]) -> tuple[Pairing | None, bool, str]:
+def resolve_one(name: str, pairings: PairingQuerySet) -> tuple[Pairing | None, bool, str]:
     candidates = list(pairings.matching(name).distinct())
     if not candidates:
         for full in Region.objects.values_list("name", flat=True):

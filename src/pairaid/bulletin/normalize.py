@@ -252,7 +252,7 @@ def fold_width(text: str) -> str:
 def to_simplified(text: str) -> str:
     """OpenCC t2s, keeping offsets: if a phrase conversion changed the length, convert
     character by character instead."""
-    converted = t2s().convert(text)
+    converted: str = t2s().convert(text)
     if len(converted) == len(text):
         return converted
     return "".join(single if len(single := t2s().convert(char)) == 1 else char for char in text)

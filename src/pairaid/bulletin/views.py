@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from pairaid.accounts.models import User
 from pairaid.bulletin.forms import CheckForm
 from pairaid.bulletin.models import Claim, SourceDocument
 from pairaid.bulletin.services import record_check
@@ -44,15 +47,17 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "bulletin/document.html", context)
 
 
-def documents_for(user: object):
+def documents_for(user: access.Viewer) -> QuerySet[SourceDocument]:
     """A user sees the texts they checked; an administrator sees all."""
     documents = SourceDocument.objects.all()
     if access.is_administrator(user):
         return documents
+    if not isinstance(user, User):  # no login (the pages ask for one first): none
+        return documents.none()
     return documents.filter(created_by=user)
 
 
-def get_document_for_user(user: object, pk: int) -> SourceDocument:
+def get_document_for_user(user: access.Viewer, pk: int) -> SourceDocument:
     try:
         return documents_for(user).get(pk=pk)
     except SourceDocument.DoesNotExist as exc:
@@ -64,13 +69,13 @@ class Segment:
     text: str
     claim: Claim | None = None
     number: int = 0
-    repair: dict | None = None
+    repair: dict[str, Any] | None = None
 
 
 def segments(doc: SourceDocument, claims: list[Claim]) -> list[Segment]:
     """The clean text cut into plain runs, claim figures and repaired places, so the page
     can mark each figure with its verdict and each repair with its note."""
-    marks: list[tuple[int, int, Claim | None, dict | None]] = [
+    marks: list[tuple[int, int, Claim | None, dict[str, Any] | None]] = [
         (c.span_start, c.span_end, c, None) for c in claims
     ]
     marks += [(f["start"], f["end"], None, f) for f in doc.repair_flags]

@@ -197,8 +197,8 @@ def classify_people(
         for metric, keywords in OVERRIDES_FOR_PEOPLE:
             if metric == "trained" and figure.base == "人次" and "培训" in scope:
                 return metric, True
-            hit = nearest(keywords, before, after)
-            if hit and hit[0] <= NEAR:
+            near = nearest(keywords, before, after)
+            if near and near[0] <= NEAR:
                 return metric, True
             predicate = dict(PREDICATES).get(metric)
             if predicate is not None and predicate.search(after[len(head) :]):

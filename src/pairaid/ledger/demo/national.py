@@ -166,6 +166,7 @@ def build_tree(bulk: Bulk, cities: int, counties: int, total_leaves: int) -> lis
     bodies: dict[str, list[Organisation]] = {}
     orgs = []
     for region in regions:
+        table: tuple[tuple[str, Organisation.Kind], ...]
         if region.level == L.COUNTY:
             table = COUNTY_BODIES
         elif region.level == L.PREFECTURE:

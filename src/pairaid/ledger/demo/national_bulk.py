@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -62,18 +63,21 @@ class Bulk:
     def write(
         self,
         model: type[models.Model],
-        objs: Sequence[models.Model],
+        objs: Sequence[models.Model] | Sequence[Row],
         audit_on: models.Model,
         *,
         ids: bool = True,
     ) -> list[Any]:
+        """Write `objs` (model instances or `Row`s of `model`) in batches, each with its audit
+        entry; returns them, with their ids when `ids`."""
         created: list[Any] = []
         for start in range(0, len(objs), BATCH * 5):
-            chunk = list(objs[start : start + BATCH * 5])
+            chunk: list[Any] = list(objs[start : start + BATCH * 5])
             if not chunk:
                 continue
+            span: dict[str, Any] = {}
             if ids and not isinstance(chunk[0], Row):
-                chunk = model.objects.bulk_create(chunk, batch_size=BATCH)
+                chunk = model._default_manager.bulk_create(chunk, batch_size=BATCH)
                 span = {"first_id": chunk[0].pk, "last_id": chunk[-1].pk}
                 index_records(chunk)  # findable from the search box, as the services do
             elif ids:
@@ -84,7 +88,6 @@ class Bulk:
                 self.index(model, chunk)
             else:
                 insert(model, chunk)
-                span = {}
             created += chunk
             self.entries.append(
                 _entry(
@@ -102,6 +105,7 @@ class Bulk:
     def index(self, model: type[models.Model], rows: Sequence[Row]) -> None:
         """The search keys of new projects and persons, as `search.describe` makes them
         (tests/test_demo_national.py compares the two)."""
+        described: list[tuple[str, str, tuple[str, str], int | None, Row]]
         if model is Project:
             described = [
                 (SearchKey.Kind.PROJECT, f"{r.code} {r.name}", (r.name, r.code), r.pairing_id, r)
@@ -147,35 +151,54 @@ class Row:
     hundreds of thousands of rows, `Model.__init__` would cost more than preparing and
     writing them. `pk` is its `id` once `allocate_ids` has given it one."""
 
+    id: int | None
+
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__ = values
 
+    def __getattr__(self, name: str) -> Any:
+        """A column this row was not given (only `id` before `allocate_ids`): as on a model
+        instance, reading it is an error; the type checker takes the columns as `Any`."""
+        raise AttributeError(name)
+
     @property
-    def pk(self) -> Any:
+    def pk(self) -> int | None:
         return self.__dict__.get("id")
 
 
 SQLITE_CACHE_KIB = 256 * 1024
+# What the load sets on SQLite, restored after it: a page cache of SQLITE_CACHE_KIB (the
+# default 2 MiB makes every index insert of a large table read its pages again from the
+# file), and statement journals in memory: each row of an executemany is a statement of its
+# own, and SQLite keeps the pages it touches in a statement journal (to undo that statement
+# alone if a constraint refuses it), by default in a temporary file once it passes 64 KiB —
+# at 0.03 about 3 GB of writes to /var/tmp, most of the load's system time.
+SQLITE_PRAGMAS = (("cache_size", -SQLITE_CACHE_KIB), ("temp_store", 2))  # 2: MEMORY
 
 
 @contextmanager
 def big_cache() -> Iterator[None]:
-    """On SQLite, a page cache of SQLITE_CACHE_KIB for the load (the default 2 MiB makes
-    every index insert of a large table read its pages again from the file), restored after;
-    nothing on other databases."""
+    """On SQLite, SQLITE_PRAGMAS for the load, restored after; nothing on other databases.
+    (They change neither the database file's format nor its journal mode, WAL.)"""
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "sqlite":
         yield
         return
+    before: list[tuple[str, int]] = []
     with db.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        for name, value in SQLITE_PRAGMAS:
+            if name == "temp_store" and db.in_atomic_block:
+                continue  # SQLite changes it only outside a transaction (the tests' case)
+            cursor.execute(f"PRAGMA {name}")
+            (was,) = cursor.fetchone()
+            before.append((name, int(was)))
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with db.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+            for name, was in before:
+                cursor.execute(f"PRAGMA {name} = {was}")
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -188,7 +211,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     so no other writer comes in between; were one to, this transaction's write would fail on
     the primary key, never share an id. SQLite moves its counter past the ids written."""
     db = connections[DEFAULT_DB_ALIAS]
-    table, column = model._meta.db_table, model._meta.pk.column
+    table, column = model._meta.db_table, column_of(model._meta.pk)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             cursor.execute(
@@ -207,7 +230,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-_DEFAULTS: dict[type[models.Model], tuple[dict[str, Any], list[models.Field]]] = {}
+_DEFAULTS: dict[type[models.Model], tuple[dict[str, Any], list[models.Field[Any, Any]]]] = {}
 
 
 def row(model: type[models.Model], **values: Any) -> Row:
@@ -257,22 +280,36 @@ def insert(model: type[models.Model], objs: Sequence[Any], *, with_ids: bool = F
         else:
             converters.append(partial(f.get_db_prep_save, connection=db))
     quote = db.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    table, columns = quote(model._meta.db_table), ", ".join(quote(column_of(f)) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    attnames = [f.attname for f in fields]
-    plan = list(zip(attnames, converters, strict=True))
-    rows = [
-        [values[name] if convert is None else convert(values[name]) for name, convert in plan]
-        for values in (obj.__dict__ for obj in objs)
-    ]
+    if not objs:
+        return
+    # column by column: the values taken from each record at once (itemgetter), then only
+    # the columns that need it converted, then back into rows
+    take = itemgetter(*(f.attname for f in fields))
+    values = [take(obj.__dict__) for obj in objs]
+    by_column: list[Sequence[Any]] = (
+        list(zip(*values, strict=True)) if len(fields) > 1 else [values]
+    )
+    for n, convert in enumerate(converters):
+        if convert is not None:
+            by_column[n] = list(map(convert, by_column[n]))
+    rows = list(zip(*by_column, strict=True))
     with db.cursor() as cursor:
         if db.vendor == "postgresql":  # psycopg 3's COPY: the driver's cursor under Django's
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in rows:
-                    copy.write_row(values)
+                for line in rows:
+                    copy.write_row(line)
             return
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def column_of(field: models.Field[Any, Any] | None) -> str:
+    """The column of a concrete field (Django types it as optional for the others)."""
+    if field is None or field.column is None:
+        raise ValueError(f"not a concrete field: {field!r}")
+    return field.column
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -283,7 +320,7 @@ def _fen(amount: Decimal | None) -> int | None:
     return None if amount is None else to_fen(amount)
 
 
-def _once(field: models.Field, db: Any, fill: dt.datetime | None) -> Callable[[Any], Any]:
+def _once(field: models.Field[Any, Any], db: Any, fill: dt.datetime | None) -> Callable[[Any], Any]:
     """The field's database value of each distinct datetime, prepared once; `fill` for None
     when the field fills it (auto_now_add)."""
     prepared: dict[Any, Any] = {}

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -118,7 +119,8 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     bulk.write(ConsumptionRecord, make_consumption(leaf, rng, days), pairing, ids=False)
     bulk.write(IndustrialPark, make_parks(leaf, rng, days), pairing, ids=False)
     bulk.log()  # the audit entries first: they lock the pairing's audit chain
-    rollups.add_flows([*flows, *corrections])  # the money totals, in the same transaction
+    # the money totals, in the same transaction; add_flows reads only the columns a row has
+    rollups.add_flows(cast("list[FundFlow]", [*flows, *corrections]))
 
 
 INDUSTRIES = ("农业", "食品", "文旅", "新能源")
@@ -240,7 +242,7 @@ def make_projects(leaf: Leaf, rng: random.Random, days: Days) -> list[Row]:
     return made
 
 
-def flow(leaf: Leaf, kind: str, year: int, day: dt.date, fen: int, **more) -> Row:
+def flow(leaf: Leaf, kind: str, year: int, day: dt.date, fen: int, **more: Any) -> Row:
     """A fund flow's row (`Row`, not a model instance: 4M of them at full scale)."""
     if "project" in more:
         more["project_id"] = more.pop("project").pk
@@ -399,7 +401,8 @@ POSTS = {
 
 def make_postings(leaf: Leaf, persons: list[Row], rng: random.Random, days: Days) -> list[Row]:
     made = []
-    counts, weights = zip(*POSTINGS_PER_PERSON, strict=True)
+    counts = [count for count, _weight in POSTINGS_PER_PERSON]
+    weights = [weight for _count, weight in POSTINGS_PER_PERSON]
     for person in persons:
         start = days.in_year(rng.randint(FIRST_YEAR, 2024))
         for _n in range(rng.choices(counts, weights)[0]):
@@ -493,11 +496,11 @@ def make_targets(
     leaf: Leaf, yearly: dict[int, int], projects: list[Row], postings: list[Row]
 ) -> list[Target]:
     """Each year's targets, set a little below what was then done (assessments are met)."""
-    started = defaultdict(int)
+    started: defaultdict[int, int] = defaultdict(int)
     for project in projects:
         if project.start_date:
             started[project.start_date.year] += 1
-    posted = defaultdict(int)
+    posted: defaultdict[int, int] = defaultdict(int)
     for posting in postings:
         posted[posting.start_date.year] += 1
     made = []
