@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -82,7 +81,8 @@ def pairaid_env(database: Path) -> dict[str, str]:
 
 def build_demo_database(folder: Path) -> Path:
     """`pairaid demo` once into `folder`, whichever worker asks first; the others wait for the
-    file. A directory made with mkdir is the lock: atomic on every system."""
+    file. A directory made with mkdir is the lock: atomic on every system. What the command
+    printed is kept beside the file (`demo.stdout`)."""
     database = folder / "demo.sqlite3"
     failed = folder / "demo.failed"
     try:
@@ -92,7 +92,7 @@ def build_demo_database(folder: Path) -> Path:
         while not database.exists():
             if failed.exists():
                 pytest.fail("pairaid demo failed: " + failed.read_text(encoding="utf-8"))
-            if time.monotonic() - waited > 1800:
+            if time.monotonic() - waited > 3600:
                 pytest.fail("pairaid demo (in another test process) did not finish")
             time.sleep(0.5)
         return database
@@ -102,30 +102,38 @@ def build_demo_database(folder: Path) -> Path:
         capture_output=True,
         text=True,
         env=pairaid_env(building),
-        timeout=900,
+        timeout=3600,  # a hung process, not a slow one: a busy machine takes minutes
     )
     if done.returncode != 0:
         failed.write_text(done.stderr, encoding="utf-8")
         pytest.fail("pairaid demo failed: " + done.stderr)
+    (folder / "demo.stdout").write_text(done.stdout, encoding="utf-8")
     building.replace(database)
     return database
 
 
+class DemoDatabase:
+    """Copies of the database `pairaid demo` made in a new SQLite file (`printed`: what the
+    command printed then)."""
+
+    def __init__(self, master: Path) -> None:
+        self.master = master
+        self.printed = master.with_name("demo.stdout").read_text(encoding="utf-8")
+
+    def __call__(self, path: Path) -> Path:
+        shutil.copyfile(self.master, path)
+        return path
+
+
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> DemoDatabase:
     """A copy of a SQLite database that the console script filled with the demo, at the
     path given: loaded once per test run (shared by the xdist workers), copied per use, so
     the tests that drive `pairaid` as a separate process don't each load the demo again."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each worker's own
-    master = build_demo_database(shared)
-
-    def copy(path: Path) -> Path:
-        shutil.copyfile(master, path)
-        return path
-
-    return copy
+    return DemoDatabase(build_demo_database(shared))
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
     env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{db}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [str(PAIRAID), *args], capture_output=True, text=True, env=env, check=check, timeout=600
+        [str(PAIRAID), *args], capture_output=True, text=True, env=env, check=check, timeout=3600
     )
 
 

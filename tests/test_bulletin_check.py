@@ -176,7 +176,7 @@ def test_it_runs_as_a_console_command(tmp_path: Path, seed_path: Path, demo_data
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(PAIRAID), *args], capture_output=True, text=True, env=env, timeout=300
+            [str(PAIRAID), *args], capture_output=True, text=True, env=env, timeout=3600
         )
 
     result = run("check_bulletin", str(seed_path), "--json")

@@ -224,8 +224,10 @@ def national_queries(client, scale: str) -> dict[str, int]:
 def test_it_runs_the_same_queries_for_ten_times_the_pairings(admin_client, settings):
     settings.PAIRAID_LIST_COUNT_LIMIT = 3  # every unfiltered list here is past it
     settings.PAIRAID_FULL_SELECT_LIMIT = 40  # the record forms' long selects are past it
-    small = national_queries(admin_client, "0.001")
-    large = national_queries(admin_client, "0.01")
+    # The smallest scales ten times apart: 4 county pairings (one per province, the least
+    # the set makes) against 10, every list filled.
+    small = national_queries(admin_client, "0.0005")
+    large = national_queries(admin_client, "0.005")
     assert {k: (v, large.get(k)) for k, v in small.items() if large.get(k) != v} == {}
     assert large == small
 
@@ -238,7 +240,8 @@ def longest_select(page: str) -> int:
 def test_it_draws_a_record_form_without_every_choice(admin_client, settings):
     settings.PAIRAID_FULL_SELECT_LIMIT = 40
     with transaction.atomic():
-        call_command("demo", "--national", "0.01", stdout=StringIO(), verbosity=0)
+        # the smallest scale: four county pairings, hundreds of projects to choose from
+        call_command("demo", "--national", "0.0005", stdout=StringIO(), verbosity=0)
         assert Project.objects.count() > 40
         for name in FORMS:
             page = admin_client.get(reverse(name)).content.decode()
