@@ -32,6 +32,7 @@ from pairaid.ledger.models import (
     ProjectStatusChange,
     Region,
     SearchKey,
+    StoredFigures,
 )
 from pairaid.ledger.record_types import PROGRESS_FIELDS, YearLock
 
@@ -61,6 +62,7 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     Evidence: "佐证材料可在年度审核后补充；移除只作标记，文件和记录都保留",
     ProgressUpdate: "进展报告同项目进度一样，在开工年度审核后仍可填报",
     ProjectStatusChange: "状态变更随项目状态记录，项目状态在年度审核后仍可更新",
+    StoredFigures: "已计算数字由记录派生，随审计链头失效，不属于任何年度",
 }
 
 

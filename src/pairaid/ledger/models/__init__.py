@@ -40,6 +40,7 @@ from pairaid.ledger.models.rollups import FundRollup
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 from pairaid.ledger.models.assets import Asset, AssetCheck
 from pairaid.ledger.models.labour import Placement, TrainingSession, Workshop, VocationalEnrolment
+from pairaid.ledger.models.stored_figures import StoredFigures
 # isort: on
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "ProjectStatusChange",
     "Region",
     "SearchKey",
+    "StoredFigures",
     "Target",
     "Task",
     "Team",

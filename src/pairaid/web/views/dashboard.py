@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pairaid.ledger import figure_sets, figures
+from pairaid.ledger import figure_sets, figure_store, figures
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import SPECS, YES, Drill, Scope
@@ -73,13 +73,25 @@ def lines_of(root: Pairing, visible: dict[int, Pairing]) -> list[Line]:
 
 
 def rows_of(
-    user: Any, lines: list[Line], as_of: dt.date, confirmed: bool, tree: figure_sets.Tree
+    user: Any,
+    lines: list[Line],
+    as_of: dt.date,
+    confirmed: bool,
+    tree: figure_sets.Tree,
+    known_heads: figure_store.Heads | None = None,
 ) -> list[Row]:
-    """The rows of `lines`, their figures computed together (`figure_sets.compute`): the
-    number of queries does not grow with the number of lines."""
+    """The rows of `lines`, their figures computed together (`figure_sets.compute`) or read
+    from the store (`figure_store`): the number of queries does not grow with the number of
+    lines."""
     subjects = [figure_sets.Subject(p, children) for p, _kind, children in lines]
-    computed = figure_sets.compute(
-        ROW_FIGURES, subjects, as_of=as_of, confirmed_only=confirmed, user=user, tree=tree
+    computed = figure_store.compute(
+        ROW_FIGURES,
+        subjects,
+        as_of=as_of,
+        confirmed_only=confirmed,
+        user=user,
+        tree=tree,
+        known_heads=known_heads,
     )
     rows = []
     for (pairing, kind, children), subject in zip(lines, subjects, strict=True):
@@ -96,8 +108,10 @@ def side_by_side(
     as_of: dt.date,
     confirmed: bool = False,
     tree: figure_sets.Tree | None = None,
+    known_heads: figure_store.Heads | None = None,
 ) -> list[Row]:
-    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree or figure_sets.Tree(user))
+    tree = tree or figure_sets.Tree(user)
+    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree, known_heads)
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -204,16 +218,24 @@ class TargetRow:
 
 
 def targets(
-    scope: Scope, year: int, user: Any, tree: figure_sets.Tree | None = None
+    scope: Scope,
+    year: int,
+    user: Any,
+    tree: figure_sets.Tree | None = None,
+    known_heads: figure_store.Heads | None = None,
 ) -> list[TargetRow]:
-    items = figure_sets.targets_against_actuals(scope.window, year, user=user, tree=tree)
+    items = figure_store.targets_against_actuals(
+        scope.window, year, user=user, tree=tree, known_heads=known_heads
+    )
     return [TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed)) for i in items]
 
 
-def funds_chart(scope: Scope) -> tuple[SafeString, list[dict[str, Any]], list[str]]:
-    """Transfers by fund year, stacked by source; each part links to its records."""
+def funds_chart(
+    scope: Scope, cells: dict[tuple[int, str], Decimal]
+) -> tuple[SafeString, list[dict[str, Any]], list[str]]:
+    """Transfers by fund year (`cells`: `breakdowns.funds_by_year_and_source`), stacked by
+    source; each part links to its records."""
     kind = FundFlow.Kind.TRANSFER
-    cells = breakdowns.funds_by_year_and_source(scope.window, kind)
     sources = [s for s in FundFlow.Source.values if any(src == s for (_y, src) in cells)]
     years = list(range(scope.window.from_year, scope.window.to_year + 1))
     bars, table = [], []
@@ -264,6 +286,59 @@ def count_chart(
     return charts.rows(bars, title=title), table
 
 
+# The figures of the pairing's page besides its areas' (`dashboard_areas`), computed together
+# or read from the store.
+PAGE_FIGURES = (
+    "funds_transfer",
+    "projects_implemented",
+    "persons_dispatched_persons",
+    "persons_dispatched_postings",
+    "persons_in_post",
+    "postings_overdue",
+    *(f"funds_{kind}" for kind in FundFlow.Kind.values if kind != FundFlow.Kind.TRANSFER),
+    "tasks_overdue",
+    "obligations_overdue",
+)
+
+
+def page_figures(
+    scope: Scope, user: Any, tree: figure_sets.Tree, known_heads: figure_store.Heads
+) -> dict[str, figures.Figure]:
+    subject = figure_sets.Subject(scope.pairing, scope.children, scope.from_year, scope.to_year)
+    return figure_store.compute(
+        PAGE_FIGURES,
+        [subject],
+        as_of=scope.as_of,
+        confirmed_only=scope.confirmed,
+        user=user,
+        tree=tree,
+        known_heads=known_heads,
+    )[subject]
+
+
+def count_page_values(scope: Scope) -> figure_store.Values:
+    """The page's numbers that are no declared figure: persons by category, transfers by
+    year and source, projects by sector and by status."""
+    window = scope.window
+    return {
+        **{
+            category: figures.persons_dispatched(window, figures.PERSONS, category).value
+            for category in (Person.Category.CADRE, Person.Category.PROFESSIONAL)
+        },
+        "funds_by_year_and_source": breakdowns.funds_by_year_and_source(
+            window, FundFlow.Kind.TRANSFER
+        ),
+        "sectors": breakdowns.implemented_counts(window, "sector"),
+        "statuses": breakdowns.status_counts(window),
+    }
+
+
+def page_values(scope: Scope, known_heads: figure_store.Heads) -> figure_store.Values:
+    return figure_store.remember(
+        "dashboard", scope.window, lambda: count_page_values(scope), known_heads
+    )
+
+
 @require_GET
 @login_required
 def pairing(request: HttpRequest, pk: int) -> HttpResponse:
@@ -277,18 +352,34 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = confirmed_of(request)
     scope = Scope.for_user(user, found, as_of, children=coordinating, confirmed=confirmed)
 
+    # Every pairing the page counts is in its window: their chain heads are read once, before
+    # any figure is computed or read from the store.
+    chain_heads = figure_store.heads(scope.window.pairing_ids)
+    known = page_figures(scope, user, tree, chain_heads)
+    values = page_values(scope, chain_heads)
     main = [
-        scope.drill(k)
+        scope.drill(k, known[k])
         for k in ("funds_transfer", "projects_implemented", "persons_dispatched_persons")
     ]
     people = [
-        scope.drill("persons_dispatched_postings"),
-        scope.drill("persons_dispatched_persons", category=Person.Category.CADRE),
-        scope.drill("persons_dispatched_persons", category=Person.Category.PROFESSIONAL),
-        scope.drill("persons_in_post"),
-        scope.drill("postings_overdue"),
+        scope.drill("persons_dispatched_postings", known["persons_dispatched_postings"]),
+        *(
+            scope.drill(
+                "persons_dispatched_persons",
+                figures.persons_dispatched(
+                    scope.window, figures.PERSONS, category, value=values[category]
+                ),
+                category=category,
+            )
+            for category in (Person.Category.CADRE, Person.Category.PROFESSIONAL)
+        ),
+        scope.drill("persons_in_post", known["persons_in_post"]),
+        scope.drill("postings_overdue", known["postings_overdue"]),
     ]
-    money = {f"funds_{kind}": scope.drill(f"funds_{kind}") for kind in FundFlow.Kind.values}
+    money = {
+        f"funds_{kind}": scope.drill(f"funds_{kind}", known[f"funds_{kind}"])
+        for kind in FundFlow.Kind.values
+    }
     rates = [
         ("transfer_rate", money["funds_transfer"], money["funds_plan"]),
         ("usage_rate", money["funds_spend"], money["funds_allocate"]),
@@ -303,10 +394,10 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for key, top, bottom in rates
     ]
-    funds_svg, funds_table, sources = funds_chart(scope)
+    funds_svg, funds_table, sources = funds_chart(scope, values["funds_by_year_and_source"])
     sector_svg, sector_table = count_chart(
         scope,
-        breakdowns.implemented_counts(scope.window, "sector"),
+        values["sectors"],
         Project.Sector.choices,
         "projects_implemented",
         "sector",
@@ -314,14 +405,14 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status_svg, status_table = count_chart(
         scope,
-        breakdowns.status_counts(scope.window),
+        values["statuses"],
         Project.Status.choices,
         "projects_status",
         "status",
         _("全部项目（按当前状态）"),
     )
-    tasks = scope.drill("tasks_overdue")
-    obligations = scope.drill("obligations_overdue")
+    tasks = scope.drill("tasks_overdue", known["tasks_overdue"])
+    obligations = scope.drill("obligations_overdue", known["obligations_overdue"])
     context = {
         "pairing": found,
         "parent": visible.get(found.parent_id),
@@ -333,7 +424,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "people": people,
         "money": [money[f"funds_{k}"] for k in FundFlow.Kind.values],
         "rates": rates,
-        "targets": targets(scope, year, user, tree),
+        "targets": targets(scope, year, user, tree, chain_heads),
         "funds_svg": funds_svg,
         "funds_table": funds_table,
         "sources": [FundFlow.Source(s).label for s in sources],
@@ -343,12 +434,16 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "status_table": status_table,
         "tasks": tasks,
         "tasks_shown": tasks.figure.records.select_related("owner", "pairing")[:OVERDUE_SHOWN],
-        "areas": dashboard_areas.sections(scope, user, tree),
+        "areas": dashboard_areas.sections(scope, user, tree, chain_heads),
         "obligations": obligations,
         "obligations_shown": obligations.figure.records.select_related(
             "owner", "agreement"
         ).order_by("due_date", "id")[:OVERDUE_SHOWN],
-        "rows": side_by_side(user, found, visible, as_of, confirmed, tree) if coordinating else [],
+        "rows": (
+            side_by_side(user, found, visible, as_of, confirmed, tree, chain_heads)
+            if coordinating
+            else []
+        ),
         "confirmed": confirmed,
         "locked_years": list(locked_years([found.pk, *scope.window.pairing_ids])),
         "can_review": access.can(user, found, access.SUBMIT)

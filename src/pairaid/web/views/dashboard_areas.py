@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import areas, figure_sets
+from pairaid.ledger import areas, figure_sets, figure_store
 from pairaid.ledger.figures import Figure
 from pairaid.web import charts, figure_text
 from pairaid.web.drilldown import SPECS, Drill, Scope
@@ -99,7 +99,12 @@ def chart(period: str, shown: list[Shown]) -> Chart:
     return Chart(svg, axis_unit(unit), labels, [(period, shown)])
 
 
-def sections(scope: Scope, user: Any, tree: figure_sets.Tree | None = None) -> list[Section]:
+def sections(
+    scope: Scope,
+    user: Any,
+    tree: figure_sets.Tree | None = None,
+    known_heads: figure_store.Heads | None = None,
+) -> list[Section]:
     """The 协作考核 section of the dashboard of `scope`, area by area."""
     found = areas.areas()
     if not found:
@@ -108,7 +113,9 @@ def sections(scope: Scope, user: Any, tree: figure_sets.Tree | None = None) -> l
     keys = [key for area in found for key in area.keys]
     subject = figure_sets.Subject(scope.pairing, scope.children, scope.from_year, scope.to_year)
     options = {"as_of": scope.as_of, "confirmed_only": scope.confirmed, "user": user}
-    computed = areas.compute(keys, [subject], tree=tree, **options)[subject]
+    computed = figure_store.compute(keys, [subject], tree=tree, known_heads=known_heads, **options)[
+        subject
+    ]
     window = scope.window
     period = _("%(from_year)s—%(to_year)s年") % {
         "from_year": window.from_year,
