@@ -18,7 +18,12 @@ queries (django.test.utils.CaptureQueriesContext) and seconds:
   a mismatch is printed loudly and the run exits with status 1;
 - the national money alone (funds transferred per top-level pairing's tree) through
   `rollups.money_by_pairing` (the rollup table's whole months and the as-of month from the
-  records), by one SQL statement over the records and by DuckDB, with the same check.
+  records), by one SQL statement over the records and by DuckDB, with the same check;
+- `pairaid rollups rebuild --check` (money and project rollups against the records): the run
+  fails if they disagree.
+
+The national aggregates and money are each the best of three runs (REPEAT) by every engine,
+after one warm-up run: the machine may be shared, and the best run is the least disturbed.
 
 `--full` adds scale 1.0 (about 4M fund flows: long, start it in the background).
 
@@ -59,6 +64,7 @@ ROWS = [
     ("money_pairaid", "national money: money_by_pairing"),
     ("money_sql", "national money: one SQL on records"),
     ("money_duckdb", "national money: DuckDB"),
+    ("rollups_check", "rollups rebuild --check"),
 ]
 RATIOS = (
     ("pairaid / SQL", "national_pairaid", "national_sql"),
@@ -122,12 +128,16 @@ def child(scale: str) -> dict:
     RoleAssignment.objects.filter(user=coordinator).delete()
     RoleAssignment.objects.create(user=coordinator, role="coordinator", region=top.helper_region)
 
-    def measure(key: str, run) -> object:
-        with CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
-            value = run()
-            seconds = time.perf_counter() - began
-        results[key] = {"seconds": seconds, "queries": len(queries.captured_queries)}
+    def measure(key: str, run, repeat: int = 1) -> object:
+        """The best of `repeat` runs (the machine is shared: the best is the least disturbed)."""
+        best = None
+        for _time in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
+                value = run()
+                seconds = time.perf_counter() - began
+            best = seconds if best is None else min(best, seconds)
+        results[key] = {"seconds": best, "queries": len(queries.captured_queries)}
         note(key)
         return value
 
@@ -155,22 +165,26 @@ def child(scale: str) -> dict:
 
     as_of = timezone.localdate()
     tops = list(Pairing.objects.filter(parent__isnull=True).order_by("id"))
-    by_pairaid = measure("national_pairaid", lambda: national_by_pairaid(tops, as_of))
-    by_sql = measure("national_sql", lambda: national_by_sql(connection, tops, as_of))
+    national_by_pairaid(tops, as_of)  # warm up, as DuckDB's copy warms its own tables
+    by_pairaid = measure("national_pairaid", lambda: national_by_pairaid(tops, as_of), REPEAT)
+    by_sql = measure("national_sql", lambda: national_by_sql(connection, tops, as_of), REPEAT)
     began = time.perf_counter()
     duck = duckdb_copy(connection)
     results["duckdb_load"] = {"seconds": time.perf_counter() - began, "queries": None}
     note("duckdb_load")
-    began = time.perf_counter()
-    by_duckdb = national_by_duckdb(duck, [p.pk for p in tops], as_of)
-    results["national_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
+    by_duckdb = best_of(
+        results, "national_duckdb", lambda: national_by_duckdb(duck, [p.pk for p in tops], as_of)
+    )
     note("national_duckdb")
-    money = measure("money_pairaid", lambda: national_money_by_pairaid(as_of))
-    money_sql = measure("money_sql", lambda: national_money_by_sql(connection, as_of))
-    began = time.perf_counter()
-    money_duck = national_money_by_duckdb(duck, as_of)
-    results["money_duckdb"] = {"seconds": time.perf_counter() - began, "queries": 1}
+    money = measure("money_pairaid", lambda: national_money_by_pairaid(as_of), REPEAT)
+    money_sql = measure("money_sql", lambda: national_money_by_sql(connection, as_of), REPEAT)
+    money_duck = best_of(results, "money_duckdb", lambda: national_money_by_duckdb(duck, as_of))
     note("money_duckdb")
+    # the rollup tables (money, projects) agree with the records after the load, or the run
+    # fails (CommandError)
+    measure(
+        "rollups_check", lambda: call_command("rollups", "rebuild", "--check", stdout=StringIO())
+    )
     results["answers"] = {
         "pairaid": by_pairaid,
         "sql": by_sql,
@@ -192,6 +206,20 @@ def child(scale: str) -> dict:
         "postings": Posting.objects.count(),
     }
     return results
+
+
+REPEAT = 3  # the national aggregates and money, by every engine: the best of three runs
+
+
+def best_of(results: dict, key: str, run) -> object:
+    best = None
+    for _time in range(REPEAT):
+        began = time.perf_counter()
+        value = run()
+        seconds = time.perf_counter() - began
+        best = seconds if best is None else min(best, seconds)
+    results[key] = {"seconds": best, "queries": 1}
+    return value
 
 
 def national_by_pairaid(tops, as_of) -> dict[str, list[str]]:

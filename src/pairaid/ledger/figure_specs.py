@@ -217,7 +217,7 @@ FIGURES: dict[str, FigureSpec] = {
     **{f"funds_{kind}": _money(kind) for kind in MONEY_ORDER},
     "projects_implemented": FigureSpec(
         make=lambda w, v: figures.projects_implemented(w, value=v),
-        additive=lambda w: grouped_count(figures.started_projects(w)),
+        additive=figures.started_by_pairing,
         records="projects",
         indicator=Target.Indicator.PROJECTS_STARTED,
         api=True,

@@ -164,6 +164,13 @@ def store(sets: dict[str, tuple[dt.date, Values]]) -> None:
         StoredFigures.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def forget_all() -> int:
+    """Drop every stored set: after the rollups were rebuilt from the records, a set stored
+    before may hold a figure read from a wrong rollup, and no chain head moved to retire it."""
+    deleted, _by_model = StoredFigures.objects.all().delete()
+    return deleted
+
+
 def compute(
     keys: Iterable[str],
     subjects: Iterable[Subject],

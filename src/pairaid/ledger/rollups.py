@@ -13,6 +13,12 @@ The table is kept in the same transaction as every fund-flow write (`add_flows`,
 writers never lose an increment, and since every writer adds in key order, after the
 audit chain of the pairing is locked, two writers never wait for each other in a circle.
 `pairaid rollups rebuild [--check]` compares the table with the records and rebuilds it.
+
+`started_by_pairing` is the same for the count of projects started (实施项目): whole months
+from `ProjectRollup` (pairing × status × month of the start date), kept by triggers on the
+project table (migration 0017) in the same statement as every project write, the edges of
+the window from the project records. `project_differences` and `rebuild_projects` are its
+check and rebuild.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 
-from pairaid.ledger.models import Confirmation, FundFlow, FundRollup
+from pairaid.ledger.models import Confirmation, FundFlow, FundRollup, Project, ProjectRollup
 from pairaid.ledger.money import ZERO, from_fen, to_fen
 from pairaid.ledger.moneyfield import MoneySum
 
@@ -151,10 +158,10 @@ class Difference:
     records_count: int
 
 
-def _month_sql() -> str:
+def _month_sql(column: str = "date") -> str:
     if connection.vendor == "sqlite":
-        return "date(date, 'start of month')"
-    return "CAST(date_trunc('month', date) AS date)"
+        return f"date({column}, 'start of month')"
+    return f"CAST(date_trunc('month', {column}) AS date)"
 
 
 def _grouped_records_sql() -> str:
@@ -214,6 +221,118 @@ def rebuild() -> int:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(KEY_COLUMNS)}, amount, flow_count) "
             + _grouped_records_sql()
+        )
+        count: int = cursor.rowcount
+        return count
+
+
+# --- projects started -------------------------------------------------------------------------
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def started_by_pairing(
+    pairing_ids: Iterable[int], *, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """{pairing id: its projects whose status is one of `Project.STARTED` now and whose start
+    date lies from `start` to `end`}; one query whatever the number of pairings. Whole months
+    come from `ProjectRollup`, the days before the first and from the last whole month on
+    from the records: the same count as `Project.objects.filter(...)` (it holds projects'
+    present statuses, so a figure as of a past day counts from the status history instead)."""
+    ids = list(pairing_ids)
+    counts = dict.fromkeys(ids, 0)
+    if end < start:
+        return counts
+    first_whole = start if start.day == 1 else _next_month(start)
+    last_month = end.replace(day=1)
+    records = Project.objects.filter(pairing_id__in=ids, status__in=Project.STARTED).order_by()
+    if first_whole < last_month:
+        edges = Q(start_date__gte=start, start_date__lt=first_whole) | Q(
+            start_date__gte=last_month, start_date__lte=end
+        )
+        whole_months = ProjectRollup.objects.filter(
+            pairing_id__in=ids,
+            status__in=Project.STARTED,
+            month__gte=first_whole,
+            month__lt=last_month,
+        ).order_by()
+        rows: Any = (
+            whole_months.values("pairing_id")
+            .annotate(n=Sum("project_count"))
+            .union(records.filter(edges).values("pairing_id").annotate(n=Count("*")), all=True)
+        )
+    else:
+        rows = records.filter(start_date__gte=start, start_date__lte=end)
+        rows = rows.values("pairing_id").annotate(n=Count("*"))
+    for row in rows:
+        counts[row["pairing_id"]] += int(row["n"])
+    return counts
+
+
+# (pairing id, status, first day of the month of the start date)
+ProjectKey = tuple[int, str, dt.date]
+
+
+@dataclass(frozen=True)
+class ProjectDifference:
+    """A key where the project table and the project records disagree."""
+
+    key: ProjectKey
+    table_count: int
+    records_count: int
+
+
+def _grouped_projects_sql() -> str:
+    month = _month_sql("start_date")
+    return (
+        f"SELECT pairing_id, status, {month} AS month, COUNT(*) AS project_count "
+        f"FROM ledger_project WHERE start_date IS NOT NULL "
+        f"GROUP BY pairing_id, status, {month}"
+    )
+
+
+def project_differences(limit: int | None = None) -> tuple[int, list[ProjectDifference]]:
+    """How many keys disagree between `ProjectRollup` and the project records, and the first
+    `limit` of them, in key order; one statement."""
+    sql = (
+        "SELECT pairing_id, status, month, SUM(t_count), SUM(r_count) FROM ("
+        "SELECT pairing_id, status, month, 0 AS t_count, project_count AS r_count "
+        f"FROM ({_grouped_projects_sql()}) AS records "
+        "UNION ALL SELECT pairing_id, status, month, project_count, 0 FROM ledger_projectrollup"
+        ") AS both_sides GROUP BY pairing_id, status, month "
+        "HAVING SUM(t_count) <> SUM(r_count) ORDER BY pairing_id, status, month"
+    )
+    found: list[ProjectDifference] = []
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for pairing_id, status, month, table_count, records_count in cursor:
+            total += 1
+            if limit is None or len(found) < limit:
+                if isinstance(month, str):
+                    month = dt.date.fromisoformat(month)
+                found.append(
+                    ProjectDifference(
+                        (pairing_id, status, month), int(table_count), int(records_count)
+                    )
+                )
+    return total, found
+
+
+@transaction.atomic
+def rebuild_projects() -> int:
+    """Replace `ProjectRollup` by the counts of the project records; returns the number of
+    rows. Project writers wait until it commits (PostgreSQL: a SHARE lock on the records)."""
+    table = connection.ops.quote_name(ProjectRollup._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE ledger_project IN SHARE MODE; LOCK TABLE {table}")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (pairing_id, status, month, project_count) "
+            + _grouped_projects_sql()
         )
         count: int = cursor.rowcount
         return count

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0016_placements_trainings_workshops_vocational"),
+        ("ledger", "0017_project_rollups"),
     ]
 
     operations = [

@@ -36,7 +36,7 @@ from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
-from pairaid.ledger.models.rollups import FundRollup
+from pairaid.ledger.models.rollups import FundRollup, ProjectRollup
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 from pairaid.ledger.models.assets import Asset, AssetCheck
 from pairaid.ledger.models.labour import Placement, TrainingSession, Workshop, VocationalEnrolment
@@ -75,6 +75,7 @@ __all__ = [
     "PostingQuerySet",
     "ProgressUpdate",
     "Project",
+    "ProjectRollup",
     "ProjectStatusChange",
     "Region",
     "SearchKey",

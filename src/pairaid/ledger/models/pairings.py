@@ -13,6 +13,9 @@ from pairaid.ledger.models.places import Organisation, Region
 # --- the pairing everything hangs off ------------------------------------------------------
 
 
+MAX_DEPTH = 32  # levels walked below a pairing (a tree has four: country to village)
+
+
 class PairingQuerySet(models.QuerySet["Pairing"]):
     def with_names(self) -> PairingQuerySet:
         """With the helper and recipient read in the same query: a pairing without a name
@@ -139,11 +142,16 @@ class Pairing(VersionMixin, DemoMixin):
             self.name = f"{self.helper_name}→{self.recipient_name}"
 
     def with_descendants(self) -> list[Pairing]:
-        """This pairing and every pairing below it, breadth first (few levels in practice)."""
-        found = [self]
-        frontier = [self.pk]
-        while frontier:
-            children = list(Pairing.objects.filter(parent_id__in=frontier))
-            found.extend(children)
-            frontier = [child.pk for child in children]
-        return found
+        """This pairing and every pairing below it, breadth first: one query whatever the
+        depth (a recursive walk of the tree in the database; SQLite and PostgreSQL)."""
+        table = self._meta.db_table
+        below = Pairing.objects.raw(
+            f"WITH RECURSIVE tree(id, depth) AS ("
+            f"SELECT id, 1 FROM {table} WHERE parent_id = %s "
+            f"UNION ALL SELECT child.id, tree.depth + 1 FROM {table} AS child "
+            f"JOIN tree ON child.parent_id = tree.id WHERE tree.depth < {MAX_DEPTH}) "
+            f"SELECT pairing.* FROM {table} AS pairing JOIN tree ON tree.id = pairing.id "
+            f"ORDER BY tree.depth, pairing.id",
+            [self.pk],
+        )
+        return [self, *below]

@@ -98,6 +98,8 @@ class Project(VersionMixin, DemoMixin):
         # the list pages' default sorts, with and without a pairing (web/listing.py)
         indexes = [
             models.Index(fields=["code", "id"], name="project_by_code"),
+            # the as-of month of projects started (rollups.started_by_pairing), from the index
+            models.Index(fields=["pairing", "start_date", "status"], name="project_started"),
         ]
         constraints = [
             models.UniqueConstraint(

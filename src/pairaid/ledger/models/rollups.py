@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.ledger.models.common import Confirmation
 from pairaid.ledger.models.funds import FundFlow
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.projects import Project
 from pairaid.ledger.moneyfield import MoneyField
 
 
@@ -43,6 +44,58 @@ class FundRollup(models.Model):
                 name="fundrollup_one_row_per_key",
             )
         ]
+        # a figure's whole months (rollups.money_by_pairing) read from the index alone
+        indexes = [
+            models.Index(
+                fields=[
+                    "pairing",
+                    "kind",
+                    "fund_year",
+                    "month",
+                    "source",
+                    "confirmation",
+                    "amount",
+                ],
+                name="fundrollup_sums",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.pairing_id} {self.kind} {self.fund_year} {self.month:%Y-%m} {self.amount}元"
+
+
+class ProjectRollup(models.Model):
+    """The number of a pairing's projects of one status whose start date (开工日期) falls in
+    one month: a count derived from the records, never typed in and never a record itself.
+
+    Projects change (status, start date, even pairing), so the table is kept by database
+    triggers on the project table (migration 0017) in the same statement as every insert,
+    update or delete of a project, whoever writes it: services, bulk services, the importer
+    and its rollback, the demo and national loaders. Projects without a start date are not
+    counted (no figure counts them). `pairaid rollups rebuild --check` compares the table
+    with the records.
+    """
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Project.Status.choices)
+    month = models.DateField(_("月份"), help_text=_("开工日期所在月份的第一天"))
+    project_count = models.BigIntegerField(_("项目个数"))
+
+    class Meta:
+        verbose_name = _("项目汇总")
+        verbose_name_plural = _("项目汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "status", "month"], name="projectrollup_one_row_per_key"
+            )
+        ]
+        indexes = [  # the whole months of a figure read from the index alone
+            models.Index(
+                fields=["pairing", "status", "month", "project_count"], name="projectrollup_counts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pairing_id} {self.status} {self.month:%Y-%m} {self.project_count}"

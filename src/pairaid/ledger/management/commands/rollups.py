@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import rollups
+from pairaid.ledger import figure_store, rollups
 
 SHOWN = 20  # differences printed; the count covers them all
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     help = _(
         "资金汇总：rebuild 按资金记录重建资金汇总表并报告与记录不一致之处；"
         "加 --check 只核对、不改动（发现不一致时退出码为 1）"
+        "；项目汇总（按开工月份的项目个数）同样核对和重建"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +24,52 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, action: str, check: bool, **options: Any) -> None:
+        projects = self.projects(check)
+        self.funds(check)  # refuses first when money disagrees too
+        if not check:
+            figure_store.forget_all()  # figures stored from the old rollups must not be shown
+        if projects:
+            raise CommandError(
+                _("项目汇总与项目记录有 %(n)s 处不一致；运行 pairaid rollups rebuild 重建")
+                % {"n": projects}
+            )
+
+    def projects(self, check: bool) -> int:
+        """Check (and unless `check`, rebuild) the project rollups; the differences found
+        when only checking (a rebuild mends them)."""
+        count, shown = rollups.project_differences(limit=SHOWN)
+        for d in shown:
+            pairing_id, status, month = d.key
+            self.stderr.write(
+                _(
+                    "结对关系#%(pairing)s %(status)s 开工月份%(month)s："
+                    "项目汇总 %(t_count)s 个，记录 %(r_count)s 个"
+                )
+                % {
+                    "pairing": pairing_id,
+                    "status": status,
+                    "month": f"{month:%Y-%m}",
+                    "t_count": d.table_count,
+                    "r_count": d.records_count,
+                }
+            )
+        if count > len(shown):
+            self.stderr.write(_("……另有 %(n)s 处不一致") % {"n": count - len(shown)})
+        if check:
+            if not count:
+                self.stdout.write(_("项目汇总与项目记录一致"))
+            return count
+        rows = rollups.rebuild_projects()
+        if count:
+            self.stdout.write(
+                _("发现 %(n)s 处不一致，已按项目记录重建项目汇总（%(rows)s 行）")
+                % {"n": count, "rows": rows}
+            )
+        else:
+            self.stdout.write(_("项目汇总与项目记录一致，已重建（%(rows)s 行）") % {"rows": rows})
+        return 0
+
+    def funds(self, check: bool) -> None:
         count, shown = rollups.differences(limit=SHOWN)
         for d in shown:
             pairing_id, kind, source, year, month, confirmation = d.key

@@ -1,0 +1,88 @@
+"""Migration 0017 creates the project rollups, fills them from the projects already recorded
+(one INSERT … SELECT), installs the triggers that keep them, and is reversed by dropping them,
+on SQLite and PostgreSQL. It runs on a database of its own, in a separate process."""
+
+from __future__ import annotations
+
+from scratch_databases import run_in_scratch_database
+
+SCRIPT = r"""
+import datetime as dt, json
+import django
+django.setup()
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = ("ledger", "0016_placements_trainings_workshops_vocational")
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return executor
+
+executor = migrate(BEFORE)
+apps = executor.loader.project_state([BEFORE]).apps
+Region = apps.get_model("ledger", "Region")
+Pairing = apps.get_model("ledger", "Pairing")
+Project = apps.get_model("ledger", "Project")
+helper = Region.objects.create(code="990201", name="迁移丙区", level="county")
+recipient = Region.objects.create(code="990202", name="迁移丁县", level="county")
+pairing = Pairing.objects.create(
+    helper_region=helper, recipient_region=recipient, scheme="other",
+    valid_from=dt.date(2020, 1, 1),
+)
+for n, (status, start) in enumerate([
+    ("in_progress", dt.date(2021, 6, 1)),
+    ("in_progress", dt.date(2021, 6, 30)),
+    ("completed", dt.date(2021, 6, 15)),
+    ("cancelled", dt.date(2021, 7, 1)),
+    ("planned", None),
+]):
+    Project.objects.create(
+        pairing=pairing, code=f"M-{n}", name="迁移项目", sector="industry",
+        mode="capacity_building", status=status, start_date=start,
+    )
+
+migrate(None)
+from pairaid.ledger import rollups
+from pairaid.ledger.models import Project, ProjectRollup
+def rows():
+    return sorted(
+        [str(r.month), r.status, r.project_count] for r in ProjectRollup.objects.all()
+    )
+filled = rows()
+differences = rollups.project_differences()[0]
+started = rollups.started_by_pairing(
+    [pairing.pk], start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)
+)
+Project.objects.filter(code="M-4").update(status="in_progress", start_date=dt.date(2021, 8, 8))
+Project.objects.filter(code="M-0").delete()
+kept = rows()
+kept_differences = rollups.project_differences()[0]
+
+migrate(BEFORE)
+tables = connection.introspection.table_names()
+print(json.dumps({"filled": filled, "differences": differences, "started": started[pairing.pk],
+                  "kept": kept, "kept_differences": kept_differences,
+                  "dropped": "ledger_projectrollup" not in tables}))
+"""
+
+
+def test_it_fills_the_project_rollups_keeps_them_and_drops_them_when_reversed(db):
+    answer = run_in_scratch_database(SCRIPT)
+    assert answer["filled"] == [
+        ["2021-06-01", "completed", 1],
+        ["2021-06-01", "in_progress", 2],
+        ["2021-07-01", "cancelled", 1],
+    ]
+    assert answer["differences"] == 0
+    assert answer["started"] == 3  # the cancelled and the planned project are not counted
+    assert answer["kept"] == [
+        ["2021-06-01", "completed", 1],
+        ["2021-06-01", "in_progress", 1],
+        ["2021-07-01", "cancelled", 1],
+        ["2021-08-01", "in_progress", 1],
+    ]
+    assert answer["kept_differences"] == 0
+    assert answer["dropped"] is True
