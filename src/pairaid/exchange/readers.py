@@ -363,6 +363,10 @@ def _open_spreadsheet(path: Path, name: str, stream_above: int) -> CalamineSourc
                 # is validated (a fast scan of its XML), not after the rows allowed.
                 if streaming.last_filled_row(sheet) > limits.rows:
                     raise too_many_rows(sheet, limits)
+                if sheet in streaming.formulas:
+                    # calamine reads a formula saved without its value as blank; the
+                    # stream marks it (xlsxstream.FormulaWithoutValue), to be refused.
+                    source.streamed.add(sheet)
                 size = streaming.part_size(sheet)
                 # A rough row count for the progress bar: a fund ledger row is ~560 bytes.
                 source.estimates[sheet] = max(1, size // 560)

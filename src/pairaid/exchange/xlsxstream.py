@@ -37,6 +37,19 @@ _ROW_R = re.compile(rb'\sr="([0-9]{1,9})"')
 _AFTER_NAME = frozenset(b" >/\n\r\t")
 
 
+class FormulaWithoutValue(str):
+    """A formula cell saved with no computed value (a file written by a program and never
+    opened in Excel: openpyxl writes formulas so). Its text is the formula ("=B2*2"); `cell`
+    is where it is ("C5"). The importer refuses it rather than read it as blank."""
+
+    cell: str = ""
+
+    def __new__(cls, formula: str, cell: str) -> FormulaWithoutValue:
+        made = super().__new__(cls, "=" + formula)
+        made.cell = cell
+        return made
+
+
 def _row_number(data: bytes, at: int, opens: re.Pattern[bytes], opened: int) -> int:
     """The `r` of the row tag at `at`, or its place among the rows (`opened` before `data`)."""
     found = _ROW_R.search(data, at, data.find(b">", at))
@@ -81,6 +94,16 @@ def column_index(ref: str) -> int:
     return index - 1
 
 
+def column_letters(index: int) -> str:
+    """The letters of a 0-based column index (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 class StreamingWorkbook:
     def __init__(self, path: Any) -> None:
         self.zip = zipfile.ZipFile(path)
@@ -89,6 +112,8 @@ class StreamingWorkbook:
         self._read_workbook()
         self.date_styles = self._read_styles()
         self._strings: list[str] | None = None
+        # The sheets whose XML holds a formula (`<f>`), seen by `last_filled_row`'s scan.
+        self.formulas: set[str] = set()
 
     def close(self) -> None:
         self.zip.close()
@@ -228,6 +253,7 @@ class StreamingWorkbook:
         last_filled = current = opened = 0
         row_tag = close_c = b""
         opens: re.Pattern[bytes] | None = None
+        formula = re.compile(b"<f[\\s>/]")
         carry = b""
         with self.zip.open(self.part_of(sheet)) as part:
             while True:
@@ -243,6 +269,9 @@ class StreamingWorkbook:
                     prefix = (root.group(1) or b"") if root else b""
                     row_tag, close_c = b"<" + prefix + b"row", b"</" + prefix + b"c>"
                     opens = re.compile(re.escape(row_tag) + rb"[\s>/]")
+                    formula = re.compile(re.escape(b"<" + prefix + b"f") + rb"[\s>/]")
+                if sheet not in self.formulas and formula.search(data):
+                    self.formulas.add(sheet)
 
                 filled = data.rfind(close_c)
                 if filled >= 0:
@@ -267,11 +296,15 @@ class StreamingWorkbook:
         date_styles = self.date_styles
         ready: list[tuple[int, list[Any]]] = []
         row: list[Any] = []
-        current = {"row": 0, "col": -1, "type": "n", "style": 0, "in_text": False}
+        current: dict[str, Any] = {
+            "row": 0, "col": -1, "type": "n", "style": 0, "ref": "",
+            "in_text": False, "in_formula": False,
+        }  # fmt: skip
         buffer: list[str] = []
         c_tag, v_tag, t_tag, row_tag = f"{MAIN} c", f"{MAIN} v", f"{MAIN} t", f"{MAIN} row"
-        rph_tag = f"{MAIN} rPh"
+        rph_tag, f_tag = f"{MAIN} rPh", f"{MAIN} f"
         phonetic = [0]
+        formula: list[str] = []  # the formula of the cell being read, if it has one
 
         def start(name: str, attrs: dict[str, str]) -> None:
             if name == c_tag:
@@ -279,7 +312,12 @@ class StreamingWorkbook:
                 current["col"] = column_index(ref) if ref else current["col"] + 1
                 current["type"] = attrs.get("t", "n")
                 current["style"] = int(attrs.get("s", "0"))
+                current["ref"] = ref or ""
                 buffer.clear()
+                formula.clear()
+            elif name == f_tag:
+                formula.append("")
+                current["in_formula"] = True
             elif name == v_tag or (name == t_tag and not phonetic[0]):
                 current["in_text"] = True
             elif name == row_tag:
@@ -292,7 +330,12 @@ class StreamingWorkbook:
 
         def end(name: str) -> None:
             if name == c_tag:
-                value = convert("".join(buffer))
+                raw = "".join(buffer)
+                value = convert(raw)
+                if formula and raw == "" and current["type"] not in {"str", "inlineStr"}:
+                    # No computed value saved (an empty text result is saved as t="str").
+                    ref = current["ref"] or f"{column_letters(current['col'])}{current['row']}"
+                    value = FormulaWithoutValue(formula[0], ref)
                 if value != "":
                     col = min(current["col"], max_columns)
                     if col >= len(row):
@@ -300,6 +343,8 @@ class StreamingWorkbook:
                     row[col] = value
             elif name in (v_tag, t_tag):
                 current["in_text"] = False
+            elif name == f_tag:
+                current["in_formula"] = False
             elif name == row_tag:
                 if row:
                     ready.append((current["row"], list(row)))
@@ -309,6 +354,8 @@ class StreamingWorkbook:
         def text(data: str) -> None:
             if current["in_text"]:
                 buffer.append(data)
+            elif current["in_formula"]:
+                formula[0] += data
 
         def convert(raw: str) -> Any:
             kind = current["type"]

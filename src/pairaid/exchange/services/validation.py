@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import cells
@@ -35,6 +36,7 @@ from pairaid.exchange.services.layout import (
     RowError,
 )
 from pairaid.exchange.specs import Context, Importer
+from pairaid.exchange.xlsxstream import FormulaWithoutValue
 from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.messages import readable
 from pairaid.ledger.services import pairing_of
@@ -155,6 +157,7 @@ class Pass:
         self.columns = [c for c in importer.importable() if c.field in layout.positions]
         self.fk_fields = [f.name for f in importer.model._meta.concrete_fields if f.is_relation]
         self.reason = ""
+        self.today = timezone.localdate()
         context.units = dict(layout.units)
 
     def header(self, name: str) -> str:
@@ -187,6 +190,7 @@ class Pass:
     # --- a chunk of rows ------------------------------------------------------------
 
     def chunk(self, rows: list[Row]) -> None:
+        self.today = timezone.localdate()  # the rows' "today" (FundFlow.checked_on), read once
         live = []
         for row in rows:
             raw = {
@@ -242,8 +246,12 @@ class Pass:
 
     def clean(self, row: Row, raw: dict[str, Any]) -> None:
         for column in self.columns:
+            cell = raw.get(column.field)
+            if isinstance(cell, FormulaWithoutValue):
+                row.errors.append((self.header(column.field), _formula_message(cell)))
+                continue
             try:
-                value = column.clean(raw.get(column.field), self.context, row.values)
+                value = column.clean(cell, self.context, row.values)
             except CellError as exc:
                 row.errors.append((self.header(column.field), str(exc)))
                 continue
@@ -314,6 +322,9 @@ class Pass:
                         )
                     )
                     return
+        checked_on = getattr(candidate, "checked_on", None)
+        if checked_on is not None:
+            checked_on(self.today)
         try:
             candidate.full_clean(
                 exclude=self.fk_fields, validate_unique=False, validate_constraints=False
@@ -400,6 +411,13 @@ class Pass:
                 )
             )
         ImportChange.objects.bulk_create(entries)
+
+
+def _formula_message(cell: FormulaWithoutValue) -> str:
+    return _(
+        "单元格%(cell)s是公式（%(formula)s），但文件中没有它的计算结果：请在Excel中打开、"
+        "重新计算并保存后再导入"
+    ) % {"cell": cell.cell, "formula": str(cell)}
 
 
 def _messages(exc: ValidationError) -> dict[str, list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -143,6 +145,15 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
         self.clean_dates()
 
+    def today(self) -> dt.date:
+        """Today, or the day given for a whole batch being checked at once (`checked_on`):
+        one look at the clock per batch instead of one per row."""
+        return self.__dict__.get("_checked_on") or timezone.localdate()
+
+    def checked_on(self, day: dt.date) -> None:
+        """Check this record's dates as of `day` (the caller's today, read once)."""
+        self.__dict__["_checked_on"] = day
+
     def clean_dates(self) -> None:
         """The date rules of the class docstring."""
         if self.date is None:
@@ -156,7 +167,7 @@ class FundFlow(ConfirmationMixin, DemoMixin):
                 }
             )
         same_day_reversal = original is not None and self.date == original.date
-        if self.date > timezone.localdate() and not same_day_reversal:
+        if self.date > self.today() and not same_day_reversal:
             raise ValidationError({"date": _("日期不能晚于今天")})
         if (
             original is None

@@ -20,6 +20,7 @@ from pairaid.ledger.models import (
     AuditEntry,
     Pairing,
 )
+from pairaid.ledger.services.bulkinsert import insert
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
@@ -146,7 +147,7 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
     for entry in entries:
         entry.prev_hash = tails[entry.chain]
         entry.hash = tails[entry.chain] = entry.compute_hash(entry.prev_hash)
-    created = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    created = insert(entries)
     for entry in created:
         head = heads[entry.chain]
         head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1

@@ -19,6 +19,7 @@ from pairaid.ledger.models import (
     Project,
 )
 from pairaid.ledger.services.audit import _append, _bulk_log, _entries, log_action, record_values
+from pairaid.ledger.services.bulkinsert import collector_paused, insert
 from pairaid.ledger.services.guards import _guard, _refuse_self_confirmation
 
 # --- fund flows: record, reverse, correct ---------------------------------------------------
@@ -90,7 +91,6 @@ def correct_fund_flow(
 # (pairing, project, the reversed flow) are not fetched again from the database.
 
 _FLOW_REFERENCES = ["pairing", "project", "reverses"]
-BATCH = 1000  # rows per INSERT statement
 
 
 def _guard_flows(acting_user: Any, flows: Iterable[FundFlow]) -> None:
@@ -114,6 +114,7 @@ def _check_references(flows: Sequence[FundFlow]) -> None:
             raise ValidationError({name: _("引用的记录不存在")})
 
 
+@collector_paused()
 @transaction.atomic
 def bulk_record_fund_flows(
     rows: Sequence[Mapping[str, Any] | FundFlow],
@@ -128,10 +129,12 @@ def bulk_record_fund_flows(
     which keeps the flows it validated) and it is not run again — the access, year-lock,
     confirmation and reference checks still are."""
     flows = [row if isinstance(row, FundFlow) else FundFlow(**row) for row in rows]
+    today = timezone.localdate()
     for flow in flows:
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
         if not validated:
+            flow.checked_on(today)
             flow.full_clean(
                 exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False
             )
@@ -139,12 +142,13 @@ def bulk_record_fund_flows(
             _refuse_self_confirmation(flow)
     _check_references(flows)
     _guard_flows(acting_user, flows)
-    created = FundFlow.objects.bulk_create(flows, batch_size=BATCH)
+    created = insert(flows)
     _bulk_log(created, "recorded", acting_user=acting_user, via=via)
     rollups.add_flows(created)
     return created
 
 
+@collector_paused()
 @transaction.atomic
 def bulk_reverse_fund_flows(
     flows: Sequence[FundFlow],
@@ -169,12 +173,13 @@ def bulk_reverse_fund_flows(
         raise ValidationError(_("该记录已被冲销"))
     note = (_("冲销：%(reason)s") % {"reason": reason.strip()})[:300]
     reversals = []
+    today = timezone.localdate()
     for flow in originals:
         reversal = FundFlow(
             pairing=pairings[flow.pairing_id],
             kind=flow.kind,
             fund_year=flow.fund_year,
-            date=on or max(timezone.localdate(), flow.date),
+            date=on or max(today, flow.date),
             amount=-flow.amount,
             source=flow.source,
             project=projects.get(flow.project_id),
@@ -183,12 +188,13 @@ def bulk_reverse_fund_flows(
             note=note,
             is_demo=flow.is_demo,
         )
+        reversal.checked_on(today)
         reversal.full_clean(
             exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False
         )
         reversals.append(reversal)
     _guard_flows(acting_user, reversals)
-    created = FundFlow.objects.bulk_create(reversals, batch_size=BATCH)
+    created = insert(reversals)
     changes = [
         {"reverses": reversal.reverses_id, "amount": str(reversal.amount), "reason": reason}
         for reversal in created
