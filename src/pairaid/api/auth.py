@@ -25,12 +25,12 @@ class TokenAuth(HttpBearer):
         api_token = services.authenticate_token(token.strip(), address=client_address(request))
         if api_token is None:
             return None
-        if api_token.owner_locked:
+        if api_token.owner_locked:  # type: ignore[attr-defined]  # authenticate_token sets it
             # Repeated failed logins from this address lock the account here: its tokens too.
             raise PermissionDenied(_("登录失败次数过多，账户已临时锁定，令牌暂不可用"))
         if not api_token.can_write and request.method not in SAFE_METHODS:
             raise PermissionDenied(_("只读令牌不能修改数据；请使用读写令牌"))
-        request.api_token = api_token  # type: ignore[attr-defined]
+        request.api_token = api_token  # type: ignore[attr-defined]  # the token, for the views
         return api_token.user
 
 

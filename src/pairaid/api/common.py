@@ -13,16 +13,18 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Path, Schema, Status
+from ninja import Field, Schema, Status
+from ninja.params import functions as param_functions
 from pydantic import create_model
 
+from pairaid.accounts.models import User
 from pairaid.api import services as api_services
 from pairaid.api.errors import error_responses, etag_of
 from pairaid.api.types import MAX_ID, MAX_OFFSET
@@ -39,12 +41,14 @@ from pairaid.ledger.models import (
 
 VIA = "api"
 
+M = TypeVar("M", bound=Model)
+
 # The documented error answers, by kind of operation.
 LIST_ERRORS = error_responses(401, 422)
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
-IfMatchHeader = Header(
+IfMatchHeader = param_functions.Header(
     None,
     alias="If-Match",
     max_length=200,
@@ -75,7 +79,8 @@ def tag_version(response: HttpResponse, record: Any) -> None:
 def expected_version(if_match: str | None, record: Any) -> int | None:
     """The version an If-Match header holds the request to: None without one (or with `*`);
     the current version if it is among those listed; else one that cannot match (412)."""
-    if not if_match or getattr(record, "version", None) is None:
+    current: int | None = getattr(record, "version", None)
+    if not if_match or current is None:
         return None
     tags = [tag.strip() for tag in if_match.split(",")]
     if "*" in tags:
@@ -85,13 +90,13 @@ def expected_version(if_match: str | None, record: Any) -> int | None:
         tag = tag.removeprefix("W/").strip('"')
         if tag.isdigit():
             versions.append(int(tag))
-    if record.version in versions:
-        return record.version
+    if current in versions:
+        return current
     return versions[0] if versions and versions[0] > 0 else 0
 
 
-RecordId = Path(..., ge=1, le=MAX_ID, description="记录编号")
-IdempotencyKeyHeader = Header(
+RecordId = param_functions.Path(..., ge=1, le=MAX_ID, description="记录编号")
+IdempotencyKeyHeader = param_functions.Header(
     None,
     alias="Idempotency-Key",
     max_length=200,
@@ -103,20 +108,21 @@ IdempotencyKeyHeader = Header(
 )
 
 
-def user_of(request: HttpRequest) -> Any:
+def user_of(request: HttpRequest) -> User:
     """The user the request acts for: the token's owner, or the logged-in user."""
-    return request.auth  # type: ignore[attr-defined]
+    user: User = request.auth  # type: ignore[attr-defined]  # set by the API's authentication
+    return user
 
 
 # --- scope ----------------------------------------------------------------------------------
 
 
-def in_scope(queryset: QuerySet, user: Any) -> QuerySet:
+def in_scope(queryset: QuerySet[M], user: access.Viewer) -> QuerySet[M]:
     """The records of `queryset` the user sees, through their pairing (`ledger.access`)."""
     return access.within_view(user, queryset)
 
 
-def shared_records(model: type[Model], user: Any) -> QuerySet:
+def shared_records(model: type[M], user: access.Viewer) -> QuerySet[M]:
     """Regions and organisations: the common vocabulary of everyone who holds a role."""
     return access.shared_records(user, model)
 
@@ -124,7 +130,7 @@ def shared_records(model: type[Model], user: Any) -> QuerySet:
 visible_persons = access.visible_persons
 
 
-def fetch(queryset: QuerySet, pk: int) -> Any:
+def fetch(queryset: QuerySet[M], pk: int) -> M:
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404(_("未找到该记录"))
@@ -141,14 +147,14 @@ def pairing_for(user: Any, pk: int) -> Pairing:
 
 # --- references in a request body -------------------------------------------------------------
 
-Finder = Callable[[Any, Pairing | None], QuerySet]
+Finder = Callable[[Any, Pairing | None], QuerySet[Any]]
 
 
 def _same_pairing(model: type[Model]) -> Finder:
     return lambda user, pairing: model._default_manager.filter(pairing=pairing)
 
 
-def _events_of(user: Any, pairing: Pairing | None) -> QuerySet:
+def _events_of(user: Any, pairing: Pairing | None) -> QuerySet[Event]:
     # A city's visit may witness its districts' agreements: the pairing's or its parent's.
     assert pairing is not None
     return Event.objects.filter(pairing_id__in=[pairing.pk, pairing.parent_id])
@@ -177,7 +183,7 @@ REFERENCES: dict[str, tuple[str, Finder, str]] = {
 }
 
 
-def resolve(user: Any, data: Mapping[str, Any], pairing: Pairing | None = None) -> dict:
+def resolve(user: Any, data: Mapping[str, Any], pairing: Pairing | None = None) -> dict[str, Any]:
     """Request fields → model fields, each `<name>_id` replaced by the record it names if the
     user may refer to it there; otherwise a field error (422)."""
     fields: dict[str, Any] = {}
@@ -201,7 +207,7 @@ def resolve(user: Any, data: Mapping[str, Any], pairing: Pairing | None = None) 
     return fields
 
 
-def resolve_many(user: Any, model: type[Model], ids: list[int], field: str) -> list[Model]:
+def resolve_many(user: Any, model: type[M], ids: list[int], field: str) -> list[M]:
     records = list(shared_records(model, user).filter(pk__in=ids))
     missing = sorted(set(ids) - {record.pk for record in records})
     if missing:
@@ -217,12 +223,17 @@ def resolve_many(user: Any, model: type[Model], ids: list[int], field: str) -> l
 class PageParams(Schema):
     limit: int = Field(100, ge=1, le=500, description="每页条数（1—500，默认100）")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")
-    after: int = Field(
-        None,
-        ge=0,
-        le=MAX_ID,
-        description="游标：只列出编号大于此值的记录。翻页时传入上一页的 next_after，offset 置 0",
-    )
+    after: Annotated[
+        int,
+        Field(
+            None,
+            ge=0,
+            le=MAX_ID,
+            description=(
+                "游标：只列出编号大于此值的记录。翻页时传入上一页的 next_after，offset 置 0"
+            ),
+        ),
+    ]
 
 
 @cache
@@ -240,11 +251,11 @@ def page_of(item: type[Schema]) -> type[Schema]:
             int | None,
             Field(description="下一页的游标（传给 after）；没有下一页时为 null"),
         ),
-        items=(list[item], ...),
+        items=(list[item], ...),  # type: ignore[valid-type]  # the schema passed in
     )
 
 
-def paginate(queryset: QuerySet, page: PageParams) -> dict[str, Any]:
+def paginate(queryset: QuerySet[Any], page: PageParams) -> dict[str, Any]:
     queryset = queryset.order_by("pk")
     if page.after is not None:
         queryset = queryset.filter(pk__gt=page.after)
@@ -281,7 +292,7 @@ def once(
     payload: Schema | None,
     make: Callable[[], Schema],
     status: int = 201,
-) -> Status:
+) -> Status[dict[str, Any]]:
     """Run a create, or with an Idempotency-Key, run it at most once per key and answer a
     retry with the stored answer (header `Idempotent-Replayed: true`)."""
     if key is None:

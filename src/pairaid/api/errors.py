@@ -23,9 +23,9 @@ A database rule is never named to the client: `ledger.messages` says it in words
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -43,6 +43,8 @@ from pairaid.ledger.messages import integrity_message, readable
 from pairaid.ledger.services import StaleRecord
 
 WHOLE_RECORD = "__all__"
+
+E = TypeVar("E", bound=Exception)
 
 
 def etag_of(version: int) -> str:
@@ -66,7 +68,8 @@ class JSONOnlyParser(Parser):
         content_type = request.content_type or ""
         if content_type != "application/json" and not content_type.endswith("+json"):
             raise UnsupportedMediaType(content_type)
-        return json.loads(request.body)
+        body: dict[str, Any] = json.loads(request.body)
+        return body
 
 
 # Answers every operation with a request body may give, besides its own (OpenAPI).
@@ -118,7 +121,7 @@ class StaleOut(Schema):
 
 def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     """The documented error answers of an operation."""
-    special = {422: ValidationErrorOut, 412: StaleOut}
+    special: dict[int, type[Schema]] = {422: ValidationErrorOut, 412: StaleOut}
     return {status: special.get(status, ErrorOut) for status in statuses}
 
 
@@ -202,7 +205,9 @@ def _field_of(loc: Iterable[Any]) -> str:
     return ".".join(parts) or WHOLE_RECORD
 
 
-def request_errors(errors: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict]:
+def request_errors(
+    errors: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     detail: list[dict[str, Any]] = []
     by_field: dict[str, list[str]] = {}
     for error in errors:
@@ -249,7 +254,7 @@ def install(api: NinjaAPI) -> None:
         response["ETag"] = etag_of(exc.current_version)
         return response
 
-    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_not_found(request: HttpRequest, exc: Http404 | access.OutOfScope) -> HttpResponse:
         return answer(request, 404, {"detail": _("未找到该记录，或该记录不在您的权限范围内")})
 
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -278,12 +283,16 @@ def install(api: NinjaAPI) -> None:
     def on_conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return answer(request, 409, {"detail": integrity_message(exc)})
 
-    api.add_exception_handler(RequestValidationError, on_request_error)
-    api.add_exception_handler(DjangoValidationError, on_ledger_error)
-    api.add_exception_handler(StaleRecord, on_stale)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(access.OutOfScope, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_forbidden)
-    api.add_exception_handler(AuthenticationError, on_unauthenticated)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(IntegrityError, on_conflict)
+    def handle(exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+        # ninja's handler type also admits the exception's class; ninja passes an instance.
+        api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+
+    handle(RequestValidationError, on_request_error)
+    handle(DjangoValidationError, on_ledger_error)
+    handle(StaleRecord, on_stale)
+    handle(Http404, on_not_found)
+    handle(access.OutOfScope, on_not_found)
+    handle(PermissionDenied, on_forbidden)
+    handle(AuthenticationError, on_unauthenticated)
+    handle(HttpError, on_http_error)
+    handle(IntegrityError, on_conflict)

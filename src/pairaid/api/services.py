@@ -110,6 +110,7 @@ def authenticate_token(secret: str, *, address: str | None = None) -> ApiToken |
     )
     if token is None:
         return None
+    # `login_failures` is the query's annotation; `owner_locked` is kept on the instance
     token.owner_locked = lockout.too_many(token.login_failures)  # type: ignore[attr-defined]
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic_core import CoreSchema
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS
@@ -72,9 +81,10 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+def text(max_length: int, *, min_length: int = 0, description: str | None = None) -> object:
     """A string as a CharField (or a bounded TextField) stores it; a required one
-    (min_length ≥ 1) may not be only spaces."""
+    (min_length ≥ 1) may not be only spaces. The type, made at run time (a schema made from
+    a model's fields uses it); a schema written out uses `Annotated[str, Text(…)]`."""
     checks = [AfterValidator(_printable)]
     if min_length:
         checks.append(AfterValidator(_not_blank))
@@ -85,12 +95,50 @@ def text(max_length: int, *, min_length: int = 0, description: str | None = None
     ]
 
 
+@dataclass(frozen=True)
+class Text:
+    """`Annotated[str, Text(300, min_length=1)]`: a field of `text(300, min_length=1)`,
+    validated and documented as that type is, and a `str` to the type checker."""
+
+    max_length: int
+    min_length: int = 0
+    description: str | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return handler.generate_schema(
+            text(self.max_length, min_length=self.min_length, description=self.description)
+        )
+
+
 LONG_TEXT = 20_000  # TextFields have no limit in the database; the API sets one
 
 
-def choice(choices: type[models.TextChoices]) -> Any:
-    """The codes of a Django choices class as an enum in the schema."""
+def choice(choices: type[models.TextChoices]) -> object:
+    """The codes of a Django choices class as an enum in the schema (`Literal` of the
+    codes), made at run time."""
     return Literal[tuple(choices.values)]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """`Annotated[str, Choice(Project.Sector)]`: one of the codes of a Django choices class,
+    validated and documented as `choice(Project.Sector)` is (an enum in the schema), and a
+    `str` to the type checker."""
+
+    choices: type[models.TextChoices]
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return handler.generate_schema(choice(self.choices))
+
+
+# A field of a PATCH body that the request may leave out (`Annotated[X, Unsent]`): its
+# default is None, which marks it as not sent; `null` sent is refused as before, and the
+# schema documents the type alone (with "default": null), not "X or null".
+Unsent = Field(default=None)
 
 
 # Whole yuan have at most MAX_DIGITS - 2 digits: the pattern and MAX_AMOUNT agree.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pairaid.accounts.models import User
 from pairaid.api import services
 from pairaid.api.forms import TokenForm
 
@@ -24,6 +25,12 @@ DOCS_ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui-init.js": "text/javascript",
 }
+
+
+class LoggedIn(HttpRequest):
+    """A request of a page behind `login_required`: its user is a login (for the checker)."""
+
+    user: User
 
 
 def docs_asset(request: HttpRequest, name: str) -> FileResponse:
@@ -39,7 +46,7 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 @never_cache  # the page may show a new token's secret: no copy of it in any cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: LoggedIn) -> HttpResponse:
     created = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -65,7 +72,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke(request: LoggedIn, token_id: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens, pk=token_id)
     services.revoke_token(token, acting_user=request.user, via="web")
     messages.success(request, _("令牌“%(name)s”已撤销") % {"name": token.name})

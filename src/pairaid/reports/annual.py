@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import breakdowns, figure_sets, figures
 from pairaid.ledger.figures import Rate, Window
-from pairaid.ledger.models import FundFlow, Pairing, Person, Project, WorkStatus
+from pairaid.ledger.models import (
+    Agreement,
+    FundFlow,
+    Obligation,
+    Pairing,
+    Person,
+    Project,
+    Task,
+    WorkStatus,
+)
 from pairaid.ledger.money import format_wan
 from pairaid.reports.areas import annual_section, area_figures
 from pairaid.reports.common import (
@@ -83,10 +93,11 @@ def build_annual(options: Options) -> Report:
         meta=heading_meta(options, context.window),
         filename=filename(options, ANNUAL, f"{year}"),
     )
-    rates = [figures.transfer_rate(context.window), figures.usage_rate(context.window)]
+    transfer_rate = figures.transfer_rate(context.window)
+    usage_rate = figures.usage_rate(context.window)
     tasks = breakdowns.task_completion(context.window)
     report.sections += [
-        overview_section(context, *rates, tasks),
+        overview_section(context, transfer_rate, usage_rate, tasks),
         money_section(context),
         projects_section(context),
         people_section(context),
@@ -96,7 +107,7 @@ def build_annual(options: Options) -> Report:
         *annual_section(
             _("八、协作考核"), area_figures(pairing, options, year, year), options.style
         ),
-        rule_section(context.shown, [*rates, tasks]),
+        rule_section(context.shown, [transfer_rate, usage_rate, tasks]),
     ]
     return report
 
@@ -135,11 +146,11 @@ def overview_section(context: Year, transfer_rate: Rate, usage_rate: Rate, tasks
         )
         % {
             "year": year,
-            "plan": format_wan(stage[FundFlow.Kind.PLAN].value),
-            "transfer": format_wan(stage[FundFlow.Kind.TRANSFER].value),
+            "plan": format_wan(Decimal(stage[FundFlow.Kind.PLAN].value)),
+            "transfer": format_wan(Decimal(stage[FundFlow.Kind.TRANSFER].value)),
             "transfer_rate": percent_text(transfer_rate.percent),
-            "allocate": format_wan(stage[FundFlow.Kind.ALLOCATE].value),
-            "spend": format_wan(stage[FundFlow.Kind.SPEND].value),
+            "allocate": format_wan(Decimal(stage[FundFlow.Kind.ALLOCATE].value)),
+            "spend": format_wan(Decimal(stage[FundFlow.Kind.SPEND].value)),
             "usage_rate": percent_text(usage_rate.percent),
             "started": started.value,
             "completed": completed.value,
@@ -446,7 +457,7 @@ def people_table(cumulative: Window, window: Window, person_rule: str) -> Table:
     return table
 
 
-def agreement_table(agreements: QuerySet, day: dt.date) -> Table:
+def agreement_table(agreements: QuerySet[Agreement], day: dt.date) -> Table:
     """Agreements with their status as of `day` (`Agreement.status_on`)."""
     table = Table(
         _("本年签订的协议合同"),
@@ -472,7 +483,7 @@ def agreement_table(agreements: QuerySet, day: dt.date) -> Table:
     return table
 
 
-def obligation_table(obligations: QuerySet) -> Table:
+def obligation_table(obligations: QuerySet[Obligation]) -> Table:
     table = Table(
         _("逾期未完成的履约事项"),
         [
@@ -495,7 +506,7 @@ def obligation_table(obligations: QuerySet) -> Table:
     return table
 
 
-def task_table(tasks: QuerySet) -> Table:
+def task_table(tasks: QuerySet[Task]) -> Table:
     table = Table(
         _("任务清单"),
         [

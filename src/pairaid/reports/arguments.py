@@ -65,7 +65,7 @@ def parse_date(value: str | None) -> dt.date | None:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
 
 
-def options_from(arguments: dict[str, Any], user: Any = None) -> Options:
+def options_from(arguments: dict[str, Any], user: access.Viewer = None) -> Options:
     """The report's options; for `user` (None: the operator, who sees everything), only a
     pairing the user sees, counting only the pairings below it that the user sees."""
     pairing = find_pairing(arguments["pairing"])
@@ -83,7 +83,7 @@ def options_from(arguments: dict[str, Any], user: Any = None) -> Options:
 
 
 def output_format(arguments: dict[str, Any]) -> str:
-    chosen = arguments.get("format")
+    chosen: str | None = arguments.get("format")
     if chosen:
         return chosen
     suffix = Path(arguments["output"] or "").suffix.lstrip(".").lower()

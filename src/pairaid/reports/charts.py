@@ -66,7 +66,7 @@ def simplified_face(path: str) -> int:
             family = ImageFont.truetype(path, 12, index=index).getname()[0]
         except OSError:
             break
-        if family.endswith(" SC"):
+        if family is not None and family.endswith(" SC"):
             return index
     return 0
 
@@ -82,7 +82,7 @@ def nice_step(top: float, ticks: int = 5) -> float:
     if top <= 0:
         return 1.0
     raw = top / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 5, 10):
         if factor * power >= raw:
             return factor * power
@@ -147,7 +147,7 @@ def draw_png(chart: Chart) -> bytes:
             anchor="ma",
         )
     if len(chart.series) > 1:
-        x = left
+        x: float = left
         for s, series in enumerate(chart.series):
             pen.rectangle([x, HEIGHT - 50, x + 28, HEIGHT - 22], fill=COLOURS[s % len(COLOURS)])
             pen.text((x + 38, HEIGHT - 36), series.name, fill=INK, font=text_font, anchor="lm")

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.ledger import access, breakdowns, figures
 from pairaid.ledger.figures import Figure, Rate, Window
-from pairaid.ledger.models import FundFlow, Pairing, Project
+from pairaid.ledger.models import FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import format_published_wan, format_wan
 from pairaid.reports.content import (
     COUNT,
@@ -30,6 +29,7 @@ from pairaid.reports.content import (
     Column,
     Section,
     Table,
+    Value,
 )
 
 BRIEFING, ANNUAL, RECONCILIATION = "briefing", "annual", "reconciliation"
@@ -71,7 +71,7 @@ class Options:
     person_rule: str = figures.PERSONS
     # Whom the report is for: a coordinating pairing's figures hold only the pairings below
     # it that this user sees (`ledger.access.figure_scope`). None: the operator, who sees all.
-    user: Any = field(default=None, compare=False, repr=False)
+    user: access.Viewer = field(default=None, compare=False, repr=False)
 
     @property
     def as_of_date(self) -> dt.date:
@@ -92,12 +92,15 @@ class Options:
         }
 
     @classmethod
-    def from_dict(cls, pairing: Pairing, data: dict[str, object], user: Any = None) -> Options:
+    def from_dict(
+        cls, pairing: Pairing, data: dict[str, object], user: access.Viewer = None
+    ) -> Options:
         as_of = data.get("as_of")
         return cls(
             pairing=pairing,
+            # the options as to_dict() kept them (JSON): the years are ints or None
             year=data.get("year"),  # type: ignore[arg-type]
-            from_year=data.get("from_year"),  # type: ignore[arg-type]
+            from_year=data.get("from_year"),  # type: ignore[arg-type]  # as above
             as_of=dt.date.fromisoformat(str(as_of)) if as_of else None,
             style=str(data.get("style") or EXACT),
             person_rule=str(data.get("person_rule") or figures.PERSONS),
@@ -134,7 +137,7 @@ def check(options: Options) -> None:
         raise ReportError(_("未知的写法：%(style)s") % {"style": options.style})
 
 
-def child_pairings(pairing: Pairing, user: Any) -> list[Pairing]:
+def child_pairings(pairing: Pairing, user: access.Viewer) -> list[Pairing]:
     """The pairings below a coordinating one that get a part (a row) of their own in its
     report: those `user` sees (`ledger.access.figure_scope`), each the topmost seen of its
     branch — a direct child, or a pairing whose own parent the user does not see."""
@@ -181,7 +184,7 @@ def date_cn(day: dt.date) -> str:
 HELPER_RELATED = ("pairing__helper_region", "pairing__helper_organisation")
 
 
-def flow_table(title: str, flows: QuerySet, sheet: str, unit: str = YUAN) -> Table:
+def flow_table(title: str, flows: QuerySet[FundFlow], sheet: str, unit: str = YUAN) -> Table:
     table = Table(
         title,
         [
@@ -214,7 +217,7 @@ def flow_table(title: str, flows: QuerySet, sheet: str, unit: str = YUAN) -> Tab
     return with_helpers(table, helpers)
 
 
-def project_table(title: str, projects: QuerySet, sheet: str) -> Table:
+def project_table(title: str, projects: QuerySet[Project], sheet: str) -> Table:
     table = Table(
         title,
         [
@@ -245,7 +248,7 @@ def project_table(title: str, projects: QuerySet, sheet: str) -> Table:
     return with_helpers(table, helpers)
 
 
-def posting_table(title: str, postings: QuerySet, sheet: str, day: dt.date) -> Table:
+def posting_table(title: str, postings: QuerySet[Posting], sheet: str, day: dt.date) -> Table:
     """Postings with their status as of `day` (`Posting.status_on`)."""
     table = Table(
         title,
@@ -334,7 +337,7 @@ def stage_table(
     def add(label: str, stage: dict[str, Figure]) -> None:
         values = [stage[kind].value for kind in breakdowns.STAGES]
         plan, transfer, allocate, spend = (Decimal(v) for v in values)
-        row: list = [label, *values]
+        row: list[Value] = [label, *values]
         if UNALLOCATED in balances:
             row.append(transfer - allocate)
         if UNSPENT in balances:
@@ -359,9 +362,9 @@ def by_source_rows(window: Window) -> list[tuple[str, dict[str, Figure]]]:
 def by_sector_rows(window: Window) -> list[tuple[str, dict[str, Figure]]]:
     split = {kind: breakdowns.funds_by_sector(window, kind) for kind in breakdowns.STAGES}
     keys = [*Project.Sector.values, breakdowns.NO_PROJECT]
-    rows = []
+    rows: list[tuple[str, dict[str, Figure]]] = []
     for key in keys:
-        stage = {kind: split[kind][key] for kind in breakdowns.STAGES}
+        stage: dict[str, Figure] = {kind: split[kind][key] for kind in breakdowns.STAGES}
         if any(figure.value for figure in stage.values()):
             rows.append((stage[FundFlow.Kind.PLAN].label, stage))
     return rows

@@ -3,14 +3,16 @@ view, so that a pairing outside the user's scope is "not found" like everywhere 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.ledger import figures
+from pairaid.ledger import access, figures
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
+from pairaid.ledger.models import Pairing
 from pairaid.reports import builders, renderers
 
 STYLE_CHOICES = [
@@ -49,13 +51,15 @@ class BriefingOptionsForm(forms.Form):
         label=_("人员口径"), choices=PERSON_RULE_CHOICES, initial=figures.PERSONS
     )
 
-    def __init__(self, *args: Any, pairings: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pairings: Iterable[Pairing] = (), **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
-        self.fields["pairing"].choices = [(p.pk, str(p)) for p in pairings]
+        chooser = cast(forms.TypedChoiceField, self.fields["pairing"])  # declared above
+        chooser.choices = [(p.pk, str(p)) for p in pairings]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # Form.clean() answers its cleaned_data
+        data = self.cleaned_data
         year, from_year, as_of = data.get("year"), data.get("from_year"), data.get("as_of")
         if year and from_year and from_year > year:
             self.add_error("from_year", _("起始年度不能晚于年度"))
@@ -63,7 +67,7 @@ class BriefingOptionsForm(forms.Form):
             self.add_error("year", _("年度不能晚于截至日期所在年"))
         return data
 
-    def report_options(self, pairing: Any, user: Any) -> builders.Options:
+    def report_options(self, pairing: Pairing, user: access.Viewer) -> builders.Options:
         """The options chosen, for `user` (whose scope bounds the pairings counted)."""
         data = self.cleaned_data
         return builders.Options(
@@ -88,7 +92,7 @@ class ReportForm(BriefingOptionsForm):
     field_order = ["kind", "pairing", "year", "from_year", "as_of", "style", "person_rule"]
 
     def clean_format(self) -> str:
-        chosen = self.cleaned_data["format"]
+        chosen: str = self.cleaned_data["format"]
         if chosen not in renderers.FORMATS:
             raise forms.ValidationError(_("不支持的格式"))
         return chosen

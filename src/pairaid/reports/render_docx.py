@@ -8,6 +8,7 @@ import io
 
 from django.utils.translation import gettext as _
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -79,7 +80,7 @@ def chinese(run: Run, east_asian: str = BODY_FONT) -> Run:
     return run
 
 
-def set_fonts(document: Document) -> None:
+def set_fonts(document: DocxDocument) -> None:
     for name, east_asian, size in (
         ("Normal", BODY_FONT, 11),
         ("Title", HEADING_FONT, 20),
@@ -93,7 +94,7 @@ def set_fonts(document: Document) -> None:
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
 
 
-def add_table_styles(document: Document) -> None:
+def add_table_styles(document: DocxDocument) -> None:
     for name, alignment in (
         (TABLE_TEXT, WD_ALIGN_PARAGRAPH.LEFT),
         (TABLE_NUMBER, WD_ALIGN_PARAGRAPH.RIGHT),
@@ -105,7 +106,7 @@ def add_table_styles(document: Document) -> None:
         style.paragraph_format.alignment = alignment
 
 
-def add_paragraph(document: Document, block: Paragraph) -> None:
+def add_paragraph(document: DocxDocument, block: Paragraph) -> None:
     paragraph = document.add_paragraph()
     run = chinese(paragraph.add_run(xml_safe(block.text)))
     if block.style == "lead":
@@ -117,7 +118,7 @@ def add_paragraph(document: Document, block: Paragraph) -> None:
         paragraph.paragraph_format.first_line_indent = Pt(22)
 
 
-def add_table(document: Document, table: Table) -> None:
+def add_table(document: DocxDocument, table: Table) -> None:
     caption = document.add_paragraph()
     chinese(caption.add_run(xml_safe(table.title)), HEADING_FONT).bold = True
     grid = document.add_table(rows=1, cols=len(table.columns))
@@ -151,6 +152,6 @@ def add_table(document: Document, table: Table) -> None:
     document.add_paragraph()
 
 
-def add_chart(document: Document, chart: Chart) -> None:
+def add_chart(document: DocxDocument, chart: Chart) -> None:
     document.add_picture(io.BytesIO(charts.draw_png(chart)), width=Cm(16))
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

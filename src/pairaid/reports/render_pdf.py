@@ -122,4 +122,5 @@ def render_pdf(report: Report) -> bytes:
         ) from exc
 
     offline = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=render_html(report), url_fetcher=offline).write_pdf()
+    pdf: bytes = HTML(string=render_html(report), url_fetcher=offline).write_pdf()
+    return pdf

@@ -47,6 +47,7 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 def render_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     overview = workbook.active
+    assert isinstance(overview, Worksheet)  # a new workbook opens on its one worksheet
     names: set[str] = set()
     overview.title = sheet_name(_("概况"), names)
     write_overview(overview, report)
@@ -152,7 +153,7 @@ def write_table(sheet: Worksheet, table: Table) -> None:
     if table.note:
         append(sheet, [])
         append(sheet, [table.note])
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1).coordinate
     fit_columns(sheet, table)
 
 

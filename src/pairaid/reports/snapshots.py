@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +29,33 @@ from pairaid.reports.content import COUNT, Column, Report, Table
 from pairaid.reports.models import FrozenBriefing
 
 SNAPSHOT_VERSION = 1
+
+
+class SnapshotItem(TypedDict):
+    """One figure of a frozen briefing, as kept in `FrozenBriefing.figures` (JSON)."""
+
+    key: str
+    pairing_id: int
+    pairing: str
+    label: str
+    value: str | int  # a Decimal is kept as its text
+    unit: str
+    rule: str
+    as_of: str
+    from_year: int
+    to_year: int
+    records: list[str]
+
+
+class Snapshot(TypedDict):
+    """`FrozenBriefing.figures`: the figures, the pairings counted, the records behind."""
+
+    version: int
+    pairing_ids: list[int]
+    figures: list[SnapshotItem]
+    records: dict[str, str]
+
+
 RECORD_NAMES = {"fundflow": "资金记录", "project": "项目", "posting": "选派记录"}
 
 
@@ -75,11 +102,11 @@ def describe_records(figure: Figure) -> dict[str, str]:
     return {record_ref(obj): str(obj) for obj in records}
 
 
-def snapshot(parts: list[BriefingPart]) -> dict[str, object]:
+def snapshot(parts: list[BriefingPart]) -> Snapshot:
     """The figures of the parts, the records behind them, and the pairings the briefing
     covered (its first part's window: the pairing and the pairings below it it counted)."""
     descriptions: dict[str, str] = {}
-    items = []
+    items: list[SnapshotItem] = []
     for part in parts:
         for item in part.figures():
             figure = item.figure
@@ -118,7 +145,7 @@ def covered_pairing_ids(frozen: FrozenBriefing) -> list[int]:
     return [pairing.pk for pairing in frozen.pairing.with_descendants()]
 
 
-def may_open(user: Any, frozen: FrozenBriefing) -> bool:
+def may_open(user: access.Viewer, frozen: FrozenBriefing) -> bool:
     """A frozen briefing is shown only to a user who sees every pairing it counted: its
     figures and text would otherwise tell a hidden pairing's amounts and name."""
     return access.sees_all(user, covered_pairing_ids(frozen))
@@ -198,26 +225,30 @@ def plain_value(value: object) -> Decimal | int | None:
     return Decimal(str(value))
 
 
-def regenerate(frozen: FrozenBriefing, user: Any = None) -> tuple[Options, list[BriefingPart]]:
+def regenerate(
+    frozen: FrozenBriefing, user: access.Viewer = None
+) -> tuple[Options, list[BriefingPart]]:
     options = Options.from_dict(frozen.pairing, frozen.options, user=user)
     return options, briefing.briefing_parts(options)
 
 
-def compare(frozen: FrozenBriefing, user: Any = None) -> Comparison:
+def compare(frozen: FrozenBriefing, user: access.Viewer = None) -> Comparison:
     """The briefing regenerated now with the frozen options, figure by figure, as `user`
     sees the ledger (None: the operator, who sees every pairing). Figures are frozen in the
     language of record, and regenerated in it, so that their rules compare."""
     with translation.override(settings.LANGUAGE_CODE):
         options, parts = regenerate(frozen, user)
         now = snapshot(parts)
-    old_items = {item["key"]: item for item in frozen.figures.get("figures", [])}
+    old_items: dict[str, SnapshotItem] = {
+        item["key"]: item for item in frozen.figures.get("figures", [])
+    }
     new_items = {item["key"]: item for item in now["figures"]}
     old_records: dict[str, str] = frozen.figures.get("records", {})
     new_records: dict[str, str] = now["records"]
     changes = []
     for key in [*old_items, *[k for k in new_items if k not in old_items]]:
         old, new = old_items.get(key), new_items.get(key)
-        either = new or old
+        either = new_items[key] if key in new_items else old_items[key]
         old_refs = set(old["records"]) if old else set()
         new_refs = set(new["records"]) if new else set()
         changes.append(

@@ -80,9 +80,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET, pairings=visible(request))
     if not form.is_valid():
-        pairing = request.GET.get("pairing")
-        if pairing and "pairing" in form.errors:
-            access.get_pairing_for_user(request.user, pairing)  # 404 outside scope
+        chosen = request.GET.get("pairing")
+        if chosen and "pairing" in form.errors:
+            access.get_pairing_for_user(request.user, chosen)  # 404 outside scope
         return page(request, form=form, status=400)
     pairing = access.get_pairing_for_user(request.user, form.cleaned_data["pairing"])
     options = form.report_options(pairing, request.user)

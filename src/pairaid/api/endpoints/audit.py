@@ -4,6 +4,8 @@ organisations, persons, tokens) are for administrators."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,7 +24,7 @@ from pairaid.api.common import (
 )
 from pairaid.api.errors import error_responses
 from pairaid.api.schemas import AuditEntryOut
-from pairaid.api.types import Id, text
+from pairaid.api.types import Id, Text
 from pairaid.ledger import access
 from pairaid.ledger.models import AuditEntry
 
@@ -30,12 +32,12 @@ router = Router()
 
 
 class AuditFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    action: text(64) = Field(None, description="操作，如 fundflow.recorded")
-    record_type: text(64) = Field(None, description="记录类型，如 fundflow")
-    record_id: text(64) = Field(None, description="记录编号")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    action: Annotated[str, Text(64), Field(None, description="操作，如 fundflow.recorded")]
+    record_type: Annotated[str, Text(64), Field(None, description="记录类型，如 fundflow")]
+    record_id: Annotated[str, Text(64), Field(None, description="记录编号")]
 
-    def apply(self, entries: QuerySet) -> QuerySet:
+    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         if self.pairing:
             entries = entries.filter(pairing_id=self.pairing)
         if self.action:
@@ -47,7 +49,7 @@ class AuditFilters(Schema):
         return entries
 
 
-def audit_entries(request: HttpRequest) -> QuerySet:
+def audit_entries(request: HttpRequest) -> QuerySet[AuditEntry]:
     user = user_of(request)
     entries = AuditEntry.objects.select_related("user")
     if access.is_administrator(user):
@@ -69,7 +71,7 @@ def audit_entries(request: HttpRequest) -> QuerySet:
 )
 def list_audit_entries(
     request: HttpRequest, filters: Query[AuditFilters], page: Query[PageParams]
-) -> dict:
+) -> dict[str, Any]:
     return paginate(filters.apply(audit_entries(request)), page)
 
 

@@ -42,7 +42,7 @@ from pairaid.api.common import (
 from pairaid.api.errors import error_responses
 from pairaid.ledger import record_types, services
 
-Scope = Callable[[HttpRequest], QuerySet]
+Scope = Callable[[HttpRequest], QuerySet[Any]]
 # (user, validated body) → the answer, as the 201 body.
 Make = Callable[[Any, Any], Schema]
 # (user, record, the fields sent) → the answer.
@@ -120,8 +120,13 @@ class Resource:
             summary=summary,
         )
         @_named(f"list_{self.name}s")
-        def view(request: HttpRequest, filters: Query[criteria], page: Query[PageParams]) -> dict:
-            return paginate(filters.apply(scope(request)), page)
+        def view(
+            request: HttpRequest,
+            filters: Query[criteria],  # type: ignore[valid-type]  # the filters passed in
+            page: Query[PageParams],
+        ) -> dict[str, Any]:
+            # every filters schema has apply() (a variable's type is unknown to the checker)
+            return paginate(filters.apply(scope(request)), page)  # type: ignore[attr-defined]
 
     def add_read(self, summary: str) -> None:
         scope = self.scope
@@ -151,9 +156,9 @@ class Resource:
         def view(
             request: HttpRequest,
             response: HttpResponse,
-            payload: body,
+            payload: body,  # type: ignore[valid-type]  # the body schema passed in
             idempotency_key: str = IdempotencyKeyHeader,
-        ) -> Status:
+        ) -> Status[dict[str, Any]]:
             def run() -> Schema:
                 return make(user_of(request), payload)
 
@@ -180,12 +185,13 @@ class Resource:
         def view(
             request: HttpRequest,
             response: HttpResponse,
-            payload: body,
+            payload: body,  # type: ignore[valid-type]  # the body schema passed in
             id: int = RecordId,
             if_match: str = IfMatchHeader,
         ) -> Any:
             record = fetch(find(request), id)
-            data = payload.model_dump(exclude_unset=True)
+            # the body schema passed in (a variable's type is unknown to the checker)
+            data = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
             expected = expected_version(if_match, record)
             if expected is not None:
                 data["expected_version"] = expected

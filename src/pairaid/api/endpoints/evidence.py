@@ -3,6 +3,8 @@ records, in the asking user's scope. Files are uploaded and downloaded on the pa
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -19,18 +21,18 @@ LINKS = ("project", "fund_flow", "agreement", "posting", "event", "task", "oblig
 
 
 class EvidenceFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    project: Id = Field(None, description="帮扶项目编号")
-    fund_flow: Id = Field(None, description="资金记录编号")
-    agreement: Id = Field(None, description="协议编号")
-    posting: Id = Field(None, description="选派编号")
-    event: Id = Field(None, description="活动编号")
-    task: Id = Field(None, description="清单事项编号")
-    obligation: Id = Field(None, description="履约事项编号")
-    update: Id = Field(None, description="进展报告编号")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    project: Annotated[Id, Field(None, description="帮扶项目编号")]
+    fund_flow: Annotated[Id, Field(None, description="资金记录编号")]
+    agreement: Annotated[Id, Field(None, description="协议编号")]
+    posting: Annotated[Id, Field(None, description="选派编号")]
+    event: Annotated[Id, Field(None, description="活动编号")]
+    task: Annotated[Id, Field(None, description="清单事项编号")]
+    obligation: Annotated[Id, Field(None, description="履约事项编号")]
+    update: Annotated[Id, Field(None, description="进展报告编号")]
     removed: bool = Field(False, description="是否列出已移除的材料")
 
-    def apply(self, files: QuerySet) -> QuerySet:
+    def apply(self, files: QuerySet[Evidence]) -> QuerySet[Evidence]:
         if self.pairing:
             files = files.filter(pairing_id=self.pairing)
         for name in LINKS:
@@ -39,7 +41,7 @@ class EvidenceFilters(Schema):
         return files if self.removed else files.filter(removed_at=None)
 
 
-def evidence(request: HttpRequest) -> QuerySet:
+def evidence(request: HttpRequest) -> QuerySet[Evidence]:
     return in_scope(Evidence.objects.order_by("uploaded_at", "id"), user_of(request))
 
 
@@ -49,10 +51,10 @@ EVIDENCE.add_read("读取佐证材料的说明")
 
 
 class UpdateFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    project: Id = Field(None, description="帮扶项目编号")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    project: Annotated[Id, Field(None, description="帮扶项目编号")]
 
-    def apply(self, updates: QuerySet) -> QuerySet:
+    def apply(self, updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
         if self.pairing:
             updates = updates.filter(project__pairing_id=self.pairing)
         if self.project:
@@ -60,7 +62,7 @@ class UpdateFilters(Schema):
         return updates
 
 
-def updates(request: HttpRequest) -> QuerySet:
+def updates(request: HttpRequest) -> QuerySet[ProgressUpdate]:
     return in_scope(
         ProgressUpdate.objects.order_by("project_id", "-date", "-id"),
         user_of(request),

@@ -4,7 +4,7 @@ Nothing is summed here."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -24,19 +24,23 @@ def area_of(area: str) -> dict[str, str]:
 
 class FigureParams(Schema):
     pairing: Id = Field(..., description="结对关系编号")
-    as_of: Date = Field(None, description="截至日期（默认今天）")
-    from_year: Year = Field(None, description="起始资金年度（默认结对关系起始年度）")
-    to_year: Year = Field(None, description="截止资金年度（默认截至日期所在年度）")
-    children: bool = Field(
-        None,
-        description=(
-            "是否含下级结对关系（默认：有下级时包含，如市对州汇总区对县）；"
-            "只含调用者有权查看的下级结对关系"
+    as_of: Annotated[Date, Field(None, description="截至日期（默认今天）")]
+    from_year: Annotated[Year, Field(None, description="起始资金年度（默认结对关系起始年度）")]
+    to_year: Annotated[Year, Field(None, description="截止资金年度（默认截至日期所在年度）")]
+    children: Annotated[
+        bool,
+        Field(
+            None,
+            description=(
+                "是否含下级结对关系（默认：有下级时包含，如市对州汇总区对县）；"
+                "只含调用者有权查看的下级结对关系"
+            ),
         ),
-    )
-    person_rule: Literal["persons", "postings"] = Field(
-        figures.PERSONS, description="persons：不重复人数（默认）；postings：人次"
-    )
+    ]
+    person_rule: Annotated[
+        Literal["persons", "postings"],
+        Field(figures.PERSONS, description="persons：不重复人数（默认）；postings：人次"),
+    ]
     confirmed_only: bool = Field(False, description="只计受援方已确认的资金记录")
 
 
@@ -46,7 +50,7 @@ class FigureParams(Schema):
     tags=["统计数字"],
     summary="结对关系的统计数字（资金、项目、人员；各带口径和截至日期）",
 )
-def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict:
+def get_figures(request: HttpRequest, params: Query[FigureParams]) -> dict[str, Any]:
     user = user_of(request)
     pairing = pairing_for(user, params.pairing)
     # The figures the registry says the API answers, computed together; a coordinating

@@ -6,7 +6,7 @@ names a type: a type declared with pages and an `api` is served by being declare
 
 # No `from __future__ import annotations`: django-ninja reads the filters' annotations.
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,7 +31,9 @@ from pairaid.ledger.models import Organisation, Pairing, Region
 router = Router()
 
 
-def _finder(user: Any, model_field: models.ForeignKey, pairing: Pairing) -> QuerySet:
+def _finder(
+    user: Any, model_field: "models.ForeignKey[Any, Any]", pairing: Pairing
+) -> "QuerySet[Any]":
     """Where a record the body refers to must be: regions and units among everyone's, any
     other record in the pairing of the record that refers to it."""
     target = model_field.related_model
@@ -71,7 +73,7 @@ def resolve_fields(
 
 
 def _scope(model: type[models.Model]) -> Any:
-    def scope(request: HttpRequest) -> QuerySet:
+    def scope(request: HttpRequest) -> "QuerySet[Any]":
         return in_scope(model._default_manager.all(), user_of(request))
 
     return scope
@@ -81,7 +83,8 @@ def _verbose(model: type[models.Model], path: str) -> str:
     """The words of a field or of a lookup through a relation ("project__name": 项目的名称)."""
     names = []
     for part in path.split("__"):
-        model_field = model._meta.get_field(part)
+        # a path of the model's own fields
+        model_field = cast("models.Field[Any, Any]", model._meta.get_field(part))
         names.append(str(model_field.verbose_name))
         model = model_field.related_model or model
     return "的".join(names)
@@ -97,7 +100,7 @@ def filters_for(record_type: record_types.RecordType) -> type[Schema]:
     defaults: dict[str, Any] = {"pairing": Field(None, description="结对关系编号")}
     year_lookup = ""
     if listing is not None and listing.year_field:
-        year_field = meta.get_field(listing.year_field)
+        year_field = cast("models.Field[Any, Any]", meta.get_field(listing.year_field))
         is_date = isinstance(year_field, models.DateField)
         year_lookup = f"{listing.year_field}__year" if is_date else listing.year_field
         annotations["year"] = Year
@@ -107,15 +110,16 @@ def filters_for(record_type: record_types.RecordType) -> type[Schema]:
         annotations["q"] = text(100)
         words = "、".join(_verbose(model, path) for path in search)
         defaults["q"] = Field(None, description=f"{words}包含此文字")
-    choices = [
-        meta.get_field(name) for name in record_type.pages.fields if meta.get_field(name).choices
+    fields = [
+        cast("models.Field[Any, Any]", meta.get_field(name)) for name in record_type.pages.fields
     ]
+    choices = [model_field for model_field in fields if model_field.choices]
     for model_field in choices:
         codes = tuple(value for value, _label in model_field.flatchoices if value != "")
         annotations[model_field.name] = Literal[codes]
         defaults[model_field.name] = Field(None, description=str(model_field.verbose_name))
 
-    def apply(self: Any, queryset: QuerySet) -> QuerySet:
+    def apply(self: Any, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
         if self.pairing:
             queryset = queryset.filter(pairing_id=self.pairing)
         if year_lookup and self.year:

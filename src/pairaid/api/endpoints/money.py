@@ -3,7 +3,7 @@ dispute — a fund flow is never edited or deleted)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +33,7 @@ from pairaid.api.schemas import (
     ReopenIn,
     ReverseIn,
 )
-from pairaid.api.types import Id, Year, choice, text
+from pairaid.api.types import Choice, Id, Text, Unsent, Year
 from pairaid.ledger import services
 from pairaid.ledger.models import Confirmation, FundFlow, Project
 
@@ -44,14 +44,14 @@ router = Router()
 
 
 class ProjectFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="开工年度")
-    status: choice(Project.Status) = None
-    sector: choice(Project.Sector) = None
-    mode: choice(Project.Mode) = None
-    q: text(100) = Field(None, description="项目编号或名称包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="开工年度")]
+    status: Annotated[str, Choice(Project.Status), Unsent]
+    sector: Annotated[str, Choice(Project.Sector), Unsent]
+    mode: Annotated[str, Choice(Project.Mode), Unsent]
+    q: Annotated[str, Text(100), Field(None, description="项目编号或名称包含此文字")]
 
-    def apply(self, projects: QuerySet) -> QuerySet:
+    def apply(self, projects: QuerySet[Project]) -> QuerySet[Project]:
         if self.pairing:
             projects = projects.filter(pairing_id=self.pairing)
         if self.year:
@@ -67,7 +67,7 @@ class ProjectFilters(Schema):
         return projects
 
 
-def projects(request: HttpRequest) -> QuerySet:
+def projects(request: HttpRequest) -> QuerySet[Project]:
     return in_scope(Project.objects.all(), user_of(request))
 
 
@@ -82,15 +82,15 @@ PROJECTS.add_update(ProjectPatch, "修改帮扶项目（受援方可更新进度
 
 
 class FundFlowFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="资金年度")
-    kind: choice(FundFlow.Kind) = None
-    source: choice(FundFlow.Source) = None
-    status: choice(Confirmation) = Field(None, description="受援方确认状态")
-    project: Id = Field(None, description="项目编号")
-    q: text(100) = Field(None, description="凭证或文号、摘要包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="资金年度")]
+    kind: Annotated[str, Choice(FundFlow.Kind), Unsent]
+    source: Annotated[str, Choice(FundFlow.Source), Unsent]
+    status: Annotated[str, Choice(Confirmation), Field(None, description="受援方确认状态")]
+    project: Annotated[Id, Field(None, description="项目编号")]
+    q: Annotated[str, Text(100), Field(None, description="凭证或文号、摘要包含此文字")]
 
-    def apply(self, flows: QuerySet) -> QuerySet:
+    def apply(self, flows: QuerySet[FundFlow]) -> QuerySet[FundFlow]:
         if self.pairing:
             flows = flows.filter(pairing_id=self.pairing)
         if self.year:
@@ -108,13 +108,13 @@ class FundFlowFilters(Schema):
         return flows
 
 
-def annotated_flows() -> QuerySet:
+def annotated_flows() -> QuerySet[FundFlow]:
     """Fund flows with the number of the entry that reversed each (null if none)."""
     reversal = FundFlow.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
     return FundFlow.objects.annotate(reversed_by_id=Subquery(reversal))
 
 
-def fund_flows(request: HttpRequest) -> QuerySet:
+def fund_flows(request: HttpRequest) -> QuerySet[FundFlow]:
     return in_scope(annotated_flows(), user_of(request))
 
 
@@ -149,7 +149,7 @@ def reverse_fund_flow(
     payload: ReverseIn,
     id: int = RecordId,
     idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
+) -> Status[dict[str, Any]]:
     def make() -> FundFlowOut:
         user = user_of(request)
         flow = fetch(fund_flows(request), id)

@@ -5,7 +5,7 @@ accepted here (a later issue adds masked access)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -44,9 +44,9 @@ from pairaid.api.schemas import (
     TeamOut,
     TeamPatch,
 )
-from pairaid.api.types import Id, Year, choice, text
+from pairaid.api.types import Choice, Id, Text, Unsent, Year
 from pairaid.ledger import access, services
-from pairaid.ledger.models import Confirmation, Organisation, Person, Posting, Team
+from pairaid.ledger.models import Confirmation, Organisation, Person, Posting, PostingQuerySet, Team
 
 router = Router()
 
@@ -55,16 +55,16 @@ router = Router()
 
 
 class PersonFilters(Schema):
-    pairing: Id = Field(None, description="在此结对关系有选派记录的人员")
-    category: choice(Person.Category) = None
-    profession: choice(Person.Profession) = None
-    q: text(100) = Field(None, description="姓名或人员编号包含此文字")
+    pairing: Annotated[Id, Field(None, description="在此结对关系有选派记录的人员")]
+    category: Annotated[str, Choice(Person.Category), Unsent]
+    profession: Annotated[str, Choice(Person.Profession), Unsent]
+    q: Annotated[str, Text(100), Field(None, description="姓名或人员编号包含此文字")]
 
-    def apply(self, persons: QuerySet, request: HttpRequest) -> QuerySet:
+    def apply(self, persons: QuerySet[Person], request: HttpRequest) -> QuerySet[Person]:
         if self.pairing:
             posted = Posting.objects.filter(person=OuterRef("pk"), pairing_id=self.pairing)
-            posted = access.within_view(user_of(request), posted)
-            persons = persons.filter(Exists(posted))
+            seen = access.within_view(user_of(request), posted)
+            persons = persons.filter(Exists(seen))
         if self.category:
             persons = persons.filter(category=self.category)
         if self.profession is not None:
@@ -74,7 +74,7 @@ class PersonFilters(Schema):
         return persons
 
 
-def persons(request: HttpRequest) -> QuerySet:
+def persons(request: HttpRequest) -> QuerySet[Person]:
     # Only the columns a response shows: the personal data stays encrypted in the database.
     return visible_persons(user_of(request)).defer("id_number", "phone")
 
@@ -88,11 +88,11 @@ def persons(request: HttpRequest) -> QuerySet:
 )
 def list_persons(
     request: HttpRequest, filters: Query[PersonFilters], page: Query[PageParams]
-) -> dict:
+) -> dict[str, Any]:
     return paginate(filters.apply(persons(request), request), page)
 
 
-def persons_to_change(request: HttpRequest) -> QuerySet:
+def persons_to_change(request: HttpRequest) -> QuerySet[Person]:
     # Every column: a change is compared with, and audited against, the whole record.
     return visible_persons(user_of(request))
 
@@ -107,18 +107,20 @@ PERSONS.add_update(PersonPatch, "修改干部人才", change_shared, scope=perso
 
 
 class PostingFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="到岗年度")
-    status: choice(Posting.Status) = None
-    effective_status: choice(Posting.EffectiveStatus) = Field(
-        None, description="截至今天的状态（overdue：期满未离岗）"
-    )
-    confirmation: choice(Confirmation) = Field(None, description="受援方确认状态")
-    person: Id = Field(None, description="人员编号（id）")
-    team: Id = Field(None, description="组团式团队编号")
-    q: text(100) = Field(None, description="挂任职务或人员姓名包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="到岗年度")]
+    status: Annotated[str, Choice(Posting.Status), Unsent]
+    effective_status: Annotated[
+        str,
+        Choice(Posting.EffectiveStatus),
+        Field(None, description="截至今天的状态（overdue：期满未离岗）"),
+    ]
+    confirmation: Annotated[str, Choice(Confirmation), Field(None, description="受援方确认状态")]
+    person: Annotated[Id, Field(None, description="人员编号（id）")]
+    team: Annotated[Id, Field(None, description="组团式团队编号")]
+    q: Annotated[str, Text(100), Field(None, description="挂任职务或人员姓名包含此文字")]
 
-    def apply(self, postings: QuerySet) -> QuerySet:
+    def apply(self, postings: QuerySet[Posting]) -> QuerySet[Posting]:
         if self.pairing:
             postings = postings.filter(pairing_id=self.pairing)
         if self.year:
@@ -126,8 +128,11 @@ class PostingFilters(Schema):
         if self.status:
             postings = postings.filter(status=self.status)
         if self.effective_status:
-            postings = postings.with_effective_status(timezone.localdate()).filter(
-                effective_status=self.effective_status
+            # the postings' own queryset class, through the filters above
+            postings = (
+                cast(PostingQuerySet, postings)
+                .with_effective_status(timezone.localdate())
+                .filter(effective_status=self.effective_status)
             )
         if self.confirmation:
             postings = postings.filter(confirmation=self.confirmation)
@@ -142,7 +147,7 @@ class PostingFilters(Schema):
         return postings
 
 
-def postings(request: HttpRequest) -> QuerySet:
+def postings(request: HttpRequest) -> QuerySet[Posting]:
     return in_scope(Posting.objects.all(), user_of(request))
 
 
@@ -161,9 +166,10 @@ POSTINGS.add_update(PostingPatch, "修改选派记录")
 )
 def confirm_posting(request: HttpRequest, payload: ConfirmIn, id: int = RecordId) -> Posting:
     posting = fetch(postings(request), id)
-    return services.confirm_record(
+    confirmed = services.confirm_record(
         posting, acting_user=user_of(request), via=VIA, accept=True, note=payload.note
     )
+    return cast(Posting, confirmed)  # the posting passed in
 
 
 @router.post(
@@ -176,7 +182,8 @@ def reopen_posting_confirmation(
     request: HttpRequest, payload: ReopenIn, id: int = RecordId
 ) -> Posting:
     posting = fetch(postings(request), id)
-    return services.reopen_confirmation(posting, user_of(request), payload.reason, via=VIA)
+    reopened = services.reopen_confirmation(posting, user_of(request), payload.reason, via=VIA)
+    return cast(Posting, reopened)  # the posting passed in
 
 
 @router.post(
@@ -187,19 +194,20 @@ def reopen_posting_confirmation(
 )
 def dispute_posting(request: HttpRequest, payload: DisputeIn, id: int = RecordId) -> Posting:
     posting = fetch(postings(request), id)
-    return services.confirm_record(
+    confirmed = services.confirm_record(
         posting, acting_user=user_of(request), via=VIA, accept=False, note=payload.note
     )
+    return cast(Posting, confirmed)  # the posting passed in
 
 
 # --- teams ----------------------------------------------------------------------------------
 
 
 class TeamFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    q: text(100) = Field(None, description="名称包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    q: Annotated[str, Text(100), Field(None, description="名称包含此文字")]
 
-    def apply(self, teams: QuerySet) -> QuerySet:
+    def apply(self, teams: QuerySet[Team]) -> QuerySet[Team]:
         if self.pairing:
             teams = teams.filter(pairing_id=self.pairing)
         if self.q:
@@ -207,7 +215,7 @@ class TeamFilters(Schema):
         return teams
 
 
-def teams(request: HttpRequest) -> QuerySet:
+def teams(request: HttpRequest) -> QuerySet[Team]:
     return in_scope(
         Team.objects.prefetch_related("from_organisations", "to_organisations"),
         user_of(request),

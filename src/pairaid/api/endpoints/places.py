@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -15,7 +17,7 @@ from pairaid.api.schemas import (
     RegionIn,
     RegionOut,
 )
-from pairaid.api.types import Id, choice, text
+from pairaid.api.types import Choice, Id, Text, Unsent
 from pairaid.ledger.models import Organisation, Pairing, Region
 
 router = Router()
@@ -25,11 +27,11 @@ router = Router()
 
 
 class PairingFilters(Schema):
-    q: text(100) = Field(None, description="名称、帮扶方或受援方包含此文字")
-    scheme: choice(Pairing.Scheme) = None
-    parent: Id = Field(None, description="上级结对关系")
+    q: Annotated[str, Text(100), Field(None, description="名称、帮扶方或受援方包含此文字")]
+    scheme: Annotated[str, Choice(Pairing.Scheme), Unsent]
+    parent: Annotated[Id, Field(None, description="上级结对关系")]
 
-    def apply(self, pairings: QuerySet) -> QuerySet:
+    def apply(self, pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
         if self.q:
             pairings = pairings.filter(
                 Q(name__icontains=self.q)
@@ -45,7 +47,7 @@ class PairingFilters(Schema):
         return pairings
 
 
-def pairings(request: HttpRequest) -> QuerySet:
+def pairings(request: HttpRequest) -> QuerySet[Pairing]:
     queryset = Pairing.objects.select_related(
         "helper_region", "helper_organisation", "recipient_region", "recipient_organisation"
     )
@@ -61,11 +63,11 @@ PAIRINGS.add_read("读取结对关系")
 
 
 class RegionFilters(Schema):
-    q: text(100) = Field(None, description="名称或代码包含此文字")
-    level: choice(Region.Level) = None
-    parent: Id = Field(None, description="上级区划")
+    q: Annotated[str, Text(100), Field(None, description="名称或代码包含此文字")]
+    level: Annotated[str, Choice(Region.Level), Unsent]
+    parent: Annotated[Id, Field(None, description="上级区划")]
 
-    def apply(self, regions: QuerySet) -> QuerySet:
+    def apply(self, regions: QuerySet[Region]) -> QuerySet[Region]:
         if self.q:
             regions = regions.filter(Q(name__icontains=self.q) | Q(code__startswith=self.q))
         if self.level:
@@ -75,7 +77,7 @@ class RegionFilters(Schema):
         return regions
 
 
-def regions(request: HttpRequest) -> QuerySet:
+def regions(request: HttpRequest) -> QuerySet[Region]:
     return shared_records(Region, user_of(request))
 
 
@@ -89,11 +91,11 @@ REGIONS.add_create(RegionIn, "新增行政区划（系统管理员）", make_sha
 
 
 class OrganisationFilters(Schema):
-    q: text(100) = Field(None, description="名称包含此文字")
-    kind: choice(Organisation.Kind) = None
-    region: Id = Field(None, description="所在区划")
+    q: Annotated[str, Text(100), Field(None, description="名称包含此文字")]
+    kind: Annotated[str, Choice(Organisation.Kind), Unsent]
+    region: Annotated[Id, Field(None, description="所在区划")]
 
-    def apply(self, organisations: QuerySet) -> QuerySet:
+    def apply(self, organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
         if self.q:
             organisations = organisations.filter(name__icontains=self.q)
         if self.kind:
@@ -103,7 +105,7 @@ class OrganisationFilters(Schema):
         return organisations
 
 
-def organisations(request: HttpRequest) -> QuerySet:
+def organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return shared_records(Organisation, user_of(request))
 
 

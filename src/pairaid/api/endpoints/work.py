@@ -3,7 +3,7 @@ annual targets."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -46,9 +46,17 @@ from pairaid.api.schemas import (
     TaskOut,
     TaskPatch,
 )
-from pairaid.api.types import Id, Year, choice, text
+from pairaid.api.types import Choice, Id, Text, Unsent, Year
 from pairaid.ledger import services
-from pairaid.ledger.models import Agreement, Event, Obligation, Target, Task, WorkStatus
+from pairaid.ledger.models import (
+    Agreement,
+    AgreementQuerySet,
+    Event,
+    Obligation,
+    Target,
+    Task,
+    WorkStatus,
+)
 
 router = Router()
 
@@ -57,17 +65,19 @@ router = Router()
 
 
 class AgreementFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="签订年度")
-    kind: choice(Agreement.Kind) = None
-    status: choice(Agreement.Status) = None
-    effective_status: choice(Agreement.EffectiveStatus) = Field(
-        None, description="截至今天的状态（expired：已到期）"
-    )
-    event: Id = Field(None, description="签约（见证）活动编号")
-    q: text(100) = Field(None, description="名称或签订地点包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="签订年度")]
+    kind: Annotated[str, Choice(Agreement.Kind), Unsent]
+    status: Annotated[str, Choice(Agreement.Status), Unsent]
+    effective_status: Annotated[
+        str,
+        Choice(Agreement.EffectiveStatus),
+        Field(None, description="截至今天的状态（expired：已到期）"),
+    ]
+    event: Annotated[Id, Field(None, description="签约（见证）活动编号")]
+    q: Annotated[str, Text(100), Field(None, description="名称或签订地点包含此文字")]
 
-    def apply(self, agreements: QuerySet) -> QuerySet:
+    def apply(self, agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
         if self.pairing:
             agreements = agreements.filter(pairing_id=self.pairing)
         if self.year:
@@ -77,8 +87,11 @@ class AgreementFilters(Schema):
         if self.status:
             agreements = agreements.filter(status=self.status)
         if self.effective_status:
-            agreements = agreements.with_effective_status(timezone.localdate()).filter(
-                effective_status=self.effective_status
+            # the agreements' own queryset class, through the filters above
+            agreements = (
+                cast(AgreementQuerySet, agreements)
+                .with_effective_status(timezone.localdate())
+                .filter(effective_status=self.effective_status)
             )
         if self.event:
             agreements = agreements.filter(event_id=self.event)
@@ -89,7 +102,7 @@ class AgreementFilters(Schema):
         return agreements
 
 
-def agreements(request: HttpRequest) -> QuerySet:
+def agreements(request: HttpRequest) -> QuerySet[Agreement]:
     return in_scope(Agreement.objects.prefetch_related("parties", "obligations"), user_of(request))
 
 
@@ -138,7 +151,7 @@ def create_obligation(
     payload: ObligationIn,
     id: int = RecordId,
     idempotency_key: str = IdempotencyKeyHeader,
-) -> Status:
+) -> Status[dict[str, Any]]:
     def make() -> ObligationOut:
         user = user_of(request)
         agreement = fetch(agreements(request), id)
@@ -182,12 +195,12 @@ def update_obligation(
 
 
 class EventFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="开始年度")
-    kind: choice(Event.Kind) = None
-    q: text(100) = Field(None, description="标题或地点包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="开始年度")]
+    kind: Annotated[str, Choice(Event.Kind), Unsent]
+    q: Annotated[str, Text(100), Field(None, description="标题或地点包含此文字")]
 
-    def apply(self, events: QuerySet) -> QuerySet:
+    def apply(self, events: QuerySet[Event]) -> QuerySet[Event]:
         if self.pairing:
             events = events.filter(pairing_id=self.pairing)
         if self.year:
@@ -199,7 +212,7 @@ class EventFilters(Schema):
         return events
 
 
-def events(request: HttpRequest) -> QuerySet:
+def events(request: HttpRequest) -> QuerySet[Event]:
     return in_scope(Event.objects.prefetch_related("participants"), user_of(request))
 
 
@@ -236,14 +249,14 @@ EVENTS.add_update(EventPatch, "修改活动", change_event)
 
 
 class TaskFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = Field(None, description="完成时限所在年度")
-    status: choice(WorkStatus) = None
-    event: Id = Field(None, description="来源活动编号")
-    agreement: Id = Field(None, description="来源协议编号")
-    q: text(100) = Field(None, description="事项包含此文字")
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Field(None, description="完成时限所在年度")]
+    status: Annotated[str, Choice(WorkStatus), Unsent]
+    event: Annotated[Id, Field(None, description="来源活动编号")]
+    agreement: Annotated[Id, Field(None, description="来源协议编号")]
+    q: Annotated[str, Text(100), Field(None, description="事项包含此文字")]
 
-    def apply(self, tasks: QuerySet) -> QuerySet:
+    def apply(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         if self.pairing:
             tasks = tasks.filter(pairing_id=self.pairing)
         if self.year:
@@ -259,7 +272,7 @@ class TaskFilters(Schema):
         return tasks
 
 
-def tasks(request: HttpRequest) -> QuerySet:
+def tasks(request: HttpRequest) -> QuerySet[Task]:
     return in_scope(Task.objects.all(), user_of(request))
 
 
@@ -274,11 +287,11 @@ TASKS.add_update(TaskPatch, "修改清单事项（如完成情况和佐证材料
 
 
 class TargetFilters(Schema):
-    pairing: Id = Field(None, description="结对关系编号")
-    year: Year = None
-    indicator: choice(Target.Indicator) = None
+    pairing: Annotated[Id, Field(None, description="结对关系编号")]
+    year: Annotated[Year, Unsent]
+    indicator: Annotated[str, Choice(Target.Indicator), Unsent]
 
-    def apply(self, targets: QuerySet) -> QuerySet:
+    def apply(self, targets: QuerySet[Target]) -> QuerySet[Target]:
         if self.pairing:
             targets = targets.filter(pairing_id=self.pairing)
         if self.year:
@@ -288,7 +301,7 @@ class TargetFilters(Schema):
         return targets
 
 
-def targets(request: HttpRequest) -> QuerySet:
+def targets(request: HttpRequest) -> QuerySet[Target]:
     return in_scope(Target.objects.all(), user_of(request))
 
 

@@ -29,5 +29,6 @@ class AuditEntryOut(Out):
     def resolve_username(obj: Any) -> str | None:
         stored, value = _stored(obj, "username")
         if stored:
-            return value
+            username: str | None = value
+            return username
         return obj.user.get_username() if obj.user_id else None

@@ -22,8 +22,10 @@ def _effective_status(obj: Any) -> str:
     stored before this field existed answers its stored status, a valid value too)."""
     stored, value = _stored(obj, "effective_status")
     if stored:
-        return value or obj.get("status")
-    return getattr(obj, "effective_status", None) or obj.status_on(timezone.localdate())
+        replayed: str = value or obj.get("status")
+        return replayed
+    status: str = getattr(obj, "effective_status", None) or obj.status_on(timezone.localdate())
+    return status
 
 
 class In(Schema):

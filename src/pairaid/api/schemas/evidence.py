@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.urls import reverse
 
 from pairaid.api.schemas.base import Out
-from pairaid.api.types import Date, MoneyOut, choice
+from pairaid.api.types import Choice, Date, MoneyOut
 from pairaid.ledger.models import Evidence
 
 
@@ -23,7 +24,7 @@ class EvidenceOut(Out):
     obligation_id: int | None
     update_id: int | None
     title: str
-    kind: choice(Evidence.Kind)
+    kind: Annotated[str, Choice(Evidence.Kind)]
     original_name: str
     content_type: str
     size: int

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,23 +23,23 @@ from pairaid.ledger import record_types
 from pairaid.ledger.moneyfield import MoneyField
 
 
-def api_name(model_field: models.Field) -> str:
+def api_name(model_field: models.Field[Any, Any]) -> str:
     """A field's name in the bodies: `<name>_id` for a foreign key."""
     return (
         f"{model_field.name}_id" if isinstance(model_field, models.ForeignKey) else model_field.name
     )
 
 
-def _description(model_field: models.Field) -> str:
+def _description(model_field: models.Field[Any, Any]) -> str:
     words = str(model_field.verbose_name)
     return f"{words}：{model_field.help_text}" if model_field.help_text else words
 
 
-def _is_year(model_field: models.Field) -> bool:
+def _is_year(model_field: models.Field[Any, Any]) -> bool:
     return model_field.name == "year" or model_field.name.endswith("_year")
 
 
-def _count(model_field: models.Field) -> Any:
+def _count(model_field: models.Field[Any, Any]) -> Any:
     lows = [v.limit_value for v in model_field.validators if isinstance(v, MinValueValidator)]
     highs = [v.limit_value for v in model_field.validators if isinstance(v, MaxValueValidator)]
     bounds = {}
@@ -50,7 +50,7 @@ def _count(model_field: models.Field) -> Any:
     return Annotated[int, Field(**bounds), NotBool]
 
 
-def _input_type(model_field: models.Field, *, required: bool) -> Any:
+def _input_type(model_field: models.Field[Any, Any], *, required: bool) -> Any:
     """The type a request gives the field."""
     if isinstance(model_field, models.ForeignKey):
         return Id
@@ -77,7 +77,7 @@ def _input_type(model_field: models.Field, *, required: bool) -> Any:
     return text(limit, min_length=1 if required else 0)
 
 
-def _output_type(model_field: models.Field) -> Any:
+def _output_type(model_field: models.Field[Any, Any]) -> Any:
     """The type a response gives the field."""
     if isinstance(model_field, models.ForeignKey):
         found: Any = int
@@ -98,11 +98,11 @@ def _output_type(model_field: models.Field) -> Any:
     return found | None if model_field.null else found
 
 
-def _required(model_field: models.Field) -> bool:
+def _required(model_field: models.Field[Any, Any]) -> bool:
     return not model_field.blank and not model_field.has_default()
 
 
-def _default(model_field: models.Field) -> Any:
+def _default(model_field: models.Field[Any, Any]) -> Any:
     """What an optional field is when a request leaves it out (the model's own default,
     which the record gets: a left-out field is not sent to the service)."""
     if model_field.has_default() and not callable(model_field.default):
@@ -129,7 +129,10 @@ def _schemas(
     out: dict[str, Any] = {"id": (int, ...)}
     new: dict[str, Any] = {}
     patch: dict[str, Any] = {}
-    for model_field in [model._meta.get_field(field_name) for field_name in pages.fields]:
+    # The pages' fields are the model's own (concrete) fields.
+    for model_field in [
+        cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in pages.fields
+    ]:
         key = api_name(model_field)
         about = _description(model_field)
         out[key] = (_output_type(model_field), Field(description=about))

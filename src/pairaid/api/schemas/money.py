@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
 
 from pairaid.api.schemas.base import In, Out
 from pairaid.api.types import (
     LONG_TEXT,
+    Choice,
     Count,
     Date,
     Id,
     MoneyIn,
     MoneyOut,
     Percent,
+    Text,
+    Unsent,
     Year,
-    choice,
-    text,
 )
 from pairaid.ledger.models import (
     Confirmation,
@@ -34,14 +36,14 @@ class ProjectOut(Out):
     pairing_id: int
     code: str
     name: str
-    sector: choice(Project.Sector)
-    mode: choice(Project.Mode)
+    sector: Annotated[str, Choice(Project.Sector)]
+    mode: Annotated[str, Choice(Project.Mode)]
     location_id: int | None
     implementing_organisation_id: int | None
     planned_budget: MoneyOut
     start_date: Date | None
     end_date: Date | None
-    status: choice(Project.Status)
+    status: Annotated[str, Choice(Project.Status)]
     progress: int
     beneficiary_households: int
     beneficiary_persons: int
@@ -52,56 +54,56 @@ class ProjectOut(Out):
 
 class ProjectIn(In):
     pairing_id: Id
-    code: text(64, min_length=1)
-    name: text(300, min_length=1)
-    sector: choice(Project.Sector)
-    mode: choice(Project.Mode)
+    code: Annotated[str, Text(64, min_length=1)]
+    name: Annotated[str, Text(300, min_length=1)]
+    sector: Annotated[str, Choice(Project.Sector)]
+    mode: Annotated[str, Choice(Project.Mode)]
     location_id: Id | None = None
     implementing_organisation_id: Id | None = None
     planned_budget: MoneyIn = Field(default=Decimal("0.00"), description="计划投资（元）")
     start_date: Date | None = None
     end_date: Date | None = None
-    status: choice(Project.Status) = Project.Status.PLANNED.value
+    status: Annotated[str, Choice(Project.Status)] = Project.Status.PLANNED.value
     progress: Percent = 0
     beneficiary_households: Count = 0
     beneficiary_persons: Count = 0
-    outcomes: text(LONG_TEXT) = ""
-    after_completion: text(LONG_TEXT) = ""
+    outcomes: Annotated[str, Text(LONG_TEXT)] = ""
+    after_completion: Annotated[str, Text(LONG_TEXT)] = ""
 
 
 class ProjectPatch(In):
-    code: text(64, min_length=1) = None
-    name: text(300, min_length=1) = None
-    sector: choice(Project.Sector) = None
-    mode: choice(Project.Mode) = None
+    code: Annotated[str, Text(64, min_length=1), Unsent]
+    name: Annotated[str, Text(300, min_length=1), Unsent]
+    sector: Annotated[str, Choice(Project.Sector), Unsent]
+    mode: Annotated[str, Choice(Project.Mode), Unsent]
     location_id: Id | None = None
     implementing_organisation_id: Id | None = None
-    planned_budget: MoneyIn = None
+    planned_budget: Annotated[MoneyIn, Unsent]
     start_date: Date | None = None
     end_date: Date | None = None
-    status: choice(Project.Status) = None
-    progress: Percent = None
-    beneficiary_households: Count = None
-    beneficiary_persons: Count = None
-    outcomes: text(LONG_TEXT) = None
-    after_completion: text(LONG_TEXT) = None
+    status: Annotated[str, Choice(Project.Status), Unsent]
+    progress: Annotated[Percent, Unsent]
+    beneficiary_households: Annotated[Count, Unsent]
+    beneficiary_persons: Annotated[Count, Unsent]
+    outcomes: Annotated[str, Text(LONG_TEXT), Unsent]
+    after_completion: Annotated[str, Text(LONG_TEXT), Unsent]
 
 
 class FundFlowOut(Out):
     id: int
     pairing_id: int
-    kind: choice(FundFlow.Kind)
+    kind: Annotated[str, Choice(FundFlow.Kind)]
     fund_year: int
     date: Date
     amount: MoneyOut
-    source: choice(FundFlow.Source)
+    source: Annotated[str, Choice(FundFlow.Source)]
     project_id: int | None
     voucher: str
     note: str
     cross_year_reason: str = Field("", description="跨年度说明（日期与资金年度相差超过一年时）")
     reverses_id: int | None = Field(description="本条冲销的记录（冲销记录金额为负数）")
     reversed_by_id: int | None = Field(description="冲销本条的记录，未冲销为 null")
-    confirmation: choice(Confirmation)
+    confirmation: Annotated[str, Choice(Confirmation)]
     confirmed_at: dt.datetime | None
     confirmation_note: str
     recorded_at: dt.datetime
@@ -110,31 +112,33 @@ class FundFlowOut(Out):
 
 class FundFlowIn(In):
     pairing_id: Id
-    kind: choice(FundFlow.Kind)
+    kind: Annotated[str, Choice(FundFlow.Kind)]
     fund_year: Year
     date: Date
     amount: MoneyIn
-    source: choice(FundFlow.Source)
+    source: Annotated[str, Choice(FundFlow.Source)]
     project_id: Id | None = None
-    voucher: text(100) = ""
-    note: text(300) = ""
-    cross_year_reason: text(200, description="跨年度说明：日期与资金年度相差超过一年时必填") = ""
+    voucher: Annotated[str, Text(100)] = ""
+    note: Annotated[str, Text(300)] = ""
+    cross_year_reason: Annotated[
+        str, Text(200, description="跨年度说明：日期与资金年度相差超过一年时必填")
+    ] = ""
 
 
 class ReverseIn(In):
-    reason: text(250, min_length=1, description="冲销原因")
+    reason: Annotated[str, Text(250, min_length=1, description="冲销原因")]
     on: Date | None = Field(
         default=None, description="冲销日期，默认今天（原记录日期晚于今天时为原记录日期）"
     )
 
 
 class ConfirmIn(In):
-    note: text(300) = ""
+    note: Annotated[str, Text(300)] = ""
 
 
 class DisputeIn(In):
-    note: text(300, min_length=1, description="异议原因")
+    note: Annotated[str, Text(300, min_length=1, description="异议原因")]
 
 
 class ReopenIn(In):
-    reason: text(250, min_length=1, description="重新开放确认的原因")
+    reason: Annotated[str, Text(250, min_length=1, description="重新开放确认的原因")]

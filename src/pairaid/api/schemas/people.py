@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from pairaid.api.schemas.base import In, Out, _effective_status, _stored
-from pairaid.api.types import (
-    LONG_TEXT,
-    Date,
-    Id,
-    SmallCount,
-    choice,
-    text,
-)
+from pairaid.api.types import LONG_TEXT, Choice, Date, Id, SmallCount, Text, Unsent
 from pairaid.ledger.models import (
     Confirmation,
     Person,
@@ -31,32 +24,32 @@ class PersonOut(Out):
     id: int
     number: str
     name: str
-    gender: choice(Person.Gender)
+    gender: Annotated[str, Choice(Person.Gender)]
     ethnicity: str
     home_organisation_id: int | None
-    category: choice(Person.Category)
-    profession: choice(Person.Profession)
+    category: Annotated[str, Choice(Person.Category)]
+    profession: Annotated[str, Choice(Person.Profession)]
     is_demo: bool
 
 
 class PersonIn(In):
-    number: text(32, min_length=1)
-    name: text(50, min_length=1)
-    gender: choice(Person.Gender)
-    ethnicity: text(20) = ""
+    number: Annotated[str, Text(32, min_length=1)]
+    name: Annotated[str, Text(50, min_length=1)]
+    gender: Annotated[str, Choice(Person.Gender)]
+    ethnicity: Annotated[str, Text(20)] = ""
     home_organisation_id: Id | None = None
-    category: choice(Person.Category)
-    profession: choice(Person.Profession) = ""
+    category: Annotated[str, Choice(Person.Category)]
+    profession: Annotated[str, Choice(Person.Profession)] = ""
 
 
 class PersonPatch(In):
-    number: text(32, min_length=1) = None
-    name: text(50, min_length=1) = None
-    gender: choice(Person.Gender) = None
-    ethnicity: text(20) = None
+    number: Annotated[str, Text(32, min_length=1), Unsent]
+    name: Annotated[str, Text(50, min_length=1), Unsent]
+    gender: Annotated[str, Choice(Person.Gender), Unsent]
+    ethnicity: Annotated[str, Text(20), Unsent]
     home_organisation_id: Id | None = None
-    category: choice(Person.Category) = None
-    profession: choice(Person.Profession) = None
+    category: Annotated[str, Choice(Person.Category), Unsent]
+    profession: Annotated[str, Choice(Person.Profession), Unsent]
 
 
 class PostingOut(Out):
@@ -69,12 +62,12 @@ class PostingOut(Out):
     start_date: Date
     planned_end: Date | None
     actual_end: Date | None
-    status: choice(Posting.Status) = Field(description="登记的状态")
-    effective_status: choice(Posting.EffectiveStatus) = Field(
+    status: Annotated[str, Choice(Posting.Status)] = Field(description="登记的状态")
+    effective_status: Annotated[str, Choice(Posting.EffectiveStatus)] = Field(
         description="截至今天的状态：计划期满已过、未登记离岗为 overdue（期满未离岗）"
     )
     team_id: int | None
-    confirmation: choice(Confirmation)
+    confirmation: Annotated[str, Choice(Confirmation)]
     confirmed_at: dt.datetime | None
     confirmation_note: str
     is_demo: bool
@@ -88,23 +81,23 @@ class PostingIn(In):
     person_id: Id
     pairing_id: Id
     host_organisation_id: Id | None = None
-    post: text(200) = ""
+    post: Annotated[str, Text(200)] = ""
     batch: SmallCount | None = None
     start_date: Date
     planned_end: Date | None = None
     actual_end: Date | None = None
-    status: choice(Posting.Status) = Posting.Status.IN_POST.value
+    status: Annotated[str, Choice(Posting.Status)] = Posting.Status.IN_POST.value
     team_id: Id | None = None
 
 
 class PostingPatch(In):
     host_organisation_id: Id | None = None
-    post: text(200) = None
+    post: Annotated[str, Text(200), Unsent]
     batch: SmallCount | None = None
-    start_date: Date = None
+    start_date: Annotated[Date, Unsent]
     planned_end: Date | None = None
     actual_end: Date | None = None
-    status: choice(Posting.Status) = None
+    status: Annotated[str, Choice(Posting.Status), Unsent]
     team_id: Id | None = None
 
 
@@ -131,16 +124,16 @@ class TeamOut(Out):
 
 class TeamIn(In):
     pairing_id: Id
-    name: text(200, min_length=1)
+    name: Annotated[str, Text(200, min_length=1)]
     from_organisation_ids: list[Id] = Field(default_factory=list, max_length=500)
     to_organisation_ids: list[Id] = Field(default_factory=list, max_length=500)
     start_date: Date | None = None
-    note: text(LONG_TEXT) = ""
+    note: Annotated[str, Text(LONG_TEXT)] = ""
 
 
 class TeamPatch(In):
-    name: text(200, min_length=1) = None
-    from_organisation_ids: list[Id] = Field(default=None, max_length=500)
-    to_organisation_ids: list[Id] = Field(default=None, max_length=500)
+    name: Annotated[str, Text(200, min_length=1), Unsent]
+    from_organisation_ids: Annotated[list[Id], Field(default=None, max_length=500)]
+    to_organisation_ids: Annotated[list[Id], Field(default=None, max_length=500)]
     start_date: Date | None = None
-    note: text(LONG_TEXT) = None
+    note: Annotated[str, Text(LONG_TEXT), Unsent]

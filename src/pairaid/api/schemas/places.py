@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from pairaid.api.schemas.base import In, Out, _stored
-from pairaid.api.types import (
-    Date,
-    Id,
-    choice,
-    text,
-)
+from pairaid.api.types import Choice, Date, Id, Text
 from pairaid.ledger.models import (
     Organisation,
     Pairing,
@@ -27,7 +22,7 @@ class PairingOut(Out):
     name: str
     helper: str = Field(description="帮扶方名称")
     recipient: str = Field(description="受援方名称")
-    scheme: choice(Pairing.Scheme)
+    scheme: Annotated[str, Choice(Pairing.Scheme)]
     helper_region_id: int | None
     helper_organisation_id: int | None
     recipient_region_id: int | None
@@ -40,19 +35,21 @@ class PairingOut(Out):
     @staticmethod
     def resolve_helper(obj: Any) -> str:
         stored, value = _stored(obj, "helper")
-        return value if stored else obj.helper_name
+        helper: str = value if stored else obj.helper_name
+        return helper
 
     @staticmethod
     def resolve_recipient(obj: Any) -> str:
         stored, value = _stored(obj, "recipient")
-        return value if stored else obj.recipient_name
+        recipient: str = value if stored else obj.recipient_name
+        return recipient
 
 
 class RegionOut(Out):
     id: int
     code: str
     name: str
-    level: choice(Region.Level)
+    level: Annotated[str, Choice(Region.Level)]
     parent_id: int | None
     valid_from: Date | None
     valid_to: Date | None
@@ -61,8 +58,8 @@ class RegionOut(Out):
 
 class RegionIn(In):
     code: str = Field(pattern=r"^([0-9]{6}|[0-9]{12})$", description="6位或12位区划代码")
-    name: text(100, min_length=1)
-    level: choice(Region.Level)
+    name: Annotated[str, Text(100, min_length=1)]
+    level: Annotated[str, Choice(Region.Level)]
     parent_id: Id | None = None
     valid_from: Date | None = None
     valid_to: Date | None = None
@@ -71,12 +68,12 @@ class RegionIn(In):
 class OrganisationOut(Out):
     id: int
     name: str
-    kind: choice(Organisation.Kind)
+    kind: Annotated[str, Choice(Organisation.Kind)]
     region_id: int
     is_demo: bool
 
 
 class OrganisationIn(In):
-    name: text(200, min_length=1)
-    kind: choice(Organisation.Kind)
+    name: Annotated[str, Text(200, min_length=1)]
+    kind: Annotated[str, Choice(Organisation.Kind)]
     region_id: Id

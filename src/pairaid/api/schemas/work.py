@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from pairaid.api.schemas.base import In, Out, _effective_status, _stored
-from pairaid.api.types import (
-    LONG_TEXT,
-    Date,
-    Id,
-    MoneyIn,
-    MoneyOut,
-    Year,
-    choice,
-    text,
-)
+from pairaid.api.types import LONG_TEXT, Choice, Date, Id, MoneyIn, MoneyOut, Text, Unsent, Year
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
@@ -31,12 +22,12 @@ from pairaid.ledger.models import (
 class PartyOut(Out):
     id: int
     organisation_id: int
-    role: choice(AgreementParty.Role)
+    role: Annotated[str, Choice(AgreementParty.Role)]
 
 
 class PartyIn(In):
     organisation_id: Id
-    role: choice(AgreementParty.Role)
+    role: Annotated[str, Choice(AgreementParty.Role)]
 
 
 class ObligationOut(Out):
@@ -45,39 +36,39 @@ class ObligationOut(Out):
     deliverable: str
     owner_id: int | None
     due_date: Date | None
-    status: choice(WorkStatus)
+    status: Annotated[str, Choice(WorkStatus)]
     evidence: str
 
 
 class ObligationIn(In):
-    deliverable: text(300, min_length=1)
+    deliverable: Annotated[str, Text(300, min_length=1)]
     owner_id: Id | None = None
     due_date: Date | None = None
-    status: choice(WorkStatus) = WorkStatus.OPEN.value
-    evidence: text(LONG_TEXT) = ""
+    status: Annotated[str, Choice(WorkStatus)] = WorkStatus.OPEN.value
+    evidence: Annotated[str, Text(LONG_TEXT)] = ""
 
 
 class ObligationPatch(In):
-    deliverable: text(300, min_length=1) = None
+    deliverable: Annotated[str, Text(300, min_length=1), Unsent]
     owner_id: Id | None = None
     due_date: Date | None = None
-    status: choice(WorkStatus) = None
-    evidence: text(LONG_TEXT) = None
+    status: Annotated[str, Choice(WorkStatus), Unsent]
+    evidence: Annotated[str, Text(LONG_TEXT), Unsent]
 
 
 class AgreementOut(Out):
     id: int
     pairing_id: int
     title: str
-    kind: choice(Agreement.Kind)
+    kind: Annotated[str, Choice(Agreement.Kind)]
     signed_date: Date | None
     signed_place: str
     event_id: int | None
     amount: MoneyOut | None
     term_start: Date | None
     term_end: Date | None
-    status: choice(Agreement.Status) = Field(description="登记的状态")
-    effective_status: choice(Agreement.EffectiveStatus) = Field(
+    status: Annotated[str, Choice(Agreement.Status)] = Field(description="登记的状态")
+    effective_status: Annotated[str, Choice(Agreement.EffectiveStatus)] = Field(
         description="截至今天的状态：已签订或履行中、期限止已过为 expired（已到期）"
     )
     parties: list[PartyOut]
@@ -101,29 +92,29 @@ class AgreementOut(Out):
 
 class AgreementIn(In):
     pairing_id: Id
-    title: text(300, min_length=1)
-    kind: choice(Agreement.Kind)
+    title: Annotated[str, Text(300, min_length=1)]
+    kind: Annotated[str, Choice(Agreement.Kind)]
     signed_date: Date | None = None
-    signed_place: text(200) = ""
+    signed_place: Annotated[str, Text(200)] = ""
     event_id: Id | None = None
     amount: MoneyIn | None = None
     term_start: Date | None = None
     term_end: Date | None = None
-    status: choice(Agreement.Status) = Agreement.Status.DRAFT.value
+    status: Annotated[str, Choice(Agreement.Status)] = Agreement.Status.DRAFT.value
     parties: list[PartyIn] = Field(default_factory=list, max_length=50)
     obligations: list[ObligationIn] = Field(default_factory=list, max_length=200)
 
 
 class AgreementPatch(In):
-    title: text(300, min_length=1) = None
-    kind: choice(Agreement.Kind) = None
+    title: Annotated[str, Text(300, min_length=1), Unsent]
+    kind: Annotated[str, Choice(Agreement.Kind), Unsent]
     signed_date: Date | None = None
-    signed_place: text(200) = None
+    signed_place: Annotated[str, Text(200), Unsent]
     event_id: Id | None = None
     amount: MoneyIn | None = None
     term_start: Date | None = None
     term_end: Date | None = None
-    status: choice(Agreement.Status) = None
+    status: Annotated[str, Choice(Agreement.Status), Unsent]
 
 
 class ParticipantOut(Out):
@@ -134,15 +125,15 @@ class ParticipantOut(Out):
 
 
 class ParticipantIn(In):
-    name: text(50, min_length=1)
-    title: text(200) = ""
-    side: text(100) = ""
+    name: Annotated[str, Text(50, min_length=1)]
+    title: Annotated[str, Text(200)] = ""
+    side: Annotated[str, Text(100)] = ""
 
 
 class EventOut(Out):
     id: int
     pairing_id: int
-    kind: choice(Event.Kind)
+    kind: Annotated[str, Choice(Event.Kind)]
     title: str
     start_date: Date
     end_date: Date | None
@@ -159,22 +150,22 @@ class EventOut(Out):
 
 class EventIn(In):
     pairing_id: Id
-    kind: choice(Event.Kind)
-    title: text(300, min_length=1)
+    kind: Annotated[str, Choice(Event.Kind)]
+    title: Annotated[str, Text(300, min_length=1)]
     start_date: Date
     end_date: Date | None = None
-    places: text(LONG_TEXT) = ""
-    summary: text(LONG_TEXT) = ""
+    places: Annotated[str, Text(LONG_TEXT)] = ""
+    summary: Annotated[str, Text(LONG_TEXT)] = ""
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=200)
 
 
 class EventPatch(In):
-    kind: choice(Event.Kind) = None
-    title: text(300, min_length=1) = None
-    start_date: Date = None
+    kind: Annotated[str, Choice(Event.Kind), Unsent]
+    title: Annotated[str, Text(300, min_length=1), Unsent]
+    start_date: Annotated[Date, Unsent]
     end_date: Date | None = None
-    places: text(LONG_TEXT) = None
-    summary: text(LONG_TEXT) = None
+    places: Annotated[str, Text(LONG_TEXT), Unsent]
+    summary: Annotated[str, Text(LONG_TEXT), Unsent]
 
 
 class TaskOut(Out):
@@ -183,7 +174,7 @@ class TaskOut(Out):
     title: str
     owner_id: int | None
     due_date: Date | None
-    status: choice(WorkStatus)
+    status: Annotated[str, Choice(WorkStatus)]
     evidence: str
     event_id: int | None
     agreement_id: int | None
@@ -193,22 +184,22 @@ class TaskOut(Out):
 
 class TaskIn(In):
     pairing_id: Id
-    title: text(300, min_length=1)
+    title: Annotated[str, Text(300, min_length=1)]
     owner_id: Id | None = None
     due_date: Date | None = None
-    status: choice(WorkStatus) = WorkStatus.OPEN.value
-    evidence: text(LONG_TEXT) = ""
+    status: Annotated[str, Choice(WorkStatus)] = WorkStatus.OPEN.value
+    evidence: Annotated[str, Text(LONG_TEXT)] = ""
     event_id: Id | None = None
     agreement_id: Id | None = None
     plan_year: Year | None = None
 
 
 class TaskPatch(In):
-    title: text(300, min_length=1) = None
+    title: Annotated[str, Text(300, min_length=1), Unsent]
     owner_id: Id | None = None
     due_date: Date | None = None
-    status: choice(WorkStatus) = None
-    evidence: text(LONG_TEXT) = None
+    status: Annotated[str, Choice(WorkStatus), Unsent]
+    evidence: Annotated[str, Text(LONG_TEXT), Unsent]
     event_id: Id | None = None
     agreement_id: Id | None = None
     plan_year: Year | None = None
@@ -218,7 +209,7 @@ class TargetOut(Out):
     id: int
     pairing_id: int
     year: int
-    indicator: choice(Target.Indicator)
+    indicator: Annotated[str, Choice(Target.Indicator)]
     value: MoneyOut = Field(description="目标值（金额为元，人数、个数为整数，均带两位小数）")
     is_demo: bool
 
@@ -226,9 +217,9 @@ class TargetOut(Out):
 class TargetIn(In):
     pairing_id: Id
     year: Year
-    indicator: choice(Target.Indicator)
+    indicator: Annotated[str, Choice(Target.Indicator)]
     value: MoneyIn
 
 
 class TargetPatch(In):
-    value: MoneyIn = None
+    value: Annotated[MoneyIn, Unsent]
