@@ -252,7 +252,8 @@ def targets_against_actuals(
         if all(item[0] for item in measured.values()):
             store({key: (window.as_of, measured)})
         return found
-    measured = {pk: decode(value) for pk, value in stored.items()}
+    # each entry as stored above: [figure key, children counted, value]
+    actuals: dict[str, Any] = {pk: decode(value) for pk, value in stored.items()}
     result = []
     allowed = set(window.pairing_ids)
     targets = (
@@ -261,10 +262,10 @@ def targets_against_actuals(
         .order_by("pairing_id", "indicator")
     )
     for target in targets:
-        if str(target.pk) not in measured:
+        if str(target.pk) not in actuals:
             result.append(TargetActual(target, None))
             continue
-        figure_key, children, value = measured[str(target.pk)]
+        figure_key, children, value = actuals[str(target.pk)]
         subject = Subject(target.pairing, children, year, year)
         alone = window_of(subject, tree, window.as_of, window.confirmed_only, allowed)
         actual = FIGURES[figure_key].make(alone, value)

@@ -109,7 +109,8 @@ def insert(objs: Sequence[M]) -> list[M]:
     plan = [(field.attname, _converter(field)) for field in fields]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    # a concrete field always has its column (the stubs allow None for the others)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
