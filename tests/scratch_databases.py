@@ -62,3 +62,38 @@ def run_in_scratch_database(script: str, *args: str) -> Any:
         drop()
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# What the migration scripts (run by `run_in_scratch_database`) begin with: Django set up on
+# the scratch database, `migrate(target)` to an (app, name) pair or, with None, to the latest,
+# the models as they were at a migration, and one pairing between two new counties.
+MIGRATION_SCRIPT_START = r"""
+import datetime as dt, json, sys
+from decimal import Decimal
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return executor
+
+def historical_apps(migration):
+    return migrate(migration).loader.project_state([migration]).apps
+
+def one_pairing(apps, helper, recipient):
+    Region = apps.get_model("ledger", "Region")
+    regions = [
+        Region.objects.create(code=code, name=name, level="county")
+        for code, name in (helper, recipient)
+    ]
+    return apps.get_model("ledger", "Pairing").objects.create(
+        helper_region=regions[0], recipient_region=regions[1], scheme="other",
+        valid_from=dt.date(2020, 1, 1),
+    )
+"""

@@ -7,36 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scratch_databases import run_in_scratch_database
+from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
-SCRIPT = r"""
-import datetime as dt, json
-import django
-django.setup()
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
-
+SCRIPT = (
+    MIGRATION_SCRIPT_START
+    + r"""
 BEFORE = ("ledger", "0010_fund_rollups")
 AFTER = ("ledger", "0011_evidence_and_progress")
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor
-
-executor = migrate(BEFORE)
-apps = executor.loader.project_state([BEFORE]).apps
-Region = apps.get_model("ledger", "Region")
-Pairing = apps.get_model("ledger", "Pairing")
+apps = historical_apps(BEFORE)
 Project = apps.get_model("ledger", "Project")
-helper = Region.objects.create(code="990201", name="历史甲区", level="county")
-recipient = Region.objects.create(code="990202", name="历史乙县", level="county")
-pairing = Pairing.objects.create(
-    helper_region=helper, recipient_region=recipient, scheme="other",
-    valid_from=dt.date(2020, 1, 1),
-)
+pairing = one_pairing(apps, ("990201", "历史甲区"), ("990202", "历史乙县"))
 started = Project.objects.create(
     pairing=pairing, code="H-1", name="已开工", sector="other", mode="direct_aid",
     status="completed", start_date=dt.date(2021, 4, 1),
@@ -54,6 +35,7 @@ with connection.cursor() as cursor:
 migrate(BEFORE)
 print(json.dumps({"rows": rows, "today": str(timezone.localdate())}))
 """
+)
 
 
 def test_it_seeds_one_status_row_per_project_and_reverses(db):

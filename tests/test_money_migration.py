@@ -6,38 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scratch_databases import run_in_scratch_database
+from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
-SCRIPT = r"""
-import datetime as dt, json, sys
-from decimal import Decimal
-import django
-django.setup()
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
+SCRIPT = (
+    MIGRATION_SCRIPT_START
+    + r"""
 BEFORE = ("ledger", "0003_review_lock_confirmation_audit_chain")
 AMOUNTS = [sys.argv[1], sys.argv[2], sys.argv[3]]
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return executor
-
-executor = migrate(BEFORE)
-apps = executor.loader.project_state([BEFORE]).apps
-Region = apps.get_model("ledger", "Region")
-Pairing = apps.get_model("ledger", "Pairing")
+apps = historical_apps(BEFORE)
 FundFlow = apps.get_model("ledger", "FundFlow")
 Project = apps.get_model("ledger", "Project")
 Agreement = apps.get_model("ledger", "Agreement")
-helper = Region.objects.create(code="990101", name="迁移甲区", level="county")
-recipient = Region.objects.create(code="990102", name="迁移乙县", level="county")
-pairing = Pairing.objects.create(
-    helper_region=helper, recipient_region=recipient, scheme="other",
-    valid_from=dt.date(2020, 1, 1),
-)
+pairing = one_pairing(apps, ("990101", "迁移甲区"), ("990102", "迁移乙县"))
 for i, amount in enumerate(AMOUNTS):
     FundFlow.objects.create(
         pairing=pairing, kind="transfer", fund_year=2021, date=dt.date(2021, 6, 1),
@@ -67,6 +48,7 @@ with connection.cursor() as cursor:
 print(json.dumps({"fen": [int(f) for f in fen], "types": [type(f).__name__ for f in fen],
                   "budget": int(budget), "contract": contract, "yuan": yuan, "back": back}))
 """
+)
 
 
 def test_it_converts_stored_amounts_to_whole_fen_exactly_and_back(db):

@@ -4,34 +4,16 @@ on SQLite and PostgreSQL. It runs on a database of its own, in a separate proces
 
 from __future__ import annotations
 
-from scratch_databases import run_in_scratch_database
+from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
-SCRIPT = r"""
-import datetime as dt, json
-import django
-django.setup()
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
+SCRIPT = (
+    MIGRATION_SCRIPT_START
+    + r"""
 BEFORE = ("ledger", "0016_placements_trainings_workshops_vocational")
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return executor
-
-executor = migrate(BEFORE)
-apps = executor.loader.project_state([BEFORE]).apps
-Region = apps.get_model("ledger", "Region")
-Pairing = apps.get_model("ledger", "Pairing")
+apps = historical_apps(BEFORE)
 Project = apps.get_model("ledger", "Project")
-helper = Region.objects.create(code="990201", name="迁移丙区", level="county")
-recipient = Region.objects.create(code="990202", name="迁移丁县", level="county")
-pairing = Pairing.objects.create(
-    helper_region=helper, recipient_region=recipient, scheme="other",
-    valid_from=dt.date(2020, 1, 1),
-)
+pairing = one_pairing(apps, ("990201", "迁移丙区"), ("990202", "迁移丁县"))
 for n, (status, start) in enumerate([
     ("in_progress", dt.date(2021, 6, 1)),
     ("in_progress", dt.date(2021, 6, 30)),
@@ -67,6 +49,7 @@ print(json.dumps({"filled": filled, "differences": differences, "started": start
                   "kept": kept, "kept_differences": kept_differences,
                   "dropped": "ledger_projectrollup" not in tables}))
 """
+)
 
 
 def test_it_fills_the_project_rollups_keeps_them_and_drops_them_when_reversed(db):

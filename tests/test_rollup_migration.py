@@ -6,36 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scratch_databases import run_in_scratch_database
+from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
-SCRIPT = r"""
-import datetime as dt, json
-from decimal import Decimal
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
+SCRIPT = (
+    MIGRATION_SCRIPT_START
+    + r"""
 BEFORE = ("ledger", "0009_search_keys")
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return executor
-
-executor = migrate(BEFORE)
-apps = executor.loader.project_state([BEFORE]).apps
-Region = apps.get_model("ledger", "Region")
-Pairing = apps.get_model("ledger", "Pairing")
+apps = historical_apps(BEFORE)
 FundFlow = apps.get_model("ledger", "FundFlow")
-helper = Region.objects.create(code="990101", name="迁移甲区", level="county")
-recipient = Region.objects.create(code="990102", name="迁移乙县", level="county")
-pairing = Pairing.objects.create(
-    helper_region=helper, recipient_region=recipient, scheme="other",
-    valid_from=dt.date(2020, 1, 1),
-)
+pairing = one_pairing(apps, ("990101", "迁移甲区"), ("990102", "迁移乙县"))
 made = []
 for day, amount, confirmation in [
     (dt.date(2021, 6, 1), "1000.10", "confirmed"),
@@ -67,6 +47,7 @@ tables = connection.introspection.table_names()
 print(json.dumps({"rows": rows, "differences": differences, "total": str(total),
                   "dropped": "ledger_fundrollup" not in tables}))
 """
+)
 
 
 def test_it_fills_the_rollups_from_the_records_and_drops_them_when_reversed(db):
