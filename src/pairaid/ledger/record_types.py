@@ -35,6 +35,7 @@ from pairaid.ledger.models import (
     Posting,
     ProgressUpdate,
     Project,
+    ProjectRollup,
     ProjectStatusChange,
     Region,
     Target,
@@ -348,6 +349,7 @@ register(
 register(RecordType(PairingYear, pairing_path="pairing"))
 # Derived from the fund flows and kept with them; scoped like them, never listed or edited.
 register(RecordType(FundRollup, pairing_path="pairing"))
+register(RecordType(ProjectRollup, pairing_path="pairing"))
 # Evidence and a project's reports and status history: read on their record's page.
 register(RecordType(Evidence, pairing_path="pairing"))
 register(RecordType(ProgressUpdate, pairing_path="project__pairing"))
