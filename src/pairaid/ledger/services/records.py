@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
@@ -71,8 +71,10 @@ def bulk_create_records(
     one's `full_clean` (the importer's check of the file) and it is not run again — the
     access and year-lock checks still are."""
     _refuse_fund_flow(model)
-    objs = [row if isinstance(row, model) else model(**row) for row in rows]
-    locks: dict = {}
+    objs = [
+        row if isinstance(row, model) else model(**cast(Mapping[str, Any], row)) for row in rows
+    ]
+    locks: dict[tuple[int, int], bool] = {}
     for obj in objs:
         if not validated:
             _validate_row(obj)
@@ -80,7 +82,7 @@ def bulk_create_records(
     created = model._default_manager.bulk_create(objs, batch_size=1000)
     _bulk_log(created, "created", acting_user=acting_user, via=via)
     if issubclass(model, Project):
-        history.note_created(created, acting_user)
+        history.note_created(cast(list[Project], created), acting_user)
     index_records(created)
     return created
 
@@ -97,7 +99,7 @@ def bulk_delete_records(
     if not objs:
         return
     with_parents(objs)
-    locks: dict = {}
+    locks: dict[tuple[int, int], bool] = {}
     for obj in objs:
         _guard(acting_user, obj, locks=locks)
     now = timezone.now()
@@ -207,7 +209,7 @@ def changes_since(current: models.Model, version: int) -> dict[str, tuple[str, s
         else:
             value = getattr(current, name)
             value = "" if value is None else str(value)
-        shown[name] = (str(field.verbose_name), value or _("（空）"))
+        shown[name] = (str(getattr(field, "verbose_name", name)), value or _("（空）"))
     return shown
 
 
@@ -238,13 +240,15 @@ def update_record(
     # already have changed the instance in memory.
     original = type(obj)._default_manager.get(pk=obj.pk)
     versioned = _versioned(obj)
-    if versioned and expected_version is not None and original.version != expected_version:
+    # `versioned` checks the model has the field; the type of M does not say so
+    stored_version: int = getattr(original, "version", 0)
+    if versioned and expected_version is not None and stored_version != expected_version:
         raise StaleRecord(obj, expected_version, original)
     before = record_values(original)
     for name, value in changes.items():
         setattr(obj, name, value)
     if versioned:
-        obj.version = original.version  # type: ignore[attr-defined]
+        obj.version = stored_version  # type: ignore[attr-defined]  # M is any model: see above
     obj.full_clean()
     after = record_values(obj)
     diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
@@ -258,23 +262,27 @@ def update_record(
     diff.update(_unwitness(obj, original, diff))
     fields = [obj._meta.get_field(name).name for name in diff]
     if versioned:
-        _claim_version(obj, original.version, expected_version)
+        _claim_version(obj, stored_version, expected_version)
     obj.save(update_fields=fields)
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
-    if isinstance(obj, Project):
+    if isinstance(obj, Project) and isinstance(original, Project):
         history.note_changed(obj, original, acting_user)
     index_records([obj])
     return obj
 
 
-def _unwitness(obj: models.Model, original: models.Model, diff: Mapping[str, Any]) -> dict:
+def _unwitness(
+    obj: models.Model, original: models.Model, diff: Mapping[str, Any]
+) -> dict[str, list[Any]]:
     """A change to what the recipient side witnessed (the model's `WITNESSED` fields, e.g. a
     workshop's jobs) takes its answer back: the record waits for its confirmation again, and
     the audit entry shows the answer undone."""
     changed = [name for name in getattr(type(obj), "WITNESSED", ()) if name in diff]
     if not changed or original.confirmation == Confirmation.UNCONFIRMED:  # type: ignore[attr-defined]
         return {}
-    labels = "、".join(str(obj._meta.get_field(name).verbose_name) for name in changed)
+    labels = "、".join(
+        str(getattr(obj._meta.get_field(name), "verbose_name", name)) for name in changed
+    )
     values = {
         "confirmation": Confirmation.UNCONFIRMED,
         "confirmed_at": None,
@@ -320,6 +328,7 @@ def _cascaded_parts(obj: models.Model) -> list[models.Model]:
     for relation in obj._meta.related_objects:
         if relation.on_delete is models.CASCADE and not relation.many_to_many:
             accessor = relation.get_accessor_name()
+            assert accessor is not None  # only a hidden relation (name ending "+") has none
             if relation.one_to_one:
                 part = getattr(obj, accessor, None)
                 parts.extend([part] if part is not None else [])
