@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
 from pairaid.ledger.models import Confirmation, FundFlow, FundRollup, Project, ProjectRollup
@@ -213,15 +213,25 @@ def rebuild() -> int:
     """Replace the table by the sums of the records; returns the number of rows. Writers of
     fund flows wait until it commits (PostgreSQL: a SHARE lock on the records; SQLite writes
     one transaction at a time)."""
-    table = connection.ops.quote_name(FundRollup._meta.db_table)
+    return _replace_from_records(
+        FundRollup,
+        "ledger_fundflow",
+        [*KEY_COLUMNS, "amount", "flow_count"],
+        _grouped_records_sql(),
+    )
+
+
+def _replace_from_records(
+    rollup: type[models.Model], records_table: str, columns: list[str], grouped_sql: str
+) -> int:
+    """Empty `rollup`'s table and fill it with `grouped_sql` (the records grouped into its
+    `columns`), the records' writers held off meanwhile; the number of rows written."""
+    table = connection.ops.quote_name(rollup._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE ledger_fundflow IN SHARE MODE; LOCK TABLE {table}")
+            cursor.execute(f"LOCK TABLE {records_table} IN SHARE MODE; LOCK TABLE {table}")
         cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(KEY_COLUMNS)}, amount, flow_count) "
-            + _grouped_records_sql()
-        )
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) " + grouped_sql)
         count: int = cursor.rowcount
         return count
 
@@ -325,14 +335,9 @@ def project_differences(limit: int | None = None) -> tuple[int, list[ProjectDiff
 def rebuild_projects() -> int:
     """Replace `ProjectRollup` by the counts of the project records; returns the number of
     rows. Project writers wait until it commits (PostgreSQL: a SHARE lock on the records)."""
-    table = connection.ops.quote_name(ProjectRollup._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE ledger_project IN SHARE MODE; LOCK TABLE {table}")
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"INSERT INTO {table} (pairing_id, status, month, project_count) "
-            + _grouped_projects_sql()
-        )
-        count: int = cursor.rowcount
-        return count
+    return _replace_from_records(
+        ProjectRollup,
+        "ledger_project",
+        ["pairing_id", "status", "month", "project_count"],
+        _grouped_projects_sql(),
+    )
