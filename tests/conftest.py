@@ -9,10 +9,13 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from scratch_databases import postgresql_admin, postgresql_url
 
 # Property tests never fail for being slow: this machine may be busy, or small.
 settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -20,30 +23,59 @@ settings.load_profile("pairaid")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from django.db import connection
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory: pytest.TempPathFactory
+):
+    """Each test process's database starts as a copy of one made once per test run by
+    `pairaid demo` (migrated, the demo loaded): a copied file on SQLite, a database made from
+    a template on PostgreSQL. Migrating from nothing costs far more than the copy, and the
+    xdist workers of a run would each do it."""
+    from django.conf import settings
 
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        if test.get("NAME") and "memory" not in str(test["NAME"]):
+            shutil.copyfile(build_demo_database(run_folder(tmp_path_factory)), test["NAME"])
+            test[COPIED] = True
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        test["TEMPLATE"] = build_postgresql_template(run_folder(tmp_path_factory))
+
+
+COPIED = "PAIRAID_COPIED"  # a key of TEST: this process's SQLite file is a copy, kept by Django
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings) -> bool:
+    """Django must not make the copied SQLite file again (it would migrate from nothing):
+    it is kept, and removed by `django_db_setup` at the end."""
+    from django.conf import settings
+
+    copied = bool(settings.DATABASES["default"]["TEST"].get(COPIED))
+    return copied or bool(request.config.getvalue("reuse_db"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
+    from django.conf import settings
+    from django.db import connection, connections
+
+    from pairaid.ledger.models import Pairing
     from pairaid.ops.demo import load_demo
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         # Never load the demo into a real database by mistake.
         assert name.rsplit("/", 1)[-1].startswith("test_") or "memory" in name, name
-        load_demo()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def sqlite_sidecar_files():
-    """Removes the WAL files Django leaves beside the SQLite test database it deletes."""
+        if not Pairing.objects.exists():  # made without a copy of the run's demo database
+            load_demo()
     yield
-    import os
-
-    from django.conf import settings
-
-    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
-    for suffix in ("-wal", "-shm"):
-        if name and os.path.exists(name + suffix) and not os.path.exists(name):
-            os.remove(name + suffix)
+    test = settings.DATABASES["default"]["TEST"]
+    if test.get(COPIED):
+        with django_db_blocker.unblock():
+            connections.close_all()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(test["NAME"]) + suffix).unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
@@ -72,44 +104,104 @@ def media_root(tmp_path_factory: pytest.TempPathFactory):
 PAIRAID = Path(sys.executable).with_name("pairaid")
 
 
-def pairaid_env(database: Path) -> dict[str, str]:
-    """The environment of the console script run as a user runs it, on its own SQLite file."""
-    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{database}"}
+def pairaid_env(database: Path | str) -> dict[str, str]:
+    """The environment of the console script run as a user runs it, on its own SQLite file
+    (or the database at a URL)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "PAIRAID_DATABASE_URL": url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 
 
-def build_demo_database(folder: Path) -> Path:
-    """`pairaid demo` once into `folder`, whichever worker asks first; the others wait for the
-    file. A directory made with mkdir is the lock: atomic on every system. What the command
-    printed is kept beside the file (`demo.stdout`)."""
-    database = folder / "demo.sqlite3"
-    failed = folder / "demo.failed"
+def pytest_configure(config: pytest.Config) -> None:
+    # One name for what a test run shares (inherited by its xdist workers, started later).
+    os.environ.setdefault("PAIRAID_TEST_RUN", uuid.uuid4().hex[:8])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's template database goes when the run ends (in the process that started the
+    xdist workers, after they all stopped)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    made = session.config._tmp_path_factory.getbasetemp() / "postgresql-template.done"
+    if made.exists():
+        postgresql_admin(f'DROP DATABASE IF EXISTS "{made.read_text(encoding="utf-8")}"')
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's folder: shared by its xdist workers (each has its own below it)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    return shared
+
+
+def once_per_run(folder: Path, what: str, make: Callable[[], str]) -> str:
+    """`make()` once per test run, in whichever worker asks first; the others wait for its
+    answer. A directory made with mkdir is the lock: atomic on every system. The answer is
+    kept in `folder/<what>.done`; a failure in `<what>.failed`."""
+    done, failed = folder / f"{what}.done", folder / f"{what}.failed"
     try:
-        (folder / "demo.lock").mkdir()
+        (folder / f"{what}.lock").mkdir()
     except FileExistsError:
         waited = time.monotonic()
-        while not database.exists():
+        while not done.exists():
             if failed.exists():
-                pytest.fail("pairaid demo failed: " + failed.read_text(encoding="utf-8"))
+                pytest.fail(f"{what} failed: " + failed.read_text(encoding="utf-8"))
             if time.monotonic() - waited > 3600:
-                pytest.fail("pairaid demo (in another test process) did not finish")
+                pytest.fail(f"{what} (in another test process) did not finish")
             time.sleep(0.5)
-        return database
-    building = folder / "demo-building.sqlite3"
+        return done.read_text(encoding="utf-8")
+    try:
+        answer = make()
+    except BaseException as error:
+        failed.write_text(str(error), encoding="utf-8")
+        raise
+    (folder / f"{what}.writing").write_text(answer, encoding="utf-8")
+    (folder / f"{what}.writing").replace(done)
+    return answer
+
+
+def run_demo_command(env: dict[str, str]) -> str:
+    """`pairaid demo` as a user runs it; what it printed."""
     done = subprocess.run(
         [str(PAIRAID), "demo"],
         capture_output=True,
         text=True,
-        env=pairaid_env(building),
+        env=env,
         timeout=3600,  # a hung process, not a slow one: a busy machine takes minutes
     )
     if done.returncode != 0:
-        failed.write_text(done.stderr, encoding="utf-8")
         pytest.fail("pairaid demo failed: " + done.stderr)
-    (folder / "demo.stdout").write_text(done.stdout, encoding="utf-8")
-    building.replace(database)
-    return database
+    return done.stdout
+
+
+def build_demo_database(folder: Path) -> Path:
+    """`pairaid demo` once into a SQLite file in `folder`, whichever worker asks first. What
+    the command printed is kept beside the file (`demo.stdout`)."""
+
+    def make() -> str:
+        building = folder / "demo-building.sqlite3"
+        printed = run_demo_command(pairaid_env(building))
+        (folder / "demo.stdout").write_text(printed, encoding="utf-8")
+        building.replace(folder / "demo.sqlite3")
+        return str(folder / "demo.sqlite3")
+
+    return Path(once_per_run(folder, "demo", make))
+
+
+def build_postgresql_template(folder: Path) -> str:
+    """`pairaid demo` once into a database of the suite's PostgreSQL server, the template of
+    every test process's database: its name."""
+
+    def make() -> str:
+        name = f"test_pairaid_template_{os.environ['PAIRAID_TEST_RUN']}"
+        postgresql_admin(f'DROP DATABASE IF EXISTS "{name}"')
+        postgresql_admin(f'CREATE DATABASE "{name}"')
+        run_demo_command(pairaid_env(postgresql_url(name)))
+        return name
+
+    return once_per_run(folder, "postgresql-template", make)
 
 
 class DemoDatabase:
@@ -130,10 +222,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> DemoDatabase:
     """A copy of a SQLite database that the console script filled with the demo, at the
     path given: loaded once per test run (shared by the xdist workers), copied per use, so
     the tests that drive `pairaid` as a separate process don't each load the demo again."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    return DemoDatabase(build_demo_database(shared))
+    return DemoDatabase(build_demo_database(run_folder(tmp_path_factory)))
 
 
 @pytest.fixture

@@ -19,27 +19,31 @@ def scratch_database() -> tuple[str, object]:
     if connection.vendor == "sqlite":
         folder = tempfile.mkdtemp()
         return f"sqlite:///{folder}/migration.sqlite3", lambda: None
+    name = f"pairaid_migration_{uuid.uuid4().hex[:8]}"
+    postgresql_admin(f'CREATE DATABASE "{name}"')
+    return postgresql_url(name), lambda: postgresql_admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def postgresql_admin(statement: str) -> None:
+    """Run one statement (CREATE or DROP DATABASE) on the suite's PostgreSQL server, from its
+    maintenance database."""
     import psycopg
 
-    name = f"pairaid_migration_{uuid.uuid4().hex[:8]}"
     settings = connection.settings_dict
-    base = dict(
+    with psycopg.connect(
         host=settings["HOST"],
         port=settings["PORT"] or 5432,
         user=settings["USER"],
         password=settings["PASSWORD"] or None,
         dbname="postgres",
         autocommit=True,
-    )
-    with psycopg.connect(**base) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    ) as admin:
+        admin.execute(statement)
 
-    def drop() -> None:
-        with psycopg.connect(**base) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
-    url = os.environ["PAIRAID_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
-    return url, drop
+def postgresql_url(name: str) -> str:
+    """The URL of database `name` on the suite's PostgreSQL server."""
+    return os.environ["PAIRAID_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
 
 
 def run_in_scratch_database(script: str, *args: str) -> Any:
