@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from scratch_databases import postgresql_admin, postgresql_url
+from scratch_databases import DEMO_COPY_OF, postgresql_admin, postgresql_url
 
 # Property tests never fail for being slow: this machine may be busy, or small.
 settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,13 +36,14 @@ def django_db_modify_db_settings(
     test = database.setdefault("TEST", {})
     if database["ENGINE"] == "django.db.backends.sqlite3":
         if test.get("NAME") and "memory" not in str(test["NAME"]):
-            shutil.copyfile(build_demo_database(run_folder(tmp_path_factory)), test["NAME"])
-            test[COPIED] = True
+            master = build_demo_database(run_folder(tmp_path_factory))
+            shutil.copyfile(master, test["NAME"])
+            test[COPIED] = str(master)
     elif database["ENGINE"] == "django.db.backends.postgresql":
         test["TEMPLATE"] = build_postgresql_template(run_folder(tmp_path_factory))
 
 
-COPIED = "PAIRAID_COPIED"  # a key of TEST: this process's SQLite file is a copy, kept by Django
+COPIED = DEMO_COPY_OF  # a key of TEST: this process's SQLite file is a copy of that file
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +179,9 @@ def run_demo_command(env: dict[str, str]) -> str:
 
 def build_demo_database(folder: Path) -> Path:
     """`pairaid demo` once into a SQLite file in `folder`, whichever worker asks first. What
-    the command printed is kept beside the file (`demo.stdout`)."""
+    the command printed is kept beside the file (`demo.stdout`). PAIRAID_TEST_DEMO_DIR names
+    a folder shared by several test runs instead (scripts/test: the SQLite and browser runs)."""
+    folder = Path(os.environ.get("PAIRAID_TEST_DEMO_DIR") or folder)
 
     def make() -> str:
         building = folder / "demo-building.sqlite3"

@@ -1,26 +1,39 @@
-"""A Python script run in a fresh, empty database of the suite's kind (SQLite or
-PostgreSQL): for migrations and for concurrency that needs connections of its own."""
+"""A Python script run in a fresh database of the suite's kind (SQLite or PostgreSQL), empty
+or a copy of the run's demo database: for migrations and for concurrency that needs
+connections of its own."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
 
+# A key of the test database's TEST settings (set by tests/conftest.py): the SQLite file of
+# the run's demo database, which each test process's database is a copy of.
+DEMO_COPY_OF = "PAIRAID_DEMO_COPY_OF"
 
-def scratch_database() -> tuple[str, object]:
-    """A URL for an empty database, and a function that removes it."""
+
+def scratch_database(*, migrated: bool = False) -> tuple[str, object]:
+    """A URL for an empty database, and a function that removes it. `migrated`: a copy of
+    the run's demo database instead (migrated to the latest, the demo loaded), where the test
+    run made one: migrating from nothing costs a process many seconds."""
+    test = connection.settings_dict.get("TEST") or {}
     if connection.vendor == "sqlite":
-        folder = tempfile.mkdtemp()
-        return f"sqlite:///{folder}/migration.sqlite3", lambda: None
+        database = Path(tempfile.mkdtemp()) / "migration.sqlite3"
+        if migrated and test.get(DEMO_COPY_OF):
+            shutil.copyfile(test[DEMO_COPY_OF], database)
+        return f"sqlite:///{database}", lambda: None
     name = f"pairaid_migration_{uuid.uuid4().hex[:8]}"
-    postgresql_admin(f'CREATE DATABASE "{name}"')
+    template = f' TEMPLATE "{test["TEMPLATE"]}"' if migrated and test.get("TEMPLATE") else ""
+    postgresql_admin(f'CREATE DATABASE "{name}"{template}')
     return postgresql_url(name), lambda: postgresql_admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
@@ -46,10 +59,10 @@ def postgresql_url(name: str) -> str:
     return os.environ["PAIRAID_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
 
 
-def run_in_scratch_database(script: str, *args: str) -> Any:
+def run_in_scratch_database(script: str, *args: str, migrated: bool = False) -> Any:
     """Run `script` in a new process on a scratch database (removed afterwards) and return
-    the JSON it printed last."""
-    url, drop = scratch_database()
+    the JSON it printed last. `migrated`: see `scratch_database`."""
+    url, drop = scratch_database(migrated=migrated)
     try:
         result = subprocess.run(
             [sys.executable, "-c", script, *args],

@@ -283,5 +283,5 @@ print(json.dumps(outcomes))
 
 
 def test_two_concurrent_saves_cannot_both_win(db):
-    outcomes = run_in_scratch_database(CONCURRENT)
+    outcomes = run_in_scratch_database(CONCURRENT, migrated=True)
     assert outcomes == [{"results": ["saved", "stale"], "version": 2}] * 8
