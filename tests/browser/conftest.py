@@ -71,7 +71,7 @@ class Product:
 
     def run(self, *args: str) -> str:
         done = subprocess.run(
-            [self.command, *args], env=self.env, capture_output=True, text=True, timeout=300
+            [self.command, *args], env=self.env, capture_output=True, text=True, timeout=3600
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
@@ -87,15 +87,20 @@ class Product:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
+        # A busy machine (the browser tests run beside the PostgreSQL run) may take minutes
+        # to start it: wait while the process lives; the hour finds a hung one, not a slow one.
+        deadline = time.monotonic() + 3600
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/login/", timeout=2) as answer:
+                with urllib.request.urlopen(f"{self.url}/login/", timeout=10) as answer:
                     if answer.status == 200:
                         return
             except OSError:
+                if self.server.poll() is not None:
+                    stopped = self.server.returncode
+                    raise RuntimeError(f"pairaid serve stopped ({stopped})") from None
                 time.sleep(0.3)
-        raise RuntimeError("pairaid serve did not answer within 60 seconds")
+        raise RuntimeError("pairaid serve did not answer within an hour")
 
     def stop(self) -> None:
         if self.server is not None and self.server.poll() is None:
@@ -142,7 +147,8 @@ def open_page(browser, product: Product, width: int = 1366, height: int = 900):
     context = browser.new_context(
         viewport={"width": width, "height": height}, locale="zh-CN", base_url=product.url
     )
-    context.set_default_timeout(15_000)
+    # Playwright needs a limit per step: one that finds a hung page, not a busy machine's.
+    context.set_default_timeout(300_000)
     page = context.new_page()
     page.goto("/login/")
     page.fill("#id_username", USER)
