@@ -6,10 +6,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from django.db import connection
 from hypothesis import settings
+from scratch_databases import DEMO_COPY_OF
 
 import pairaid
 from pairaid.ledger.demo import FOUNDING_ARTICLE
+from pairaid.ledger.models import Pairing
 
 TESTS = Path(__file__).resolve().parent
 SKIPPING = {"skip", "skipif", "importorskip", "xfail"}
@@ -40,3 +43,14 @@ def test_the_founding_article_is_in_the_package():
     text = FOUNDING_ARTICLE.read_text(encoding="utf-8")
     assert text.startswith("川南在線 發(fā)布時間:2022-12-04")
     assert "14654.73萬元" in text
+
+
+def test_it_starts_each_test_database_from_the_runs_demo_database(db):
+    """Migrating from nothing costs each process many seconds: a test run migrates and loads
+    the demo once (`pairaid demo`), and its processes start from a copy of that."""
+    test = connection.settings_dict["TEST"]
+    if connection.vendor == "sqlite":
+        assert Path(test[DEMO_COPY_OF]).name == "demo.sqlite3"
+    else:
+        assert test["TEMPLATE"].startswith("test_pairaid_template_")
+    assert Pairing.objects.filter(helper_region__name="江阳区", parent__isnull=False).exists()
