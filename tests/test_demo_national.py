@@ -281,6 +281,33 @@ def test_it_loads_as_a_user_runs_it_and_leaves_a_sound_wal_database(tmp_path, de
         assert flows == rolled > 0
 
 
+@pytest.mark.cli
+def test_it_loads_without_building_the_pages_and_the_api_first(tmp_path, demo_database):
+    """A national load runs the system checks but the URL configuration's, which would import
+    every page and build the API's schemas before the first row; `pairaid check` runs them
+    all, as before."""
+    path = demo_database(tmp_path / "pairaid.sqlite3")
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{path}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    script = (
+        "import sys\n"
+        "from pairaid.cli import main\n"
+        "try:\n"
+        "    main(['pairaid', *sys.argv[1:]])\n"
+        "finally:\n"
+        "    print('urls imported:', 'pairaid.urls' in sys.modules)\n"
+    )
+    for args, imported in (
+        (("demo", "--national", SCALE, "--reset"), False),
+        (("check",), True),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"urls imported: {imported}" in done.stdout
+
+
 def regexp(pattern: str, text: object) -> bool | None:
     """SQLite's REGEXP as Django defines it on its connections (NULL stays NULL)."""
     return None if text is None else bool(re.search(pattern, str(text)))

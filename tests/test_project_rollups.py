@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pairaid.ledger import figures, rollups, services
+from pairaid.ledger.demo import national as national_loader
+from pairaid.ledger.demo import national_records as national
 from pairaid.ledger.models import Project, ProjectRollup
 
 PROPERTY = settings(
@@ -209,3 +211,41 @@ def test_it_stays_in_step_through_an_import_and_its_rollback(build, tmp_path):
     exchange.rollback_batch(batch)
     assert "项目汇总与项目记录一致" in check()
     assert figures.projects_implemented(window).value == 0
+
+
+# --- a bulk load: triggers suspended, the table filled once at the end ------------------------
+
+
+def test_it_puts_the_triggers_back_and_the_counts_right_when_a_national_load_fails(
+    build, monkeypatch
+):
+    """`demo --national` loads without the rollup's triggers and rebuilds it at the end; when
+    the load fails after its first county, the counties it committed are counted, the
+    triggers are back as they were, and a later project write is counted by them."""
+    triggers = rollups.PROJECTS.triggers()
+    assert triggers
+    loaded: list[int] = []
+
+    def fail_on_the_second(bulk, leaf, rng):
+        if loaded:
+            assert rollups.PROJECTS.triggers() == []  # suspended during the load
+            raise RuntimeError("the load fails midway")
+        national.load_leaf(bulk, leaf, rng)
+        loaded.append(leaf.pairing.pk)
+
+    monkeypatch.setattr(national_loader, "load_leaf", fail_on_the_second)
+    with pytest.raises(RuntimeError, match="midway"):
+        call_command("demo", "--national", "0.001", stdout=StringIO(), verbosity=0)
+
+    assert len(loaded) == 1
+    first = Project.objects.filter(pairing_id=loaded[0])
+    assert first.filter(status__in=Project.STARTED).exists()
+    assert "项目汇总与项目记录一致" in check()
+    assert rollups.PROJECTS.triggers() == triggers
+    window = figures.window_for(first[0].pairing, as_of=TODAY)
+    assert figures.projects_implemented(window).value == counted([loaded[0]], window.start, TODAY)
+
+    pairing = fresh(build)
+    build.project(pairing, start=dt.date(2021, 5, 5))
+    assert ProjectRollup.objects.get(pairing=pairing).project_count == 1
+    assert "项目汇总与项目记录一致" in check()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pypinyin import lazy_pinyin
 
 from pairaid.ledger import services
 from pairaid.ledger.models import Agreement, Person, Project, SearchKey
@@ -106,3 +107,24 @@ def test_it_puts_a_search_box_in_the_page_header(admin_client):
 
 def test_it_requires_login(client):
     assert client.get("/search/", {"q": "wuji"}).status_code == 302
+
+
+# Characters read differently by the word they are in: each name is made after the others
+# (so their words' pinyin is already kept) and still found by its own reading.
+POLYPHONES = ("银行行长培训", "长春长生基地", "重庆重点项目", "音乐乐观教室", "还款还有余额")
+
+
+def test_it_finds_each_name_by_pypinyins_reading_of_it(admin_client, build):
+    pairing = build.pairing("读音甲区", "读音乙县")
+    made = [
+        build.project(pairing, name=name + place, code=f"PY-{n}-{p}")
+        for n, name in enumerate(POLYPHONES * 2)
+        for p, place in enumerate(("", "长宁镇"))
+    ]
+    for project in made:
+        syllables = lazy_pinyin(project.name, errors="default")
+        full, initials = "".join(syllables), "".join(s[0] for s in syllables)
+        stored = SearchKey.objects.get(kind=SearchKey.Kind.PROJECT, record_id=project.pk)
+        assert stored.key.split()[1:3] == [full, initials]
+        page = admin_client.get("/search/", {"q": full})
+        assert f"/projects/{project.pk}/" in page.content.decode()

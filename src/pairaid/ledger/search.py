@@ -7,16 +7,24 @@ name and code, the name's full pinyin and its initials, both without tones (乌�
 are created, changed and deleted; migration 0012_search_keys filled them for the rows
 there were. A query is a LIKE on the key, in the user's scope, with a bounded number of
 results per kind.
+
+The pinyin is pypinyin's (`lazy_pinyin`, with its defaults), which cuts a text into words by
+its phrase dictionary and then converts each word on its own: the converter here keeps each
+word's syllables once worked out (`WordCache`), so names that share words (place names,
+"特色产业园建设") cost one dictionary walk per distinct word. A word's pinyin depends on the
+word alone, so the keys are the same as without it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from pypinyin import lazy_pinyin
+from pypinyin.constants import Style
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 from pairaid.ledger import access
 from pairaid.ledger.models import (
@@ -29,14 +37,51 @@ from pairaid.ledger.models import (
     SearchKey,
 )
 
+if TYPE_CHECKING:  # pypinyin's stubs name these types; its modules do not
+    from pypinyin.core import TErrors, TPinyinResult
+
 LIMIT = 10  # results per kind
 MAX_QUERY = 50
+CACHED_WORDS = 200_000  # distinct words whose pinyin is kept (a few tens of MB at most)
+
+
+class WordCache(UltimateConverter):
+    """The converter `pypinyin.lazy_pinyin` uses (with its default options), keeping the
+    syllables of each word it converts: a pure function of the word and the options over
+    pypinyin's fixed dictionaries, not of any record, so the same in every process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: dict[tuple[Any, ...], TPinyinResult] = {}
+
+    def convert(
+        self,
+        words: str,
+        style: Style,
+        heteronym: bool,
+        errors: TErrors,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> TPinyinResult:
+        key = (words, style, heteronym, errors, strict)
+        if kwargs:  # not how lazy_pinyin calls it: nothing kept
+            return super().convert(words, style, heteronym, errors, strict, **kwargs)
+        found = self.words.get(key)
+        if found is None:
+            found = super().convert(words, style, heteronym, errors, strict)
+            if len(self.words) < CACHED_WORDS:
+                self.words[key] = found
+        return [list(syllables) for syllables in found]  # the caller's own lists
+
+
+PINYIN = Pinyin(WordCache())
 
 
 def pinyin_forms(text: str) -> tuple[str, str]:
     """The full pinyin and the initials of `text`, without tones or spaces (other
     characters — digits, latin letters — are kept as they are, lowercased)."""
-    syllables = [s.strip().lower() for s in lazy_pinyin(text, errors="default") if s.strip()]
+    pinyin = PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    syllables = [s.strip().lower() for s in pinyin if s.strip()]
     full = "".join(syllables).replace(" ", "")
     initials = "".join(s[0] for s in syllables if s)
     return full, initials

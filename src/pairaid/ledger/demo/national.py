@@ -22,7 +22,9 @@ are not bypassed) while skipping per-row validation. Instead of one audit entry 
 batch has one entry (action `<model>.bulk_loaded`, the count and the id range), filed
 under the pairing and appended with the others of its transaction at once, so the
 per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
-to in the same transaction (`rollups.add_flows`).
+to in the same transaction (`rollups.add_flows`); the rollups kept by triggers (projects)
+are filled once at the end instead, their triggers suspended meanwhile
+(`rollups.triggers_suspended`).
 The same scale gives the same records on every run: each county draws from its own
 fixed-seed random stream.
 """
@@ -37,6 +39,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pairaid.ledger import rollups
 from pairaid.ledger.demo.base import SEED
 from pairaid.ledger.demo.national_bulk import Bulk, Leaf, big_cache
 from pairaid.ledger.demo.national_records import load_leaf
@@ -104,11 +107,12 @@ def load_national(
 ) -> dict[str, int]:
     """Load the national set at `scale` (0 < scale ≤ 1) beside whatever the ledger holds;
     returns how many records of each type were created. One transaction for the tree, then
-    one per county pairing: an interrupted load leaves whole pairings behind."""
+    one per county pairing: an interrupted load leaves whole pairings behind (and the
+    rollups kept by triggers rebuilt from them)."""
     cities, counties = shape(scale)
     total_leaves = max(1, round(48 * COUNTIES_AT_FULL_SCALE * scale))
     bulk = Bulk(acting_user=acting_user)
-    with big_cache():
+    with big_cache(), rollups.triggers_suspended(rollups.TRIGGER_KEPT):
         with transaction.atomic():
             leaves = build_tree(bulk, cities, counties, total_leaves)
             bulk.log()
