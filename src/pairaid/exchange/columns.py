@@ -286,7 +286,8 @@ class RefColumn(Column):
 
     lookup: Callable[..., Any] | None = None
     display: Callable[[Any], str] = str
-    choose: Callable[[Context], list[str]] | None = None
+    # called with the import's context (`specs.Context`, which holds more than `Context`)
+    choose: Callable[..., list[str]] | None = None
     width: int = 20
 
     def blank(self) -> Any:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, CharField, F, QuerySet, Value, When
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Combinable, Expression
 from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 
 from pairaid.exchange.columns import (
     ChoiceColumn,
@@ -42,6 +44,9 @@ from pairaid.ledger.models import Organisation, Pairing, Project, Region
 from pairaid.lib.text import FORMULA_START
 
 # What `lib.text.xml_safe` drops (PostgreSQL text holds no NUL and no lone surrogate).
+# What as_sql gives: the SQL and its parameters.
+SqlAndParams = tuple[str, tuple[str | int, ...]]
+
 NOT_XML = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r") + "\ufffe\uffff"
 TEXT = CharField()
 
@@ -58,7 +63,7 @@ class OneSource(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.source]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Combinable | Expression]) -> None:
         (self.source,) = exprs
 
 
@@ -66,20 +71,20 @@ class Neutralised(OneSource):
     """Text as `cells.neutralise` gives it: XML-unsafe characters dropped, a leading formula
     character quoted."""
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlAndParams:
         sql, params = compiler.compile(self.source)
         clean = f"translate(({sql})::text, %s, '')"
         starts = ", ".join(["%s"] * len(FORMULA_START))
         return (
             f"(CASE WHEN left({clean}, 1) IN ({starts}) THEN '''' ELSE '' END || {clean})",
-            [*params, NOT_XML, *FORMULA_START, *params, NOT_XML],
+            (*params, NOT_XML, *FORMULA_START, *params, NOT_XML),
         )
 
 
 class Yuan(OneSource):
     """Whole fen → yuan with two decimals, as text ("-1234.50")."""
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlAndParams:
         sql, params = compiler.compile(self.source)
         return f"((({sql})::numeric / 100)::numeric(20, 2))::text", params
 
@@ -87,7 +92,7 @@ class Yuan(OneSource):
 class IsoDate(OneSource):
     """A date as YYYY-MM-DD."""
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlAndParams:
         sql, params = compiler.compile(self.source)
         return f"to_char({sql}, 'YYYY-MM-DD')", params
 
@@ -105,14 +110,17 @@ class SharedName(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.name, self.code]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Combinable | Expression]) -> None:
         self.name, self.code = exprs
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlAndParams:
         name, name_params = compiler.compile(self.name)
         code, code_params = compiler.compile(self.code)
         sql = f"(CASE WHEN {name} = ANY(%s) THEN {name} || '（' || {code} || '）' ELSE {name} END)"
-        return sql, [*name_params, self.shared, *name_params, *code_params, *name_params]
+        params = (*name_params, self.shared, *name_params, *code_params, *name_params)
+        # The names are one array parameter (psycopg adapts a list), which django-stubs'
+        # parameter type (str | int) leaves out.
+        return sql, params  # type: ignore[return-value]
 
 
 def choice_label(field: str, choices: Any) -> Expression:

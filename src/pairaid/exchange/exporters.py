@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -29,6 +29,7 @@ from pairaid.exchange.columns import Column, MoneyColumn
 from pairaid.exchange.specs import Importer, get_importer
 from pairaid.ledger import record_types
 from pairaid.ledger.models import Pairing, Person
+from pairaid.lib.fields import own_field
 
 PAIRING_SIDES = (
     "pairing__helper_region",
@@ -106,7 +107,7 @@ def _choice_value(importer: Importer, lookup: str, raw: str) -> str | None:
     if lookup.startswith("person__"):
         model = Person
     try:
-        model_field = model._meta.get_field(name)
+        model_field = own_field(model, name)
     except Exception:
         return raw
     if not model_field.choices:
@@ -209,7 +210,8 @@ class Exporter:
                     # with more goes as text, which the importer reads back to the fen.
                     row.append(format(value, "f"))
                 elif isinstance(value, Decimal | dt.date):
-                    cell = WriteOnlyCell(sheet, value=value)
+                    # openpyxl writes decimals and dates as numbers; its stubs name neither
+                    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
                     cell.number_format = (
                         MONEY_FORMAT
                         if position in money and isinstance(value, Decimal)
@@ -283,12 +285,12 @@ def _csv_value(value: Any) -> Any:
     return cells.neutralise(value)
 
 
-def download(kind: str, queryset: QuerySet[Any], fmt: str) -> HttpResponse:
+def download(kind: str, queryset: QuerySet[Any], fmt: str) -> StreamingHttpResponse | FileResponse:
     """A streamed download of `queryset` (records of `kind`) as xlsx or csv."""
     exporter = Exporter(kind)
     filename = f"{exporter.title}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response = StreamingHttpResponse(
             exporter.csv_lines(queryset), content_type=CONTENT_TYPES["csv"]
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MEMORY_FOLDERS = ("/dev/shm",)
 
 
-def store_original(batch: ImportBatch, upload: UploadedFile) -> None:
+def store_original(batch: ImportBatch, upload: UploadedFile[bytes]) -> None:
     """Keep the uploaded file on the (unsaved) batch, encrypted."""
     upload.seek(0)
     with tempfile.TemporaryFile() as encrypted:
@@ -69,12 +69,13 @@ def rotate_originals(keys: Iterable[str]) -> tuple[int, list[str]]:
     beside itself and then renamed over it, so that an interruption leaves it whole. Returns
     how many were re-encrypted and the names of those no key opened."""
     keys = list(keys)
-    done, failed = 0, []
+    done = 0
+    failed: list[str] = []
     for batch in ImportBatch.objects.exclude(file="").only("pk", "file").iterator():
         try:
             path = Path(batch.file.path)
         except NotImplementedError:  # a storage without local paths
-            failed.append(batch.file.name)
+            failed.append(str(batch.file))  # its name
             continue
         if not path.exists():
             continue  # deleted since (imported, failed or discarded meanwhile)
@@ -85,7 +86,7 @@ def rotate_originals(keys: Iterable[str]) -> tuple[int, list[str]]:
             os.replace(rotating, path)
         except InvalidToken:
             rotating.unlink(missing_ok=True)
-            failed.append(batch.file.name)
+            failed.append(str(batch.file))  # its name
             continue
         done += 1
     return done, failed

@@ -244,8 +244,8 @@ class CalamineSource(Source):
         from python_calamine import CalamineWorkbook
 
         try:
-            workbook = CalamineWorkbook.from_path(str(self.path))
-            data = workbook.get_sheet_by_name(sheet)
+            book = CalamineWorkbook.from_path(str(self.path))
+            data = book.get_sheet_by_name(sheet)
         except Exception as exc:  # calamine's own error types
             raise ReadError(
                 _("文件已损坏或不完整，无法读取（%(error)s）") % {"error": exc}
@@ -255,7 +255,7 @@ class CalamineSource(Source):
                 if any(not _blank(cell) for cell in cells):
                     yield index + 1, cells
         finally:
-            workbook.close()
+            book.close()
 
 
 def open_source(

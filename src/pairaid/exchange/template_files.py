@@ -29,12 +29,14 @@ def write_template(kind: str, target: str | Path | IO[bytes], *, user: Any = Non
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     importer = get_importer(kind)
     context = Context(user=user)
     columns: list[Column] = importer.importable()
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = str(importer.label)[:31]
     options_sheet = workbook.create_sheet(OPTIONS_SHEET)
     options_sheet.sheet_state = "hidden"

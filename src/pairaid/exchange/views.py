@@ -17,17 +17,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from pairaid.accounts.http import AuthenticatedHttpRequest
 from pairaid.exchange import services, tasks
 from pairaid.exchange.exporters import CONTENT_TYPES, download, filtered
 from pairaid.exchange.models import ImportBatch
@@ -37,6 +40,7 @@ from pairaid.exchange.services import batches_for, may_see
 from pairaid.exchange.specs import IMPORTERS, Context
 from pairaid.exchange.template_files import write_template
 from pairaid.ledger import access
+from pairaid.ledger.models import Pairing
 
 XLSX = CONTENT_TYPES["xlsx"]
 LIST_LIMIT = 50
@@ -51,8 +55,8 @@ class UploadForm(forms.Form):
         + [(kind, importer.label) for kind, importer in IMPORTERS.items()],
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         name = (upload.name or "").lower()
         if not any(name.endswith(suffix) for suffix in SPREADSHEETS | TEXTS):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
@@ -101,7 +105,7 @@ def _index_page(
 
 @require_POST
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.may_upload(request.user):
         raise PermissionDenied(_("您无权导入数据：只有填报角色可以上传文件"))
     limit = Limits.from_settings().upload_bytes
@@ -119,7 +123,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index_page(request, form=form, status=400)
-    upload_file: UploadedFile = form.cleaned_data["file"]
+    upload_file: UploadedFile[bytes] = form.cleaned_data["file"]
     digest = hashlib.sha256()
     for chunk in upload_file.chunks():
         digest.update(chunk)
@@ -232,7 +236,7 @@ def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def batch_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_rejected(request: HttpRequest, pk: int) -> FileResponse:
     batch = _batch_for(request, pk)
     if not batch.rejected_file:
         raise Http404("no rejected rows")
@@ -247,7 +251,7 @@ def batch_rejected(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+def template_download(request: HttpRequest, kind: str) -> FileResponse:
     if kind not in IMPORTERS:
         raise Http404("no such kind")
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
@@ -263,7 +267,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def export(request: HttpRequest, kind: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str) -> StreamingHttpResponse | FileResponse:
     """The list's records as xlsx or csv: same filters (pairing, year, sector, status,
     source, kind, category, q), same scope."""
     if kind not in IMPORTERS:
@@ -272,7 +276,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         fmt = "xlsx"
     visible = access.visible_pairings(request.user)
-    pairings: Any = visible
+    pairings: QuerySet[Pairing] | None = visible
     chosen = (request.GET.get("pairing") or "").strip()
     if chosen:
         if chosen.isdigit():

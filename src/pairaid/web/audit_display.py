@@ -32,6 +32,8 @@ PAIRED_VERBS = frozenset(
     {"updated", "confirmed", "disputed", "submitted", "approved", "returned", "reopened"}
 )
 EMPTY = "—"
+# (related model, id) → the related record's name
+Names = dict[tuple[type[models.Model], str], str]
 
 
 def verbs() -> dict[str, str]:
@@ -122,7 +124,7 @@ def _valid_keys(model: type[models.Model], ids: set[Any]) -> list[Any]:
     return keys
 
 
-def _names(rows: list[tuple[AuditEntry, str, type[models.Model] | None]]) -> dict:
+def _names(rows: list[tuple[AuditEntry, str, type[models.Model] | None]]) -> Names:
     """(related model, id) → the related record's name, one query per related model."""
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for entry, verb, model in rows:
@@ -133,7 +135,7 @@ def _names(rows: list[tuple[AuditEntry, str, type[models.Model] | None]]) -> dic
             for stored in value if paired else [value]:
                 for ref in _references(model, name, stored):
                     wanted[related.related_model].add(ref)
-    names: dict[tuple[type[models.Model], str], str] = {}
+    names: Names = {}
     for model, ids in wanted.items():
         keys = _valid_keys(model, ids)
         for record in model._base_manager.select_related().filter(pk__in=keys):
@@ -145,7 +147,7 @@ def _money(value: Decimal) -> str:
     return _("%(amount)s元") % {"amount": f"{value.quantize(Decimal('0.01')):,}"}
 
 
-def show(model: type[models.Model] | None, name: str, value: Any, names: dict) -> str:
+def show(model: type[models.Model] | None, name: str, value: Any, names: Names) -> str:
     """A stored value as pages show it."""
     found = _field(model, name)
     if value is None or value == "" or value == []:

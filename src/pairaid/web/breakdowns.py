@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import breakdowns as shared
 from pairaid.ledger import figure_sets, figures
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import FundFlow, Person, Project
 from pairaid.ledger.money import ZERO
@@ -154,7 +155,7 @@ def tasks_overdue(window: Window) -> Figure:
     return figure_sets.tasks_overdue(window)
 
 
-def targets_against_actuals(window: Window, year: int, user: Any = None) -> list[TargetActual]:
+def targets_against_actuals(window: Window, year: int, user: Viewer = None) -> list[TargetActual]:
     return figure_sets.targets_against_actuals(window, year, user=user)
 
 
@@ -173,7 +174,7 @@ class StageTotals:
             return ZERO
         return None
 
-    def items(self) -> list[tuple[str, Decimal]]:
+    def items(self) -> list[tuple[str | Promise, Decimal]]:
         return [
             (FundFlow.Kind(k).label, v)
             for k, v in sorted(

@@ -63,7 +63,7 @@ def nice_top(highest: Decimal, ticks: int = 4) -> tuple[Decimal, Decimal]:
 
 def text_width(text: str, size: int) -> Decimal:
     """Roughly how wide a label is: CJK characters are square, Latin ones about half."""
-    units = sum(Decimal(1) if ord(c) > 0x2E80 else Decimal("0.56") for c in text)
+    units = sum((Decimal(1) if ord(c) > 0x2E80 else Decimal("0.56") for c in text), Decimal(0))
     return units * size
 
 

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairaid.ledger import figure_sets, figures, record_types
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.figure_specs import FigureSpec
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
@@ -45,10 +46,10 @@ class Scope:
     confirmed: bool = False
     # The user the figures are for: a window "with the pairings below" holds only those the
     # user sees (`ledger.access.figure_scope`).
-    user: Any = dataclasses.field(default=None, compare=False, repr=False)
+    user: Viewer = dataclasses.field(default=None, compare=False, repr=False)
 
     @classmethod
-    def for_user(cls, user: Any, pairing: Pairing, as_of: dt.date, **options: Any) -> Scope:
+    def for_user(cls, user: Viewer, pairing: Pairing, as_of: dt.date, **options: Any) -> Scope:
         return cls(pairing=pairing, as_of=as_of, user=user, **options)
 
     @cached_property
@@ -272,7 +273,7 @@ def from_request(request: HttpRequest, list_name: str) -> Drill | None:
         if not EXTRA_VALUES[name](value):
             raise Http404("bad parameter")
         extras[name] = value
-    return scope.drill(key, **extras)
+    return scope.drill(key, None, **extras)
 
 
 def drill_params(drill: Drill | None) -> list[tuple[str, str]]:

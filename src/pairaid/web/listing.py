@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from pairaid.exchange import exporters
 from pairaid.ledger import record_types
@@ -26,6 +28,8 @@ from pairaid.web.drilldown import Drill
 from pairaid.web.forms import ListFilter
 
 PER_PAGE = 50
+
+M = TypeVar("M", bound=Model)
 
 # What a pairing's label is made of (`Pairing.__str__`, `PairingQuerySet.with_names`).
 PAIRING_SIDES = (
@@ -46,22 +50,22 @@ def count_limit() -> int:
     return int(getattr(settings, "PAIRAID_LIST_COUNT_LIMIT", 10_000))
 
 
-class OpenPaginator:
+class OpenPaginator(Generic[M]):
     """Pages of rows too many to count: each page fetches one row more than it shows, to
     know whether a next page exists; pages stop at the count limit."""
 
     count = None
     num_pages = None
 
-    def __init__(self, rows: QuerySet, per_page: int) -> None:
+    def __init__(self, rows: QuerySet[M], per_page: int) -> None:
         self.rows = rows
         self.per_page = per_page
         self.last_page = max(1, count_limit() // per_page)
 
-    def get_page(self, number: Any) -> OpenPage:
+    def get_page(self, number: str | None) -> OpenPage[M]:
         try:
-            wanted = int(number)
-        except (TypeError, ValueError):
+            wanted = int(number) if number is not None else 1
+        except ValueError:
             wanted = 1
         wanted = min(max(wanted, 1), self.last_page)
         start = (wanted - 1) * self.per_page
@@ -71,13 +75,13 @@ class OpenPaginator:
 
 
 @dataclass
-class OpenPage:
-    object_list: list[Any]
+class OpenPage(Generic[M]):
+    object_list: list[M]
     number: int
     more: bool
-    paginator: OpenPaginator
+    paginator: OpenPaginator[M]
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[M]:
         return iter(self.object_list)
 
     def __len__(self) -> int:
@@ -99,7 +103,9 @@ class OpenPage:
         return self.number - 1
 
 
-def paginate(rows: QuerySet, per_page: int, number: Any, *, exact: bool) -> Page | OpenPage:
+def paginate(
+    rows: QuerySet[M], per_page: int, number: str | None, *, exact: bool
+) -> Page[M] | OpenPage[M]:
     """One page of `rows`: counted exactly when `exact` or when there are few enough (one
     bounded count query), otherwise an open page (`page.paginator.count` is None)."""
     paginator = Paginator(rows, per_page)
@@ -108,7 +114,7 @@ def paginate(rows: QuerySet, per_page: int, number: Any, *, exact: bool) -> Page
         counted = rows.order_by()[: limit + 1].count()
         if counted > limit:
             return OpenPaginator(rows, per_page).get_page(number)
-        paginator.count = counted  # type: ignore[misc]  # counted already, not again
+        paginator.count = counted  # counted already, not again
     return paginator.get_page(number)
 
 
@@ -125,7 +131,7 @@ class Sorts:
         declared = record_types.listing_of(model)
         return cls(declared.sorts, default=declared.default_sort)
 
-    def apply(self, queryset: QuerySet, requested: str | None) -> tuple[QuerySet, str]:
+    def apply(self, queryset: QuerySet[M], requested: str | None) -> tuple[QuerySet[M], str]:
         key = requested or self.default
         name = key.removeprefix("-")
         if name not in self.columns:
@@ -146,15 +152,15 @@ EXPORT_FORMATS = ("xlsx", "csv")
 
 
 @dataclass
-class Listing:
+class Listing(Generic[M]):
     request: HttpRequest
     form: ListFilter
-    rows: QuerySet
+    rows: QuerySet[M]
     export_kind: str | None
-    page: Page | OpenPage
+    page: Page[M] | OpenPage[M]
     sort: str
     count: int | None  # None: more rows than an unfiltered list counts (count_limit)
-    total: Any
+    total: object  # what the list's `total` gives (a sum, a count, sums by stage)
     drill: Drill | None
 
     @property
@@ -191,12 +197,12 @@ def build(
     request: HttpRequest,
     *,
     list_name: str,
-    base: QuerySet,
+    base: QuerySet[M],
     form: ListFilter,
     sorts: Sorts,
-    related: Callable[[QuerySet], QuerySet] = lambda qs: qs,
-    total: Callable[[QuerySet], Any] | None = None,
-) -> Listing:
+    related: Callable[[QuerySet[M]], QuerySet[M]] = lambda qs: qs,
+    total: Callable[[QuerySet[M]], object] | None = None,
+) -> Listing[M]:
     """Rows in view (or a figure's rows), filtered, sorted, one page of them, and totals.
 
     `base` is every record the user sees; a drill's rows are intersected with it, so that a
@@ -224,8 +230,13 @@ def build(
 
 
 def respond(
-    request: HttpRequest, template: str, listing: Listing, *, results: str = "", **context: Any
-) -> HttpResponse:
+    request: HttpRequest,
+    template: str,
+    listing: Listing[M],
+    *,
+    results: str = "",
+    **context: Any,
+) -> HttpResponseBase:
     """The whole page, or only its results (`results`, by default `_results.html` beside
     the page's template) when htmx asks for them because a filter changed."""
     fmt = request.GET.get("export")
@@ -233,8 +244,8 @@ def respond(
         # The same rows as the page (filters, drill-down, scope), every page of them.
         rows = exporters.rows_for_download(listing.export_kind, listing.rows)
         return exporters.download(listing.export_kind, rows, fmt)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and htmx.target == "results" and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)  # django-htmx's middleware
+    partial = bool(htmx and htmx.target == "results" and not htmx.history_restore_request)
     context = {"listing": listing, "page": listing.page, "sort": listing.sort, **context}
     if partial:
         folder = template.rsplit("/", 1)[0]

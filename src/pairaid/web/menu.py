@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
+from pairaid.ledger.access import Viewer
 from pairaid.web import access, registry
 
 
@@ -40,7 +41,7 @@ TAIL: tuple[Entry, ...] = (
 )
 
 
-def entries(user: Any) -> list[dict[str, Any]]:
+def entries(user: Viewer) -> list[dict[str, Any]]:
     """The entries the user sees, with their URLs (no query beyond the user's roles)."""
     may_audit = access.can(user, None, access.AUDIT)
 

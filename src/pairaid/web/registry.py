@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 
 from pairaid.ledger import record_types
+from pairaid.ledger.access import Viewer
 from pairaid.web import access
 
 
@@ -21,7 +22,7 @@ class MenuEntry:
     section: str
 
 
-def menu(user: Any) -> list[MenuEntry]:
+def menu(user: Viewer) -> list[MenuEntry]:
     """The record types' entries of the main menu that the user is offered, in order."""
     return [
         MenuEntry(nav.label, reverse(nav.url_name), nav.section)

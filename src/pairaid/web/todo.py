@@ -36,6 +36,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -45,9 +46,11 @@ from django.db.models import (
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger import access, record_types
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import (
     Agreement,
     Confirmation,
@@ -69,7 +72,7 @@ STALLED_DAYS = 365
 SHOWN = 50  # items shown per kind; the count is of all of them
 
 
-def _in(user: Any, *actions: str, path: str = "pairing") -> Q:
+def _in(user: Viewer, *actions: str, path: str = "pairing") -> Q:
     """The records whose pairing is one where the user may do one of `actions`."""
     if access.is_administrator(user):
         return Q()
@@ -79,7 +82,7 @@ def _in(user: Any, *actions: str, path: str = "pairing") -> Q:
     return condition
 
 
-def _may(user: Any, *actions: str) -> bool:
+def _may(user: Viewer, *actions: str) -> bool:
     return bool(access.actions_anywhere(user).intersection(actions))
 
 
@@ -88,9 +91,9 @@ class Kind:
     """One kind of item: who sees it, the query, and how a row reads and links."""
 
     key: str
-    title: Any
+    title: str | Promise
     actions: tuple[str, ...]
-    query: Callable[[Any, dt.date], QuerySet[Any]]
+    query: Callable[[Viewer, dt.date], QuerySet[Model]]
     label: Callable[[Any], str]
     link: Callable[[Any], str]
     when: Callable[[Any], Any] = lambda obj: None
@@ -120,7 +123,7 @@ class Section:
 # --- the questions ------------------------------------------------------------------------
 
 
-def money_to_confirm(user: Any, today: dt.date) -> QuerySet[FundFlow]:
+def money_to_confirm(user: Viewer, today: dt.date) -> QuerySet[FundFlow]:
     return FundFlow.objects.filter(
         _in(user, access.CONFIRM),
         kind=FundFlow.Kind.TRANSFER,
@@ -129,35 +132,37 @@ def money_to_confirm(user: Any, today: dt.date) -> QuerySet[FundFlow]:
     ).order_by("date", "id")
 
 
-def postings_to_confirm(user: Any, today: dt.date) -> QuerySet[Posting]:
+def postings_to_confirm(user: Viewer, today: dt.date) -> QuerySet[Posting]:
     return Posting.objects.filter(
         _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
     ).order_by("start_date", "id")
 
 
-def placements_to_confirm(user: Any, today: dt.date) -> QuerySet[Placement]:
+def placements_to_confirm(user: Viewer, today: dt.date) -> QuerySet[Placement]:
     return Placement.objects.filter(
         _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
     ).order_by("date", "id")
 
 
-def workshops_to_confirm(user: Any, today: dt.date) -> QuerySet[Workshop]:
+def workshops_to_confirm(user: Viewer, today: dt.date) -> QuerySet[Workshop]:
     return Workshop.objects.filter(
         _in(user, access.CONFIRM), confirmation=Confirmation.UNCONFIRMED
     ).order_by("established", "id")
 
 
-def record_page(obj: Any) -> str:
+def record_page(obj: Model) -> str:
     """The detail page of a record of a type declared with `Pages` (web:<slug>_detail),
     where the recipient side confirms or disputes it; "" while no such page is served."""
     declared = record_types.of(type(obj))
+    if declared is None or declared.pages is None:
+        return ""
     try:
         return reverse(f"web:{declared.pages.slug}_detail", args=[obj.pk])
     except NoReverseMatch:
         return ""
 
 
-def years_to_review(user: Any, today: dt.date) -> QuerySet[PairingYear]:
+def years_to_review(user: Viewer, today: dt.date) -> QuerySet[PairingYear]:
     return PairingYear.objects.filter(
         _in(user, access.APPROVE), status=PairingYear.Status.SUBMITTED
     ).order_by("year", "pairing_id")
@@ -166,7 +171,7 @@ def years_to_review(user: Any, today: dt.date) -> QuerySet[PairingYear]:
 OPEN_WORK = (WorkStatus.DONE, WorkStatus.CANCELLED)
 
 
-def overdue_tasks(user: Any, today: dt.date) -> QuerySet[Task]:
+def overdue_tasks(user: Viewer, today: dt.date) -> QuerySet[Task]:
     return (
         Task.objects.filter(_in(user, access.EDIT), due_date__lt=today)
         .exclude(status__in=OPEN_WORK)
@@ -174,7 +179,7 @@ def overdue_tasks(user: Any, today: dt.date) -> QuerySet[Task]:
     )
 
 
-def overdue_obligations(user: Any, today: dt.date) -> QuerySet[Obligation]:
+def overdue_obligations(user: Viewer, today: dt.date) -> QuerySet[Obligation]:
     return (
         Obligation.objects.filter(_in(user, access.EDIT, path="agreement__pairing"))
         .filter(due_date__lt=today)
@@ -183,7 +188,7 @@ def overdue_obligations(user: Any, today: dt.date) -> QuerySet[Obligation]:
     )
 
 
-def postings_past_end(user: Any, today: dt.date) -> QuerySet[Posting]:
+def postings_past_end(user: Viewer, today: dt.date) -> QuerySet[Posting]:
     return (
         Posting.objects.filter(_in(user, access.EDIT))
         .with_effective_status(today)
@@ -192,7 +197,7 @@ def postings_past_end(user: Any, today: dt.date) -> QuerySet[Posting]:
     )
 
 
-def agreements_expiring(user: Any, today: dt.date) -> QuerySet[Agreement]:
+def agreements_expiring(user: Viewer, today: dt.date) -> QuerySet[Agreement]:
     return Agreement.objects.filter(
         _in(user, access.EDIT),
         status__in=Agreement.RUNNING,
@@ -201,23 +206,23 @@ def agreements_expiring(user: Any, today: dt.date) -> QuerySet[Agreement]:
     ).order_by("term_end", "id")
 
 
-def dated_ahead(user: Any, today: dt.date) -> QuerySet[FundFlow]:
+def dated_ahead(user: Viewer, today: dt.date) -> QuerySet[FundFlow]:
     return FundFlow.objects.filter(_in(user, access.EDIT), date__gt=today).order_by("date", "id")
 
 
-def projects_dated_ahead(user: Any, today: dt.date) -> QuerySet[Project]:
+def projects_dated_ahead(user: Viewer, today: dt.date) -> QuerySet[Project]:
     return Project.objects.filter(
         _in(user, access.EDIT), status__in=Project.STARTED, start_date__gt=today
     ).order_by("start_date", "id")
 
 
-def agreements_dated_ahead(user: Any, today: dt.date) -> QuerySet[Agreement]:
+def agreements_dated_ahead(user: Viewer, today: dt.date) -> QuerySet[Agreement]:
     return Agreement.objects.filter(_in(user, access.EDIT), signed_date__gt=today).order_by(
         "signed_date", "id"
     )
 
 
-def unusual_amounts(user: Any, today: dt.date) -> QuerySet[FundFlow]:
+def unusual_amounts(user: Viewer, today: dt.date) -> QuerySet[FundFlow]:
     """Transfers more than UNUSUAL_FACTOR × the mean of the pairing's other transfers:
     amount × (n − 1) > factor × (sum − amount), in whole fen, with n − 1 ≥ the minimum."""
     transfers = FundFlow.objects.filter(
@@ -247,7 +252,7 @@ def unusual_amounts(user: Any, today: dt.date) -> QuerySet[FundFlow]:
     )
 
 
-def stalled_projects(user: Any, today: dt.date) -> QuerySet[Project]:
+def stalled_projects(user: Viewer, today: dt.date) -> QuerySet[Project]:
     funded = FundFlow.objects.filter(
         project=OuterRef("pk"), kind__in=[FundFlow.Kind.ALLOCATE, FundFlow.Kind.SPEND]
     )
@@ -416,18 +421,18 @@ RELATED: dict[str, tuple[str, ...]] = {
 }
 
 
-def kinds_for(user: Any) -> list[Kind]:
+def kinds_for(user: Viewer) -> list[Kind]:
     """The kinds of item the user's roles could hold (no query beyond the user's roles)."""
     return [kind for kind in KINDS if _may(user, *kind.actions)]
 
 
-def count(user: Any, today: dt.date | None = None) -> int:
+def count(user: Viewer, today: dt.date | None = None) -> int:
     """Everything waiting for the user, in one query per kind of item."""
     today = today or timezone.localdate()
     return sum(kind.query(user, today).count() for kind in kinds_for(user))
 
 
-def sections(user: Any, today: dt.date | None = None) -> list[Section]:
+def sections(user: Viewer, today: dt.date | None = None) -> list[Section]:
     """Each kind of item the user may have, its count and its first SHOWN rows."""
     today = today or timezone.localdate()
     found = []
@@ -439,7 +444,11 @@ def sections(user: Any, today: dt.date | None = None) -> list[Section]:
     return found
 
 
-def confirmable(user: Any, model: type, ids: list[int]) -> list[Any]:
+def confirmable(
+    user: Viewer, model: type[FundFlow | Posting], ids: list[int]
+) -> list[FundFlow | Posting]:
     """The chosen records (fund flows or postings) still waiting for the user's answer."""
-    query = money_to_confirm if model is FundFlow else postings_to_confirm
+    query: Callable[[Viewer, dt.date], QuerySet[FundFlow | Posting]] = (
+        money_to_confirm if model is FundFlow else postings_to_confirm
+    )
     return list(query(user, timezone.localdate()).filter(pk__in=ids).select_related("pairing"))

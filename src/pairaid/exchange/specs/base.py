@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.db.models import QuerySet
@@ -24,17 +24,22 @@ from pairaid.exchange.columns import (
 )
 from pairaid.ledger import access, record_types, services
 from pairaid.ledger import locks as year_locks
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import (
     Agreement,
     Event,
     FundFlow,
     Organisation,
     Pairing,
+    PairingQuerySet,
     Person,
     Project,
     Region,
     Team,
 )
+from pairaid.lib.fields import own_field
+
+T = TypeVar("T")
 
 _ARROW = re.compile(r"\s*(->|－>|—>|=>|→|—|至)\s*")
 _WITH_CODE = re.compile(r"^(.*?)[(（]\s*(\d{6}|\d{12})\s*[)）]$")
@@ -56,14 +61,14 @@ class Context:
     """What cleaning a row needs besides the row: who imports (scope), the units the
     headers gave, and caches of looked-up records (one query per distinct name)."""
 
-    user: Any = None
+    user: Viewer = None
     via: str = "import"
     units: dict[str, Decimal] = field(default_factory=dict)
-    _cache: dict[tuple[str, Any], Any] = field(default_factory=dict)
+    _cache: dict[tuple[str, object], object] = field(default_factory=dict)
     _locked: set[tuple[int, int]] | None = None
     _visible: set[int] | None = None
 
-    def cached(self, kind: str, key: Any, find: Any) -> Any:
+    def cached(self, kind: str, key: object, find: Callable[[], T]) -> T:
         slot = (kind, key)
         if slot not in self._cache:
             try:
@@ -75,12 +80,13 @@ class Context:
         found = self._cache[slot]
         if isinstance(found, _Refused):
             raise CellError(found.message)
-        return found
+        return cast("T", found)  # what `find` gave for this kind and key
 
     # --- scope: decided by `ledger.access`; a look-up outside it is a cell's error -----------
 
-    def visible_pairings(self) -> QuerySet[Pairing]:
-        return access.visible_pairings(self.user).select_related(
+    def visible_pairings(self) -> PairingQuerySet:
+        # access.visible_pairings, typed as the pairings queryset it is (`matching`)
+        return access.pairings(self.user, access.READ).select_related(
             "helper_region", "recipient_region", "helper_organisation", "recipient_organisation"
         )
 
@@ -350,7 +356,7 @@ class Importer:
         return tuple(_pk(values[name]) for name in self.key)
 
     def key_of_record(self, obj: models.Model) -> tuple[Any, ...]:
-        return tuple(getattr(obj, self.model._meta.get_field(name).attname) for name in self.key)
+        return tuple(getattr(obj, own_field(self.model, name).attname) for name in self.key)
 
     def base_queryset(self) -> QuerySet[Any]:
         return self.model._default_manager.all()
@@ -362,7 +368,7 @@ class Importer:
             return {}
         filters = {}
         for position, name in enumerate(self.key):
-            attname = self.model._meta.get_field(name).attname
+            attname = own_field(self.model, name).attname
             filters[f"{attname}__in"] = {key[position] for key in keys}
         found: dict[tuple[Any, ...], list[models.Model]] = {}
         for obj in self.base_queryset().filter(**filters):
@@ -380,7 +386,7 @@ class Importer:
         for name, value in values.items():
             if name in self.key:
                 continue
-            field_ = self.model._meta.get_field(name)
+            field_ = own_field(self.model, name)
             current = getattr(obj, field_.attname)
             if _pk(value) != current:
                 diff[name] = value

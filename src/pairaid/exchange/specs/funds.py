@@ -126,9 +126,12 @@ class FundImporter(Importer):
     def create(
         self, rows: list[Any], context: Context, *, validated: bool = False
     ) -> list[models.Model]:
-        return services.bulk_record_fund_flows(
-            rows, acting_user=context.user, via=context.via, validated=validated
-        )
+        created: list[models.Model] = [
+            *services.bulk_record_fund_flows(
+                rows, acting_user=context.user, via=context.via, validated=validated
+            )
+        ]
+        return created
 
     def change(
         self, obj: models.Model, changes: dict[str, Any], context: Context, reason: str
@@ -144,7 +147,8 @@ class FundImporter(Importer):
         }
 
     def export_queryset(self, pairings: QuerySet[Pairing] | None) -> QuerySet[Any]:
-        return (
+        # django-stubs cannot annotate a queryset of records of no one model
+        rows: QuerySet[Any] = (
             super()
             .export_queryset(pairings)
             .select_related("pairing", "project")
@@ -153,3 +157,4 @@ class FundImporter(Importer):
             )
             .order_by("date", "id")
         )
+        return rows

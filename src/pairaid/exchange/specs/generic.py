@@ -52,6 +52,7 @@ from pairaid.exchange.specs.base import (
 from pairaid.ledger import record_types
 from pairaid.ledger.models import Organisation, Pairing, Project, Region
 from pairaid.ledger.moneyfield import MoneyField
+from pairaid.lib.fields import own_field
 
 # A unit at the end of a money field's verbose name: the column states the unit itself.
 _UNIT = re.compile(r"\s*[(（](元|万元)[)）]\s*$")
@@ -77,14 +78,14 @@ def _without_unit(name: Any) -> str:
     return _UNIT.sub("", str(name))
 
 
-def header_of(model_field: models.Field) -> str | Promise:
+def header_of(model_field: models.Field[Any, Any]) -> str | Promise:
     """The Chinese header: the field's verbose name, money without its unit."""
     if isinstance(model_field, MoneyField):
         return lazy(_without_unit, str)(model_field.verbose_name)
     return model_field.verbose_name
 
 
-def _bounds(model_field: models.Field) -> tuple[int | None, int | None]:
+def _bounds(model_field: models.Field[Any, Any]) -> tuple[int | None, int | None]:
     """The smallest and largest value the field's validators allow (the database's range
     among them)."""
     lows = [v.limit_value for v in model_field.validators if isinstance(v, MinValueValidator)]
@@ -92,7 +93,7 @@ def _bounds(model_field: models.Field) -> tuple[int | None, int | None]:
     return (int(max(lows)) if lows else None), (int(min(highs)) if highs else None)
 
 
-def _is_year(model_field: models.Field) -> bool:
+def _is_year(model_field: models.Field[Any, Any]) -> bool:
     return model_field.name == "year" or model_field.name.endswith("_year")
 
 
@@ -124,7 +125,7 @@ def _code(record: Any) -> str:
     return str(record.code)
 
 
-def column_for(model_field: models.Field) -> Column:
+def column_for(model_field: models.Field[Any, Any]) -> Column:
     """The import/export column of one model field."""
     name = model_field.name
     zh = header_of(model_field)
@@ -210,7 +211,7 @@ class GenericImporter(Importer):
 
     def __init__(self, record_type: record_types.RecordType) -> None:
         self.model = record_type.model
-        self.label = record_type.model._meta.verbose_name
+        self.label = record_type.model._meta.verbose_name or ""
         self._made: dict[record_types.Pages, tuple[Column, ...]] = {}
 
     @property
@@ -219,25 +220,26 @@ class GenericImporter(Importer):
         assert declared is not None and declared.pages is not None, self.model
         return declared.pages
 
-    @property  # type: ignore[override]
-    def columns(self) -> tuple[Column, ...]:
+    # Read from the type's declaration when used, where a hand-written importer sets class
+    # attributes (which a property may stand for, but mypy holds writable).
+    @property
+    def columns(self) -> tuple[Column, ...]:  # type: ignore[override]
         pages = self.pages
         if pages not in self._made:
             self._made[pages] = _columns(self.model, pages)
         return self._made[pages]
 
-    @property  # type: ignore[override]
-    def key(self) -> tuple[str, ...]:
+    @property
+    def key(self) -> tuple[str, ...]:  # type: ignore[override]
         return self.pages.key
 
-    @property  # type: ignore[override]
-    def key_column(self) -> str:
+    @property
+    def key_column(self) -> str:  # type: ignore[override]
         return self.key[-1] if self.key else ""
 
-    @property  # type: ignore[override]
-    def key_words(self) -> str:
-        meta = self.model._meta
-        return "、".join(str(meta.get_field(name).verbose_name) for name in self.key)
+    @property
+    def key_words(self) -> str:  # type: ignore[override]
+        return "、".join(str(own_field(self.model, name).verbose_name) for name in self.key)
 
     def key_of(self, values: dict[str, Any]) -> tuple[Any, ...]:
         if self.key:
@@ -263,7 +265,7 @@ _rows = itertools.count(1)
 
 def _columns(model: type[models.Model], pages: record_types.Pages) -> tuple[Column, ...]:
     meta = model._meta
-    columns = [column_for(meta.get_field(name)) for name in pages.fields]
+    columns = [column_for(own_field(model, name)) for name in pages.fields]
     if any(f.name == "confirmation" for f in meta.concrete_fields) and (
         "confirmation" not in pages.fields
     ):
@@ -271,7 +273,7 @@ def _columns(model: type[models.Model], pages: record_types.Pages) -> tuple[Colu
         columns.append(
             ComputedColumn(
                 "confirmation",
-                meta.get_field("confirmation").verbose_name,
+                own_field(model, "confirmation").verbose_name,
                 "confirmation",
                 compute=lambda record: str(record.get_confirmation_display()),
             )

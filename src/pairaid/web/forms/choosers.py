@@ -4,14 +4,21 @@ that searches the rest as one types (/search/choices/, by name, code or pinyin).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.models import PairingQuerySet
+
 SHOWN = 30
+
+M = TypeVar("M", bound=Model)
+Optgroups = list[tuple[str | None, list[dict[str, Any]], int | None]]
 
 
 class ChooserSelect(forms.Select):
@@ -30,13 +37,14 @@ class ChooserSelect(forms.Select):
         }
         return super().get_context(name, value, attrs)
 
-    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
+    def optgroups(
+        self, name: str, value: list[Any], attrs: dict[str, Any] | None = None
+    ) -> Optgroups:
         iterator = self.choices
-        queryset = getattr(iterator, "queryset", None)
-        if queryset is None:
+        if not isinstance(iterator, ModelChoiceIterator) or iterator.queryset is None:
             return super().optgroups(name, value, attrs)
         field = iterator.field
-        queryset = named(queryset)
+        queryset = named(iterator.queryset)
         shown = list(queryset[:SHOWN])
         chosen = [v for v in value if str(v).isdigit()]
         seen = {str(obj.pk) for obj in shown}
@@ -58,11 +66,12 @@ class ChooserSelect(forms.Select):
             self.choices = iterator
 
 
-def named(queryset: Any) -> Any:
+def named(queryset: QuerySet[M]) -> QuerySet[M]:
     """The choices with what their labels are made of (pairings: `with_names`), so that
     drawing them takes one query, not one per choice."""
-    with_names = getattr(queryset, "with_names", None)
-    return with_names() if with_names is not None else queryset
+    if isinstance(queryset, PairingQuerySet):
+        return cast("QuerySet[M]", queryset.with_names())  # M is Pairing here
+    return queryset
 
 
 def searchable(field: forms.Field, kind: str) -> None:
@@ -70,13 +79,15 @@ def searchable(field: forms.Field, kind: str) -> None:
     one (a province's projects) is drawn as a `ChooserSelect`: a record form at national
     scale would otherwise carry megabytes of options. `kind` "": records the search does not
     know (events): a long select shows the first ones of its order and the chosen one."""
-    queryset = getattr(field, "queryset", None)
-    if queryset is not None:
-        field.queryset = named(queryset)  # type: ignore[attr-defined]
+    queryset = field.queryset if isinstance(field, forms.ModelChoiceField) else None
+    if isinstance(field, forms.ModelChoiceField) and queryset is not None:
+        field.queryset = named(queryset)
         limit = settings.PAIRAID_FULL_SELECT_LIMIT
         if queryset.order_by()[limit : limit + 1].exists():
             chooser = ChooserSelect(kind, attrs=dict(field.widget.attrs))
-            chooser.choices = field.choices  # type: ignore[attr-defined]
+            # A widget's choices take whatever a field's do (Django normalises them when set);
+            # django-stubs type the widget's narrower than the field's getter gives.
+            chooser.choices = field.choices  # type: ignore[assignment]
             chooser.is_required = field.widget.is_required
             field.widget = chooser
     if not kind:

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
+
+M = TypeVar("M", bound=Model)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's select `name`, as the select it is (to set its choices)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a select: {type(field).__name__}")
+    return field
+
+
+def model_choice_field(
+    form: forms.BaseForm, name: str, model: type[M]
+) -> forms.ModelChoiceField[M]:
+    """The form's select of records `name` (records of `model`), to set its queryset."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a select of records: {type(field).__name__}")
+    return field
 
 
 def blank_choice(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -26,7 +47,9 @@ class AmountField(forms.DecimalField):
         super().__init__(**kwargs)
         self.widget.attrs.update({"data-money": "yuan", "data-unit": _("万元")})
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs make DecimalField an IntegerField whose to_python gives an int; their own
+    # DecimalField.to_python ignores the same override error.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str) and "e" in value.casefold():
             raise ValidationError(
                 _(

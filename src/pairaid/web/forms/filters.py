@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pairaid.ledger import record_types
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR, set_form_messages
 from pairaid.ledger.models import (
     Agreement,
     AgreementParty,
+    AuditEntry,
     Confirmation,
     Event,
     EventParticipant,
     FundFlow,
     Obligation,
     Pairing,
+    PairingQuerySet,
     Person,
     Posting,
     Project,
@@ -29,7 +33,9 @@ from pairaid.ledger.models import (
 from pairaid.web import access
 from pairaid.web.audit_display import record_type_choices, verbs
 from pairaid.web.forms.choosers import ChooserSelect
-from pairaid.web.forms.fields import DATE, blank_choice
+from pairaid.web.forms.fields import DATE, blank_choice, choice_field, model_choice_field
+
+M = TypeVar("M", bound=Model)
 
 # --- list filters --------------------------------------------------------------------------
 
@@ -55,7 +61,7 @@ class ListFilter(forms.Form):
     year_field = ""
     choice_fields: dict[str, str] = {}  # form field → model lookup
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data)
         self.fields["pairing"].widget = ChooserSelect("pairing")  # before its queryset
         if self.model is not None:
@@ -64,7 +70,8 @@ class ListFilter(forms.Form):
             self.search_fields = declared.search
             self.year_field = declared.year_field
             self.choice_fields = dict(declared.choices)
-        self.fields["pairing"].queryset = access.visible_pairings(user).with_names()
+        pairing = model_choice_field(self, "pairing", Pairing)
+        pairing.queryset = access.visible_pairings(user).with_names()
         set_form_messages(self.fields)
 
     def values(self) -> dict[str, Any]:
@@ -72,7 +79,7 @@ class ListFilter(forms.Form):
         self.is_valid()
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
 
-    def apply(self, queryset: QuerySet) -> QuerySet:
+    def apply(self, queryset: QuerySet[M]) -> QuerySet[M]:
         values = self.values()
         pairing = values.get("pairing")
         if pairing is not None:
@@ -96,7 +103,7 @@ class ListFilter(forms.Form):
             found |= Q(**{f"{field}__icontains": term})
         return found
 
-    def apply_more(self, queryset: QuerySet, values: dict[str, Any]) -> QuerySet:
+    def apply_more(self, queryset: QuerySet[M], values: dict[str, Any]) -> QuerySet[M]:
         return queryset
 
 
@@ -105,10 +112,10 @@ class ProjectFilter(ListFilter):
     sector = forms.ChoiceField(label=_("领域"), required=False, choices=[])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["sector"].choices = blank_choice(Project.Sector.choices)
-        self.fields["status"].choices = blank_choice(Project.Status.choices)
+        choice_field(self, "sector").choices = blank_choice(Project.Sector.choices)
+        choice_field(self, "status").choices = blank_choice(Project.Status.choices)
         self.fields["year"].label = _("开工年度")
 
 
@@ -119,11 +126,11 @@ class FundFilter(ListFilter):
     confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
     project = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["confirmation"].choices = blank_choice(Confirmation.choices)
-        self.fields["kind"].choices = blank_choice(FundFlow.Kind.choices)
-        self.fields["source"].choices = blank_choice(FundFlow.Source.choices)
+        choice_field(self, "confirmation").choices = blank_choice(Confirmation.choices)
+        choice_field(self, "kind").choices = blank_choice(FundFlow.Kind.choices)
+        choice_field(self, "source").choices = blank_choice(FundFlow.Source.choices)
         self.fields["year"].label = _("资金年度")
 
     def year_q(self, year: int) -> Q:
@@ -135,13 +142,13 @@ class PersonFilter(ListFilter):
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[])
     profession = forms.ChoiceField(label=_("专业类别"), required=False, choices=[])
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["category"].choices = blank_choice(Person.Category.choices)
-        self.fields["profession"].choices = blank_choice(Person.Profession.choices)
+        choice_field(self, "category").choices = blank_choice(Person.Category.choices)
+        choice_field(self, "profession").choices = blank_choice(Person.Profession.choices)
         self.fields["year"].label = _("选派年度")
 
-    def apply(self, queryset: QuerySet) -> QuerySet:
+    def apply(self, queryset: QuerySet[M]) -> QuerySet[M]:
         # Pairing and year are the postings': filter through them, without joining rows.
         values = self.values()
         postings = Posting.objects.all()
@@ -170,11 +177,11 @@ class PostingFilter(ListFilter):
     category = forms.ChoiceField(label=_("类别"), required=False, choices=[])
     confirmation = forms.ChoiceField(label=_("受援方确认"), required=False, choices=[])
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["confirmation"].choices = blank_choice(Confirmation.choices)
-        self.fields["status"].choices = blank_choice(Posting.EffectiveStatus.choices)
-        self.fields["category"].choices = blank_choice(Person.Category.choices)
+        choice_field(self, "confirmation").choices = blank_choice(Confirmation.choices)
+        choice_field(self, "status").choices = blank_choice(Posting.EffectiveStatus.choices)
+        choice_field(self, "category").choices = blank_choice(Person.Category.choices)
         self.fields["year"].label = _("到岗年度")
 
 
@@ -183,10 +190,10 @@ class AgreementFilter(ListFilter):
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["kind"].choices = blank_choice(Agreement.Kind.choices)
-        self.fields["status"].choices = blank_choice(Agreement.EffectiveStatus.choices)
+        choice_field(self, "kind").choices = blank_choice(Agreement.Kind.choices)
+        choice_field(self, "status").choices = blank_choice(Agreement.EffectiveStatus.choices)
         self.fields["year"].label = _("签订年度")
 
     def text_q(self, term: str) -> Q:
@@ -198,9 +205,9 @@ class EventFilter(ListFilter):
     model = Event
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[])
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["kind"].choices = blank_choice(Event.Kind.choices)
+        choice_field(self, "kind").choices = blank_choice(Event.Kind.choices)
 
     def text_q(self, term: str) -> Q:
         people = EventParticipant.objects.filter(Q(name__icontains=term) | Q(title__icontains=term))
@@ -213,12 +220,12 @@ class WorkFilter(ListFilter):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[])
     overdue = forms.BooleanField(label=_("仅逾期未完成"), required=False)
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
-        self.fields["status"].choices = blank_choice(WorkStatus.choices)
+        choice_field(self, "status").choices = blank_choice(WorkStatus.choices)
         self.fields["year"].label = _("完成时限年度")
 
-    def apply_more(self, queryset: QuerySet, values: dict[str, Any]) -> QuerySet:
+    def apply_more(self, queryset: QuerySet[M], values: dict[str, Any]) -> QuerySet[M]:
         if values.get("overdue"):
             queryset = queryset.filter(
                 due_date__lt=timezone.localdate(),
@@ -249,15 +256,16 @@ class AuditFilter(forms.Form):
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
 
-    def __init__(self, data: Any, *, pairings: QuerySet[Pairing]) -> None:
+    def __init__(self, data: QueryDict, *, pairings: PairingQuerySet) -> None:
         super().__init__(data)
         self.fields["pairing"].widget = ChooserSelect("pairing")  # not every pairing drawn
-        self.fields["pairing"].queryset = pairings.with_names().order_by("valid_from", "id")
-        self.fields["action"].choices = blank_choice(list(verbs().items()))
-        self.fields["record_type"].choices = blank_choice(record_type_choices())
+        pairing = model_choice_field(self, "pairing", Pairing)
+        pairing.queryset = pairings.with_names().order_by("valid_from", "id")
+        choice_field(self, "action").choices = blank_choice(list(verbs().items()))
+        choice_field(self, "record_type").choices = blank_choice(record_type_choices())
         set_form_messages(self.fields)
 
-    def apply(self, entries: QuerySet) -> QuerySet:
+    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         self.is_valid()
         values = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
         if "pairing" in values:

@@ -11,22 +11,27 @@ page can link to the list of its own children.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms import modelform_factory
+from django.http import QueryDict
 from django.urls import reverse
 
 from pairaid.ledger import record_types
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import Organisation, Pairing, Region, SearchKey
 from pairaid.ledger.record_types import RecordType
+from pairaid.lib.fields import own_field
 from pairaid.web import access
 from pairaid.web.forms.choosers import ChooserSelect, searchable
 from pairaid.web.forms.fields import DATE, TEXT, blank_choice
 from pairaid.web.forms.filters import ListFilter
 from pairaid.web.forms.records import ServiceForm
+
+M = TypeVar("M", bound=models.Model)
 
 # Reference data offered whole (through the choosers that search as one types).
 REFERENCE_CHOOSERS: dict[type[models.Model], str] = {
@@ -35,15 +40,18 @@ REFERENCE_CHOOSERS: dict[type[models.Model], str] = {
 }
 
 
-def references(model: type[models.Model]) -> list[models.ForeignKey]:
+def references(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
     """The model's foreign keys to records seen through a pairing (a project, an agreement, a
     record of a type with pages …: a type declared with a `pairing_path`), not the pairing
     itself nor reference data."""
     found = []
     for field in model._meta.concrete_fields:
-        if not isinstance(field, models.ForeignKey) or field.related_model is Pairing:
+        target = field.related_model
+        if not isinstance(field, models.ForeignKey) or not isinstance(target, type):
+            continue  # not a foreign key (a loaded one's related_model is a class)
+        if target is Pairing:
             continue
-        declared = record_types.of(field.related_model)
+        declared = record_types.of(target)
         if declared is not None and declared.pairing_path:
             found.append(field)
     return found
@@ -60,7 +68,7 @@ def chooser_for(target: type[models.Model]) -> ChooserSelect:
     return ChooserSelect(kind) if kind in SearchKey.Kind.values else BoundedSelect(kind)
 
 
-def seen(user: Any, model: type[models.Model]) -> QuerySet:
+def seen(user: Viewer, model: type[M]) -> QuerySet[M]:
     """The records of `model` the user sees, newest first (choices of a reference)."""
     return access.records(user, model).order_by("-pk")
 
@@ -82,10 +90,10 @@ class BoundedSelect(ChooserSelect):
         return forms.Select.get_context(self, name, value, attrs)
 
 
-class RecordForm(ServiceForm):
+class RecordForm(ServiceForm[models.Model]):
     """A record of a type with pages; its `Meta` is made by `form_for`."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         model = self._meta.model
         for name, field in self.fields.items():
@@ -121,32 +129,37 @@ def form_for(record_type: RecordType) -> type[RecordForm]:
             widgets[name] = DATE
         elif isinstance(field, models.TextField):
             widgets[name] = TEXT
-    return modelform_factory(
+    made = modelform_factory(
         model, form=RecordForm, fields=list(record_type.pages.fields), widgets=widgets
     )
+    if not issubclass(made, RecordForm):  # it is: the factory subclasses the form it is given
+        raise TypeError(made)
+    return made
 
 
 def choices_of(model: type[models.Model], lookup: str) -> list[tuple[Any, Any]]:
     """The choices of the model field a choice filter's lookup ends on ("status",
     "asset__kind")."""
-    target: Any = model
-    field: Any = None
+    target = model
+    choices: list[tuple[Any, Any]] = []
     for part in lookup.split("__"):
-        field = target._meta.get_field(part)
-        target = getattr(field, "related_model", None) or target
-    return list(field.choices or [])
+        field = own_field(target, part)
+        choices = list(field.choices or [])
+        if isinstance(field.related_model, type):
+            target = field.related_model
+    return choices
 
 
 class RecordFilter(ListFilter):
     """The list filter of a type with pages; its model is set by `filter_for`."""
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: QueryDict, *, user: Viewer) -> None:
         super().__init__(data, user=user)
         assert self.model is not None
         for name, lookup in self.choice_fields.items():
-            model_field = self.model._meta.get_field(lookup.split("__")[0])
+            first = own_field(self.model, lookup.split("__")[0])
             self.fields[name] = forms.ChoiceField(
-                label=model_field.verbose_name,
+                label=first.verbose_name,
                 required=False,
                 choices=blank_choice(choices_of(self.model, lookup)),
             )
@@ -156,8 +169,8 @@ class RecordFilter(ListFilter):
             )
         year_field = self.year_field
         if year_field:
-            self.fields["year"].label = self.model._meta.get_field(
-                year_field.split("__")[0]
+            self.fields["year"].label = own_field(
+                self.model, year_field.split("__")[0]
             ).verbose_name
         if not self.search_fields:
             del self.fields["q"]
@@ -165,13 +178,15 @@ class RecordFilter(ListFilter):
             del self.fields["year"]
 
     def year_q(self, year: int) -> Q:
-        field = self.model._meta.get_field(self.year_field)  # type: ignore[union-attr]
+        assert self.model is not None  # set by filter_for
+        field = self.model._meta.get_field(self.year_field)
         if isinstance(field, models.DateField):
             return Q(**{f"{self.year_field}__year": year})
         return Q(**{self.year_field: year})
 
-    def apply_more(self, queryset: QuerySet, values: dict[str, Any]) -> QuerySet:
-        for field in references(self.model):  # type: ignore[arg-type]
+    def apply_more(self, queryset: QuerySet[M], values: dict[str, Any]) -> QuerySet[M]:
+        assert self.model is not None  # set by filter_for
+        for field in references(self.model):
             if values.get(field.name):
                 queryset = queryset.filter(**{field.attname: values[field.name]})
         return queryset

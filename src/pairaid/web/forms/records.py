@@ -5,14 +5,16 @@ calls; a `ValidationError` it raises is shown on the form (`show_errors`)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import readable, set_form_messages
 from pairaid.ledger.models import (
     Agreement,
@@ -21,16 +23,20 @@ from pairaid.ledger.models import (
     EventParticipant,
     FundFlow,
     Obligation,
+    Organisation,
     Pairing,
     Person,
     Posting,
     Project,
+    Region,
     Task,
     Team,
 )
 from pairaid.web import access
 from pairaid.web.forms.choosers import searchable
-from pairaid.web.forms.fields import DATE, TEXT, AmountField, amount_field
+from pairaid.web.forms.fields import DATE, TEXT, AmountField, amount_field, model_choice_field
+
+M = TypeVar("M", bound=Model)
 
 # --- create and edit ------------------------------------------------------------------------
 
@@ -51,11 +57,11 @@ CHOOSERS = {
 }
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm[M]):
     """A model form that leaves the record untouched: the view hands `cleaned_data` to a
     service, which validates the record (its rules, its access, its year's lock)."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         for name, field in list(self.fields.items()):
@@ -63,19 +69,22 @@ class ServiceForm(forms.ModelForm):
                 self.fields[name] = amount_field(field)
         set_form_messages(self.fields)
         if "pairing" in self.fields:
-            field = self.fields["pairing"]
-            field.queryset = Pairing.objects.filter(
+            field = model_choice_field(self, "pairing", Pairing)
+            writable = Pairing.objects.filter(
                 pk__in=[p.pk for p in access.writable_pairings(user)]
             ).order_by("valid_from", "id")
-            field.empty_label = None if field.queryset.count() == 1 else "---------"
+            field.queryset = writable
+            field.empty_label = None if writable.count() == 1 else "---------"
             if self.instance.pk:
                 field.disabled = True
-                field.queryset = Pairing.objects.filter(pk=self.instance.pairing_id)
+                field.queryset = Pairing.objects.filter(
+                    pk=self.instance.serializable_value("pairing")  # its pairing_id
+                )
         for name in ORGANISATION_FIELDS:
             if name in self.fields:
-                self.fields[name].queryset = access.organisations(user)
+                model_choice_field(self, name, Organisation).queryset = access.organisations(user)
         if "location" in self.fields:
-            self.fields["location"].queryset = access.regions(user)
+            model_choice_field(self, "location", Region).queryset = access.regions(user)
         for name, kind in CHOOSERS.items():
             if name in self.fields and not self.fields[name].disabled:
                 searchable(self.fields[name], kind)  # typing searches by name or pinyin
@@ -87,6 +96,11 @@ class ServiceForm(forms.ModelForm):
                 min_value=1,
                 required=False,  # a client that sends none saves over whatever is stored
             )
+
+    def offered_pairings(self) -> QuerySet[Pairing]:
+        """The pairings the form's pairing select offers (those the user may record in)."""
+        offered = model_choice_field(self, "pairing", Pairing).queryset
+        return offered if offered is not None else Pairing.objects.none()
 
     def _post_clean(self) -> None:
         """No model validation here: the service does it (and the instance stays as it was
@@ -105,8 +119,9 @@ class ServiceForm(forms.ModelForm):
     def read_again_at(self, version: int) -> None:
         """After a refused stale save: the form keeps what the user typed, and a new save
         (made knowing what the other user changed) goes onto the current version."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(version)
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
 
 
 def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -134,7 +149,7 @@ def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
                 form.add_error(None, shown if name else message)
 
 
-class ProjectForm(ServiceForm):
+class ProjectForm(ServiceForm[Project]):
     class Meta:
         model = Project
         fields = [
@@ -163,7 +178,7 @@ class ProjectForm(ServiceForm):
         }
 
 
-class ProjectProgressForm(ServiceForm):
+class ProjectProgressForm(ServiceForm[Project]):
     """What the recipient side updates on a project: its progress and outcomes."""
 
     class Meta:
@@ -180,7 +195,7 @@ class ProjectProgressForm(ServiceForm):
         widgets = {"end_date": DATE, "outcomes": TEXT, "after_completion": TEXT}
 
 
-class FundFlowForm(ServiceForm):
+class FundFlowForm(ServiceForm[FundFlow]):
     class Meta:
         model = FundFlow
         fields = [
@@ -197,16 +212,16 @@ class FundFlowForm(ServiceForm):
         ]
         widgets = {"date": DATE}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(
-            pairing__in=self.fields["pairing"].queryset
+        model_choice_field(self, "project", Project).queryset = Project.objects.filter(
+            pairing__in=self.offered_pairings()
         ).order_by("pairing_id", "code")
         self.fields["amount"].help_text = _("单位：元，保留两位小数；更正已登记的记录请使用冲销")
         self.fields["project"].help_text = _("分配到项目和项目支出须指明项目")
 
-    def clean_amount(self) -> Decimal:
-        amount = self.cleaned_data["amount"]
+    def clean_amount(self) -> Decimal | None:
+        amount: Decimal | None = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
             raise ValidationError(_("金额必须大于0；更正请使用冲销"))
         return amount
@@ -224,7 +239,7 @@ class ReverseForm(forms.Form):
         self.fields["on"].help_text = _("留空为今天")
 
 
-class PersonForm(ServiceForm):
+class PersonForm(ServiceForm[Person]):
     """A person. Identity and phone numbers are write-only here: typed to record or change
     them, never shown back (they are personal data, stored encrypted)."""
 
@@ -243,7 +258,7 @@ class PersonForm(ServiceForm):
             "profession",
         ]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         hint = _("已登记；如需更改请填写新号码，留空则不变")
         for name, stored in (("new_id_number", "id_number"), ("new_phone", "phone")):
@@ -261,7 +276,7 @@ class PersonForm(ServiceForm):
         return data
 
 
-class PostingForm(ServiceForm):
+class PostingForm(ServiceForm[Posting]):
     class Meta:
         model = Posting
         fields = [
@@ -277,14 +292,14 @@ class PostingForm(ServiceForm):
         ]
         widgets = {"start_date": DATE, "planned_end": DATE, "actual_end": DATE}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(
-            pairing__in=self.fields["pairing"].queryset
+        model_choice_field(self, "team", Team).queryset = Team.objects.filter(
+            pairing__in=self.offered_pairings()
         )
 
 
-class AgreementForm(ServiceForm):
+class AgreementForm(ServiceForm[Agreement]):
     class Meta:
         model = Agreement
         fields = [
@@ -301,10 +316,10 @@ class AgreementForm(ServiceForm):
         ]
         widgets = {"signed_date": DATE, "term_start": DATE, "term_end": DATE}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        pairings = self.fields["pairing"].queryset
-        self.fields["event"].queryset = (
+        pairings = self.offered_pairings()
+        model_choice_field(self, "event", Event).queryset = (
             Event.objects.filter(Q(pairing__in=pairings) | Q(pairing__children__in=pairings))
             .distinct()
             .order_by("-start_date")
@@ -313,33 +328,33 @@ class AgreementForm(ServiceForm):
         self.fields["amount"].help_text = _("合同金额，单位：元（协议可不填）")
 
 
-class ObligationForm(ServiceForm):
+class ObligationForm(ServiceForm[Obligation]):
     class Meta:
         model = Obligation
         fields = ["deliverable", "owner", "due_date", "status", "evidence"]
         widgets = {"due_date": DATE, "evidence": TEXT}
 
 
-class PartyForm(ServiceForm):
+class PartyForm(ServiceForm[AgreementParty]):
     class Meta:
         model = AgreementParty
         fields = ["organisation", "role"]
 
 
-class EventForm(ServiceForm):
+class EventForm(ServiceForm[Event]):
     class Meta:
         model = Event
         fields = ["pairing", "kind", "title", "start_date", "end_date", "places", "summary"]
         widgets = {"start_date": DATE, "end_date": DATE, "places": TEXT, "summary": TEXT}
 
 
-class ParticipantForm(ServiceForm):
+class ParticipantForm(ServiceForm[EventParticipant]):
     class Meta:
         model = EventParticipant
         fields = ["name", "title", "side"]
 
 
-class TaskForm(ServiceForm):
+class TaskForm(ServiceForm[Task]):
     class Meta:
         model = Task
         fields = [
@@ -355,17 +370,17 @@ class TaskForm(ServiceForm):
         ]
         widgets = {"due_date": DATE, "evidence": TEXT}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        pairings = self.fields["pairing"].queryset
-        self.fields["event"].queryset = (
+        pairings = self.offered_pairings()
+        model_choice_field(self, "event", Event).queryset = (
             Event.objects.filter(Q(pairing__in=pairings) | Q(pairing__children__in=pairings))
             .distinct()
             .order_by("-start_date")
         )
-        self.fields["agreement"].queryset = Agreement.objects.filter(pairing__in=pairings).order_by(
-            "-signed_date"
-        )
+        model_choice_field(self, "agreement", Agreement).queryset = Agreement.objects.filter(
+            pairing__in=pairings
+        ).order_by("-signed_date")
         searchable(self.fields["agreement"], "agreement")
         searchable(self.fields["event"], "")  # newest first; older ones from the event's page
 

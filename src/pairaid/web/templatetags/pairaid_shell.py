@@ -6,11 +6,12 @@ from typing import Any
 
 from django import template
 
+from pairaid.ledger.access import Viewer
 from pairaid.web import menu as main_menu
 
 register = template.Library()
 
 
 @register.simple_tag
-def menu_entries(user: Any) -> list[dict[str, Any]]:
+def menu_entries(user: Viewer) -> list[dict[str, Any]]:
     return main_menu.entries(user)

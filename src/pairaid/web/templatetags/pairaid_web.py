@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.figures import Figure
 from pairaid.ledger.money import CENT, format_wan, to_wan
 from pairaid.web import access, figure_text, registry
@@ -117,7 +118,8 @@ SECTIONS = {
 @register.simple_tag(takes_context=True)
 def section(context: template.Context) -> str:
     """Which part of the navigation the page belongs to."""
-    match = getattr(context.get("request"), "resolver_match", None)
+    request = context.get("request")
+    match = request.resolver_match if isinstance(request, HttpRequest) else None
     if match is None:
         return ""
     if match.namespace != "web":
@@ -171,6 +173,6 @@ def audit_actor(code: str) -> str:
 
 
 @register.simple_tag
-def may_audit(user: Any) -> bool:
+def may_audit(user: Viewer) -> bool:
     """Whether the menu offers the audit list (AUDIT on at least one pairing)."""
     return access.can(user, None, access.AUDIT)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,14 +31,12 @@ OPEN = (WorkStatus.OPEN, WorkStatus.IN_PROGRESS)
 
 @require_GET
 @login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
-    base = (
-        access.records(request.user, Agreement)
-        .with_effective_status(today())
-        .annotate(
-            obligation_count=Count("obligations", distinct=True),
-            open_count=Count("obligations", filter=Q(obligations__status__in=OPEN), distinct=True),
-        )
+def agreement_list(request: HttpRequest) -> HttpResponseBase:
+    base = access.within_view(
+        request.user, Agreement.objects.with_effective_status(today())
+    ).annotate(
+        obligation_count=Count("obligations", distinct=True),
+        open_count=Count("obligations", filter=Q(obligations__status__in=OPEN), distinct=True),
     )
     found = listing.build(
         request,
@@ -178,7 +177,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def obligation_list(request: HttpRequest) -> HttpResponse:
+def obligation_list(request: HttpRequest) -> HttpResponseBase:
     found = listing.build(
         request,
         list_name="web:obligations",

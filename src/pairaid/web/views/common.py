@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
@@ -15,19 +15,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import integrity_message
 from pairaid.ledger.models import AuditEntry, Pairing
 from pairaid.ledger.services import StaleRecord
 from pairaid.web import access
 from pairaid.web.forms import ServiceForm, show_errors
 
+M = TypeVar("M", bound=Model)  # the form's record
+R = TypeVar("R", bound=Model)  # what the service returns
+
 VIA = "web"
 HISTORY_LIMIT = 20
 
 
 def submitted(
-    request: HttpRequest, form: ServiceForm, save: Callable[[dict[str, Any]], Model]
-) -> Model | None:
+    request: HttpRequest, form: ServiceForm[M], save: Callable[[dict[str, Any]], R]
+) -> R | None:
     """On a valid POST, call `save` (a service) with the form's data; a ValidationError from
     the service (or an IntegrityError from the database, in words) goes onto the form.
     Returns the saved record, or None to show the form."""
@@ -72,14 +76,16 @@ def done(request: HttpRequest, message: str, to: str, *args: Any) -> HttpRespons
     return redirect(to, *args)
 
 
-def history_visible(user: Any, pairing: Pairing | None) -> bool:
+def history_visible(user: Viewer, pairing: Pairing | None) -> bool:
     """A record's change history is shown to those who audit its pairing and to its own
     editors — `can(AUDIT)` or `can(EDIT)` on the record's pairing — and to no one else
     (a viewer or the recipient side sees the record, not who changed what)."""
     return access.can(user, pairing, access.AUDIT) or access.can(user, pairing, access.EDIT)
 
 
-def history_for(user: Any, obj: Model, pairing: Pairing | None) -> QuerySet[AuditEntry] | list:
+def history_for(
+    user: Viewer, obj: Model, pairing: Pairing | None
+) -> QuerySet[AuditEntry] | list[AuditEntry]:
     """The record's history if the user may read it (`history_visible`), else nothing."""
     return history(obj) if history_visible(user, pairing) else []
 

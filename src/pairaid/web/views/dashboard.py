@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pairaid.ledger import figure_sets, figure_store, figures
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import SPECS, YES, Drill, Scope
@@ -73,7 +74,7 @@ def lines_of(root: Pairing, visible: dict[int, Pairing]) -> list[Line]:
 
 
 def rows_of(
-    user: Any,
+    user: Viewer,
     lines: list[Line],
     as_of: dt.date,
     confirmed: bool,
@@ -102,7 +103,7 @@ def rows_of(
 
 
 def side_by_side(
-    user: Any,
+    user: Viewer,
     root: Pairing,
     visible: dict[int, Pairing],
     as_of: dt.date,
@@ -171,7 +172,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def target_drill(
-    item: figure_sets.TargetActual, as_of: dt.date, user: Any, confirmed: bool = False
+    item: figure_sets.TargetActual, as_of: dt.date, user: Viewer, confirmed: bool = False
 ) -> Drill | None:
     """The figure a target is measured by — the indicator's figure over the target's year on
     the target's pairing (with the pairings below it when it coordinates some), as the
@@ -220,7 +221,7 @@ class TargetRow:
 def targets(
     scope: Scope,
     year: int,
-    user: Any,
+    user: Viewer,
     tree: figure_sets.Tree | None = None,
     known_heads: figure_store.Heads | None = None,
 ) -> list[TargetRow]:
@@ -279,7 +280,7 @@ def count_chart(
     bars, table = [], []
     for value, label in choices:
         number = counts.get(value, 0)
-        href = scope.drill(key, **{field: value}).url if number else ""
+        href = scope.drill(key, None, **{field: value}).url if number else ""
         shown = figure_text.count(number, "projects")
         bars.append(charts.Bar(str(label), (charts.Part(number, f"{label} {shown}", href),), shown))
         table.append((str(label), number, href))
@@ -302,7 +303,7 @@ PAGE_FIGURES = (
 
 
 def page_figures(
-    scope: Scope, user: Any, tree: figure_sets.Tree, known_heads: figure_store.Heads
+    scope: Scope, user: Viewer, tree: figure_sets.Tree, known_heads: figure_store.Heads
 ) -> dict[str, figures.Figure]:
     subject = figure_sets.Subject(scope.pairing, scope.children, scope.from_year, scope.to_year)
     return figure_store.compute(
@@ -380,7 +381,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         f"funds_{kind}": scope.drill(f"funds_{kind}", known[f"funds_{kind}"])
         for kind in FundFlow.Kind.values
     }
-    rates = [
+    rate_parts = [
         ("transfer_rate", money["funds_transfer"], money["funds_plan"]),
         ("usage_rate", money["funds_spend"], money["funds_allocate"]),
     ]
@@ -392,7 +393,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             "top": top,
             "bottom": bottom,
         }
-        for key, top, bottom in rates
+        for key, top, bottom in rate_parts
     ]
     funds_svg, funds_table, sources = funds_chart(scope, values["funds_by_year_and_source"])
     sector_svg, sector_table = count_chart(
@@ -415,7 +416,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     obligations = scope.drill("obligations_overdue", known["obligations_overdue"])
     context = {
         "pairing": found,
-        "parent": visible.get(found.parent_id),
+        "parent": visible.get(found.parent_id) if found.parent_id is not None else None,
         "as_of": as_of,
         "year": year,
         "scope": scope,

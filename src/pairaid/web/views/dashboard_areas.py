@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import areas, figure_sets, figure_store
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.figures import Figure
 from pairaid.web import charts, figure_text
 from pairaid.web.drilldown import SPECS, Drill, Scope
@@ -101,7 +101,7 @@ def chart(period: str, shown: list[Shown]) -> Chart:
 
 def sections(
     scope: Scope,
-    user: Any,
+    user: Viewer,
     tree: figure_sets.Tree | None = None,
     known_heads: figure_store.Heads | None = None,
 ) -> list[Section]:
@@ -112,10 +112,15 @@ def sections(
     tree = tree or figure_sets.Tree(user)
     keys = [key for area in found for key in area.keys]
     subject = figure_sets.Subject(scope.pairing, scope.children, scope.from_year, scope.to_year)
-    options = {"as_of": scope.as_of, "confirmed_only": scope.confirmed, "user": user}
-    computed = figure_store.compute(keys, [subject], tree=tree, known_heads=known_heads, **options)[
-        subject
-    ]
+    computed = figure_store.compute(
+        keys,
+        [subject],
+        tree=tree,
+        known_heads=known_heads,
+        as_of=scope.as_of,
+        confirmed_only=scope.confirmed,
+        user=user,
+    )[subject]
     window = scope.window
     period = _("%(from_year)s—%(to_year)s年") % {
         "from_year": window.from_year,

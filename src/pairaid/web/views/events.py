@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ SORTS = listing.Sorts.of(Event)
 
 @require_GET
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: HttpRequest) -> HttpResponseBase:
     base = access.records(request.user, Event).annotate(
         participant_count=Count("participants", distinct=True),
         agreement_count=Count("agreements", distinct=True),

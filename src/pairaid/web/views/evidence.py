@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pairaid.ledger import services
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import readable
 from pairaid.ledger.models import (
     Agreement,
@@ -23,6 +24,7 @@ from pairaid.ledger.models import (
     Evidence,
     FundFlow,
     Obligation,
+    Pairing,
     Posting,
     ProgressUpdate,
     Project,
@@ -46,14 +48,14 @@ RECORDS: dict[str, type[Model]] = {
     "updates": ProgressUpdate,
 }
 # The kind a new file of each record usually is.
-DEFAULT_KIND = {
+DEFAULT_KIND: dict[type[Model], str] = {
     FundFlow: Evidence.Kind.VOUCHER,
     Agreement: Evidence.Kind.SIGNED_SCAN,
     ProgressUpdate: Evidence.Kind.PHOTO,
 }
 
 
-def record_for(user: object, what: str, pk: int) -> Model:
+def record_for(user: Viewer, what: str, pk: int) -> Model:
     model = RECORDS.get(what)
     if model is None:
         raise Http404("no such kind of record")
@@ -78,7 +80,7 @@ def page_of(record: Model) -> str:
     return reverse("web:record_evidence", args=[kind, record.pk])
 
 
-def may_attach(user: object, pairing: object) -> bool:
+def may_attach(user: Viewer, pairing: Pairing | None) -> bool:
     return any(access.can(user, pairing, action) for action in services.EVIDENCE_ACTIONS)
 
 
@@ -184,11 +186,11 @@ def record_evidence(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     if what not in ("postings", "obligations"):
         raise Http404("has a page of its own")
     record = record_for(request.user, what, pk)
-    back = (
-        reverse("web:person", args=[record.person_id])
-        if isinstance(record, Posting)
-        else reverse("web:agreement", args=[record.agreement_id])
-    )
+    if isinstance(record, Posting):
+        back = reverse("web:person", args=[record.person_id])
+    else:
+        assert isinstance(record, Obligation)  # the other kind `what` may name
+        back = reverse("web:agreement", args=[record.agreement_id])
     return render(
         request,
         "web/evidence/record.html",
@@ -196,7 +198,8 @@ def record_evidence(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     )
 
 
-def _closable(user: object, record: Model) -> bool:
+def _closable(user: Viewer, record: Model) -> bool:
+    """A task or an obligation not done yet that the user may close."""
     if not isinstance(record, Task | Obligation) or record.status == WorkStatus.DONE:
         return False
     return access.can(user, services.pairing_of(record), access.EDIT)
@@ -209,13 +212,13 @@ def close_with_evidence(request: HttpRequest, what: str, pk: int) -> HttpRespons
     if what not in ("tasks", "obligations"):
         raise Http404("not closable")
     record = record_for(request.user, what, pk)
-    if not _closable(request.user, record):
+    if not isinstance(record, Task | Obligation) or not _closable(request.user, record):
         raise PermissionDenied
     form = CloseWithEvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.close_with_evidence(
-                record,  # type: ignore[arg-type]
+                record,
                 file=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
                 note=form.cleaned_data["note"],

@@ -7,8 +7,6 @@ service (one audited call per record, all in one transaction or none).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,7 +56,7 @@ def _ids(request: HttpRequest, name: str) -> list[int]:
     return ids
 
 
-def _confirm_all(request: HttpRequest, records: list[Any]) -> int:
+def _confirm_all(request: HttpRequest, records: list[FundFlow | Posting]) -> int:
     """Confirm every record, one service call (one audit entry) each, all or none."""
     with transaction.atomic():
         for record in records:
@@ -74,7 +72,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     flows = todo.confirmable(request.user, FundFlow, _ids(request, "fund"))
     postings = todo.confirmable(request.user, Posting, _ids(request, "posting"))
-    records: list[Any] = [*flows, *postings]
+    records = [*flows, *postings]
     if not records:
         messages.error(request, _("请先勾选要确认的记录"))
         return redirect("web:inbox")

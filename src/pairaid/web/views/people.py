@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +27,16 @@ PERSON_SORTS = listing.Sorts.of(Person)
 POSTING_SORTS = listing.Sorts.of(Posting)
 
 
-def with_posting_count(queryset):
+@dataclass(frozen=True)
+class PostingRow:
+    """A posting on its person's page, with the answers the user may give on it."""
+
+    posting: Posting
+    answerable: bool
+    reopenable: bool
+
+
+def with_posting_count(queryset: QuerySet[Person]) -> QuerySet[Person]:
     postings = (
         Posting.objects.filter(person=OuterRef("pk"))
         .order_by()
@@ -39,7 +51,7 @@ def with_posting_count(queryset):
 
 @require_GET
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HttpRequest) -> HttpResponseBase:
     found = listing.build(
         request,
         list_name="web:persons",
@@ -79,9 +91,14 @@ def person_page(
         )
     )
     all_pairings = [p.pairing for p in person.postings.select_related("pairing")]
-    for posting in postings:
-        posting.answerable = can_answer(request.user, posting)
-        posting.reopenable = can_reopen(request.user, posting)
+    rows = [
+        PostingRow(
+            posting,
+            answerable=can_answer(request.user, posting),
+            reopenable=can_reopen(request.user, posting),
+        )
+        for posting in postings
+    ]
     shown = clear or {
         "id_number": mask_id_number(person.id_number),
         "phone": mask_phone(person.phone),
@@ -91,7 +108,7 @@ def person_page(
         "web/people/person_detail.html",
         {
             "person": person,
-            "postings": postings,
+            "postings": rows,
             "id_number": shown["id_number"],
             "phone": shown["phone"],
             "clear": clear is not None,
@@ -164,11 +181,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def posting_list(request: HttpRequest) -> HttpResponse:
+def posting_list(request: HttpRequest) -> HttpResponseBase:
     found = listing.build(
         request,
         list_name="web:postings",
-        base=access.records(request.user, Posting).with_effective_status(today()),
+        base=access.within_view(request.user, Posting.objects.with_effective_status(today())),
         form=PostingFilter(request.GET, user=request.user),
         sorts=POSTING_SORTS,
         related=lambda qs: qs.select_related(

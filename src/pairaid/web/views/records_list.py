@@ -6,8 +6,9 @@ on the hub, with its list, without an edit here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -16,25 +17,32 @@ from django.db import models
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pairaid.ledger import figure_specs, record_types
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import FIRST_YEAR
 from pairaid.ledger.models import Pairing, Project
 from pairaid.ledger.moneyfield import MoneyField, MoneySum
 from pairaid.ledger.record_types import AREAS, RecordType
+from pairaid.lib.fields import own_field
 from pairaid.web import access, listing
 from pairaid.web.forms.generic import filter_for
 
 # --- a field's value, shown by its type -------------------------------------------------------
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
 class Cell:
-    label: Any  # the field's verbose_name
+    label: str | Promise  # the field's verbose_name
     kind: str  # "money", "yuan", "date", "datetime", "number", "text", "empty"
     value: Any
     url: str = ""  # a record it refers to, when that record has a page
@@ -56,7 +64,7 @@ def record_url(obj: models.Model) -> str:
     return ""
 
 
-def is_year(field: models.Field) -> bool:
+def is_year(field: models.Field[Any, Any]) -> bool:
     """A year (2022), shown as written rather than as a quantity."""
     return any(
         isinstance(v, MinValueValidator) and v.limit_value >= FIRST_YEAR for v in field.validators
@@ -67,7 +75,7 @@ def cell(obj: models.Model, name: str) -> Cell:
     """The value of field `name` of `obj` as a page shows it: money in 元 (or 万元 when the
     label names no unit), a choice by its label, a date as 2022-12-01, a record by its name
     (with a link to its page)."""
-    field = obj._meta.get_field(name)
+    field = own_field(type(obj), name)
     label = field.verbose_name
     value = getattr(obj, name)
     if value is None or value == "":
@@ -110,7 +118,7 @@ def related_paths(record_type: RecordType, names: tuple[str, ...]) -> list[str]:
     return paths
 
 
-def with_columns(record_type: RecordType, rows: QuerySet) -> QuerySet:
+def with_columns(record_type: RecordType, rows: QuerySet[M]) -> QuerySet[M]:
     assert record_type.pages is not None
     return rows.select_related(*related_paths(record_type, record_type.pages.columns))
 
@@ -118,7 +126,7 @@ def with_columns(record_type: RecordType, rows: QuerySet) -> QuerySet:
 @dataclass(frozen=True)
 class Column:
     name: str
-    label: Any
+    label: str | Promise
     sort: str  # the sort key, "" when the list does not sort by it
     numeric: bool
 
@@ -128,7 +136,7 @@ def columns(record_type: RecordType) -> list[Column]:
     model = record_type.model
     found = []
     for name in record_type.pages.columns:
-        field = model._meta.get_field(name)
+        field = own_field(model, name)
         numeric = isinstance(field, (models.IntegerField, models.DecimalField)) and not (
             field.choices or isinstance(field, models.ForeignKey) or is_year(field)
         )
@@ -137,7 +145,7 @@ def columns(record_type: RecordType) -> list[Column]:
     return found
 
 
-def rows_of(record_type: RecordType, records: Any) -> list[dict[str, Any]]:
+def rows_of(record_type: RecordType, records: Iterable[models.Model]) -> list[dict[str, Any]]:
     """Each record with its cells, in the order of the list's columns."""
     assert record_type.pages is not None
     slug = record_type.pages.slug
@@ -154,7 +162,7 @@ def rows_of(record_type: RecordType, records: Any) -> list[dict[str, Any]]:
 # --- the hub --------------------------------------------------------------------------------
 
 
-def areas(user: Any) -> list[dict[str, Any]]:
+def areas(user: Viewer) -> list[dict[str, Any]]:
     """The assessment's areas in order, each with its types (an area without any is left
     out), and whether the user may record somewhere."""
     may_record = access.can_record_anywhere(user)
@@ -184,7 +192,9 @@ def assessment(request: HttpRequest) -> HttpResponse:
 # --- a type's list --------------------------------------------------------------------------
 
 
-def summed_total(request: HttpRequest, model: type[models.Model]) -> Any:
+def summed_total(
+    request: HttpRequest, model: type[models.Model]
+) -> Callable[[QuerySet[models.Model]], object] | None:
     """For a list opened from a figure that sums a field (an amount, persons placed), the sum
     of its rows, or for one that counts distinct values (enterprises), their number: what must
     equal the figure. None for a figure that counts its rows."""
@@ -201,7 +211,7 @@ def summed_total(request: HttpRequest, model: type[models.Model]) -> Any:
 
 @require_GET
 @login_required
-def record_list(request: HttpRequest, slug: str) -> HttpResponse:
+def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     declared = declared_or_404(slug)
     model = declared.model
     found = listing.build(

@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pairaid.ledger import audit_chain, services
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import (
     AuditEntry,
     Confirmation,
     FundFlow,
     Pairing,
+    PairingQuerySet,
     PairingYear,
     Person,
     Posting,
@@ -110,18 +112,18 @@ def posting_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:person", posting.person_id)
 
 
-def may_reopen(user: Any, record: FundFlow | Posting) -> bool:
+def may_reopen(user: Viewer, record: FundFlow | Posting) -> bool:
     """An answer is re-opened by the recipient side or the coordinating office."""
     return any(access.can(user, record.pairing, action) for action in access.REOPEN_ACTIONS)
 
 
-def can_reopen(user: Any, record: FundFlow | Posting) -> bool:
+def can_reopen(user: Viewer, record: FundFlow | Posting) -> bool:
     """An answered record (confirmed or disputed) that the user may re-open: the only way
     to change an answer, never by answering again."""
     return record.confirmation != Confirmation.UNCONFIRMED and may_reopen(user, record)
 
 
-def can_answer(user: Any, record: FundFlow | Posting) -> bool:
+def can_answer(user: Viewer, record: FundFlow | Posting) -> bool:
     return record.confirmation == Confirmation.UNCONFIRMED and access.can(
         user, record.pairing, access.CONFIRM
     )
@@ -130,7 +132,7 @@ def can_answer(user: Any, record: FundFlow | Posting) -> bool:
 # --- a pairing's years under review -------------------------------------------------------
 
 
-def year_rows(user: Any, pairing: Pairing) -> list[dict[str, Any]]:
+def year_rows(user: Viewer, pairing: Pairing) -> list[dict[str, Any]]:
     """Every year from the pairing's first to this one, with what the user may do to it."""
     stored = {y.year: y for y in pairing.years.all()}
     first = pairing.valid_from.year if pairing.valid_from else today().year
@@ -190,7 +192,7 @@ def locked_years(pairing_ids: Any) -> QuerySet[PairingYear]:
 # --- the audit trail -----------------------------------------------------------------------
 
 
-def audit_pairings(user: Any) -> QuerySet[Pairing]:
+def audit_pairings(user: Viewer) -> PairingQuerySet:
     """The pairings whose audit entries the user may read."""
     if access.sees_everything(user):
         return access.visible_pairings(user)
@@ -199,7 +201,7 @@ def audit_pairings(user: Any) -> QuerySet[Pairing]:
     )
 
 
-def audit_entries(user: Any) -> QuerySet[AuditEntry]:
+def audit_entries(user: Viewer) -> QuerySet[AuditEntry]:
     """Entries the user may read: of pairings where the user may audit; entries that belong
     to no pairing (users, regions, tokens …) for administrators only."""
     if access.sees_everything(user):
@@ -256,7 +258,7 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     return redirect("web:audit")
 
 
-def person_history_visible(user: Any, person: Person, pairings: list[Pairing]) -> bool:
+def person_history_visible(user: Viewer, person: Person, pairings: list[Pairing]) -> bool:
     """A person belongs to the pairings of the postings; one not posted yet to whoever may
     record people."""
     if not pairings:
@@ -267,7 +269,7 @@ def person_history_visible(user: Any, person: Person, pairings: list[Pairing]) -
 # --- personal data in clear ----------------------------------------------------------------
 
 
-def may_reveal(user: Any, pairings: list[Pairing]) -> bool:
+def may_reveal(user: Viewer, pairings: list[Pairing]) -> bool:
     return access.sees_everything(user) or any(
         access.can(user, p, access.READ_PERSONAL) for p in pairings
     )

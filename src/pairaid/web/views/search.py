@@ -24,7 +24,7 @@ def link(row: SearchKey) -> str:
     """Where a result opens: the record's page, or (organisations and regions, which have
     none) the list of projects that name them."""
     kind = SearchKey.Kind
-    pages = {
+    pages: dict[str, str] = {
         kind.PAIRING: "web:pairing",
         kind.PROJECT: "web:project",
         kind.PERSON: "web:person",

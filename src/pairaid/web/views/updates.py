@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pairaid.ledger import services
+from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import Project
 from pairaid.web import access
 from pairaid.web.forms.evidence import ProgressUpdateForm
@@ -20,7 +21,7 @@ from pairaid.web.forms.records import show_errors
 from pairaid.web.views.common import VIA, today
 
 
-def may_report(user: object, project: Project) -> bool:
+def may_report(user: Viewer, project: Project) -> bool:
     return any(access.can(user, project.pairing, action) for action in services.UPDATE_ACTIONS)
 
 

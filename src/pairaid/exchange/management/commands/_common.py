@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 from pairaid.exchange.services import Report
@@ -22,7 +22,7 @@ def acting_user(name: str | None) -> Any:
         raise CommandError(_("没有用户“%(name)s”") % {"name": name}) from None
 
 
-def print_counts(report: Report, out: TextIO) -> None:
+def print_counts(report: Report, out: OutputWrapper) -> None:
     label = IMPORTERS[report.kind].label if report.kind in IMPORTERS else report.kind
     out.write(
         _(
@@ -36,7 +36,7 @@ def print_counts(report: Report, out: TextIO) -> None:
         out.write(_("提示：%(warning)s") % {"warning": warning} + "\n")
 
 
-def print_errors(report: Report, err: TextIO) -> None:
+def print_errors(report: Report, err: OutputWrapper) -> None:
     err.write(_("工作表\t行\t列\t原因") + "\n")
     for error in report.errors:
         err.write(f"{error.sheet}\t{error.row or ''}\t{error.column}\t{error.message}\n")
