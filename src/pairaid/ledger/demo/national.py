@@ -22,7 +22,8 @@ are not bypassed) while skipping per-row validation. Instead of one audit entry 
 batch has one entry (action `<model>.bulk_loaded`, the count and the id range), filed
 under the pairing and appended with the others of its transaction at once, so the
 per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
-to in the same transaction (`rollups.add_flows`).
+to in the same transaction (`rollups.add_flows`); the pairing tree's links and the subtree
+rollups are built once at the end (`subtree_rollups.rebuild`, one INSERT … SELECT each).
 The same scale gives the same records on every run: each county draws from its own
 fixed-seed random stream.
 """
@@ -37,6 +38,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pairaid.ledger import subtree_rollups
 from pairaid.ledger.demo.base import SEED
 from pairaid.ledger.demo.national_bulk import Bulk, Leaf, big_cache
 from pairaid.ledger.demo.national_records import load_leaf
@@ -117,6 +119,8 @@ def load_national(
                 load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
             if progress and (n % 20 == 0 or n == len(leaves)):
                 progress(f"{n}/{len(leaves)}")
+    # the pairing tree's links and the subtree rollups, once for the whole load
+    subtree_rollups.rebuild()
     return dict(bulk.counts)
 
 
