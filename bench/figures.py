@@ -16,9 +16,10 @@ queries (django.test.utils.CaptureQueriesContext) and seconds:
   columns are copied from the database into an in-memory DuckDB in the same run; the copy
   is timed apart and not counted in DuckDB's time). The three must give identical numbers;
   a mismatch is printed loudly and the run exits with status 1;
-- the national money alone (funds transferred per top-level pairing's tree) through
-  `rollups.money_by_pairing` (the rollup table's whole months and the as-of month from the
-  records), by one SQL statement over the records and by DuckDB, with the same check;
+- the national money alone (funds transferred per top-level pairing's tree) as the figure
+  reads it (`figures.total_funds`: the top's rollup rows and its subtree rollup rows, the
+  as-of month from the records), by one SQL statement over the records and by DuckDB, with
+  the same check;
 - `pairaid rollups rebuild --check` (money and project rollups against the records): the run
   fails if they disagree.
 
@@ -61,7 +62,7 @@ ROWS = [
     ("national_sql", "national aggregates: one SQL"),
     ("duckdb_load", "  DuckDB copy (not counted)"),
     ("national_duckdb", "national aggregates: DuckDB"),
-    ("money_pairaid", "national money: money_by_pairing"),
+    ("money_pairaid", "national money: pairaid"),
     ("money_sql", "national money: one SQL on records"),
     ("money_duckdb", "national money: DuckDB"),
     ("rollups_check", "rollups rebuild --check"),
@@ -237,30 +238,18 @@ def national_by_pairaid(tops, as_of) -> dict[str, list[str]]:
 
 
 def national_money_by_pairaid(as_of) -> dict[str, str]:
-    """Funds transferred (资金投入) per top-level pairing and its whole tree, through
-    `rollups.money_by_pairing` (one query for every pairing), as figures.window_for sets the
-    window: from the top pairing's first year to the as-of year."""
+    """Funds transferred (资金投入) per top-level pairing and its whole tree, as the figure
+    reads it (`figures.total_funds` of `figures.window_for(top, include_children=True)`): the
+    top's own rollup rows and its subtree rollup rows (`subtree_rollups.money_of_tree`), the
+    as-of month from the records; two queries per top (its tree, its money)."""
+    from pairaid.ledger import figures
     from pairaid.ledger.models import Pairing
-    from pairaid.ledger.rollups import money_by_pairing
 
-    parents = dict(Pairing.objects.values_list("id", "parent_id"))
-    starts = dict(Pairing.objects.filter(parent__isnull=True).values_list("id", "valid_from"))
-
-    def top_of(pk):
-        while parents[pk] is not None:
-            pk = parents[pk]
-        return pk
-
-    tops = {pk: top_of(pk) for pk in parents}
-    answers = {str(top): Decimal("0.00") for top in starts}
-    for first_year in sorted({day.year for day in starts.values()}):
-        ids = [pk for pk, top in tops.items() if starts[top].year == first_year]
-        totals = money_by_pairing(
-            ids, kind="transfer", from_year=first_year, to_year=as_of.year, as_of=as_of
-        )
-        for pk, total in totals.items():
-            answers[str(tops[pk])] += total
-    return {pk: str(total) for pk, total in sorted(answers.items(), key=lambda i: int(i[0]))}
+    answers = {}
+    for top in Pairing.objects.filter(parent__isnull=True).order_by("id"):
+        window = figures.window_for(top, as_of=as_of, include_children=True)
+        answers[str(top.pk)] = str(figures.total_funds(window, "transfer"))
+    return answers
 
 
 NATIONAL_MONEY_SQL = """

@@ -234,20 +234,31 @@ def pairings(user: Viewer, action: str = READ) -> PairingQuerySet:
 
 
 def figure_scope(user: Viewer, pairing: Pairing, *, children: bool = True) -> tuple[int, ...]:
+    """The pairings a figure of `pairing` may cover for the user (`figure_tree`'s ids)."""
+    return figure_tree(user, pairing, children=children)[0]
+
+
+def figure_tree(
+    user: Viewer, pairing: Pairing, *, children: bool = True
+) -> tuple[tuple[int, ...], bool]:
     """The pairings a figure of `pairing` may cover for the user, as ids: the pairing itself
     and, with `children`, every pairing below it (at any depth) that the user sees.
 
     A child the user does not see is left out with its records, so a coordinating office
     that sees 泸州市→凉山州 and only one of its district pairings gets the figures of that
     one and of the city's own work. The pairing itself is the caller's to have fetched
-    through the user's scope (`get_pairing_for_user`, `pairings`)."""
+    through the user's scope (`get_pairing_for_user`, `pairings`).
+
+    Also whether, with `children`, they are the pairing's whole tree (the user sees every
+    pairing below it): only then may a figure read the subtree rollups."""
     if not children:
-        return (pairing.pk,)
+        return (pairing.pk,), False
     below = [p.pk for p in pairing.with_descendants()[1:]]
+    whole = len(below)
     if below and not is_administrator(user):
         seen = set(visible_pairings(user).filter(pk__in=below).values_list("pk", flat=True))
         below = [pk for pk in below if pk in seen]
-    return (pairing.pk, *below)
+    return (pairing.pk, *below), len(below) == whole
 
 
 def sees_all(user: Viewer, pairing_ids: Any) -> bool:

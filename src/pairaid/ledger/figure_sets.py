@@ -83,16 +83,21 @@ class Tree:
     def scope(self, pk: int, children: bool) -> tuple[int, ...]:
         """`access.figure_scope(user, pairing, children=children)`, from the tree in hand:
         the pairing, then (breadth first) every pairing below it that the user sees."""
+        return self.tree(pk, children)[0]
+
+    def tree(self, pk: int, children: bool) -> tuple[tuple[int, ...], bool]:
+        """`access.figure_tree`: the scope, and whether it is the pairing's whole tree."""
         if not children:
-            return (pk,)
+            return (pk,), False
         found: list[int] = []
         frontier = [pk]
         while frontier:
             frontier = [child for parent in frontier for child in self.below.get(parent, [])]
             found.extend(frontier)
+        whole = len(found)
         if not self.sees_all:
             found = [child for child in found if child in self.seen]
-        return (pk, *found)
+        return (pk, *found), len(found) == whole
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -144,18 +149,17 @@ def window_of(
     allowed: set[int] | None = None,
 ) -> Window:
     """The window of `subject` (never counting a pairing outside `allowed`)."""
+    scope, whole = tree.tree(subject.pairing.pk, subject.children)
+    pairing_ids = tuple(pk for pk in scope if allowed is None or pk in allowed)
     return Window(
-        pairing_ids=tuple(
-            pk
-            for pk in tree.scope(subject.pairing.pk, subject.children)
-            if allowed is None or pk in allowed
-        ),
+        pairing_ids=pairing_ids,
         from_year=(
             subject.from_year if subject.from_year is not None else subject.pairing.valid_from.year
         ),
         to_year=subject.to_year if subject.to_year is not None else as_of.year,
         as_of=as_of,
         confirmed_only=confirmed_only,
+        whole_tree_of=subject.pairing.pk if whole and len(pairing_ids) == len(scope) else None,
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import access, rollups, status_history
+from pairaid.ledger import access, rollups, status_history, subtree_rollups
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import format_published_wan, format_wan
 from pairaid.ledger.moneyfield import MoneySum
@@ -39,6 +39,9 @@ class Window:
     to_year: int
     as_of: dt.date
     confirmed_only: bool = False
+    # The pairing whose whole tree `pairing_ids` is (every pairing below it): its figures may
+    # read the subtree rollups (`subtree_rollups`); None for any other set of pairings.
+    whole_tree_of: int | None = None
 
     @property
     def start(self) -> dt.date:
@@ -103,12 +106,14 @@ def window_for(
     (`access.figure_scope`): a hidden child's records never count. `user=None` is the
     system (a command run by the operator), which sees every pairing."""
     as_of = as_of or timezone.localdate()
+    pairing_ids, whole = access.figure_tree(user, pairing, children=include_children)
     return Window(
-        pairing_ids=access.figure_scope(user, pairing, children=include_children),
+        pairing_ids=pairing_ids,
         from_year=from_year if from_year is not None else pairing.valid_from.year,
         to_year=to_year if to_year is not None else as_of.year,
         as_of=as_of,
         confirmed_only=confirmed_only,
+        whole_tree_of=pairing.pk if whole else None,
     )
 
 
@@ -166,6 +171,17 @@ def total_funds(window: Window, kind: str, sources: Sequence[str] | None = None)
     """The sum of `fund_flows(window, kind, sources)`, read through the rollup table (whole
     months) and the as-of month's records: the same value, in a time that hardly grows with
     the records."""
+    if window.whole_tree_of is not None:
+        return subtree_rollups.money_of_tree(
+            window.whole_tree_of,
+            window.pairing_ids,
+            kind=kind,
+            from_year=window.from_year,
+            to_year=window.to_year,
+            as_of=window.as_of,
+            sources=sources,
+            confirmed_only=window.confirmed_only,
+        )
     totals = rollups.money_by_pairing(
         window.pairing_ids,
         kind=kind,
@@ -328,6 +344,10 @@ def started_by_pairing(window: Window) -> dict[int, int]:
 def projects_implemented(window: Window, *, value: int | None = None) -> Figure:
     """实施项目: projects that have started (in progress or later), not cancelled."""
     projects = started_projects(window)
+    if value is None and window.whole_tree_of is not None and window.end >= timezone.localdate():
+        value = subtree_rollups.started_in_tree(
+            window.whole_tree_of, window.pairing_ids, start=window.start, end=window.end
+        )
     if value is None:
         value = sum(started_by_pairing(window).values())
     return Figure(
@@ -361,6 +381,14 @@ def postings_in_window(window: Window, category: str | None = None) -> QuerySet[
     return postings
 
 
+def persons_in_tree(window: Window) -> int | None:
+    """The distinct persons of a whole tree's window from `SubtreePerson`, when its rows
+    answer it exactly (`subtree_rollups.persons_in_tree`); None otherwise."""
+    if window.whole_tree_of is None:
+        return None
+    return subtree_rollups.persons_in_tree(window.whole_tree_of, start=window.start, end=window.end)
+
+
 # Persons (人) and postings (人次) are told apart by their labels wherever both show.
 PERSON_LABELS = {
     None: gettext_lazy("选派干部人才"),
@@ -387,6 +415,8 @@ def persons_dispatched(
         value = postings.count() if value is None else value
         unit, counted, label = "人次", _("选派人次（一人多次选派计多次）"), POSTING_LABELS[category]
     elif rule == PERSONS:
+        if value is None and category is None and not window.confirmed_only:
+            value = persons_in_tree(window)
         if value is None:
             value = postings.aggregate(n=Count("person", distinct=True))["n"]
         unit, counted, label = "人", _("不重复人数（一人多次选派计一人）"), PERSON_LABELS[category]

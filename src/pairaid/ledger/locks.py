@@ -26,6 +26,7 @@ from pairaid.ledger.models import (
     FundRollup,
     Organisation,
     Pairing,
+    PairingTreeLink,
     PairingYear,
     Person,
     ProgressUpdate,
@@ -34,6 +35,9 @@ from pairaid.ledger.models import (
     Region,
     SearchKey,
     StoredFigures,
+    SubtreeFundRollup,
+    SubtreePerson,
+    SubtreeProjectRollup,
 )
 from pairaid.ledger.record_types import PROGRESS_FIELDS, YearLock
 
@@ -61,6 +65,10 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     SearchKey: "检索键随所属记录由服务维护，不属于任何年度",
     FundRollup: "资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
     ProjectRollup: "项目汇总由项目记录派生，由数据库触发器随项目的写入维护，不经服务修改",
+    SubtreeFundRollup: "下级资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
+    SubtreeProjectRollup: "下级项目汇总由项目记录派生，由数据库触发器随项目写入维护，不经服务修改",
+    SubtreePerson: "下级选派人员由选派记录派生，由数据库触发器随选派的写入维护，不经服务修改",
+    PairingTreeLink: "结对关系层级由上级结对关系派生，随结对关系的新建和调整维护，不属于任何年度",
     Evidence: "佐证材料可在年度审核后补充；移除只作标记，文件和记录都保留",
     ProgressUpdate: "进展报告同项目进度一样，在开工年度审核后仍可填报",
     ProjectStatusChange: "状态变更随项目状态记录，项目状态在年度审核后仍可更新",

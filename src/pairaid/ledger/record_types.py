@@ -30,6 +30,7 @@ from pairaid.ledger.models import (
     Obligation,
     Organisation,
     Pairing,
+    PairingTreeLink,
     PairingYear,
     Person,
     Posting,
@@ -38,6 +39,9 @@ from pairaid.ledger.models import (
     ProjectRollup,
     ProjectStatusChange,
     Region,
+    SubtreeFundRollup,
+    SubtreePerson,
+    SubtreeProjectRollup,
     Target,
     Task,
     Team,
@@ -350,6 +354,12 @@ register(RecordType(PairingYear, pairing_path="pairing"))
 # Derived from the fund flows and kept with them; scoped like them, never listed or edited.
 register(RecordType(FundRollup, pairing_path="pairing"))
 register(RecordType(ProjectRollup, pairing_path="pairing"))
+# Totals of every pairing below a pairing and the tree they are added up by: scoped by the
+# pairing above (or, for a link, the one below), kept with the records, never edited.
+register(RecordType(SubtreeFundRollup, pairing_path="ancestor"))
+register(RecordType(SubtreeProjectRollup, pairing_path="ancestor"))
+register(RecordType(SubtreePerson, pairing_path="ancestor"))
+register(RecordType(PairingTreeLink, pairing_path="descendant"))
 # Evidence and a project's reports and status history: read on their record's page.
 register(RecordType(Evidence, pairing_path="pairing"))
 register(RecordType(ProgressUpdate, pairing_path="project__pairing"))

@@ -147,6 +147,28 @@ def add(deltas: dict[Key, list[int]]) -> None:
                 f"flow_count = {table}.flow_count + excluded.flow_count",
                 params,
             )
+            # the same deltas, summed into the rows of every pairing above (SubtreeFundRollup)
+            cursor.execute(_add_below_sql(values), params)
+
+
+SUBTREE_TABLE = "ledger_subtreefundrollup"
+SUBTREE_KEYS = ("ancestor_id", *KEY_COLUMNS[1:])
+
+
+def _add_below_sql(values: str) -> str:
+    """Add the VALUES rows (`KEY_COLUMNS`, amount, count) to the subtree rollup of every
+    pairing above each row's pairing (`PairingTreeLink`, depth > 0), grouped (one row per
+    key in one statement) and in key order."""
+    keys = ", ".join(SUBTREE_KEYS)
+    picked = "l.ancestor_id, v.column2, v.column3, v.column4, v.column5, v.column6"
+    return (
+        f"INSERT INTO {SUBTREE_TABLE} ({keys}, amount, flow_count) "
+        f"SELECT {picked}, SUM(v.column7), SUM(v.column8) FROM (VALUES {values}) AS v "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = v.column1 WHERE l.depth > 0 "
+        f"GROUP BY {picked} ORDER BY {picked} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET amount = {SUBTREE_TABLE}.amount + excluded.amount, "
+        f"flow_count = {SUBTREE_TABLE}.flow_count + excluded.flow_count"
+    )
 
 
 # --- checking and rebuilding -----------------------------------------------------------------
@@ -408,7 +430,7 @@ def triggers_suspended(kept: Sequence[TriggerKept] = TRIGGER_KEPT) -> Iterator[N
 
     While the block runs, the rollup tables lag behind the records written in it, and the
     figures read from them too. A process killed outright (SIGKILL, power cut) leaves the
-    triggers dropped: the load's command turns SIGTERM into an exit for that reason."""
+    triggers dropped (the known limit of suspending them)."""
     with transaction.atomic():
         saved = [(table, table.triggers()) for table in kept]
         for table, triggers in saved:

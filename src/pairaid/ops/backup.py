@@ -49,7 +49,7 @@ from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
 
 from pairaid.ledger.models.evidence import evidence_storage
-from pairaid.ledger.models.rollups import ProjectRollup
+from pairaid.ledger.models.rollups import ProjectRollup, SubtreePerson, SubtreeProjectRollup
 
 FORMAT = "pairaid-backup"
 FORMAT_VERSION = 1
@@ -76,10 +76,16 @@ def folder_of(storage: Storage) -> str:
     return "evidence" if storage is evidence_storage else "media"
 
 
-# Tables the database itself keeps from other tables' rows (triggers, migration 0017): a
-# restore does not load their rows but lets the triggers make them as the records go in, then
-# checks it got as many rows as the backup holds.
-KEPT_BY_TRIGGERS: tuple[type[models.Model], ...] = (ProjectRollup,)
+# Tables the database itself keeps from other tables' rows (triggers, migrations 0017 and
+# 0019): a restore does not load their rows but lets the triggers make them as the records go
+# in, then checks it got as many rows as the backup holds. (The subtree one reads the
+# pairing tree's links, which come before the projects: `PairingTreeLink` is declared
+# right after `Pairing`.)
+KEPT_BY_TRIGGERS: tuple[type[models.Model], ...] = (
+    ProjectRollup,
+    SubtreeProjectRollup,
+    SubtreePerson,
+)
 
 
 def product_models() -> list[type[models.Model]]:

@@ -24,7 +24,8 @@ under the pairing and appended with the others of its transaction at once, so th
 per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
 to in the same transaction (`rollups.add_flows`); the rollups kept by triggers (projects)
 are filled once at the end instead, their triggers suspended meanwhile
-(`rollups.triggers_suspended`).
+(`rollups.triggers_suspended`), and so are the pairing tree's links and the subtree rollups
+(`subtree_rollups.rebuild`, one INSERT … SELECT each).
 The same scale gives the same records on every run: each county draws from its own
 fixed-seed random stream.
 """
@@ -39,7 +40,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pairaid.ledger import rollups
+from pairaid.ledger import rollups, subtree_rollups
 from pairaid.ledger.demo.base import SEED
 from pairaid.ledger.demo.national_bulk import Bulk, Leaf, big_cache
 from pairaid.ledger.demo.national_records import load_leaf
@@ -121,6 +122,8 @@ def load_national(
                 load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
             if progress and (n % 20 == 0 or n == len(leaves)):
                 progress(f"{n}/{len(leaves)}")
+    # the pairing tree's links and the subtree rollups, once for the whole load
+    subtree_rollups.rebuild()
     return dict(bulk.counts)
 
 

@@ -18,7 +18,7 @@ from pairaid.ledger.models.common import (
     WorkStatus,
 )
 from pairaid.ledger.models.places import Region, Organisation
-from pairaid.ledger.models.pairings import PairingQuerySet, Pairing
+from pairaid.ledger.models.pairings import PairingQuerySet, Pairing, PairingTreeLink
 from pairaid.ledger.models.projects import Project
 from pairaid.ledger.models.consumption import ConsumptionRecord
 from pairaid.ledger.models.industry import IndustrialPark
@@ -36,7 +36,13 @@ from pairaid.ledger.models.tasks import Task, Target
 from pairaid.ledger.models.review import PairingYear
 from pairaid.ledger.models.audit import AuditEntry, AuditChain, AuditAnchor
 from pairaid.ledger.models.search import SearchKey
-from pairaid.ledger.models.rollups import FundRollup, ProjectRollup
+from pairaid.ledger.models.rollups import (
+    FundRollup,
+    ProjectRollup,
+    SubtreeFundRollup,
+    SubtreePerson,
+    SubtreeProjectRollup,
+)
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
 from pairaid.ledger.models.assets import Asset, AssetCheck
 from pairaid.ledger.models.labour import Placement, TrainingSession, Workshop, VocationalEnrolment
@@ -68,6 +74,7 @@ __all__ = [
     "Organisation",
     "Pairing",
     "PairingQuerySet",
+    "PairingTreeLink",
     "PairingYear",
     "Person",
     "Placement",
@@ -80,6 +87,9 @@ __all__ = [
     "Region",
     "SearchKey",
     "StoredFigures",
+    "SubtreeFundRollup",
+    "SubtreePerson",
+    "SubtreeProjectRollup",
     "Target",
     "Task",
     "Team",

@@ -155,3 +155,36 @@ class Pairing(VersionMixin, DemoMixin):
             [self.pk],
         )
         return [self, *below]
+
+
+class PairingTreeLink(models.Model):
+    """One pair of the pairing tree's closure: `ancestor` is `descendant` itself (depth 0) or a
+    pairing above it (depth 1: its parent, 2: the parent's parent …). Derived from the
+    pairings' parents, never typed in: kept by `rollups.place_pairings` whenever the services
+    create a pairing or change its parent, rebuilt by `pairaid rollups rebuild`. The subtree
+    rollups (`SubtreeFundRollup`, `SubtreeProjectRollup`) add each record to every ancestor
+    through it. Declared right after `Pairing` so that a restore loads it before the records
+    whose triggers read it."""
+
+    ancestor = models.ForeignKey(
+        Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    descendant = models.ForeignKey(
+        Pairing, verbose_name=_("下级结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(_("层级差"))
+
+    class Meta:
+        verbose_name = _("结对关系层级")
+        verbose_name_plural = _("结对关系层级")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["descendant", "ancestor"], name="pairingtreelink_one_row_per_pair"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ancestor", "depth", "descendant"], name="pairingtreelink_below")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id} ({self.depth})"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pairaid.ledger.models.common import Confirmation
 from pairaid.ledger.models.funds import FundFlow
 from pairaid.ledger.models.pairings import Pairing
+from pairaid.ledger.models.people import Person
 from pairaid.ledger.models.projects import Project
 from pairaid.ledger.moneyfield import MoneyField
 
@@ -99,3 +100,113 @@ class ProjectRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pairing_id} {self.status} {self.month:%Y-%m} {self.project_count}"
+
+
+class SubtreeFundRollup(models.Model):
+    """`FundRollup` summed over every pairing *below* `ancestor` (at any depth, through
+    `PairingTreeLink`; the ancestor's own flows stay in `FundRollup`): a figure of a pairing
+    with all its children reads its own rows and these, a few hundred rows, instead of every
+    descendant's months. Kept like `FundRollup`, by `rollups.add` in the same transaction as
+    every fund-flow write; a pairing moved to another parent rebuilds its old and new
+    ancestors' rows (`rollups.place_pairings`)."""
+
+    ancestor = models.ForeignKey(
+        Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=FundFlow.Kind.choices)
+    source = models.CharField(_("资金来源"), max_length=16, choices=FundFlow.Source.choices)
+    fund_year = models.PositiveSmallIntegerField(_("资金年度"))
+    month = models.DateField(_("月份"), help_text=_("记录日期所在月份的第一天"))
+    confirmation = models.CharField(_("受援方确认"), max_length=16, choices=Confirmation.choices)
+    amount = MoneyField(_("金额合计（元）"))
+    flow_count = models.BigIntegerField(_("记录条数"))
+
+    class Meta:
+        verbose_name = _("下级资金汇总")
+        verbose_name_plural = _("下级资金汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "kind", "source", "fund_year", "month", "confirmation"],
+                name="subtreefundrollup_one_row_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=[
+                    *("ancestor", "kind", "fund_year", "month"),
+                    *("source", "confirmation", "amount"),
+                ],
+                name="subtreefundrollup_sums",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.ancestor_id}+ {self.kind} {self.fund_year} {self.month:%Y-%m} {self.amount}元"
+        )
+
+
+class SubtreeProjectRollup(models.Model):
+    """`ProjectRollup` summed over every pairing below `ancestor` (through
+    `PairingTreeLink`). Kept like `ProjectRollup`, by database triggers on the project table
+    (migration 0019) in the same statement as every project write; a pairing moved to another
+    parent rebuilds its old and new ancestors' rows (`rollups.place_pairings`)."""
+
+    ancestor = models.ForeignKey(
+        Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Project.Status.choices)
+    month = models.DateField(_("月份"), help_text=_("开工日期所在月份的第一天"))
+    project_count = models.BigIntegerField(_("项目个数"))
+
+    class Meta:
+        verbose_name = _("下级项目汇总")
+        verbose_name_plural = _("下级项目汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "status", "month"],
+                name="subtreeprojectrollup_one_row_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["ancestor", "status", "month", "project_count"],
+                name="subtreeprojectrollup_counts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id}+ {self.status} {self.month:%Y-%m} {self.project_count}"
+
+
+class SubtreePerson(models.Model):
+    """A person posted in `ancestor`'s tree (the pairing itself or any pairing below it), with
+    the earliest start of their postings there. When a window starts on or before the
+    earliest start of the whole tree (the default window), "a posting started in the window"
+    is "the first posting started on or before its end": the persons dispatched are counted
+    from these rows alone (`subtree_rollups.persons_in_tree`). Kept by database triggers on
+    the posting table (migration 0019) in the same statement as every posting write; a
+    pairing moved to another parent rebuilds its old and new ancestors' rows."""
+
+    ancestor = models.ForeignKey(
+        Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    first_start = models.DateField(_("最早到岗日期"))
+
+    class Meta:
+        verbose_name = _("下级选派人员")
+        verbose_name_plural = _("下级选派人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "person"], name="subtreeperson_one_row_per_person"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ancestor", "first_start"], name="subtreeperson_first_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id}+ {self.person_id} {self.first_start}"

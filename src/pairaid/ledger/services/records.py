@@ -10,10 +10,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import subtree_rollups
 from pairaid.ledger.models import (
     AuditEntry,
     Confirmation,
     FundFlow,
+    Pairing,
     Project,
 )
 from pairaid.ledger.services import history
@@ -52,6 +54,8 @@ def create_record(model: type[M], *, acting_user: Any, via: str, **fields: Any) 
     )
     if isinstance(obj, Project):
         history.note_created([obj], acting_user)
+    if isinstance(obj, Pairing):  # its place in the tree the subtree rollups add up by
+        subtree_rollups.place_pairings([obj.pk], new=True)
     index_records([obj])
     return obj
 
@@ -83,6 +87,8 @@ def bulk_create_records(
     _bulk_log(created, "created", acting_user=acting_user, via=via)
     if issubclass(model, Project):
         history.note_created(cast(list[Project], created), acting_user)
+    if issubclass(model, Pairing):
+        subtree_rollups.place_pairings([obj.pk for obj in created], new=True)
     index_records(created)
     return created
 
@@ -267,6 +273,8 @@ def update_record(
     log_action(_action(obj, "updated"), obj, acting_user=acting_user, via=via, changes=diff)
     if isinstance(obj, Project) and isinstance(original, Project):
         history.note_changed(obj, original, acting_user)
+    if isinstance(obj, Pairing) and "parent" in diff:  # moved: its subtree's totals move too
+        subtree_rollups.place_pairings([obj.pk])
     index_records([obj])
     return obj
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figure_store, rollups
+from pairaid.ledger import figure_store, rollups, subtree_rollups
 
 SHOWN = 20  # differences printed; the count covers them all
 
@@ -25,7 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, check: bool, **options: Any) -> None:
         projects = self.projects(check)
+        subtrees = self.subtrees(check)
         self.funds(check)  # refuses first when money disagrees too
+        if subtrees:
+            raise CommandError(
+                _("下级汇总与记录有 %(n)s 处不一致；运行 pairaid rollups rebuild 重建")
+                % {"n": subtrees}
+            )
         if not check:
             figure_store.forget_all()  # figures stored from the old rollups must not be shown
         if projects:
@@ -67,6 +73,30 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_("项目汇总与项目记录一致，已重建（%(rows)s 行）") % {"rows": rows})
+        return 0
+
+    def subtrees(self, check: bool) -> int:
+        """Check (and unless `check`, rebuild) the pairing tree's links and the subtree
+        rollups; the differences found when only checking (a rebuild mends them)."""
+        found = subtree_rollups.differences(limit=SHOWN)
+        count = sum(n for n, _shown in found.values())
+        for table, (n, shown) in found.items():
+            for row in shown:
+                self.stderr.write(
+                    _("%(table)s %(row)s：汇总与记录不一致")
+                    % {"table": table, "row": " ".join(str(v) for v in row)}
+                )
+            if n > len(shown):
+                self.stderr.write(_("……另有 %(n)s 处不一致") % {"n": n - len(shown)})
+        if check:
+            if not count:
+                self.stdout.write(_("结对关系层级和下级汇总与记录一致"))
+            return count
+        rows = subtree_rollups.rebuild()
+        self.stdout.write(
+            _("结对关系层级和下级汇总：发现 %(n)s 处不一致，已按记录重建（%(rows)s 行）")
+            % {"n": count, "rows": rows}
+        )
         return 0
 
     def funds(self, check: bool) -> None:
