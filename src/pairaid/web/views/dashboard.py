@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -25,6 +26,7 @@ from pairaid.ledger import figure_sets, figure_store, figures
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import SPECS, YES, Drill, Scope
+from pairaid.web.links import Links
 from pairaid.web.templatetags.pairaid_web import wan, wan_number
 from pairaid.web.views import dashboard_areas
 from pairaid.web.views.common import as_of_error, parse_date, today
@@ -54,6 +56,24 @@ class Row:
     kind: str  # "pairing", "own" or "total"
     drills: dict[str, Drill]
 
+    @property
+    def href(self) -> str:
+        """The pairing's dashboard as of the row's day."""
+        url = self.scope.links.url("web:pairing", self.pairing.pk)
+        return f"{url}?{urlencode({'as_of': self.scope.as_of.isoformat()})}"
+
+    def cells(self) -> SafeString:
+        """The row's figures, each a link to its records (made here, not by the template,
+        for the many rows of an overview)."""
+        return format_html_join(
+            "\n",
+            '<td class="num"><a href="{}" data-figure="{}">{}</a></td>',
+            (
+                (drill.url, key, figure_text.value(drill.figure))
+                for key, drill in self.drills.items()
+            ),
+        )
+
 
 # A line to show: the pairing, its kind, and whether it counts the pairings below it.
 Line = tuple[Pairing, str, bool]
@@ -79,10 +99,12 @@ def rows_of(
     confirmed: bool,
     tree: figure_sets.Tree,
     known_heads: figure_store.Heads | None = None,
+    links: Links | None = None,
 ) -> list[Row]:
     """The rows of `lines`, their figures computed together (`figure_sets.compute`) or read
     from the store (`figure_store`): the number of queries does not grow with the number of
-    lines."""
+    lines. `links`: the page's (one for all the rows)."""
+    links = links or Links()
     subjects = [figure_sets.Subject(p, children) for p, _kind, children in lines]
     computed = figure_store.compute(
         ROW_FIGURES,
@@ -95,7 +117,9 @@ def rows_of(
     )
     rows = []
     for (pairing, kind, children), subject in zip(lines, subjects, strict=True):
-        scope = Scope.for_user(user, pairing, as_of, children=children, confirmed=confirmed)
+        scope = Scope.for_user(
+            user, pairing, as_of, children=children, confirmed=confirmed, links=links
+        )
         drills = {key: scope.drill(key, computed[subject][key]) for key in ROW_FIGURES}
         rows.append(Row(pairing, scope, kind, drills))
     return rows
@@ -109,9 +133,10 @@ def side_by_side(
     confirmed: bool = False,
     tree: figure_sets.Tree | None = None,
     known_heads: figure_store.Heads | None = None,
+    links: Links | None = None,
 ) -> list[Row]:
     tree = tree or figure_sets.Tree(user)
-    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree, known_heads)
+    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree, known_heads, links)
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -171,7 +196,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def target_drill(
-    item: figure_sets.TargetActual, as_of: dt.date, user: Any, confirmed: bool = False
+    item: figure_sets.TargetActual,
+    as_of: dt.date,
+    user: Any,
+    confirmed: bool = False,
+    links: Links | None = None,
 ) -> Drill | None:
     """The figure a target is measured by — the indicator's figure over the target's year on
     the target's pairing (with the pairings below it when it coordinates some), as the
@@ -188,6 +217,7 @@ def target_drill(
         from_year=item.target.year,
         to_year=item.target.year,
         confirmed=confirmed,
+        links=links or Links(),
     )
     return scope.drill(key, item.actual, **extras)
 
@@ -227,7 +257,10 @@ def targets(
     items = figure_store.targets_against_actuals(
         scope.window, year, user=user, tree=tree, known_heads=known_heads
     )
-    return [TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed)) for i in items]
+    return [
+        TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed, scope.links))
+        for i in items
+    ]
 
 
 def funds_chart(
@@ -440,7 +473,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             "owner", "agreement"
         ).order_by("due_date", "id")[:OVERDUE_SHOWN],
         "rows": (
-            side_by_side(user, found, visible, as_of, confirmed, tree, chain_heads)
+            side_by_side(user, found, visible, as_of, confirmed, tree, chain_heads, scope.links)
             if coordinating
             else []
         ),
