@@ -11,7 +11,8 @@ time and the number of queries. Pages: the overview, the dashboards of the wides
 pairing, of a city and of a county below it, each list page (first and a later page), the
 drill-downs of the top-level pairing's figures, and one record page of each kind. It prints
 the scale loaded and the load average. With --profile PAGE (a page's name as printed), it
-prints cProfile's N most costly functions of that page's measured view.
+prints cProfile's N most costly functions of that page's measured view (--sort: in which
+order); --only NAME measures only the pages whose name starts with NAME.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def main() -> int:
     parser.add_argument("--user", help="a login name (default: the first administrator)")
     parser.add_argument("--profile", help="the name of a page to profile")
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (e.g. tottime)")
+    parser.add_argument("--only", help="measure only the pages whose name starts with this")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
     os.environ.setdefault("PAIRAID_ALLOWED_HOSTS", "testserver")
@@ -108,6 +111,8 @@ def main() -> int:
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'page':<42} {'cpu ms':>7} {'wall ms':>8} {'queries':>7} {'KB':>6}")
     for name, url in pages:
+        if args.only and not name.startswith(args.only):
+            continue
         client.get(url)  # warm: figures stored, templates compiled
         profiler = cProfile.Profile() if name == args.profile else None
         with CaptureQueriesContext(connection) as captured:
@@ -123,7 +128,7 @@ def main() -> int:
         print(f"{name:<42} {cpu * 1000:>7.0f} {wall * 1000:>8.0f} {len(captured):>7} {size:>6.0f}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
