@@ -239,11 +239,14 @@ def targets_against_actuals(
     user: Any = None,
     tree: Tree | None = None,
     known_heads: Heads | None = None,
+    of: Iterable[int] | None = None,
 ) -> list[TargetActual]:
     """`figure_sets.targets_against_actuals`, the actuals read from the store when they were
     stored under the current chain heads of the window's pairings (whose chains every change
-    of a target appends to): the targets themselves are read each time (one query)."""
+    of a target appends to): the targets themselves are read each time (one query). `of`:
+    only the targets of these pairings (each still measured within the whole window)."""
     tree = tree or Tree(user)
+    only = None if of is None else set(of)
     key = digest(f"targets:{year}", window, heads_for(window.pairing_ids, known_heads))
     stored = fetch([key]).get(key)
     if stored is None:
@@ -255,14 +258,16 @@ def targets_against_actuals(
         }
         if all(item[0] for item in measured.values()):
             store({key: (window.as_of, measured)})
-        return found
+        return [item for item in found if only is None or item.target.pairing_id in only]
     # each entry as stored above: [figure key, children counted, value]
     actuals: dict[str, Any] = {pk: decode(value) for pk, value in stored.items()}
     result = []
     made: Made = {}
     allowed = set(window.pairing_ids)
     targets = (
-        Target.objects.filter(pairing_id__in=window.pairing_ids, year=year)
+        Target.objects.filter(
+            pairing_id__in=window.pairing_ids if only is None else allowed & only, year=year
+        )
         .select_related(*NAMED)
         .order_by("pairing_id", "indicator")
     )
