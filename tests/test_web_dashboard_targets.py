@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from area_figures import DONE, declare, task
+from pairing_trees import tree
 
 from pairaid.ledger import figure_sets, figure_specs, figures
 from pairaid.ledger.models import Target
@@ -101,3 +102,26 @@ def test_it_measures_an_indicator_whose_figure_is_counted_one_window_at_a_time(
     assert measured[WORKSHOP_JOBS].window == measured[TRAINED].window
     assert target == "30件"
     assert re.search(r'<span data-figure="area_tasks_done_alone">2件</span>', actual)
+
+
+def test_it_lists_the_targets_of_the_pairing_and_those_side_by_side_below_it(admin_client, build):
+    """A province's page lists its own and its cities' targets, each measured on the city's
+    whole subtree, not every county's: the county's are on the city's page."""
+    found = tree(build, cities=1, counties=2)
+    shown = {}
+    for pairing in (found.province, found.cities[0]):
+        response = admin_client.get(f"/pairings/{pairing.pk}/?as_of={AS_OF}&year=2021")
+        assert response.status_code == 200
+        shown[pairing.pk] = response.context["targets"]
+    city, counties = found.cities[0], {p.pk for p in found.counties}
+    listed = {row.target.pairing_id for row in shown[found.province.pk]}
+    assert listed == {found.province.pk, city.pk}
+    assert {row.target.pairing_id for row in shown[city.pk]} == {city.pk, *counties}
+    # the city's targets are measured alike on both pages (the city with its counties)
+    window = figures.window_for(
+        city, as_of=AS_OF, from_year=2021, to_year=2021, include_children=True
+    )
+    for rows in shown.values():
+        for row in rows:
+            if row.target.pairing_id == city.pk and row.drill is not None:
+                assert row.drill.figure.window.pairing_ids == window.pairing_ids

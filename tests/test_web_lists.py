@@ -7,7 +7,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pairaid.ledger import figures
@@ -313,3 +315,25 @@ def test_it_never_adds_different_stages_of_money_together(admin_client):
         stage = figures.sum_amount(FundFlow.objects.filter(kind=kind))
         assert f"{FundFlow.Kind(kind).label} <strong>{format_wan(stage)}</strong>" in mixed
     assert total_of(one) == figures.sum_amount(FundFlow.objects.filter(kind="spend"))
+
+
+def test_it_reads_a_figures_page_of_records_by_the_figures_own_conditions(admin_client):
+    """A list opened from a money figure reads its page by the figure's conditions (so the
+    database reads it through the figure's index), not as "id IN (the figure's records)",
+    which PostgreSQL may answer by joining every record in view first; it still lists
+    exactly the figure's records."""
+    city = pairing("泸州市")
+    window = figures.window_for(city, include_children=True)
+    figure = figures.funds(window, FundFlow.Kind.TRANSFER)
+    url = f"/funds/?figure=funds_transfer&pairing={city.pk}&as_of={window.as_of}&children=1"
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert count_of(response) == figure.records.count()
+    page = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "ledger_fundflow"' in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    assert page
+    assert not any("IN (SELECT" in sql for sql in page)

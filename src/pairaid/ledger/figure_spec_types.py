@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -16,6 +17,32 @@ from pairaid.ledger.figures import Figure, Window
 Additive = Callable[[Window], dict[int, Any]]  # union window → {pairing id: value}
 Distinct = Callable[[Window], QuerySet[Any]]  # union window → records with a pairing_id and person
 Make = Callable[[Window, Any], Figure]  # a subject's window and value → its figure
+# Figures already made on a page, by declaration and period (`FigureSpec.shown`).
+Made = dict[tuple[int, int, int, Any, bool, bool], Figure]
+
+
+class DeferredFigure(Figure):
+    """A figure whose value is known (stored, or counted for many pairings at once) and
+    whose words are another figure's of the same declaration and period: its records are
+    made only when something reads them (a drill-down, an export, a report's count), never
+    for a page that only shows the value."""
+
+    def __init__(self, like: Figure, window: Window, value: Any, make: Make) -> None:
+        for name, given in (
+            ("key", like.key),
+            ("label", like.label),
+            ("value", value),
+            ("unit", like.unit),
+            ("rule", like.rule),
+            ("window", window),
+        ):
+            object.__setattr__(self, name, given)
+        object.__setattr__(self, "_make", make)
+
+    @cached_property
+    def records(self) -> QuerySet[Any]:
+        made: Make = self.__dict__["_make"]
+        return made(self.window, self.value).records
 
 
 def grouped_count(records: QuerySet[Any], path: str = "pairing_id") -> dict[int, int]:
@@ -99,6 +126,25 @@ class FigureSpec:
         if self.drill.as_figure:
             return self.drill.as_figure, dict(self.drill.fixed)
         return key, {}
+
+    def shown(self, window: Window, value: Any, made: Made) -> Figure:
+        """`make(window, value)` for a value already known, for one of many windows on a page:
+        the first figure of a period (years, as-of date, confirmed-only) is made, the others
+        take its words (a figure's label, unit and rule say nothing of its pairings) and make
+        their records only when something reads them. `made`: the page's figures so far."""
+        period = (
+            id(self),
+            window.from_year,
+            window.to_year,
+            window.as_of,
+            window.confirmed_only,
+            value is None,
+        )
+        like = made.get(period)
+        if like is None:
+            like = made[period] = self.make(window, value)
+            return like
+        return DeferredFigure(like, window, value, self.make)
 
     @property
     def in_sets(self) -> bool:

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from pairaid.ledger import areas, figure_sets
 from pairaid.ledger.figure_sets import FIGURES, Subject, TargetActual, Tree, window_of
+from pairaid.ledger.figure_spec_types import Made
 from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.models import AuditChain, AuditEntry, StoredFigures, Target
 
@@ -198,13 +199,16 @@ def compute(
     found = fetch(digests.values())
     result: dict[Subject, dict[str, Figure]] = {}
     missing: list[Subject] = []
+    made: Made = {}
     for subject in subjects:
         stored = found.get(digests[subject])
         if stored is None or any(key not in stored for key in keys):
             missing.append(subject)
             continue
         window = windows[subject]
-        result[subject] = {key: FIGURES[key].make(window, decode(stored[key])) for key in keys}
+        result[subject] = {
+            key: FIGURES[key].shown(window, decode(stored[key]), made) for key in keys
+        }
     if missing:
         computed = areas.compute(
             keys, missing, as_of=as_of, confirmed_only=confirmed_only, user=user, tree=tree
@@ -235,11 +239,14 @@ def targets_against_actuals(
     user: Any = None,
     tree: Tree | None = None,
     known_heads: Heads | None = None,
+    of: Iterable[int] | None = None,
 ) -> list[TargetActual]:
     """`figure_sets.targets_against_actuals`, the actuals read from the store when they were
     stored under the current chain heads of the window's pairings (whose chains every change
-    of a target appends to): the targets themselves are read each time (one query)."""
+    of a target appends to): the targets themselves are read each time (one query). `of`:
+    only the targets of these pairings (each still measured within the whole window)."""
     tree = tree or Tree(user)
+    only = None if of is None else set(of)
     key = digest(f"targets:{year}", window, heads_for(window.pairing_ids, known_heads))
     stored = fetch([key]).get(key)
     if stored is None:
@@ -251,13 +258,16 @@ def targets_against_actuals(
         }
         if all(item[0] for item in measured.values()):
             store({key: (window.as_of, measured)})
-        return found
+        return [item for item in found if only is None or item.target.pairing_id in only]
     # each entry as stored above: [figure key, children counted, value]
     actuals: dict[str, Any] = {pk: decode(value) for pk, value in stored.items()}
     result = []
+    made: Made = {}
     allowed = set(window.pairing_ids)
     targets = (
-        Target.objects.filter(pairing_id__in=window.pairing_ids, year=year)
+        Target.objects.filter(
+            pairing_id__in=window.pairing_ids if only is None else allowed & only, year=year
+        )
         .select_related(*NAMED)
         .order_by("pairing_id", "indicator")
     )
@@ -268,6 +278,6 @@ def targets_against_actuals(
         figure_key, children, value = actuals[str(target.pk)]
         subject = Subject(target.pairing, children, year, year)
         alone = window_of(subject, tree, window.as_of, window.confirmed_only, allowed)
-        actual = FIGURES[figure_key].make(alone, value)
+        actual = FIGURES[figure_key].shown(alone, value, made)
         result.append(TargetActual(target, actual, children, figure_key))
     return result

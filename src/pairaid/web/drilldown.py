@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from pairaid.ledger import figure_sets, figures, record_types
@@ -32,6 +31,7 @@ from pairaid.ledger.figures import Figure, Window
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project
 from pairaid.web import access, breakdowns
+from pairaid.web.links import Links
 
 # --- the scope: which pairings, which period ------------------------------------------------
 
@@ -47,6 +47,8 @@ class Scope:
     # The user the figures are for: a window "with the pairings below" holds only those the
     # user sees (`ledger.access.figure_scope`).
     user: Viewer = dataclasses.field(default=None, compare=False, repr=False)
+    # The page's links (one list URL reversed once for all the page's drills).
+    links: Links = dataclasses.field(default_factory=Links, compare=False, repr=False)
 
     @classmethod
     def for_user(cls, user: Viewer, pairing: Pairing, as_of: dt.date, **options: Any) -> Scope:
@@ -76,6 +78,11 @@ class Scope:
         if self.confirmed:
             params["confirmed"] = "1"
         return params
+
+    @cached_property
+    def query(self) -> str:
+        """`params()` as a query string (encoded once for all the scope's drills)."""
+        return urlencode(self.params())
 
     def drill(self, key: str, known: Figure | None = None, **extras: Any) -> Drill:
         """The drill of figure `key` (`known`: its figure, already computed)."""
@@ -222,7 +229,12 @@ class Drill:
 
     @property
     def url(self) -> str:
-        return f"{reverse(self.spec.list_name)}?{urlencode(self.params())}"
+        """The list of the records behind the figure: `params()` in this order, the list's
+        URL reversed once for the page (`Scope.links`)."""
+        query = f"{urlencode({'figure': self.key})}&{self.scope.query}"
+        if self.extras:
+            query = f"{query}&{urlencode(self.extras)}"
+        return f"{self.scope.links.url(self.spec.list_name)}?{query}"
 
 
 # --- reading a drill back from a list page's query string ----------------------------------

@@ -193,6 +193,24 @@ class Listing(Generic[M]):
         return getattr(shown, "single", shown) != wanted
 
 
+def within(base: QuerySet[M], rows: QuerySet[M]) -> QuerySet[M]:
+    """`base` narrowed to `rows`. Rows of the same table read from no other table (no join, no
+    annotation, no distinct) narrow it by their own conditions, so that the database reads
+    the list's page through their indexes; others through `pk IN (rows)`, which PostgreSQL
+    may answer only after joining every row in view."""
+    query = rows.query
+    if (
+        rows.model is base.model
+        and not query.annotations
+        and not query.distinct
+        and not base.query.distinct
+        and not query.is_sliced
+        and sum(1 for used in query.alias_refcount.values() if used) <= 1
+    ):
+        return base & rows.order_by()
+    return base.filter(pk__in=rows.values("pk"))
+
+
 def build(
     request: HttpRequest,
     *,
@@ -210,7 +228,7 @@ def build(
     drill = drilldown.from_request(request, list_name)
     rows = base
     if drill is not None:
-        rows = base.filter(pk__in=drill.rows().values("pk"))
+        rows = within(base, drill.rows())
     rows = form.apply(rows)
     rows, sort = sorts.apply(rows, request.GET.get("sort"))
     filtered = drill is not None or any(v not in (None, "", False) for v in form.values().values())

@@ -14,9 +14,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,6 +28,7 @@ from pairaid.ledger.access import Viewer
 from pairaid.ledger.models import FundFlow, Pairing, Person, Project, Target
 from pairaid.web import access, breakdowns, charts, figure_text
 from pairaid.web.drilldown import SPECS, YES, Drill, Scope
+from pairaid.web.links import Links
 from pairaid.web.templatetags.pairaid_web import wan, wan_number
 from pairaid.web.views import dashboard_areas
 from pairaid.web.views.common import as_of_error, parse_date, today
@@ -55,22 +58,67 @@ class Row:
     kind: str  # "pairing", "own" or "total"
     drills: dict[str, Drill]
 
+    @property
+    def href(self) -> str:
+        """The pairing's dashboard as of the row's day."""
+        url = self.scope.links.url("web:pairing", self.pairing.pk)
+        return f"{url}?{urlencode({'as_of': self.scope.as_of.isoformat()})}"
+
+    def cells(self) -> SafeString:
+        """The row's figures, each a link to its records (made here, not by the template,
+        for the many rows of an overview)."""
+        return format_html_join(
+            "\n",
+            '<td class="num"><a href="{}" data-figure="{}">{}</a></td>',
+            (
+                (drill.url, key, figure_text.value(drill.figure))
+                for key, drill in self.drills.items()
+            ),
+        )
+
 
 # A line to show: the pairing, its kind, and whether it counts the pairings below it.
 Line = tuple[Pairing, str, bool]
 
 
-def lines_of(root: Pairing, visible: dict[int, Pairing]) -> list[Line]:
-    """The pairings directly below `root` (each with its own subtree), root's own records,
-    and the total of all of them (root with everything below it)."""
-    below = [p for p in visible.values() if p.parent_id == root.pk]
-    parents = {p.parent_id for p in visible.values()}
+def lines_of(root: Pairing, below: list[Pairing], parents: set[int]) -> list[Line]:
+    """The pairings directly below `root` (`below`, each with its own subtree when it is in
+    `parents`: it has pairings the user sees below it), root's own records, and the total of
+    all of them (root with everything below it)."""
     lines: list[Line] = [(child, "pairing", child.pk in parents) for child in below]
     if below:
         lines += [(root, "own", False), (root, "total", True)]
     else:
         lines.append((root, "pairing", False))
     return lines
+
+
+def seen_below(tree: figure_sets.Tree, pk: int) -> list[int]:
+    """The pairings directly below `pk` that the user sees, in the tree's order."""
+    return [c for c in tree.below.get(pk, []) if tree.sees_all or c in tree.seen]
+
+
+def named(visible: QuerySet[Pairing], ids: list[int]) -> list[Pairing]:
+    """The pairings `ids` the user sees, with what their names are made of, in that order:
+    a page loads the pairings it shows, never every pairing in view."""
+    if not ids:
+        return []
+    found = visible.filter(pk__in=ids).select_related(*NAMED).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def below_of(
+    visible: QuerySet[Pairing], tree: figure_sets.Tree, roots: list[int], also: int | None = None
+) -> tuple[dict[int, list[Pairing]], set[int], Pairing | None]:
+    """The pairings directly below each of `roots` that the user sees, which of them have
+    pairings the user sees below them, and the pairing `also` if the user sees it (one
+    query)."""
+    children = {pk: seen_below(tree, pk) for pk in roots}
+    ids = [c for found in children.values() for c in found]
+    shown = {p.pk: p for p in named(visible, [*ids, also] if also else ids)}
+    below = {pk: [shown[c] for c in found if c in shown] for pk, found in children.items()}
+    parents = {pk for pk in ids if pk in shown and seen_below(tree, pk)}
+    return below, parents, shown.get(also) if also else None
 
 
 def rows_of(
@@ -80,10 +128,12 @@ def rows_of(
     confirmed: bool,
     tree: figure_sets.Tree,
     known_heads: figure_store.Heads | None = None,
+    links: Links | None = None,
 ) -> list[Row]:
     """The rows of `lines`, their figures computed together (`figure_sets.compute`) or read
     from the store (`figure_store`): the number of queries does not grow with the number of
-    lines."""
+    lines. `links`: the page's (one for all the rows)."""
+    links = links or Links()
     subjects = [figure_sets.Subject(p, children) for p, _kind, children in lines]
     computed = figure_store.compute(
         ROW_FIGURES,
@@ -96,7 +146,9 @@ def rows_of(
     )
     rows = []
     for (pairing, kind, children), subject in zip(lines, subjects, strict=True):
-        scope = Scope.for_user(user, pairing, as_of, children=children, confirmed=confirmed)
+        scope = Scope.for_user(
+            user, pairing, as_of, children=children, confirmed=confirmed, links=links
+        )
         drills = {key: scope.drill(key, computed[subject][key]) for key in ROW_FIGURES}
         rows.append(Row(pairing, scope, kind, drills))
     return rows
@@ -105,14 +157,17 @@ def rows_of(
 def side_by_side(
     user: Viewer,
     root: Pairing,
-    visible: dict[int, Pairing],
+    below: list[Pairing],
+    parents: set[int],
     as_of: dt.date,
     confirmed: bool = False,
     tree: figure_sets.Tree | None = None,
     known_heads: figure_store.Heads | None = None,
+    links: Links | None = None,
 ) -> list[Row]:
     tree = tree or figure_sets.Tree(user)
-    return rows_of(user, lines_of(root, visible), as_of, confirmed, tree, known_heads)
+    lines = lines_of(root, below, parents)
+    return rows_of(user, lines, as_of, confirmed, tree, known_heads, links)
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -140,23 +195,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Every pairing in the user's view, grouped under the top pairings they see, side by
     side with totals (what a coordinating office watches)."""
     as_of = as_of_of(request)
-    pairings = list(access.visible_pairings(request.user).select_related(*NAMED))
-    if len(pairings) == 1:
-        url = reverse("web:pairing", args=[pairings[0].pk])
+    visible = access.visible_pairings(request.user)
+    # The top pairings the user sees (their parent is out of view) and those directly below.
+    roots = list(visible.exclude(parent__in=visible.values("pk")).select_related(*NAMED))
+    tree = figure_sets.Tree(request.user)
+    below, parents, _none = below_of(visible, tree, [root.pk for root in roots])
+    if len(roots) == 1 and not below[roots[0].pk]:
+        url = reverse("web:pairing", args=[roots[0].pk])
         given = request.GET.get("as_of")
         return redirect(f"{url}?{urlencode({'as_of': given})}" if given else url)
-    visible = {p.pk: p for p in pairings}
-    roots = [p for p in pairings if p.parent_id not in visible]
     confirmed = confirmed_of(request)
     # Every group's rows in one computation: a fixed number of queries for any number.
-    lines = {root.pk: lines_of(root, visible) for root in roots}
+    lines = {root.pk: lines_of(root, below[root.pk], parents) for root in roots}
     rows = iter(
         rows_of(
             request.user,
             [line for root in roots for line in lines[root.pk]],
             as_of,
             confirmed,
-            figure_sets.Tree(request.user),
+            tree,
         )
     )
     groups = [(root, [next(rows) for _line in lines[root.pk]]) for root in roots]
@@ -172,7 +229,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def target_drill(
-    item: figure_sets.TargetActual, as_of: dt.date, user: Viewer, confirmed: bool = False
+    item: figure_sets.TargetActual,
+    as_of: dt.date,
+    user: Viewer,
+    confirmed: bool = False,
+    links: Links | None = None,
 ) -> Drill | None:
     """The figure a target is measured by — the indicator's figure over the target's year on
     the target's pairing (with the pairings below it when it coordinates some), as the
@@ -189,6 +250,7 @@ def target_drill(
         from_year=item.target.year,
         to_year=item.target.year,
         confirmed=confirmed,
+        links=links or Links(),
     )
     return scope.drill(key, item.actual, **extras)
 
@@ -224,11 +286,17 @@ def targets(
     user: Viewer,
     tree: figure_sets.Tree | None = None,
     known_heads: figure_store.Heads | None = None,
+    of: list[int] | None = None,
 ) -> list[TargetRow]:
+    """The targets of the year of the scope's pairings (`of`: only those of these pairings,
+    each measured on its pairing with the pairings below it)."""
     items = figure_store.targets_against_actuals(
-        scope.window, year, user=user, tree=tree, known_heads=known_heads
+        scope.window, year, user=user, tree=tree, known_heads=known_heads, of=of
     )
-    return [TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed)) for i in items]
+    return [
+        TargetRow(i.target, target_drill(i, scope.as_of, user, scope.confirmed, scope.links))
+        for i in items
+    ]
 
 
 def funds_chart(
@@ -347,9 +415,10 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.get_pairing_for_user(user, pk)
     as_of = as_of_of(request)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else as_of.year
-    visible = {p.pk: p for p in access.visible_pairings(user).select_related(*NAMED)}
+    visible = access.visible_pairings(user)
     tree = figure_sets.Tree(user)
-    coordinating = any(p.parent_id == found.pk for p in visible.values())
+    below, parents, parent = below_of(visible, tree, [found.pk], also=found.parent_id)
+    coordinating = bool(below[found.pk])
     confirmed = confirmed_of(request)
     scope = Scope.for_user(user, found, as_of, children=coordinating, confirmed=confirmed)
 
@@ -416,7 +485,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     obligations = scope.drill("obligations_overdue", known["obligations_overdue"])
     context = {
         "pairing": found,
-        "parent": visible.get(found.parent_id) if found.parent_id is not None else None,
+        "parent": parent,
         "as_of": as_of,
         "year": year,
         "scope": scope,
@@ -425,7 +494,12 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         "people": people,
         "money": [money[f"funds_{k}"] for k in FundFlow.Kind.values],
         "rates": rates,
-        "targets": targets(scope, year, user, tree, chain_heads),
+        # The targets of the pairing and of those side by side below it (each of those counts
+        # its own subtree; its dashboard lists the targets below it): never every target of a
+        # province's whole tree.
+        "targets": targets(
+            scope, year, user, tree, chain_heads, [found.pk, *(p.pk for p in below[found.pk])]
+        ),
         "funds_svg": funds_svg,
         "funds_table": funds_table,
         "sources": [FundFlow.Source(s).label for s in sources],
@@ -441,7 +515,17 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             "owner", "agreement"
         ).order_by("due_date", "id")[:OVERDUE_SHOWN],
         "rows": (
-            side_by_side(user, found, visible, as_of, confirmed, tree, chain_heads)
+            side_by_side(
+                user,
+                found,
+                below[found.pk],
+                parents,
+                as_of,
+                confirmed,
+                tree,
+                chain_heads,
+                scope.links,
+            )
             if coordinating
             else []
         ),
