@@ -62,11 +62,11 @@ kept_differences = [count for count, _rows in subtree_rollups.differences().valu
 
 migrate(BEFORE)
 tables = connection.introspection.table_names()
+added = {"ledger_pairingtreelink", "ledger_subtreefundrollup", "ledger_subtreeprojectrollup",
+         "ledger_subtreeperson"}
 print(json.dumps({"links": links, "money": money, "projects": projects,
                   "differences": differences, "funds": funds, "started": started,
-                  "kept_differences": kept_differences,
-                  "dropped": not {"ledger_pairingtreelink", "ledger_subtreefundrollup",
-                                  "ledger_subtreeprojectrollup", "ledger_subtreeperson"} & set(tables)}))
+                  "kept_differences": kept_differences, "dropped": not added & set(tables)}))
 """
 )
 
