@@ -26,7 +26,8 @@ loader runs once at the end of a load.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -331,3 +332,15 @@ def rebuild() -> int:
         )
         written: int = cursor.rowcount
     return written + _replace(None)
+
+
+@contextmanager
+def rebuilt_after() -> Iterator[None]:
+    """For a bulk load that writes pairings and records around the services, in transactions
+    of its own: the tree's links and the subtree rollups rebuilt once when the block ends,
+    however it ends (an error, Ctrl-C), so whole pairings a failed load leaves behind are
+    counted in their trees too."""
+    try:
+        yield
+    finally:
+        rebuild()

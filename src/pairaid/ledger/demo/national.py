@@ -109,11 +109,12 @@ def load_national(
     """Load the national set at `scale` (0 < scale ≤ 1) beside whatever the ledger holds;
     returns how many records of each type were created. One transaction for the tree, then
     one per county pairing: an interrupted load leaves whole pairings behind (and the
-    rollups kept by triggers rebuilt from them)."""
+    rollups kept by triggers, the tree's links and the subtree rollups rebuilt from them)."""
     cities, counties = shape(scale)
     total_leaves = max(1, round(48 * COUNTIES_AT_FULL_SCALE * scale))
     bulk = Bulk(acting_user=acting_user)
-    with big_cache(), rollups.triggers_suspended(rollups.TRIGGER_KEPT):
+    suspended = rollups.triggers_suspended(rollups.TRIGGER_KEPT)
+    with big_cache(), suspended, subtree_rollups.rebuilt_after():
         with transaction.atomic():
             leaves = build_tree(bulk, cities, counties, total_leaves)
             bulk.log()
@@ -122,8 +123,6 @@ def load_national(
                 load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
             if progress and (n % 20 == 0 or n == len(leaves)):
                 progress(f"{n}/{len(leaves)}")
-    # the pairing tree's links and the subtree rollups, once for the whole load
-    subtree_rollups.rebuild()
     return dict(bulk.counts)
 
 
