@@ -1,7 +1,8 @@
 """Benchmark: import a large fund ledger (default 200,000 rows) and compare.
 
     .venv/bin/python bench/import.py [--rows 200000] [--format xlsx|csv] [--compare-rows N]
-        [--database-url postgres://…] [--rollback] [--services-rows N]
+        [--database-url postgres://…] [--rollback] [--services-rows N] [--profile FILE]
+        [--only read,import]
 
 It generates the file, then runs each measurement in a fresh process (so that one's peak
 memory does not hide another's) on a fresh database: SQLite, or with --database-url a new
@@ -11,7 +12,8 @@ PostgreSQL database on that server for each measurement (created and dropped by 
            xlsx, the csv module for csv) — the floor any import stands on;
 - import:  `pairaid.exchange.services.import_file` — validate every row, then write all of
            them through the ledger's services (validated, one audit entry per record) in
-           one transaction; rows per second and peak RSS;
+           one transaction; rows per second and peak RSS; with --profile, under cProfile
+           (its statistics written to FILE, the 25 costliest functions printed);
 - rollback (--rollback): `rollback_batch` of that import (every flow reversed, audited);
 - services: `ledger.services.bulk_record_fund_flows` alone, 1,000 rows a call (the demo
            loader's path: each row validated by the service), in rows per second;
@@ -221,13 +223,32 @@ def setup_django(database: Path | str) -> None:
     )
 
 
-def stage_import(path: Path, database: Path | str, rollback: bool) -> dict[str, object]:
+def stage_import(
+    path: Path, database: Path | str, rollback: bool, profile: str | None = None
+) -> dict[str, object]:
     setup_django(database)
     from pairaid.exchange.services import import_file, rollback_batch
 
     baseline = peak_mb()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     with Timer(server=True) as took:
+        if profiler is not None:
+            profiler.enable()
         batch, report = import_file(path, kind="funds")
+        if profiler is not None:
+            profiler.disable()
+    if profiler is not None and profile:
+        import io
+        import pstats
+
+        profiler.dump_stats(profile)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        print(out.getvalue(), file=sys.stderr)
     from pairaid.ledger.models import AuditEntry, FundFlow
 
     result: dict[str, object] = {
@@ -400,6 +421,7 @@ def run_stage(
         "--compare-rows",
         str(compare_rows),
         *(["--rollback"] if args.rollback else []),
+        *(["--profile", args.profile] if args.profile and name == "import" else []),
     ]
     try:
         done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
@@ -433,6 +455,12 @@ def main() -> None:
     parser.add_argument(
         "--services-rows", type=int, default=0, help="rows for the bulk services (default: all)"
     )
+    parser.add_argument("--profile", help="run the import under cProfile, statistics to FILE")
+    parser.add_argument(
+        "--only",
+        default="read,import,services,copy,import_export",
+        help="the measurements to run, comma-separated (default: all)",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -443,7 +471,7 @@ def main() -> None:
         if args.stage == "read":
             result = stage_read(path)
         elif args.stage == "import":
-            result = stage_import(path, database, args.rollback)
+            result = stage_import(path, database, args.rollback, args.profile)
         elif args.stage == "services":
             result = stage_services(path, database, args.compare_rows)
         elif args.stage == "copy":
@@ -462,53 +490,68 @@ def main() -> None:
         size, took = path.stat().st_size / 1e6, time.perf_counter() - start
         print(f"generated {path} ({size:.1f} MB) in {took:.1f} s")
     compare_rows = args.compare_rows or args.rows
+    only = set(args.only.split(","))
+    results: dict[str, dict[str, object]] = {}
 
-    read = run_stage("read", path, workdir, compare_rows, args)
-    print(f"bare read ({read['reader']}): {read['rows']} rows in {seconds(read)}")
-    ours = run_stage("import", path, workdir, compare_rows, args)
-    rate = ours["rows"] / ours["seconds"]
-    print(
-        f"pairaid import: {ours['rows']} rows in {seconds(ours)} = {rate:,.0f} rows/s; "
-        f"peak RSS {ours['peak_mb']:.0f} MB "
-        f"(process before import: {ours['peak_mb_before_import']:.0f} MB); "
-        f"{ours['audit_entries']} audit entries"
-    )
-    print(
-        f"ratio import / bare read: {ours['seconds'] / read['seconds']:.1f} "
-        f"(CPU: {ours['cpu'] / read['cpu']:.1f})"
-    )
-    if "rollback_seconds" in ours:
+    if "read" in only:
+        read = results["read"] = run_stage("read", path, workdir, compare_rows, args)
+        print(f"bare read ({read['reader']}): {read['rows']} rows in {seconds(read)}")
+    if "import" in only:
+        ours = results["import"] = run_stage("import", path, workdir, compare_rows, args)
+        rate = ours["rows"] / ours["seconds"]
         print(
-            f"rollback: {ours['rows']} rows in {ours['rollback_seconds']:.2f} s "
-            f"(CPU {ours['rollback_cpu']:.2f} s) = "
-            f"{ours['rows'] / ours['rollback_seconds']:,.0f} rows/s"
+            f"pairaid import: {ours['rows']} rows in {seconds(ours)} = {rate:,.0f} rows/s; "
+            f"peak RSS {ours['peak_mb']:.0f} MB "
+            f"(process before import: {ours['peak_mb_before_import']:.0f} MB); "
+            f"{ours['audit_entries']} audit entries"
         )
-    bulk = run_stage("services", path, workdir, args.services_rows or args.rows, args)
-    print(
-        f"bulk_record_fund_flows: {bulk['rows']} rows in {seconds(bulk)} = "
-        f"{bulk['rows'] / bulk['seconds']:,.0f} rows/s"
-    )
-    results = {"read": read, "import": ours, "services": bulk}
-    if args.database_url:
+        if "read" in results:
+            read = results["read"]
+            print(
+                f"ratio import / bare read: {ours['seconds'] / read['seconds']:.1f} "
+                f"(CPU: {ours['cpu'] / read['cpu']:.1f}; CPU of both ends: "
+                f"{(ours['cpu'] + (ours.get('server_cpu') or 0)) / read['cpu']:.1f})"
+            )
+        if "rollback_seconds" in ours:
+            print(
+                f"rollback: {ours['rows']} rows in {ours['rollback_seconds']:.2f} s "
+                f"(CPU {ours['rollback_cpu']:.2f} s) = "
+                f"{ours['rows'] / ours['rollback_seconds']:,.0f} rows/s"
+            )
+    if "services" in only:
+        bulk = results["services"] = run_stage(
+            "services", path, workdir, args.services_rows or args.rows, args
+        )
+        print(
+            f"bulk_record_fund_flows: {bulk['rows']} rows in {seconds(bulk)} = "
+            f"{bulk['rows'] / bulk['seconds']:,.0f} rows/s; "
+            f"{bulk['rows'] / bulk['cpu']:,.0f} rows per CPU second of the client"
+        )
+    if args.database_url and "copy" in only:
         copy = results["copy"] = run_stage("copy", path, workdir, compare_rows, args)
         print(f"PostgreSQL COPY: {copy['rows']} rows in {seconds(copy)}")
-        print(f"ratio import / COPY: {ours['seconds'] / copy['seconds']:.1f}")
-    other = results["django_import_export"] = run_stage(
-        "import_export", path, workdir, compare_rows, args
-    )
-    if "skipped" in other:
-        print(f"django-import-export: skipped — {other['skipped']}")
-    else:
-        other_rate = other["rows"] / other["seconds"]
-        ours_per_row = ours["seconds"] / ours["rows"]
-        their_per_row = other["seconds"] / other["rows"]
-        print(
-            f"django-import-export: {other['rows']} rows in {other['seconds']:.1f} s "
-            f"(of which loading the file {other['load_seconds']:.1f} s) "
-            f"= {other_rate:,.0f} rows/s; "
-            f"peak RSS {other['peak_mb']:.0f} MB"
+        if "import" in results:
+            print(f"ratio import / COPY: {results['import']['seconds'] / copy['seconds']:.1f}")
+    if "import_export" in only:
+        other = results["django_import_export"] = run_stage(
+            "import_export", path, workdir, compare_rows, args
         )
-        print(f"ratio import / django-import-export (per row): {ours_per_row / their_per_row:.2f}")
+        if "skipped" in other:
+            print(f"django-import-export: skipped — {other['skipped']}")
+        elif "import" in results:
+            ours = results["import"]
+            other_rate = other["rows"] / other["seconds"]
+            ours_per_row = ours["seconds"] / ours["rows"]
+            their_per_row = other["seconds"] / other["rows"]
+            print(
+                f"django-import-export: {other['rows']} rows in {other['seconds']:.1f} s "
+                f"(of which loading the file {other['load_seconds']:.1f} s) "
+                f"= {other_rate:,.0f} rows/s; "
+                f"peak RSS {other['peak_mb']:.0f} MB"
+            )
+            print(
+                f"ratio import / django-import-export (per row): {ours_per_row / their_per_row:.2f}"
+            )
     print(json.dumps(results))
 
 

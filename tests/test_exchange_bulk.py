@@ -76,8 +76,9 @@ def command(*args: str) -> str:
 
 
 def counting(model: type) -> mock._patch:
-    """Count the calls of a model's `full_clean`, which still runs."""
-    return mock.patch.object(model, "full_clean", autospec=True, side_effect=model.full_clean)
+    """Count the calls of a model's `clean` (its own rules, which `full_clean` runs, or the
+    batch validation in its stead), which still runs."""
+    return mock.patch.object(model, "clean", autospec=True, side_effect=model.clean)
 
 
 # --- validated once ---------------------------------------------------------------------------
@@ -85,20 +86,20 @@ def counting(model: type) -> mock._patch:
 
 def test_it_validates_each_fund_flow_once(build, tmp_path):
     pairing = build.pairing("一次甲区", "一次乙县")
-    with counting(FundFlow) as full_clean:
+    with counting(FundFlow) as clean:
         _batch, report = services.import_file(fund_file(tmp_path / "f.xlsx", pairing, 30))
     assert report.added == 30
-    assert full_clean.call_count == 30
+    assert clean.call_count == 30
     total = sum(FundFlow.objects.filter(pairing=pairing).values_list("amount", flat=True))
     assert total == sum(Decimal(f"{i + 1}.25") for i in range(30))
 
 
 def test_it_validates_each_new_project_once(build, tmp_path):
     pairing = build.pairing("一次丙区", "一次丁县")
-    with counting(Project) as full_clean:
+    with counting(Project) as clean:
         _batch, report = services.import_file(project_file(tmp_path / "p.xlsx", pairing, 12))
     assert report.added == 12
-    assert full_clean.call_count == 12
+    assert clean.call_count == 12
     assert Project.objects.filter(pairing=pairing, code__startswith="PB-").count() == 12
 
 

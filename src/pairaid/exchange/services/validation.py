@@ -38,6 +38,7 @@ from pairaid.exchange.services.layout import (
 from pairaid.exchange.specs import Context, Importer
 from pairaid.exchange.xlsxstream import FormulaWithoutValue
 from pairaid.ledger.audit_chain import lock_chains
+from pairaid.ledger.batch_clean import BatchCleaner
 from pairaid.ledger.messages import readable
 from pairaid.ledger.services import pairing_of
 from pairaid.lib.personal_data import (
@@ -156,6 +157,7 @@ class Pass:
         self.seen: dict[int, int] = {}
         self.columns = [c for c in importer.importable() if c.field in layout.positions]
         self.fk_fields = [f.name for f in importer.model._meta.concrete_fields if f.is_relation]
+        self.cleaner = BatchCleaner(importer.model, exclude=self.fk_fields)
         self.reason = ""
         self.today = timezone.localdate()
         context.units = dict(layout.units)
@@ -203,9 +205,14 @@ class Pass:
             self.clean(row, raw)
             live.append(row)
         existing = self.importer.find(row.key for row in live if not row.errors)
+        candidates = []
         for row in live:
             if not row.errors:
-                self.classify(row, existing.get(row.key, []))
+                found = self.classify(row, existing.get(row.key, []))
+                if found is not None:
+                    candidates.append((row, *found))
+        self.validate(candidates)
+        for row in live:
             if row.errors:
                 row.status = REJECTED
         self.finish(rows)
@@ -274,7 +281,12 @@ class Pass:
         else:
             self.seen[digest] = row.number
 
-    def classify(self, row: Row, matches: list[models.Model]) -> None:
+    def classify(
+        self, row: Row, matches: list[models.Model]
+    ) -> tuple[models.Model, models.Model | None] | None:
+        """The record a row would make or change (`candidate`, and the stored one it
+        changes), to validate with the others of its chunk; None when the row changes
+        nothing or is refused here."""
         importer = self.importer
         if len(matches) > 1:
             row.errors.append(
@@ -325,18 +337,24 @@ class Pass:
         checked_on = getattr(candidate, "checked_on", None)
         if checked_on is not None:
             checked_on(self.today)
-        try:
-            candidate.full_clean(
-                exclude=self.fk_fields, validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            for name, messages in _messages(exc).items():
-                column = "" if name == NON_FIELD_ERRORS else self.header(name)
-                row.errors.extend((column, message) for message in messages)
-            return
-        row.status = CHANGED if obj is not None else ADDED
-        if obj is None:
-            row.candidate = candidate
+        return candidate, obj
+
+    def validate(self, found: list[tuple[Row, models.Model, models.Model | None]]) -> None:
+        """The model's rules for each record a chunk would make or change: its `full_clean`
+        (without the references, which the columns checked), a column at a time for the
+        whole chunk (`BatchCleaner`: the same refusals, the same messages)."""
+        self.cleaner.prepare([candidate for _row, candidate, _obj in found])
+        for index, (row, candidate, obj) in enumerate(found):
+            try:
+                self.cleaner.validate(index, candidate)
+            except ValidationError as exc:
+                for name, messages in _messages(exc).items():
+                    column = "" if name == NON_FIELD_ERRORS else self.header(name)
+                    row.errors.extend((column, message) for message in messages)
+                continue
+            row.status = CHANGED if obj is not None else ADDED
+            if obj is None:
+                row.candidate = candidate
 
     def finish(self, rows: list[Row]) -> None:
         report = self.report

@@ -4,9 +4,12 @@
 services (fund flows and their audit entries): on PostgreSQL the ids are taken from the
 table's sequence in one query (as an INSERT would take them) and the rows are sent with
 COPY (psycopg 3's `cursor.copy`), which checks every constraint and fires every trigger on
-every row as INSERT does, inside the caller's transaction; on other databases it is
-`bulk_create`. Django's bulk_create on PostgreSQL sends each column as an array and
-prepares every value through its field, which costs more than the database's own work.
+every row as INSERT does, inside the caller's transaction; on SQLite, inside a transaction
+(which holds its one write lock), the ids follow the table's largest and the rows go in by
+one prepared INSERT run for each (`executemany`); otherwise it is `bulk_create`. Django's
+bulk_create sends each column as an array (PostgreSQL) or builds a statement of every
+value (SQLite) and prepares every value through its field, which costs more than the
+database's own work.
 
 Each value is sent as the field prepares it for the database, except where that is the
 value itself (Django's own text, number, boolean and date fields and the ids of related
@@ -48,17 +51,20 @@ def _plain(field: models.Field[Any, Any]) -> bool:
     return isinstance(field, PLAIN) and type(field).__module__.startswith("django.")
 
 
-def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+def _converter(
+    field: models.Field[Any, Any], dates_plain: bool = True
+) -> Callable[[Any], Any] | None:
     """How a value of `field` is sent: as it is (None), or prepared by the field — once per
-    distinct value for times (a batch has one or a few), JSON as its text."""
-    if _plain(field):
+    distinct value for times (a batch has one or a few) and, unless `dates_plain` (the
+    driver sends a date as it is), dates — JSON as its text."""
+    if _plain(field) and (dates_plain or not isinstance(field, models.DateField)):
         return None
     if isinstance(field, models.JSONField) and field.encoder is None:
         return _json
     if isinstance(field, MoneyField):
         return field.get_prep_value
     prepare = field.get_db_prep_save
-    if isinstance(field, models.DateTimeField):
+    if isinstance(field, models.DateField):  # and DateTimeField
         prepared: dict[Any, Any] = {}
 
         def once(value: Any) -> Any:
@@ -95,7 +101,8 @@ def insert(objs: Sequence[M]) -> list[M]:
     if not objs:
         return list(objs)
     model = type(objs[0])
-    if connection.vendor != "postgresql":
+    sqlite = connection.vendor == "sqlite" and connection.in_atomic_block
+    if connection.vendor != "postgresql" and not sqlite:
         return model._default_manager.bulk_create(objs, batch_size=BATCH)
     now = timezone.now()
     fields = model._meta.concrete_fields
@@ -104,13 +111,23 @@ def insert(objs: Sequence[M]) -> list[M]:
             for obj in objs:
                 setattr(obj, field.attname, now)
     pk = model._meta.pk
-    for obj, value in zip(objs, _ids(model, len(objs)), strict=True):
+    ids = _sqlite_ids(model, len(objs)) if sqlite else _ids(model, len(objs))
+    for obj, value in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, value)
-    plan = [(field.attname, _converter(field)) for field in fields]
+    plan = [(field.attname, _converter(field, dates_plain=not sqlite)) for field in fields]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     # a concrete field always has its column (the stubs allow None for the others)
     columns = ", ".join(quote(str(field.column)) for field in fields)
+    if sqlite:
+        rows = [
+            [values[n] if convert is None else convert(values[n]) for n, convert in plan]
+            for values in (obj.__dict__ for obj in objs)
+        ]
+        marks = ", ".join(["%s"] * len(plan))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        return _stored(objs)
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
@@ -120,10 +137,30 @@ def insert(objs: Sequence[M]) -> list[M]:
         for obj in objs:
             values = obj.__dict__
             write([values[n] if convert is None else convert(values[n]) for n, convert in plan])
+    return _stored(objs)
+
+
+def _stored(objs: Sequence[M]) -> list[M]:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return list(objs)
+
+
+def _sqlite_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new ids on SQLite, as its AUTOINCREMENT would give them: after the largest
+    ever given (sqlite_sequence) and the largest there is. The caller's transaction holds
+    SQLite's one write lock from its start (settings: transaction_mode IMMEDIATE), so no
+    other writer can take them meanwhile."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        found = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({quote(str(model._meta.pk.column))}) FROM {quote(table)}")
+        (largest,) = cursor.fetchone()
+    start = max(found[0] if found else 0, largest or 0) + 1
+    return list(range(start, start + count))
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import rollups
+from pairaid.ledger.batch_clean import BatchCleaner
 from pairaid.ledger.models import (
     FundFlow,
     Pairing,
@@ -130,14 +131,16 @@ def bulk_record_fund_flows(
     confirmation and reference checks still are."""
     flows = [row if isinstance(row, FundFlow) else FundFlow(**row) for row in rows]
     today = timezone.localdate()
-    for flow in flows:
+    cleaner = BatchCleaner(FundFlow, exclude=_FLOW_REFERENCES)
+    if not validated:
+        for flow in flows:
+            flow.checked_on(today)
+        cleaner.prepare(flows)  # each flow's full_clean, a column at a time
+    for index, flow in enumerate(flows):
         if flow.reverses_id:
             raise ValidationError(_("冲销请使用冲销功能"))
         if not validated:
-            flow.checked_on(today)
-            flow.full_clean(
-                exclude=_FLOW_REFERENCES, validate_unique=False, validate_constraints=False
-            )
+            cleaner.validate(index, flow)
         if acting_user is not None:
             _refuse_self_confirmation(flow)
     _check_references(flows)
