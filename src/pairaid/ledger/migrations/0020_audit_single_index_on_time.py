@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0018_stored_figures"),
+        ("ledger", "0019_subtree_rollups"),
     ]
 
     operations = [
