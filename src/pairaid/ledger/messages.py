@@ -56,6 +56,12 @@ CONSTRAINT_MESSAGES: dict[str, Any] = {
         "资金汇总中已有同一结对关系、类型、来源、年度、月份和确认状态的行"
     ),
     "projectrollup_one_row_per_key": _("项目汇总中已有同一结对关系、状态和月份的行"),
+    "pairingtreelink_one_row_per_pair": _("结对关系树中已有同一上级和下级结对关系的行"),
+    "subtreefundrollup_one_row_per_key": _(
+        "下级资金汇总中已有同一上级结对关系、类型、来源、年度、月份和确认状态的行"
+    ),
+    "subtreeprojectrollup_one_row_per_key": _("下级项目汇总中已有同一上级结对关系、状态和月份的行"),
+    "subtreeperson_one_row_per_person": _("下级选派汇总中已有同一上级结对关系和人员的行"),
     "search_key_once": _("同一条记录只有一个检索键"),
     "investment_amount_positive": _("到位投资必须大于0"),
     "investment_amount_in_range": _("到位投资超出允许范围（最多 99,999,999,999,999.99 元，到分）"),
