@@ -160,11 +160,11 @@ class Pairing(VersionMixin, DemoMixin):
 class PairingTreeLink(models.Model):
     """One pair of the pairing tree's closure: `ancestor` is `descendant` itself (depth 0) or a
     pairing above it (depth 1: its parent, 2: the parent's parent …). Derived from the
-    pairings' parents, never typed in: kept by `rollups.place_pairings` whenever the services
-    create a pairing or change its parent, rebuilt by `pairaid rollups rebuild`. The subtree
-    rollups (`SubtreeFundRollup`, `SubtreeProjectRollup`) add each record to every ancestor
-    through it. Declared right after `Pairing` so that a restore loads it before the records
-    whose triggers read it."""
+    pairings' parents, never typed in: kept by `subtree_rollups.place_pairings` whenever the
+    services create a pairing or change its parent, rebuilt by `pairaid rollups rebuild`. The
+    subtree rollups (`SubtreeFundRollup`, `SubtreeProjectRollup`) add each record to every
+    ancestor through it. Declared right after `Pairing` so that a restore loads it before the
+    records whose triggers read it."""
 
     ancestor = models.ForeignKey(
         Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"

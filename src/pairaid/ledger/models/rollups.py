@@ -108,7 +108,7 @@ class SubtreeFundRollup(models.Model):
     with all its children reads its own rows and these, a few hundred rows, instead of every
     descendant's months. Kept like `FundRollup`, by `rollups.add` in the same transaction as
     every fund-flow write; a pairing moved to another parent rebuilds its old and new
-    ancestors' rows (`rollups.place_pairings`)."""
+    ancestors' rows (`subtree_rollups.place_pairings`)."""
 
     ancestor = models.ForeignKey(
         Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
@@ -150,7 +150,7 @@ class SubtreeProjectRollup(models.Model):
     """`ProjectRollup` summed over every pairing below `ancestor` (through
     `PairingTreeLink`). Kept like `ProjectRollup`, by database triggers on the project table
     (migration 0019) in the same statement as every project write; a pairing moved to another
-    parent rebuilds its old and new ancestors' rows (`rollups.place_pairings`)."""
+    parent rebuilds its old and new ancestors' rows (`subtree_rollups.place_pairings`)."""
 
     ancestor = models.ForeignKey(
         Pairing, verbose_name=_("上级结对关系"), on_delete=models.CASCADE, related_name="+"
