@@ -26,7 +26,8 @@ queries (django.test.utils.CaptureQueriesContext) and seconds:
 The national aggregates and money are each the best of three runs (REPEAT) by every engine,
 after one warm-up run: the machine may be shared, and the best run is the least disturbed.
 
-`--full` adds scale 1.0 (about 4M fund flows: long, start it in the background).
+`--skip pages|summary|check` (repeatable) leaves those measures out, to iterate on the national
+lines alone. `--full` adds scale 1.0 (about 4M fund flows: long, start it in the background).
 
 PostgreSQL: PAIRAID_DATABASE_URL if set (its ledger is wiped!), otherwise a private server
 started with scripts/postgres in a temporary directory (port --pg-port) and stopped after.
@@ -67,6 +68,14 @@ ROWS = [
     ("money_duckdb", "national money: DuckDB"),
     ("rollups_check", "rollups rebuild --check"),
 ]
+PAGES = (
+    "overview_admin",
+    "overview_province",
+    "dashboard_province",
+    "dashboard_city",
+    "dashboard_county",
+)
+SKIPPABLE = {"pages": PAGES, "summary": ("summary",), "check": ("rollups_check",)}
 RATIOS = (
     ("pairaid / SQL", "national_pairaid", "national_sql"),
     ("pairaid / DuckDB", "national_pairaid", "national_duckdb"),
@@ -154,13 +163,25 @@ def child(scale: str) -> dict:
 
         return get
 
-    page(coordinator, f"/pairings/{county.pk}/")()  # warm up: templates, first connection
-    measure("overview_admin", page(admin, "/"))
-    measure("overview_province", page(coordinator, "/"))
-    measure("dashboard_province", page(admin, f"/pairings/{top.pk}/"))
-    measure("dashboard_city", page(admin, f"/pairings/{city.pk}/"))
-    measure("dashboard_county", page(admin, f"/pairings/{county.pk}/"))
-    measure("summary", lambda: call_command("summary", "--json", stdout=StringIO()))
+    skipped = set(filter(None, os.environ.get("PAIRAID_BENCH_SKIP", "").split(",")))
+
+    def skip(*keys: str) -> None:
+        for key in keys:
+            results[key] = {"seconds": None, "queries": None, "skipped": True}
+
+    if "pages" in skipped:
+        skip(*PAGES)
+    else:
+        page(coordinator, f"/pairings/{county.pk}/")()  # warm up: templates, first connection
+        measure("overview_admin", page(admin, "/"))
+        measure("overview_province", page(coordinator, "/"))
+        measure("dashboard_province", page(admin, f"/pairings/{top.pk}/"))
+        measure("dashboard_city", page(admin, f"/pairings/{city.pk}/"))
+        measure("dashboard_county", page(admin, f"/pairings/{county.pk}/"))
+    if "summary" in skipped:
+        skip("summary")
+    else:
+        measure("summary", lambda: call_command("summary", "--json", stdout=StringIO()))
 
     from django.utils import timezone
 
@@ -183,9 +204,13 @@ def child(scale: str) -> dict:
     note("money_duckdb")
     # the rollup tables (money, projects) agree with the records after the load, or the run
     # fails (CommandError)
-    measure(
-        "rollups_check", lambda: call_command("rollups", "rebuild", "--check", stdout=StringIO())
-    )
+    if "check" in skipped:
+        skip("rollups_check")
+    else:
+        measure(
+            "rollups_check",
+            lambda: call_command("rollups", "rebuild", "--check", stdout=StringIO()),
+        )
     results["answers"] = {
         "pairaid": by_pairaid,
         "sql": by_sql,
@@ -464,6 +489,14 @@ def main() -> int:
         help="PostgreSQL given by PAIRAID_DATABASE_URL: measure the national set already "
         "loaded there instead of loading it again",
     )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        choices=sorted(SKIPPABLE),
+        default=[],
+        help="leave out the pages, the summary or the rollups check (repeatable): the "
+        "national aggregates and money alone, to iterate on them",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     scales = args.scale or ["0.01", "0.1"]
@@ -482,6 +515,7 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if k != "PAIRAID_DATABASE_URL"}
         if args.keep_data and database == "postgres":
             env["PAIRAID_BENCH_KEEP_DATA"] = "1"
+        env["PAIRAID_BENCH_SKIP"] = ",".join(args.skip)
         try:
             if database == "postgres":
                 url, stop = postgres(args.pg_port)
@@ -523,7 +557,10 @@ def report(columns: list[tuple[str, dict]], load: tuple[float, ...]) -> int:
         for _name, data in columns:
             m = data[key]
             q = "" if m["queries"] is None else str(m["queries"])
-            seconds = "kept" if m["seconds"] is None else f"{m['seconds']:.3f}"
+            if m["seconds"] is None:
+                seconds = "skipped" if m.get("skipped") else "kept"
+            else:
+                seconds = f"{m['seconds']:.3f}"
             cells.append(f"{q:>9} {seconds:>9}")
         print(f"{label:36}" + "".join(f"{c:>{width}}" for c in cells))
     for label, ours, other in RATIOS:

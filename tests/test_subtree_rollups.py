@@ -230,6 +230,57 @@ def test_it_reports_rows_changed_behind_the_services_back_and_rebuilds_them(buil
     assert_exact(t)
 
 
+def test_it_reads_the_as_of_month_from_either_side_of_the_day(build):
+    """Early in a month the days up to the as-of day come from the records; late in it the
+    whole month comes from the rollups less the records dated after the day: every day of
+    the month gives the records' sum and count."""
+    t = tree(build)
+    for which, day, amount in (
+        ("left", 1, "1.01"),
+        ("right", 9, "20.00"),
+        ("top", 16, "300.00"),
+        ("mid", 24, "4000.00"),
+        ("left", 31, "50000.00"),
+    ):
+        build.flow(t[which], amount, day=dt.date(2021, 3, day))
+        build.project(t[which], start=dt.date(2021, 3, day))
+    build.project(t["right"], status=Project.Status.PLANNED, start=dt.date(2021, 3, 30))
+    for day in range(1, 32):
+        as_of = dt.date(2021, 3, day)
+        window = whole(t["top"], as_of=as_of)
+        assert figures.funds(window).value == summed(window)
+        for root in ("top", "mid"):
+            found = subtree_rollups.started_in_trees(
+                [t[root].pk, t["other"].pk], start=dt.date(2019, 1, 1), end=as_of
+            )
+            assert found[t[root].pk] == counted(whole(t[root], as_of=as_of))
+            assert found[t["other"].pk] == 0
+
+
+def test_it_counts_persons_first_posted_before_the_window_from_their_later_postings(build):
+    t = tree(build)
+    again, once = build.person("先派后又派"), build.person("只派一次")
+    later, fresh = build.person("后派"), build.person("又一人后派")
+    for person, where, start in (
+        (again, "left", dt.date(2019, 5, 1)),
+        (again, "right", dt.date(2022, 6, 1)),
+        (once, "other", dt.date(2019, 7, 1)),
+        (later, "mid", dt.date(2021, 2, 1)),
+        (fresh, "left", dt.date(2021, 8, 1)),
+    ):
+        build_posting(person, t[where], start)
+    for from_year in (2019, 2020, 2021, 2022, 2023):
+        window = whole(t["top"], from_year=from_year)
+        assert figures.persons_dispatched(window).value == persons(window)
+    # 2021 on: two persons first posted in it, two before it (one posted again in it): the
+    # tree's rows and the postings of those two; 2022 on: none first posted in it, the
+    # postings of the window count
+    assert (
+        subtree_rollups.persons_in_tree(t["top"].pk, start=dt.date(2022, 1, 1), end=TODAY) is None
+    )
+    assert subtree_rollups.persons_in_tree(t["top"].pk, start=dt.date(2021, 1, 1), end=TODAY) == 3
+
+
 # --- random writes, moves and windows -----------------------------------------------------------
 
 writes = st.lists(

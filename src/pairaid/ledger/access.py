@@ -253,7 +253,7 @@ def figure_tree(
     pairing below it): only then may a figure read the subtree rollups."""
     if not children:
         return (pairing.pk,), False
-    below = [p.pk for p in pairing.with_descendants()[1:]]
+    below = pairing.descendant_ids()
     whole = len(below)
     if below and not is_administrator(user):
         seen = set(visible_pairings(user).filter(pk__in=below).values_list("pk", flat=True))

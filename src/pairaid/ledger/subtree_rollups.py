@@ -32,23 +32,103 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
 
-from pairaid.ledger.models import (
-    Confirmation,
-    FundFlow,
-    FundRollup,
-    PairingTreeLink,
-    Project,
-    ProjectRollup,
-    SubtreeFundRollup,
-    SubtreePerson,
-    SubtreeProjectRollup,
-)
-from pairaid.ledger.moneyfield import MoneySum
+from pairaid.ledger.models import Confirmation, PairingTreeLink, Project
+from pairaid.ledger.money import from_fen
 from pairaid.ledger.rollups import KEY_COLUMNS, SUBTREE_KEYS, _month_sql, _next_month
 
 # --- reading ----------------------------------------------------------------------------------
+#
+# Each figure of whole trees is one hand-written statement (no ORM: at national scale building
+# and compiling three unions per figure cost more than running them), for any number of roots
+# at once (`figure_sets.compute` asks for all its coordinating pairings together). A tree's
+# records are reached through its links (`PairingTreeLink`), never through a list of ids.
+
+
+def _month_edge(day: dt.date) -> tuple[dt.date, dt.date, dt.date, int]:
+    """How the month of `day` is read: (the first month the rollups do *not* cover, then the
+    first and last day of the records that complete them, and +1 to add or -1 to subtract
+    them). Whichever side of `day` has fewer days is read from the records: the days up to
+    `day` are added to the months before, or the whole month is taken from the rollups and the
+    days after `day` subtracted (none when `day` is today or the month's last day). Both give
+    the sum of the records dated up to `day`."""
+    first = day.replace(day=1)
+    following = _next_month(day)
+    days_after = (following - day).days - 1
+    if days_after < day.day:
+        return following, day + dt.timedelta(days=1), following - dt.timedelta(days=1), -1
+    return first, first, day, 1
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def money_of_trees(
+    roots: Sequence[int],
+    *,
+    kind: str,
+    from_year: int,
+    to_year: int,
+    as_of: dt.date,
+    sources: Sequence[str] | None = None,
+    confirmed_only: bool = False,
+) -> dict[int, Decimal]:
+    """{root: the sum of the `kind` fund flows of the root and every pairing below it in the
+    window}: whole months from each root's `FundRollup` rows and its `SubtreeFundRollup`
+    rows, the as-of month completed from the records (`_month_edge`); one query."""
+    roots = sorted(set(roots))
+    if not roots:
+        return {}
+    date = connection.ops.adapt_datefield_value
+    through, edge_from, edge_to, sign = _month_edge(as_of)
+    window = "kind = %s AND fund_year >= %s AND fund_year <= %s"
+    params: list[Any] = [kind, from_year, to_year]
+    if sources:
+        window += f" AND source IN ({_placeholders(sources)})"
+        params += list(sources)
+    if confirmed_only:
+        window += " AND confirmation = %s"
+        params.append(Confirmation.CONFIRMED)
+    flows = window.replace("kind", "f.kind").replace("fund_year", "f.fund_year")
+    flows = flows.replace("source", "f.source").replace("confirmation", "f.confirmation")
+    among = _placeholders(roots)
+    sql = (
+        "SELECT root, SUM(total) FROM ("
+        f"SELECT pairing_id AS root, SUM(amount) AS total FROM ledger_fundrollup "
+        f"WHERE pairing_id IN ({among}) AND {window} AND month < %s GROUP BY pairing_id "
+        "UNION ALL SELECT ancestor_id, SUM(amount) FROM ledger_subtreefundrollup "
+        f"WHERE ancestor_id IN ({among}) AND {window} AND month < %s GROUP BY ancestor_id "
+        f"UNION ALL SELECT l.ancestor_id, {sign} * SUM(f.amount) FROM ledger_fundflow AS f "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = f.pairing_id "
+        f"WHERE l.ancestor_id IN ({among}) AND {flows} AND f.date >= %s AND f.date <= %s "
+        "GROUP BY l.ancestor_id) AS parts GROUP BY root"
+    )
+    rows = _run(
+        sql,
+        [
+            *roots,
+            *params,
+            date(through),
+            *roots,
+            *params,
+            date(through),
+            *roots,
+            *params,
+            date(edge_from),
+            date(edge_to),
+        ],
+    )
+    totals = dict.fromkeys(roots, Decimal("0.00"))
+    for root, fen in rows:
+        totals[root] = from_fen(int(fen or 0))
+    return totals
 
 
 def money_of_tree(
@@ -63,84 +143,130 @@ def money_of_tree(
     confirmed_only: bool = False,
 ) -> Decimal:
     """The sum of the `kind` fund flows of `root` and every pairing below it (`pairing_ids`,
-    the whole tree) in the window: whole months from the root's `FundRollup` rows and its
-    `SubtreeFundRollup` rows, the as-of month from the records; one query."""
-    first_day = as_of.replace(day=1)
-    window: dict[str, Any] = {
-        "kind": kind,
-        "fund_year__gte": from_year,
-        "fund_year__lte": to_year,
-    }
-    if sources:
-        window["source__in"] = list(sources)
-    if confirmed_only:
-        window["confirmation"] = Confirmation.CONFIRMED
-    own = FundRollup.objects.filter(pairing_id=root, month__lt=first_day, **window)
-    below = SubtreeFundRollup.objects.filter(ancestor_id=root, month__lt=first_day, **window)
-    this_month = FundFlow.objects.filter(
-        pairing_id__in=list(pairing_ids), date__gte=first_day, date__lte=as_of, **window
+    the whole tree, as the caller found it; the records are reached through the tree's
+    links) in the window (`money_of_trees`); one query."""
+    return money_of_trees(
+        [root],
+        kind=kind,
+        from_year=from_year,
+        to_year=to_year,
+        as_of=as_of,
+        sources=sources,
+        confirmed_only=confirmed_only,
+    )[root]
+
+
+def started_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> dict[int, int]:
+    """{root: the projects of the root and every pairing below it whose status is one of
+    `Project.STARTED` now and whose start date lies from `start` to `end`}: whole months from
+    each root's `ProjectRollup` rows and its `SubtreeProjectRollup` rows, the days before the
+    first whole month and the last month's edge (`_month_edge`) from the records, each edge a
+    range of one index; one query."""
+    roots = sorted(set(roots))
+    counts = dict.fromkeys(roots, 0)
+    if not roots or end < start:
+        return counts
+    date = connection.ops.adapt_datefield_value
+    first_whole = start if start.day == 1 else _next_month(start)
+    through, edge_from, edge_to, sign = _month_edge(end)
+    statuses = list(Project.STARTED)
+    among, started = _placeholders(roots), _placeholders(statuses)
+    records = (
+        "SELECT l.ancestor_id, {sign} * COUNT(*) FROM ledger_project AS p "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
+        f"WHERE l.ancestor_id IN ({among}) AND p.status IN ({started}) "
+        "AND p.start_date >= %s AND p.start_date <= %s GROUP BY l.ancestor_id"
     )
-    rows = (
-        own.order_by()
-        .values("kind")
-        .annotate(total=MoneySum("amount"))
-        .union(
-            below.order_by().values("kind").annotate(total=MoneySum("amount")),
-            this_month.order_by().values("kind").annotate(total=MoneySum("amount")),
-            all=True,
+    if first_whole >= through:  # no whole month: the records alone
+        sql = records.format(sign=1)
+        params: list[Any] = [*roots, *statuses, date(start), date(end)]
+    else:
+        months = f"status IN ({started}) AND month >= %s AND month < %s"
+        sql = (
+            "SELECT root, SUM(n) FROM ("
+            f"SELECT pairing_id AS root, SUM(project_count) AS n FROM ledger_projectrollup "
+            f"WHERE pairing_id IN ({among}) AND {months} GROUP BY pairing_id "
+            "UNION ALL SELECT ancestor_id, SUM(project_count) FROM ledger_subtreeprojectrollup "
+            f"WHERE ancestor_id IN ({among}) AND {months} GROUP BY ancestor_id "
+            f"UNION ALL {records.format(sign=sign)}"
         )
-    )
-    total = sum((Decimal(row["total"]) for row in rows), Decimal("0.00"))
-    return total.quantize(Decimal("0.01"))
+        month_params = [*statuses, date(first_whole), date(through)]
+        params = [
+            *roots,
+            *month_params,
+            *roots,
+            *month_params,
+            *roots,
+            *statuses,
+            date(edge_from),
+            date(edge_to),
+        ]
+        if start < first_whole:
+            sql += f" UNION ALL {records.format(sign=1)}"
+            params += [*roots, *statuses, date(start), date(first_whole - dt.timedelta(days=1))]
+        sql += ") AS parts GROUP BY root"
+    for root, n in _run(sql, params):
+        counts[root] += int(n or 0)
+    return counts
 
 
 def started_in_tree(root: int, pairing_ids: Iterable[int], *, start: dt.date, end: dt.date) -> int:
-    """The projects of `root` and every pairing below it (`pairing_ids`, the whole tree)
-    whose status is one of `Project.STARTED` now and whose start date lies from `start` to
-    `end`: whole months from the root's `ProjectRollup` rows and its `SubtreeProjectRollup`
-    rows, the days before the first and from the last whole month on from the records; one
-    query (`rollups.started_by_pairing` for a whole tree)."""
+    """The projects of `root` and every pairing below it (`pairing_ids`, the whole tree) whose
+    status is one of `Project.STARTED` now and whose start date lies from `start` to `end`
+    (`started_in_trees`); one query."""
+    return started_in_trees([root], start=start, end=end)[root]
+
+
+def persons_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> dict[int, int]:
+    """{root: the distinct persons with a posting in the root's tree that started from
+    `start` to `end`} for the roots whose `SubtreePerson` rows answer it, in one query when
+    none of their persons' first posting there started before `start` (the default window):
+    a person counts when their first posting started from `start` to `end`. A person whose
+    first posting started before `start` counts when a posting of theirs in the tree started
+    in the window: when there are no more such persons than the others, a second query asks
+    the postings of those persons alone; otherwise the root is left out (the caller counts
+    the postings of the window)."""
+    roots = sorted(set(roots))
     if end < start:
-        return 0
-    ids = list(pairing_ids)
-    first_whole = start if start.day == 1 else _next_month(start)
-    last_month = end.replace(day=1)
-    records = Project.objects.filter(pairing_id__in=ids, status__in=Project.STARTED).order_by()
-    if first_whole >= last_month:
-        return records.filter(start_date__gte=start, start_date__lte=end).count()
-    months = {"status__in": Project.STARTED, "month__gte": first_whole, "month__lt": last_month}
-    edges = Q(start_date__gte=start, start_date__lt=first_whole) | Q(
-        start_date__gte=last_month, start_date__lte=end
+        return dict.fromkeys(roots, 0)
+    if not roots:
+        return {}
+    date = connection.ops.adapt_datefield_value
+    among = _placeholders(roots)
+    rows = _run(
+        "SELECT ancestor_id, SUM(CASE WHEN first_start >= %s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN first_start < %s THEN 1 ELSE 0 END) FROM ledger_subtreeperson "
+        f"WHERE ancestor_id IN ({among}) AND first_start <= %s GROUP BY ancestor_id",
+        [date(start), date(start), *roots, date(end)],
     )
-    own = ProjectRollup.objects.filter(pairing_id=root, **months).order_by()
-    below = SubtreeProjectRollup.objects.filter(ancestor_id=root, **months).order_by()
-    rows = (
-        own.values("status")
-        .annotate(n=Sum("project_count"))
-        .union(
-            below.values("status").annotate(n=Sum("project_count")),
-            records.filter(edges).values("status").annotate(n=Count("*")),
-            all=True,
-        )
-    )
-    return sum(int(row["n"] or 0) for row in rows)
+    counts = dict.fromkeys(roots, 0)
+    earlier: list[int] = []
+    for root, within, before in rows:
+        counts[root] = int(within or 0)
+        if before and int(before) > int(within or 0):
+            del counts[root]  # cheaper to count the window's postings
+        elif before:
+            earlier.append(root)
+    if earlier:
+        more = _placeholders(earlier)
+        for root, n in _run(
+            "SELECT s.ancestor_id, COUNT(*) FROM ledger_subtreeperson AS s "
+            f"WHERE s.ancestor_id IN ({more}) AND s.first_start < %s AND EXISTS ("
+            "SELECT 1 FROM ledger_posting AS p JOIN ledger_pairingtreelink AS l "
+            "ON l.descendant_id = p.pairing_id AND l.ancestor_id = s.ancestor_id "
+            "WHERE p.person_id = s.person_id AND p.start_date >= %s AND p.start_date <= %s) "
+            "GROUP BY s.ancestor_id",
+            [*earlier, date(start), date(start), date(end)],
+        ):
+            counts[root] += int(n)
+    return counts
 
 
 def persons_in_tree(root: int, *, start: dt.date, end: dt.date) -> int | None:
     """The distinct persons with a posting in `root`'s tree (the pairing and every pairing
-    below it) that started from `start` to `end`, when the rows of `SubtreePerson` alone
-    answer it: `start` is on or before the tree's earliest posting start, so a person counts
-    when their first posting there started on or before `end`. None otherwise (the caller
-    counts the postings). One query."""
-    rows = SubtreePerson.objects.filter(ancestor_id=root).aggregate(
-        first=Min("first_start"),
-        n=Count("pk", filter=Q(first_start__lte=end)),
-    )
-    if rows["first"] is None:
-        return 0
-    if start > rows["first"]:
-        return None
-    return int(rows["n"])
+    below it) that started from `start` to `end`, when the rows of `SubtreePerson` answer it
+    (`persons_in_trees`); None otherwise (the caller counts the postings)."""
+    return persons_in_trees([root], start=start, end=end).get(root)
 
 
 # --- the records grouped as each table holds them -----------------------------------------------
@@ -200,6 +326,29 @@ def _persons_sql(ancestors: Sequence[int] | None = None) -> str:
     )
 
 
+def _funds_below_from_rollups_sql(ancestors: Sequence[int] | None = None) -> str:
+    """`_funds_below_sql` from `FundRollup` (already grouped by pairing and month, and
+    checked against the records on its own) instead of the fund flows: a few hundred
+    thousand rows to join with the tree instead of millions."""
+    keys = ", ".join(f"r.{column}" for column in KEY_COLUMNS[1:])
+    return (
+        f"SELECT l.ancestor_id, {keys}, SUM(r.amount) AS amount, "
+        "SUM(r.flow_count) AS flow_count FROM ledger_fundrollup AS r "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = r.pairing_id "
+        f"WHERE l.depth > 0{_below(ancestors)} GROUP BY l.ancestor_id, {keys}"
+    )
+
+
+def _projects_below_from_rollups_sql(ancestors: Sequence[int] | None = None) -> str:
+    """`_projects_below_sql` from `ProjectRollup` (checked against the records on its own)."""
+    return (
+        "SELECT l.ancestor_id, r.status, r.month, SUM(r.project_count) AS project_count "
+        "FROM ledger_projectrollup AS r "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = r.pairing_id "
+        f"WHERE l.depth > 0{_below(ancestors)} GROUP BY l.ancestor_id, r.status, r.month"
+    )
+
+
 TREE_TABLE = "ledger_pairingtreelink"
 PERSONS_TABLE = "ledger_subtreeperson"
 EVERY_ROW = (TREE_TABLE, PERSONS_TABLE)  # a row missing or extra is a difference
@@ -220,6 +369,15 @@ TABLES = (
     ),
     (PERSONS_TABLE, ("ancestor_id", "person_id"), ("first_start",), _persons_sql),
 )
+# What `differences` checks a table against when not the records themselves: the subtree
+# rollups against the per-pairing rollups summed through the tree's links (the per-pairing
+# rollups are checked against the records by `rollups.differences` and
+# `rollups.project_differences`, so a difference between a subtree row and its records is
+# found by one of the checks, in seconds instead of a join of every fund flow with the tree).
+CHECKED_AGAINST = {
+    "ledger_subtreefundrollup": _funds_below_from_rollups_sql,
+    "ledger_subtreeprojectrollup": _projects_below_from_rollups_sql,
+}
 
 
 # --- keeping the tree ---------------------------------------------------------------------------
@@ -286,10 +444,13 @@ def _ids(ids: Sequence[int]) -> str:
 
 def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]:
     """{table: (how many keys disagree with the pairings and records, the first `limit`
-    of them as (key…, table's values…, records' values…))}, one statement per table."""
+    of them as (key…, table's values…, records' values…))}, one statement per table; the
+    subtree rollups are compared with the per-pairing rollups through the tree
+    (`CHECKED_AGAINST`)."""
     found: dict[str, tuple[int, list[tuple[Any, ...]]]] = {}
     with connection.cursor() as cursor:
-        for table, keys, values, grouped in TABLES:
+        for table, keys, values, records in TABLES:
+            grouped = CHECKED_AGAINST.get(table, records)
             key_list = ", ".join(keys)
             exact = table in EVERY_ROW
             # rollup rows add up (a side without the key counts 0); a link or a person's
