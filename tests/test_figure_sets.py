@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from labour_records import SUMMED
 from pairing_trees import coordinator, fill, tree
 
@@ -130,3 +131,31 @@ def test_it_measures_targets_as_each_target_alone(build):
         key = figure_sets.INDICATOR_FIGURES[item.target.indicator]
         assert item.actual is not None
         assert item.actual.value == figure_sets.FIGURES[key].make(single, None).value
+
+
+SUBTREE_TABLES = ("ledger_subtreefundrollup", "ledger_subtreeprojectrollup", "ledger_subtreeperson")
+
+
+def test_it_reads_whole_trees_from_the_subtree_tables_and_equals_the_records(build):
+    found = tree(build, cities=2, counties=2)
+    late = build.person("后来又派")  # first posted before 2022, posted again in it
+    build.posting(late, found.counties[0], dt.date(2020, 2, 1))
+    build.posting(late, found.counties[3], dt.date(2022, 3, 1))
+    build.flow(found.counties[1], "66.60", FundFlow.Kind.TRANSFER, day=dt.date(2021, 3, 30))
+    subjects = [
+        figure_sets.Subject(found.province, True),
+        *(figure_sets.Subject(city, True) for city in found.cities),
+        figure_sets.Subject(found.cities[0], False),
+        figure_sets.Subject(found.province, True, 2022, 2022),
+    ]
+    keys = [*sorted(MONEY_KEYS), "projects_implemented", "persons_dispatched_persons"]
+    for as_of in (None, dt.date(2021, 3, 29), dt.date(2022, 3, 1)):
+        with CaptureQueriesContext(connection) as queries:
+            computed = figure_sets.compute(keys, subjects, as_of=as_of)
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        for table in SUBTREE_TABLES[: 3 if as_of is None else 1]:
+            assert table in read, (as_of, table)
+        for subject in subjects:
+            for key in keys:
+                figure = computed[subject][key]
+                assert figure.value == recount(figure), (subject, key, as_of)

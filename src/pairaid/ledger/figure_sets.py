@@ -189,16 +189,28 @@ def compute(
         by_years[(window.from_year, window.to_year)].append(subject)
     result: dict[Subject, dict[str, Figure]] = {subject: {} for subject in subjects}
     for (from_year, to_year), group in by_years.items():
-        scopes = [windows[subject].pairing_ids for subject in group]
-        union = Window(
-            pairing_ids=tuple(sorted({pk for ids in scopes for pk in ids})),
-            from_year=from_year,
-            to_year=to_year,
-            as_of=as_of,
-            confirmed_only=confirmed_only,
-        )
+        period = Window((), from_year, to_year, as_of, confirmed_only)
         for key in keys:
             rule = FIGURES[key]
+            # whole trees from the subtree tables, all at once; the other subjects (and trees
+            # the tables cannot answer) by adding or counting their pairings' records
+            roots = [windows[s].whole_tree_of for s in group if windows[s].whole_tree_of]
+            in_trees = rule.trees(period, roots) if rule.trees and roots else {}
+            rest = [s for s in group if windows[s].whole_tree_of not in in_trees]
+            for subject in group:
+                if subject not in rest:
+                    tree_value = in_trees[windows[subject].whole_tree_of]
+                    result[subject][key] = rule.make(windows[subject], tree_value)
+            if not rest:
+                continue
+            scopes = [windows[subject].pairing_ids for subject in rest]
+            union = Window(
+                pairing_ids=tuple(sorted({pk for ids in scopes for pk in ids})),
+                from_year=from_year,
+                to_year=to_year,
+                as_of=as_of,
+                confirmed_only=confirmed_only,
+            )
             if rule.additive is not None:
                 per_pairing = rule.additive(union)
                 values = [
@@ -208,7 +220,7 @@ def compute(
                 values = distinct_persons(rule.distinct(union), scopes)
             else:
                 raise ValueError(f"{key} is counted for one window at a time, not in sets")
-            for subject, value in zip(group, values, strict=True):
+            for subject, value in zip(rest, values, strict=True):
                 result[subject][key] = rule.make(windows[subject], value)
     return result
 

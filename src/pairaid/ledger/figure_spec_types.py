@@ -4,7 +4,7 @@ pairings, which bulletin claims it answers (`Claimed`) and how it drills down (`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -17,6 +17,9 @@ from pairaid.ledger.figures import Figure, Window
 Additive = Callable[[Window], dict[int, Any]]  # union window → {pairing id: value}
 Distinct = Callable[[Window], QuerySet[Any]]  # union window → records with a pairing_id and person
 Make = Callable[[Window, Any], Figure]  # a subject's window and value → its figure
+# A period's window and the pairings whose whole trees are counted → {pairing id: value}, from
+# the subtree tables; a pairing left out is counted as `additive` or `distinct` count it.
+Trees = Callable[[Window, Sequence[int]], dict[int, Any]]
 # Figures already made on a page, by declaration and period (`FigureSpec.shown`).
 Made = dict[tuple[int, int, int, Any, bool, bool], Figure]
 
@@ -96,6 +99,9 @@ class FigureSpec:
     make: Make
     additive: Additive | None = None
     distinct: Distinct | None = None
+    # The figure of whole trees (`Window.whole_tree_of`) read from the subtree tables, for
+    # many trees at once (`figure_sets.compute`), instead of adding every pairing of them.
+    trees: Trees | None = None
     zero: Any = 0
     records: str = ""  # fund_flows, projects, postings, persons, tasks, obligations; a Pages slug
     indicator: str | None = None

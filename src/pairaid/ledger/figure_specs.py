@@ -9,15 +9,16 @@ target indicator it measures, which bulletin metric(s) it answers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import breakdowns, figures, figures_assets, rollups
+from pairaid.ledger import breakdowns, figures, figures_assets, rollups, subtree_rollups
 from pairaid.ledger.figure_spec_types import (
     Additive,
     Claimed,
@@ -26,6 +27,7 @@ from pairaid.ledger.figure_spec_types import (
     FigureSpec,
     Make,
     Tags,
+    Trees,
     always,
     counted_in_persons,
     counted_in_postings,
@@ -46,6 +48,7 @@ __all__ = [
     "FigureSpec",
     "Make",
     "Tags",
+    "Trees",
     "always",
     "api_keys",
     "claim_figure",
@@ -70,6 +73,36 @@ def money(kind: str) -> Additive:
         )
 
     return totals
+
+
+def money_of_trees(kind: str) -> Trees:
+    def totals(window: Window, roots: Sequence[int]) -> dict[int, Decimal]:
+        return subtree_rollups.money_of_trees(
+            roots,
+            kind=kind,
+            from_year=window.from_year,
+            to_year=window.to_year,
+            as_of=window.as_of,
+            confirmed_only=window.confirmed_only,
+        )
+
+    return totals
+
+
+def started_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
+    """As `figures.projects_implemented` reads a whole tree: the project rollups hold the
+    projects' present statuses, so only a window that ends today or later."""
+    if window.end < timezone.localdate():
+        return {}
+    return subtree_rollups.started_in_trees(roots, start=window.start, end=window.end)
+
+
+def persons_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
+    """As `figures.persons_dispatched` reads a whole tree (all categories, pending records
+    included)."""
+    if window.confirmed_only:
+        return {}
+    return subtree_rollups.persons_in_trees(roots, start=window.start, end=window.end)
 
 
 def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:
@@ -114,6 +147,7 @@ def _persons(category: str | None, indicator: str | None = None) -> FigureSpec:
     return FigureSpec(
         make=lambda w, v: figures.persons_dispatched(w, figures.PERSONS, category, value=v),
         distinct=lambda w: figures.postings_in_window(w, category),
+        trees=None if category else persons_in_trees,
         records="persons",
         indicator=indicator,
         api=True,
@@ -159,6 +193,7 @@ def _money(kind: str) -> FigureSpec:
     return FigureSpec(
         make=lambda w, v: figures.funds(w, kind, value=v),
         additive=money(kind),
+        trees=money_of_trees(kind),
         zero=ZERO,
         records="fund_flows",
         indicator=Target.Indicator.FUNDS_TRANSFERRED if kind == FundFlow.Kind.TRANSFER else None,
@@ -218,6 +253,7 @@ FIGURES: dict[str, FigureSpec] = {
     "projects_implemented": FigureSpec(
         make=lambda w, v: figures.projects_implemented(w, value=v),
         additive=figures.started_by_pairing,
+        trees=started_in_trees,
         records="projects",
         indicator=Target.Indicator.PROJECTS_STARTED,
         api=True,
