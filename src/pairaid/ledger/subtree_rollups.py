@@ -442,13 +442,19 @@ def _ids(ids: Sequence[int]) -> str:
 # --- checking and rebuilding --------------------------------------------------------------------
 
 
+CHECK_WORK_MEM = "128MB"  # PostgreSQL's memory for each grouping of `differences`
+
+
 def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]:
     """{table: (how many keys disagree with the pairings and records, the first `limit`
     of them as (key…, table's values…, records' values…))}, one statement per table; the
     subtree rollups are compared with the per-pairing rollups through the tree
     (`CHECKED_AGAINST`)."""
     found: dict[str, tuple[int, list[tuple[Any, ...]]]] = {}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # hundreds of thousands of keys: grouped in memory (hashed), not sorted on disk
+            cursor.execute(f"SET LOCAL work_mem = '{CHECK_WORK_MEM}'")
         for table, keys, values, records in TABLES:
             grouped = CHECKED_AGAINST.get(table, records)
             key_list = ", ".join(keys)
