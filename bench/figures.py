@@ -62,7 +62,7 @@ ROWS = [
     ("dashboard_county", "dashboard: county pairing"),
     ("summary", "summary --json (all pairings)"),
     ("national_pairaid", "national aggregates: pairaid"),
-    ("national_sets", "national aggregates: pairaid, all tops"),
+    ("national_sets", "national aggregates: all tops"),
     ("national_sql", "national aggregates: one SQL"),
     ("duckdb_load", "  DuckDB copy (not counted)"),
     ("national_duckdb", "national aggregates: DuckDB"),
