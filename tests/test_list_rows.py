@@ -112,6 +112,20 @@ LOOPS = {
 </tr>
 {% endfor %}""",  # noqa: E501
 }
+# The audit list's loop (web/templates/web/review/audit.html).
+LOOPS["/audit/"] = """{% for row in rows %}{% with entry=row.entry %}
+<tr data-entry="{{ entry.pk }}">
+  <td class="nw">{{ entry.at|date:"Y-m-d H:i:s" }}</td>
+  <td>{{ entry.user.get_username|default:"—" }}</td>
+  <td>{{ entry.actor|audit_actor }}</td>
+  <td title="{{ entry.action }}">{{ row.verb }}</td>
+  <td class="audit-record"><span class="record-type">{{ row.record_type }}</span> {{ entry.record_repr|default:"—" }}</td>
+  <td>{{ entry.pairing|default:"—" }}</td>
+  <td class="audit-changes">{% if row.changes %}<dl>{% for change in row.changes %}
+    <dt>{{ change.label }}</dt><dd>{% if change.paired %}{{ change.before }} → {{ change.after }}{% else %}{{ change.value }}{% endif %}</dd>{% endfor %}
+  </dl>{% else %}—{% endif %}</td>
+</tr>{% endwith %}
+{% endfor %}"""  # noqa: E501
 # The generic lists' loop (web/templates/web/records/_table.html).
 TABLE = """{% for row in rows %}
 <tr>{% for cell in row.cells %}
@@ -136,7 +150,7 @@ def looped(loop: str, response) -> str:
     context = {
         k: response.context[k]
         for k in ("page", "today", "open", "rows")
-        if k in response.context.keys()
+        if k in response.context
     }
     return Template("{% load i18n pairaid_web %}" + loop).render(Context(context))
 
@@ -213,5 +227,9 @@ def test_it_writes_reversals_overdue_work_and_markup_in_text_as_before(admin_cli
             admin_client, "/obligations/?q=交付", LOOPS["/obligations/"], language
         )
         assert assert_same_rows(admin_client, "/people/?q=李", LOOPS["/people/"], language)
+    for language in ("zh-hans", "en"):
+        assert assert_same_rows(
+            admin_client, f"/audit/?pairing={pairing.pk}", LOOPS["/audit/"], language
+        )
     shown = admin_client.get(f"/funds/?pairing={pairing.pk}").content.decode()
     assert "&lt;script&gt;" in shown and "<script>x" not in shown

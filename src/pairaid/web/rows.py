@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pairaid.web.links import Links
-from pairaid.web.templatetags.pairaid_web import wan, wan_number, yuan
+from pairaid.web.templatetags.pairaid_web import audit_actors, wan, wan_number, yuan
 
 DASH = "—"
 
@@ -426,4 +426,56 @@ def table(rows: Iterable[Mapping[str, Any]]) -> SafeString:
                 shown = format_html('<a href="{}">{}</a>', row["url"], shown)
             out.append(f"\n  {td}{shown}</td>")
         out.append("\n</tr>\n")
+    return mark_safe("".join(out))
+
+
+def audit(rows: Iterable[Any]) -> SafeString:
+    """The rows of the audit list (`web/audit_display.describe`), the actors' names
+    translated once per page."""
+    actors = audit_actors()
+    out: list[str] = []
+    for row in rows:
+        entry = row.entry
+        if row.changes:
+            changes = format_html(
+                "<dl>{}\n  </dl>",
+                mark_safe(
+                    "".join(
+                        format_html(
+                            "\n    <dt>{}</dt><dd>{}</dd>",
+                            change.label,
+                            format_html("{} → {}", change.before, change.after)
+                            if change.paired
+                            else change.value,
+                        )
+                        for change in row.changes
+                    )
+                ),
+            )
+        else:
+            changes = DASH
+        user = entry.user.get_username() if entry.user is not None else ""
+        out.append(
+            format_html(
+                '\n<tr data-entry="{}">\n'
+                '  <td class="nw">{}</td>\n'
+                "  <td>{}</td>\n"
+                "  <td>{}</td>\n"
+                '  <td title="{}">{}</td>\n'
+                '  <td class="audit-record"><span class="record-type">{}</span> {}</td>\n'
+                "  <td>{}</td>\n"
+                '  <td class="audit-changes">{}</td>\n'
+                "</tr>\n",
+                entry.pk,
+                moment(entry.at),
+                or_dash(user),
+                actors.get(entry.actor, entry.actor),
+                entry.action,
+                row.verb,
+                row.record_type,
+                or_dash(entry.record_repr),
+                or_dash(entry.pairing),
+                changes,
+            )
+        )
     return mark_safe("".join(out))

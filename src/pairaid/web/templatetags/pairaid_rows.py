@@ -22,3 +22,9 @@ def list_rows(kind: str, records: Iterable[Any], **context: Any) -> SafeString:
 def table_rows(shown: Iterable[Any]) -> SafeString:
     """A generic list's rows (`views/records_list.rows_of`)."""
     return rows.table(shown)
+
+
+@register.simple_tag
+def audit_rows(shown: Iterable[Any]) -> SafeString:
+    """The audit list's rows (`web/audit_display.describe`)."""
+    return rows.audit(shown)
