@@ -148,9 +148,7 @@ def body_of(html: str) -> str:
 
 def looped(loop: str, response) -> str:
     context = {
-        k: response.context[k]
-        for k in ("page", "today", "open", "rows")
-        if k in response.context
+        k: response.context[k] for k in ("page", "today", "open", "rows") if k in response.context
     }
     return Template("{% load i18n pairaid_web %}" + loop).render(Context(context))
 

@@ -64,7 +64,7 @@ def select_tag(widget: Mapping[str, Any]) -> str | None:
             value = conditional_escape(str(option["value"]))
             out.append(
                 f'\n  <option value="{value}"{attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
+                f"{conditional_escape(str(option['label']))}</option>\n"
             )
         if group_name:
             out.append("\n  </optgroup>")

@@ -91,6 +91,8 @@ Row = Callable[[Page, Any, Mapping[str, Any]], SafeString]
 
 def fund(page: Page, flow: Any, context: Mapping[str, Any]) -> SafeString:
     url = page.url("web:fund", flow.pk)
+    project: str
+    tag: str
     if flow.project is not None:
         project = format_html(
             '<a href="{}">{}</a>', page.url("web:project", flow.project_id), flow.project.code
@@ -233,6 +235,7 @@ def effective_label(page: Page, item: Any, status: str) -> str:
 
 def agreement(page: Page, item: Any, context: Mapping[str, Any]) -> SafeString:
     status = getattr(item, "effective_status", "")
+    event: str
     if item.event is not None:
         event = format_html('<a href="{}">{}</a>', page.url("web:event", item.event_id), item.event)
     else:
@@ -330,6 +333,7 @@ def event(page: Page, item: Any, context: Mapping[str, Any]) -> SafeString:
 
 def task(page: Page, item: Any, context: Mapping[str, Any]) -> SafeString:
     late = overdue(item, context)
+    origin: str
     if item.event:
         origin = format_html(
             '<a href="{}">{}</a>', page.url("web:event", item.event_id), item.event
@@ -436,6 +440,7 @@ def audit(rows: Iterable[Any]) -> SafeString:
     out: list[str] = []
     for row in rows:
         entry = row.entry
+        changes: str
         if row.changes:
             changes = format_html(
                 "<dl>{}\n  </dl>",
