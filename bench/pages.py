@@ -12,7 +12,11 @@ pairing, of a city and of a county below it, each list page (first and a later p
 drill-downs of the top-level pairing's figures, and one record page of each kind. It prints
 the scale loaded and the load average. With --profile PAGE (a page's name as printed), it
 prints cProfile's N most costly functions of that page's measured view (--sort: in which
-order); --only NAME measures only the pages whose name starts with NAME.
+order); --only NAME measures only the pages whose name starts with NAME. With --repeat N each
+page is measured N times and the least CPU time (and its wall time) is printed: on a shared
+machine the other work only ever adds to a view's time. The first line, "nothing", is a page
+that renders nothing (a chooser asked for no kind: 400): the fixed cost of every request —
+middleware, the session and the user read from the database, the login check.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
     parser.add_argument("--sort", default="cumulative", help="cProfile's order (e.g. tottime)")
     parser.add_argument("--only", help="measure only the pages whose name starts with this")
+    parser.add_argument("--repeat", type=int, default=1, help="views measured per page (least)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
     os.environ.setdefault("PAIRAID_ALLOWED_HOSTS", "testserver")
@@ -84,7 +89,10 @@ def main() -> int:
     )
     city = Pairing.objects.filter(parent=top).order_by("id").first()
     county = Pairing.objects.filter(parent=city).order_by("id").first() if city else None
-    pages: list[tuple[str, str]] = [("overview /", "/")]
+    pages: list[tuple[str, str]] = [
+        ("nothing (fixed cost)", "/search/choices/?kind="),
+        ("overview /", "/"),
+    ]
     for name, pairing in (("province", top), ("city", city), ("county", county)):
         if pairing is not None:
             pages.append((f"dashboard {name}", f"/pairings/{pairing.pk}/"))
@@ -114,16 +122,22 @@ def main() -> int:
         if args.only and not name.startswith(args.only):
             continue
         client.get(url)  # warm: figures stored, templates compiled
-        profiler = cProfile.Profile() if name == args.profile else None
-        with CaptureQueriesContext(connection) as captured:
-            cpu, wall = time.process_time(), time.perf_counter()
-            if profiler:
-                profiler.enable()
-            response = client.get(url)
-            if profiler:
-                profiler.disable()
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        assert response.status_code == 200, (url, response.status_code)
+        best = None
+        for _ in range(max(1, args.repeat)):
+            profiler = cProfile.Profile() if name == args.profile else None
+            with CaptureQueriesContext(connection) as captured:
+                cpu, wall = time.process_time(), time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                response = client.get(url)
+                if profiler:
+                    profiler.disable()
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if best is None or cpu < best[0]:
+                best = (cpu, wall)
+        cpu, wall = best
+        expected = 400 if name.startswith("nothing") else 200
+        assert response.status_code == expected, (url, response.status_code)
         size = len(response.content) / 1024
         print(f"{name:<42} {cpu * 1000:>7.0f} {wall * 1000:>8.0f} {len(captured):>7} {size:>6.0f}")
         if profiler:

@@ -125,6 +125,9 @@ ROOT_URLCONF = "pairaid.urls"
 WSGI_APPLICATION = "pairaid.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
+# Inputs and selects written in Python, the same HTML as Django's widget templates.
+FORM_RENDERER = "pairaid.web.form_renderer.Renderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -32,7 +32,9 @@ from pairaid.ledger.moneyfield import MoneyField, MoneySum
 from pairaid.ledger.record_types import AREAS, RecordType
 from pairaid.lib.fields import own_field
 from pairaid.web import access, listing
+from pairaid.web import rows as list_rows
 from pairaid.web.forms.generic import filter_for
+from pairaid.web.links import Links
 
 # --- a field's value, shown by its type -------------------------------------------------------
 
@@ -52,15 +54,16 @@ class Cell:
         return self.kind in ("money", "yuan", "number")
 
 
-def record_url(obj: models.Model) -> str:
+def record_url(obj: models.Model, links: Links | None = None) -> str:
     """The page of a record the pages know (a pairing, a project, a record with pages)."""
+    url = links.url if links is not None else lambda name, pk: reverse(name, args=[pk])
     if isinstance(obj, Pairing):
-        return reverse("web:pairing", args=[obj.pk])
+        return url("web:pairing", obj.pk)
     if isinstance(obj, Project):
-        return reverse("web:project", args=[obj.pk])
+        return url("web:project", obj.pk)
     declared = record_types.of(type(obj))
     if declared is not None and declared.pages is not None:
-        return reverse(f"web:{declared.pages.slug}_detail", args=[obj.pk])
+        return url(f"web:{declared.pages.slug}_detail", obj.pk)
     return ""
 
 
@@ -71,10 +74,10 @@ def is_year(field: models.Field[Any, Any]) -> bool:
     )
 
 
-def cell(obj: models.Model, name: str) -> Cell:
+def cell(obj: models.Model, name: str, page: list_rows.Page | None = None) -> Cell:
     """The value of field `name` of `obj` as a page shows it: money in 元 (or 万元 when the
     label names no unit), a choice by its label, a date as 2022-12-01, a record by its name
-    (with a link to its page)."""
+    (with a link to its page). Rows of one page share `page` (labels and links made once)."""
     field = own_field(type(obj), name)
     label = field.verbose_name
     value = getattr(obj, name)
@@ -83,7 +86,8 @@ def cell(obj: models.Model, name: str) -> Cell:
     if isinstance(field, MoneyField):
         return Cell(label, "yuan" if "元" in str(label) else "money", value)
     if field.choices:
-        return Cell(label, "text", getattr(obj, f"get_{name}_display")())
+        shown = page.label(obj, name) if page else getattr(obj, f"get_{name}_display")()
+        return Cell(label, "text", shown)
     if isinstance(field, models.BooleanField):
         return Cell(label, "text", _("是") if value else _("否"))
     if isinstance(field, models.DateTimeField):
@@ -91,7 +95,7 @@ def cell(obj: models.Model, name: str) -> Cell:
     if isinstance(field, models.DateField):
         return Cell(label, "date", value)
     if isinstance(field, models.ForeignKey):
-        return Cell(label, "text", str(value), record_url(value))
+        return Cell(label, "text", str(value), record_url(value, page.links if page else None))
     if isinstance(field, (models.IntegerField, models.DecimalField)) and not is_year(field):
         return Cell(label, "number", value)
     return Cell(label, "text", value)
@@ -149,11 +153,12 @@ def rows_of(record_type: RecordType, records: Iterable[models.Model]) -> list[di
     """Each record with its cells, in the order of the list's columns."""
     assert record_type.pages is not None
     slug = record_type.pages.slug
+    page = list_rows.Page()
     return [
         {
             "record": record,
-            "url": reverse(f"web:{slug}_detail", args=[record.pk]),
-            "cells": [cell(record, name) for name in record_type.pages.columns],
+            "url": page.url(f"web:{slug}_detail", record.pk),
+            "cells": [cell(record, name, page) for name in record_type.pages.columns],
         }
         for record in records
     ]
