@@ -14,12 +14,16 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import cells
 from pairaid.exchange.cells import CellError
-from pairaid.exchange.columns import KEEP
+from pairaid.exchange.columns import KEEP, CellMemo
 from pairaid.exchange.models import ImportBatch, ImportChange
 from pairaid.exchange.readers import Source
 from pairaid.exchange.services.layout import (
@@ -78,6 +82,10 @@ def _is_comment(cells_: list[Any]) -> bool:
     return False
 
 
+# The class attributes of fields whose value is kept in the record's __dict__ as it is.
+_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
 class Kept:
     """The rows a check validated, a chunk at a time, compressed in memory: the import
     writes these (`Pass.write_kept`) instead of reading, cleaning and validating the file
@@ -90,6 +98,15 @@ class Kept:
         self.refs = [f for f in self.fields if f.is_relation]
         self.related: dict[tuple[str, Any], models.Model] = {}
         self.chunks: list[tuple[int, bytes]] = []  # (rows read up to, the rows to write)
+        self.attnames = [f.attname for f in self.fields]
+        # Records are made again from their columns without the constructor when it is
+        # Django's own and nothing listens to its signals.
+        self.fast = (
+            model.__init__ is models.Model.__init__
+            and not signals.pre_init.has_listeners(model)
+            and not signals.post_init.has_listeners(model)
+            and all(type(model.__dict__.get(name)) in _PLAIN_ATTRIBUTES for name in self.attnames)
+        )
 
     def add(self, done: int, rows: list[Row]) -> None:
         kept = []
@@ -111,7 +128,14 @@ class Kept:
         return tuple(getattr(obj, f.attname) for f in self.fields)
 
     def _record(self, columns: tuple[Any, ...]) -> models.Model:
-        obj = self.model(*columns)
+        if self.fast:
+            # What the model's own constructor makes of its columns given in order, without
+            # its per-field work: the values were the constructed record's, already checked.
+            obj = self.model.__new__(self.model)
+            obj.__dict__.update(zip(self.attnames, columns, strict=True))
+            obj._state = ModelState()
+        else:
+            obj = self.model(*columns)
         for ref in self.refs:
             related = self.related.get((ref.name, getattr(obj, ref.attname)))
             if related is not None:
@@ -156,6 +180,7 @@ class Pass:
         self.progress, self.rejected, self.total = progress, rejected, total
         self.seen: dict[int, int] = {}
         self.columns = [c for c in importer.importable() if c.field in layout.positions]
+        self.memos = {c.field: CellMemo() for c in self.columns if c.pure}
         self.fk_fields = [f.name for f in importer.model._meta.concrete_fields if f.is_relation]
         self.cleaner = BatchCleaner(importer.model, exclude=self.fk_fields)
         self.reason = ""
@@ -257,8 +282,12 @@ class Pass:
             if isinstance(cell, FormulaWithoutValue):
                 row.errors.append((self.header(column.field), _formula_message(cell)))
                 continue
+            memo = self.memos.get(column.field)
             try:
-                value = column.clean(cell, self.context, row.values)
+                if memo is None:
+                    value = column.clean(cell, self.context, row.values)
+                else:
+                    value = memo.clean(column, cell, self.context, row.values)
             except CellError as exc:
                 row.errors.append((self.header(column.field), str(exc)))
                 continue
