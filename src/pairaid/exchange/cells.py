@@ -117,6 +117,7 @@ def parse_decimal(cell: Any, *, what: str | Promise | None = None) -> Decimal:
 
 def _bounded(value: Decimal) -> Decimal:
     """Refuse numbers no ledger holds (1e999 would make quantize and int() misbehave)."""
+    # a finite value's exponent is an int; the stubs also allow the str of NaN and infinity
     if value and (value.adjusted() > 20 or value.as_tuple().exponent < -20):  # type: ignore[operator]
         raise CellError(_("数字过大或位数过多"))
     return value

@@ -45,6 +45,7 @@ from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.batch_clean import BatchCleaner
 from pairaid.ledger.messages import readable
 from pairaid.ledger.services import pairing_of
+from pairaid.lib.fields import own_field
 from pairaid.lib.personal_data import (
     EncryptedTextField,
     decrypt,
@@ -95,7 +96,7 @@ class Kept:
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.fields = model._meta.concrete_fields
-        self.refs = [f for f in self.fields if f.is_relation]
+        self.refs = [f for f in self.fields if isinstance(f, models.ForeignObject)]
         self.related: dict[tuple[str, Any], models.Model] = {}
         self.chunks: list[tuple[int, bytes]] = []  # (rows read up to, the rows to write)
         self.attnames = [f.attname for f in self.fields]
@@ -194,7 +195,7 @@ class Pass:
             return self.importer.column(name).header
         except KeyError:
             try:
-                return str(self.importer.model._meta.get_field(name).verbose_name)
+                return str(own_field(self.importer.model, name).verbose_name)
             except Exception:
                 return ""
 
@@ -325,7 +326,7 @@ class Pass:
                     % {"n": len(matches), "key": importer.key_words},
                 )
             )
-            return
+            return None
         obj = matches[0] if matches else None
         changed: list[str] | None = None
         if obj is None:
@@ -335,7 +336,7 @@ class Pass:
             row.changes = importer.changes(obj, row.values)
             if not row.changes:
                 row.status = UNCHANGED
-                return
+                return None
             changed = list(row.changes)
             candidate = importer.candidate(obj, row.changes)
         pairing = importer.pairing_of(row.values, obj)
@@ -350,7 +351,7 @@ class Pass:
                     },
                 )
             )
-            return
+            return None
         if pairing is not None:
             for record in (candidate, obj):
                 year = importer.lock_year(record, changed) if record is not None else None
@@ -362,7 +363,7 @@ class Pass:
                             % {"pairing": pairing, "year": year},
                         )
                     )
-                    return
+                    return None
         checked_on = getattr(candidate, "checked_on", None)
         if checked_on is not None:
             checked_on(self.today)
@@ -515,7 +516,7 @@ def snapshot(obj: models.Model, names: Any) -> dict[str, Any]:
     """The stored values of some fields, JSON-safe; personal data encrypted."""
     values = {}
     for name in names:
-        model_field = obj._meta.get_field(name)
+        model_field = own_field(type(obj), name)
         value = getattr(obj, model_field.attname)
         if isinstance(model_field, EncryptedTextField):
             values[name] = {"secret": encrypt(value or "")}
@@ -528,7 +529,7 @@ def restore(obj: models.Model, saved: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments for `update_record` that put saved values back."""
     changes: dict[str, Any] = {}
     for name, value in saved.items():
-        model_field = obj._meta.get_field(name)
+        model_field = own_field(type(obj), name)
         if isinstance(value, dict) and "secret" in value:
             changes[name] = decrypt(value["secret"])
         elif model_field.is_relation:
