@@ -16,7 +16,9 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.money import CENT, MAX_AMOUNT, WAN
@@ -82,9 +84,12 @@ def parse_code(cell: Any) -> str:
 _MONEY_NOISE = re.compile(r"[,\s']|人民币|RMB|CNY|[¥￥]", re.IGNORECASE)
 
 
-def parse_decimal(cell: Any, *, what: str | None = None) -> Decimal:
+_NUMBER, _AMOUNT = gettext_lazy("数字"), gettext_lazy("金额")
+
+
+def parse_decimal(cell: Any, *, what: str | Promise | None = None) -> Decimal:
     """A plain decimal number: 1,234.50 · １２３４．５ · 1234 · a spreadsheet number."""
-    label = what or _("数字")
+    label = _NUMBER if what is None else what  # translated only for a message
     if isinstance(cell, bool):
         raise CellError(_("应为%(what)s，不是“%(cell)s”") % {"what": label, "cell": cell})
     if isinstance(cell, int):
@@ -112,6 +117,7 @@ def parse_decimal(cell: Any, *, what: str | None = None) -> Decimal:
 
 def _bounded(value: Decimal) -> Decimal:
     """Refuse numbers no ledger holds (1e999 would make quantize and int() misbehave)."""
+    # a finite value's exponent is an int; the stubs also allow the str of NaN and infinity
     if value and (value.adjusted() > 20 or value.as_tuple().exponent < -20):  # type: ignore[operator]
         raise CellError(_("数字过大或位数过多"))
     return value
@@ -126,7 +132,7 @@ def parse_money(cell: Any, *, unit: Decimal = Decimal(1)) -> Decimal:
             if text.endswith(suffix):
                 cell, unit = text[: -len(suffix)], scale
                 break
-    value = parse_decimal(cell, what=_("金额")) * unit
+    value = parse_decimal(cell, what=_AMOUNT) * unit
     if value < 0:
         raise CellError(_("金额不能为负数；更正已登记的资金请使用冲销"))
     if value != value.quantize(CENT):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from pairaid.exchange import cells
 from pairaid.exchange.cells import CellError
+from pairaid.ledger.batch_clean import MEMO_LIMIT
 from pairaid.ledger.money import WAN
 
 
@@ -66,6 +67,9 @@ class Column:
     example: Any = None
     importable: bool = True  # False: shown in exports only (e.g. a confirmation status)
     width: int = 14
+    # The cleaned value depends on the cell alone (and the pass's units and language), not
+    # on the rest of the row: an import cleans each distinct cell of the column once.
+    pure: ClassVar[bool] = True
 
     @property
     def header(self) -> str:
@@ -284,6 +288,7 @@ class RefColumn(Column):
 
     `lookup(context, text, row)` returns the record or raises CellError."""
 
+    pure: ClassVar[bool] = False  # a lookup may depend on the row (a project: its pairing)
     lookup: Callable[..., Any] | None = None
     display: Callable[[Any], str] = str
     # called with the import's context (`specs.Context`, which holds more than `Context`)
@@ -319,3 +324,30 @@ class ComputedColumn(Column):
     def export(self, record: Any) -> Any:
         assert self.compute is not None
         return self.compute(record)
+
+
+class CellMemo:
+    """A column's cleaned value (or refusal) per distinct cell, for a column whose value
+    depends on the cell alone (`Column.pure`): a ledger's kinds, sources, years and dates
+    repeat from row to row."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[type, Any], Any] = {}
+
+    def clean(self, column: Column, cell: Any, context: Context, values: dict[str, Any]) -> Any:
+        try:
+            key = (type(cell), cell)
+            found = self.known[key]
+        except KeyError:
+            if len(self.known) >= MEMO_LIMIT:
+                self.known.clear()
+            try:
+                found = column.clean(cell, context, values)
+            except CellError as exc:
+                found = exc
+            self.known[key] = found
+        except TypeError:  # an unhashable cell: cleaned as it is
+            return column.clean(cell, context, values)
+        if isinstance(found, CellError):
+            raise CellError(str(found))
+        return found

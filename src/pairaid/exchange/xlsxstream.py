@@ -33,6 +33,12 @@ _REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
 # The sheet's root element, with its namespace prefix if it has one (`<x:worksheet`).
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>/]")
 _ROW_R = re.compile(rb'\sr="([0-9]{1,9})"')
+# A reference naming a column past Z or a row past 299,999 (or written oddly: leading
+# zeros, 7 digits or more), found anywhere `r="` ends an attribute's name (`sqref` too: a
+# false alarm costs only the full measure). Without one, a sheet spans at most
+# 26 × 299,999 cells (`_NARROW_CELLS`).
+_BEYOND_NARROW = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?(?:[0-9]{7,}|[3-9][0-9]{5}|0[0-9]*)")')
+_NARROW_CELLS = 26 * 300_000
 # What may follow an element's name in a start tag.
 _AFTER_NAME = frozenset(b" >/\n\r\t")
 
@@ -241,6 +247,27 @@ class StreamingWorkbook:
                             last_column = column
                 tail = data[-32:]
         return last_row, last_column
+
+    def spans_more_than(self, sheet: str, cells: int) -> bool:
+        """Whether the rectangle `extent` gives holds more than `cells` cells. Most sheets
+        name no column past Z and no row past 299,999 (at most 7.8 million cells): that is
+        found by one search of the XML for a reference beyond them, without reading every
+        reference as `extent` does (a sixth of its time); only a sheet that has one is
+        measured by `extent`."""
+        if cells < _NARROW_CELLS:
+            last_row, last_column = self.extent(sheet)
+            return last_row * max(last_column, 1) > cells
+        tail = b""
+        with self.zip.open(self.part_of(sheet)) as part:
+            while chunk := part.read(CHUNK):
+                data = tail + chunk
+                if _BEYOND_NARROW.search(data):
+                    break
+                tail = data[-32:]
+            else:
+                return False
+        last_row, last_column = self.extent(sheet)
+        return last_row * max(last_column, 1) > cells
 
     def last_filled_row(self, sheet: str) -> int:
         """The number of the last row holding a cell with content (a `<c>` element that is

@@ -17,6 +17,7 @@ from pairaid.ledger import access
 from pairaid.ledger import services as ledger
 from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.models import FundFlow
+from pairaid.lib.fields import own_field
 from pairaid.lib.personal_data import (
     decrypt,
 )
@@ -99,7 +100,7 @@ def purge_original(batch: ImportBatch) -> None:
     recorded changes, not from the file. Runs after the transaction commits."""
     if not batch.file:
         return
-    name = batch.file.name
+    name = batch.file.name or ""
     storage = batch.file.storage
 
     def purge() -> None:
@@ -217,7 +218,7 @@ def _undoable_update(model: type[models.Model], data: dict[str, Any]) -> models.
         if not same:
             raise ValidationError(
                 _("记录“%(record)s”在导入后又被修改（%(field)s），不能自动撤销；请手工核对")
-                % {"record": obj, "field": obj._meta.get_field(name).verbose_name}
+                % {"record": obj, "field": own_field(type(obj), name).verbose_name}
             )
     return obj
 

@@ -14,12 +14,16 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import cells
 from pairaid.exchange.cells import CellError
-from pairaid.exchange.columns import KEEP
+from pairaid.exchange.columns import KEEP, CellMemo
 from pairaid.exchange.models import ImportBatch, ImportChange
 from pairaid.exchange.readers import Source
 from pairaid.exchange.services.layout import (
@@ -41,6 +45,7 @@ from pairaid.ledger.audit_chain import lock_chains
 from pairaid.ledger.batch_clean import BatchCleaner
 from pairaid.ledger.messages import readable
 from pairaid.ledger.services import pairing_of
+from pairaid.lib.fields import own_field
 from pairaid.lib.personal_data import (
     EncryptedTextField,
     decrypt,
@@ -78,6 +83,10 @@ def _is_comment(cells_: list[Any]) -> bool:
     return False
 
 
+# The class attributes of fields whose value is kept in the record's __dict__ as it is.
+_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
 class Kept:
     """The rows a check validated, a chunk at a time, compressed in memory: the import
     writes these (`Pass.write_kept`) instead of reading, cleaning and validating the file
@@ -87,9 +96,18 @@ class Kept:
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.fields = model._meta.concrete_fields
-        self.refs = [f for f in self.fields if f.is_relation]
+        self.refs = [f for f in self.fields if isinstance(f, models.ForeignObject)]
         self.related: dict[tuple[str, Any], models.Model] = {}
         self.chunks: list[tuple[int, bytes]] = []  # (rows read up to, the rows to write)
+        self.attnames = [f.attname for f in self.fields]
+        # Records are made again from their columns without the constructor when it is
+        # Django's own and nothing listens to its signals.
+        self.fast = (
+            model.__init__ is models.Model.__init__
+            and not signals.pre_init.has_listeners(model)
+            and not signals.post_init.has_listeners(model)
+            and all(type(model.__dict__.get(name)) in _PLAIN_ATTRIBUTES for name in self.attnames)
+        )
 
     def add(self, done: int, rows: list[Row]) -> None:
         kept = []
@@ -111,7 +129,14 @@ class Kept:
         return tuple(getattr(obj, f.attname) for f in self.fields)
 
     def _record(self, columns: tuple[Any, ...]) -> models.Model:
-        obj = self.model(*columns)
+        if self.fast:
+            # What the model's own constructor makes of its columns given in order, without
+            # its per-field work: the values were the constructed record's, already checked.
+            obj = self.model.__new__(self.model)
+            obj.__dict__.update(zip(self.attnames, columns, strict=True))
+            obj._state = ModelState()
+        else:
+            obj = self.model(*columns)
         for ref in self.refs:
             related = self.related.get((ref.name, getattr(obj, ref.attname)))
             if related is not None:
@@ -156,6 +181,7 @@ class Pass:
         self.progress, self.rejected, self.total = progress, rejected, total
         self.seen: dict[int, int] = {}
         self.columns = [c for c in importer.importable() if c.field in layout.positions]
+        self.memos = {c.field: CellMemo() for c in self.columns if c.pure}
         self.fk_fields = [f.name for f in importer.model._meta.concrete_fields if f.is_relation]
         self.cleaner = BatchCleaner(importer.model, exclude=self.fk_fields)
         self.reason = ""
@@ -169,7 +195,7 @@ class Pass:
             return self.importer.column(name).header
         except KeyError:
             try:
-                return str(self.importer.model._meta.get_field(name).verbose_name)
+                return str(own_field(self.importer.model, name).verbose_name)
             except Exception:
                 return ""
 
@@ -257,8 +283,12 @@ class Pass:
             if isinstance(cell, FormulaWithoutValue):
                 row.errors.append((self.header(column.field), _formula_message(cell)))
                 continue
+            memo = self.memos.get(column.field)
             try:
-                value = column.clean(cell, self.context, row.values)
+                if memo is None:
+                    value = column.clean(cell, self.context, row.values)
+                else:
+                    value = memo.clean(column, cell, self.context, row.values)
             except CellError as exc:
                 row.errors.append((self.header(column.field), str(exc)))
                 continue
@@ -296,7 +326,7 @@ class Pass:
                     % {"n": len(matches), "key": importer.key_words},
                 )
             )
-            return
+            return None
         obj = matches[0] if matches else None
         changed: list[str] | None = None
         if obj is None:
@@ -306,7 +336,7 @@ class Pass:
             row.changes = importer.changes(obj, row.values)
             if not row.changes:
                 row.status = UNCHANGED
-                return
+                return None
             changed = list(row.changes)
             candidate = importer.candidate(obj, row.changes)
         pairing = importer.pairing_of(row.values, obj)
@@ -321,7 +351,7 @@ class Pass:
                     },
                 )
             )
-            return
+            return None
         if pairing is not None:
             for record in (candidate, obj):
                 year = importer.lock_year(record, changed) if record is not None else None
@@ -333,7 +363,7 @@ class Pass:
                             % {"pairing": pairing, "year": year},
                         )
                     )
-                    return
+                    return None
         checked_on = getattr(candidate, "checked_on", None)
         if checked_on is not None:
             checked_on(self.today)
@@ -486,7 +516,7 @@ def snapshot(obj: models.Model, names: Any) -> dict[str, Any]:
     """The stored values of some fields, JSON-safe; personal data encrypted."""
     values = {}
     for name in names:
-        model_field = obj._meta.get_field(name)
+        model_field = own_field(type(obj), name)
         value = getattr(obj, model_field.attname)
         if isinstance(model_field, EncryptedTextField):
             values[name] = {"secret": encrypt(value or "")}
@@ -499,7 +529,7 @@ def restore(obj: models.Model, saved: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments for `update_record` that put saved values back."""
     changes: dict[str, Any] = {}
     for name, value in saved.items():
-        model_field = obj._meta.get_field(name)
+        model_field = own_field(type(obj), name)
         if isinstance(value, dict) and "secret" in value:
             changes[name] = decrypt(value["secret"])
         elif model_field.is_relation:

@@ -223,22 +223,22 @@ class GenericImporter(Importer):
     # Read from the type's declaration when used, where a hand-written importer sets class
     # attributes (which a property may stand for, but mypy holds writable).
     @property
-    def columns(self) -> tuple[Column, ...]:  # type: ignore[override]
+    def columns(self) -> tuple[Column, ...]:  # type: ignore[override]  # a read-only stand-in (above)
         pages = self.pages
         if pages not in self._made:
             self._made[pages] = _columns(self.model, pages)
         return self._made[pages]
 
     @property
-    def key(self) -> tuple[str, ...]:  # type: ignore[override]
+    def key(self) -> tuple[str, ...]:  # type: ignore[override]  # a read-only stand-in (above)
         return self.pages.key
 
     @property
-    def key_column(self) -> str:  # type: ignore[override]
+    def key_column(self) -> str:  # type: ignore[override]  # a read-only stand-in (above)
         return self.key[-1] if self.key else ""
 
     @property
-    def key_words(self) -> str:  # type: ignore[override]
+    def key_words(self) -> str:  # type: ignore[override]  # a read-only stand-in (above)
         return "、".join(str(own_field(self.model, name).verbose_name) for name in self.key)
 
     def key_of(self, values: dict[str, Any]) -> tuple[Any, ...]:

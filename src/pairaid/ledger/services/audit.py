@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.hashable import make_hashable
 
+from pairaid.ledger.audit_chain import record_anchor
 from pairaid.ledger.models import (
     AuditChain,
     AuditEntry,
     Pairing,
 )
-from pairaid.ledger.services.bulkinsert import insert
+from pairaid.ledger.services.bulkinsert import insert, insert_rows, new_ids
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
@@ -33,6 +36,9 @@ NOT_AUDITED = {"recorded_at", "version"}
 # pairings never wait for each other. Every ANCHOR_EVERY entries an anchor over all chain
 # heads is recorded after commit (ledger.audit_chain.record_anchor).
 ANCHOR_EVERY = 10_000  # an anchor holds every head: about 110 bytes a chain
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
@@ -159,8 +165,6 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
         and last is not None
         and last // ANCHOR_EVERY > (first - 1) // ANCHOR_EVERY
     ):
-        from pairaid.ledger.audit_chain import record_anchor
-
         transaction.on_commit(record_anchor, robust=True)
     return created
 
@@ -178,7 +182,7 @@ def log_action(
 def _bulk_log(objs: Sequence[models.Model], verb: str, *, acting_user: Any, via: str) -> None:
     """One entry per record, holding its values, built and chained in one pass."""
     if objs:
-        _append(_entries(objs, _action(objs[0], verb), acting_user, via, timezone.now()))
+        log_rows(objs, _action(objs[0], verb), acting_user, via, timezone.now())
 
 
 # --- many entries at once --------------------------------------------------------------------
@@ -206,7 +210,10 @@ def _values(obj: models.Model, plan: list[tuple[str, str, bool]]) -> dict[str, A
     values = {}
     for name, attname, personal in plan:
         value = getattr(obj, attname)
-        values[name] = mask(value, 2, 2) if personal else _plain(value)
+        if personal:
+            values[name] = mask(value, 2, 2)
+        else:  # text, numbers and None are kept as they are (_plain's answer, found sooner)
+            values[name] = value if type(value) in _AS_IS else _plain(value)
     return values
 
 
@@ -272,6 +279,118 @@ def _entries(
             row[position["prev_hash"]] = row[position["hash"]] = ""
             entries.append(AuditEntry(*row))
     return entries
+
+
+# --- many entries at once, as rows ----------------------------------------------------------
+#
+# `_append(_entries(…))` without an AuditEntry instance: each entry goes to the database as a
+# row of values (`bulkinsert.insert_rows`, COPY on PostgreSQL). Its `changes` are turned into
+# JSON once, in the form the hash covers (keys sorted, compact, not ASCII-escaped), and that
+# text is both the stored column and part of the hash payload: the payload is put together
+# from text made once per batch (action, actor, time, type, user) and each entry's own parts,
+# exactly as `AuditEntry.compute_hash` writes it (`tests/test_audit_chain_rows.py`).
+
+_dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+_text = json.encoder.encode_basestring  # (C) JSON of a str, as _dumps writes it
+_ROW_FIELDS = (
+    "id",
+    "at",
+    "user_id",
+    "actor",
+    "action",
+    "record_type",
+    "record_id",
+    "record_repr",
+    "pairing_id",
+    "changes",
+    "chain",
+    "prev_hash",
+    "hash",
+)
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+@transaction.atomic
+def log_rows(
+    objs: Sequence[models.Model],
+    action: str,
+    acting_user: Any,
+    via: str,
+    at: dt.datetime,
+    changes: Sequence[Mapping[str, Any]] | None = None,
+) -> None:
+    """The entries `_entries` makes, chained and stored as `_append` does, for many records of
+    one type (`changes` one per record, or by default each record's values)."""
+    if not objs:
+        return
+    plan = _value_plan(type(objs[0]))
+    user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
+    record_type = objs[0]._meta.model_name or ""
+    made = []
+    with labels_once(objs):
+        for index, obj in enumerate(objs):
+            pairing = pairing_of(obj)
+            values = dict(changes[index]) if changes is not None else _values(obj, plan)
+            made.append(
+                (
+                    pairing.pk if pairing and pairing.pk else None,
+                    str(obj.pk),
+                    str(obj)[:300],
+                    _dumps(values),
+                )
+            )
+    chains = {pairing_id: AuditEntry.chain_for(pairing_id) for pairing_id, *_ in made}
+    heads = _lock_chains(chains.values())
+    tails = {name: head.last_hash for name, head in heads.items()}
+    lasts: dict[str, int] = {}
+    counts: dict[str, int] = dict.fromkeys(heads, 0)
+    head_text = (
+        f'{{"action":{_text(action)},"actor":{_text(via)},'
+        f'"at":{_text(at.astimezone(dt.UTC).isoformat())},"chain":'
+    )
+    end_text = f',"record_type":{_text(record_type)},"user":{_number(user_id)}}}'
+    stored_at = AuditEntry._meta.get_field("at").get_db_prep_save(at, connection)
+    ids = new_ids(AuditEntry, len(made))
+    rows = []
+    sha256 = hashlib.sha256
+    for pk, (pairing_id, record_id, record_repr, text) in zip(ids, made, strict=True):
+        chain = chains[pairing_id]
+        prev = tails[chain]
+        payload = (
+            f'{head_text}{_text(chain)},"changes":{text},"pairing":{_number(pairing_id)},'
+            f'"prev":{_text(prev)},"record_id":{_text(record_id)},'
+            f'"record_repr":{_text(record_repr)}{end_text}'
+        )
+        digest = tails[chain] = sha256(payload.encode()).hexdigest()
+        lasts[chain] = pk
+        counts[chain] += 1
+        rows.append(
+            (
+                pk,
+                stored_at,
+                user_id,
+                via,
+                action,
+                record_type,
+                record_id,
+                record_repr,
+                pairing_id,
+                text,
+                chain,
+                prev,
+                digest,
+            )
+        )
+    insert_rows(AuditEntry, _ROW_FIELDS, rows)
+    for name, head in heads.items():
+        head.last_id, head.last_hash = lasts[name], tails[name]
+        head.length += counts[name]
+        head.save(update_fields=["last_id", "last_hash", "length"])
+    if ids[-1] // ANCHOR_EVERY > (ids[0] - 1) // ANCHOR_EVERY:
+        transaction.on_commit(record_anchor, robust=True)
 
 
 def _action(obj: models.Model | type[models.Model], verb: str) -> str:

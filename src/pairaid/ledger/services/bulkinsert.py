@@ -140,6 +140,41 @@ def insert(objs: Sequence[M]) -> list[M]:
     return _stored(objs)
 
 
+def new_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new ids for rows the caller inserts itself (`insert_rows`), in its transaction:
+    from the table's sequence on PostgreSQL, after the table's largest on SQLite (whose write
+    lock the caller's transaction holds)."""
+    if connection.vendor == "postgresql":
+        return _ids(model, count)
+    if not connection.in_atomic_block:
+        raise RuntimeError("new_ids needs the caller's transaction")
+    return _sqlite_ids(model, count)
+
+
+def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequence[Any]) -> None:
+    """Store rows already in the database's form (a value per name of `attnames`, the key
+    included, from `new_ids`): COPY on PostgreSQL, one prepared INSERT elsewhere. No model
+    instance is made: the caller prepares each value as its field would."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
+    columns = ", ".join(quote(column_of[name]) for name in attnames)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+            return
+        marks = ", ".join(["%s"] * len(attnames))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
 def _stored(objs: Sequence[M]) -> list[M]:
     for obj in objs:
         obj._state.adding = False

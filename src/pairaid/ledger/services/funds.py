@@ -19,7 +19,7 @@ from pairaid.ledger.models import (
     Pairing,
     Project,
 )
-from pairaid.ledger.services.audit import _append, _bulk_log, _entries, log_action, record_values
+from pairaid.ledger.services.audit import _bulk_log, log_action, log_rows, record_values
 from pairaid.ledger.services.bulkinsert import collector_paused, insert
 from pairaid.ledger.services.guards import _guard, _refuse_self_confirmation
 
@@ -202,6 +202,6 @@ def bulk_reverse_fund_flows(
         {"reverses": reversal.reverses_id, "amount": str(reversal.amount), "reason": reason}
         for reversal in created
     ]
-    _append(_entries(created, "fundflow.reversed", acting_user, via, timezone.now(), changes))
+    log_rows(created, "fundflow.reversed", acting_user, via, timezone.now(), changes)
     rollups.add_flows(created)
     return created
