@@ -6,13 +6,20 @@ pairing's own rows and of its subtree's rows:
 
 - `PairingTreeLink`, the closure of the pairing tree (ancestor, descendant, depth), kept by
   `place_pairings` whenever the services create a pairing or change its parent;
-- `SubtreeFundRollup`, `FundRollup` summed per ancestor, kept by `rollups.add` in the same
-  statement batch as the fund rollup itself (services, bulk services, import and rollback);
-- `SubtreeProjectRollup`, `ProjectRollup` summed per ancestor, kept by triggers on the
-  project table (migration 0019) like the project rollup;
+- `SubtreeFundRollup`, `FundRollup` summed per ancestor, its changes written by `rollups.add`
+  in the same statement batch as the fund rollup itself (services, bulk services, import and
+  rollback);
+- `SubtreeProjectRollup`, `ProjectRollup` summed per ancestor, its changes written by
+  triggers on the project table (migrations 0019, 0021) like the project rollup;
 - `SubtreePerson`, each person posted in a pairing's tree with their earliest start there,
-  kept by triggers on the posting table: the distinct persons of the default window are an
-  index count (`persons_in_tree`), other windows count the postings.
+  its changes marked by triggers on the posting table: the distinct persons of the default
+  window are an index count (`persons_in_tree`), other windows count the postings.
+
+A writer never updates these rows: it inserts its change as rows of its own
+(`SubtreeFundDelta`, `SubtreeProjectDelta`, `SubtreePersonDelta`), so writes to two
+pairings under the same coordinating pairing never wait for each other. Readers add an
+ancestor's deltas to its compacted rows (`pending`; a marked person is counted from the
+postings), and `subtree_compaction.compact` folds them in, in the background.
 
 A figure uses them only when its window covers the pairing's whole tree
 (`Window.whole_tree_of`: the user sees every pairing below it); otherwise it adds the
@@ -32,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 
 from pairaid.ledger.models import (
     Confirmation,
@@ -41,14 +48,30 @@ from pairaid.ledger.models import (
     PairingTreeLink,
     Project,
     ProjectRollup,
+    SubtreeFundDelta,
     SubtreeFundRollup,
-    SubtreePerson,
+    SubtreeProjectDelta,
     SubtreeProjectRollup,
 )
 from pairaid.ledger.moneyfield import MoneySum
 from pairaid.ledger.rollups import KEY_COLUMNS, SUBTREE_KEYS, _month_sql, _next_month
 
 # --- reading ----------------------------------------------------------------------------------
+
+# Each subtree rollup and the table of its changes not yet compacted into it.
+DELTAS: dict[type[Model], type[Model]] = {
+    SubtreeFundRollup: SubtreeFundDelta,
+    SubtreeProjectRollup: SubtreeProjectDelta,
+}
+
+
+def pending(rollup: type[Model], root: int, **filters: Any) -> list[QuerySet[Any]]:
+    """`root`'s rows of a subtree rollup: the compacted rows and the deltas not yet compacted
+    into them, filtered alike. A reader sums both (as one UNION ALL)."""
+    return [
+        model.objects.filter(ancestor_id=root, **filters).order_by()
+        for model in (rollup, DELTAS[rollup])
+    ]
 
 
 def money_of_tree(
@@ -76,7 +99,7 @@ def money_of_tree(
     if confirmed_only:
         window["confirmation"] = Confirmation.CONFIRMED
     own = FundRollup.objects.filter(pairing_id=root, month__lt=first_day, **window)
-    below = SubtreeFundRollup.objects.filter(ancestor_id=root, month__lt=first_day, **window)
+    below = pending(SubtreeFundRollup, root, month__lt=first_day, **window)
     this_month = FundFlow.objects.filter(
         pairing_id__in=list(pairing_ids), date__gte=first_day, date__lte=as_of, **window
     )
@@ -85,7 +108,7 @@ def money_of_tree(
         .values("kind")
         .annotate(total=MoneySum("amount"))
         .union(
-            below.order_by().values("kind").annotate(total=MoneySum("amount")),
+            *(rows.values("kind").annotate(total=MoneySum("amount")) for rows in below),
             this_month.order_by().values("kind").annotate(total=MoneySum("amount")),
             all=True,
         )
@@ -113,12 +136,12 @@ def started_in_tree(root: int, pairing_ids: Iterable[int], *, start: dt.date, en
         start_date__gte=last_month, start_date__lte=end
     )
     own = ProjectRollup.objects.filter(pairing_id=root, **months).order_by()
-    below = SubtreeProjectRollup.objects.filter(ancestor_id=root, **months).order_by()
+    below = pending(SubtreeProjectRollup, root, **months)
     rows = (
         own.values("status")
         .annotate(n=Sum("project_count"))
         .union(
-            below.values("status").annotate(n=Sum("project_count")),
+            *(rows.values("status").annotate(n=Sum("project_count")) for rows in below),
             records.filter(edges).values("status").annotate(n=Count("*")),
             all=True,
         )
@@ -130,17 +153,38 @@ def persons_in_tree(root: int, *, start: dt.date, end: dt.date) -> int | None:
     """The distinct persons with a posting in `root`'s tree (the pairing and every pairing
     below it) that started from `start` to `end`, when the rows of `SubtreePerson` alone
     answer it: `start` is on or before the tree's earliest posting start, so a person counts
-    when their first posting there started on or before `end`. None otherwise (the caller
-    counts the postings). One query."""
-    rows = SubtreePerson.objects.filter(ancestor_id=root).aggregate(
-        first=Min("first_start"),
-        n=Count("pk", filter=Q(first_start__lte=end)),
-    )
-    if rows["first"] is None:
+    when their first posting there started on or before `end`. A person marked in
+    `SubtreePersonDelta` is counted from their postings instead of their row. None otherwise
+    (the caller counts the postings). One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(PERSONS_IN_TREE, {"root": root, "end": end})
+        first, n = cursor.fetchone()
+    if first is None:
         return 0
-    if start > rows["first"]:
+    if isinstance(first, str):
+        first = dt.date.fromisoformat(first)
+    # `first` is never later than the tree's earliest start (a marked person's old row may
+    # be earlier): when `start` is after it, the postings are counted, which is still exact
+    if start > first:
         return None
-    return int(rows["n"])
+    return int(n or 0)
+
+
+MARKED = "SELECT person_id FROM ledger_subtreepersondelta WHERE ancestor_id = %(root)s"
+PERSONS_IN_TREE = (
+    # every row (as before the marks), less the rows of marked persons, plus the marked
+    # persons counted from their postings in the tree
+    "SELECT MIN(first_start), SUM(n) FROM ("
+    "SELECT first_start, CASE WHEN first_start <= %(end)s THEN 1 ELSE 0 END AS n "
+    "FROM ledger_subtreeperson WHERE ancestor_id = %(root)s "
+    "UNION ALL SELECT NULL, CASE WHEN first_start <= %(end)s THEN -1 ELSE 0 END "
+    "FROM ledger_subtreeperson WHERE ancestor_id = %(root)s "
+    f"AND person_id IN ({MARKED}) "
+    "UNION ALL SELECT MIN(p.start_date), CASE WHEN MIN(p.start_date) <= %(end)s THEN 1 ELSE 0 END "
+    "FROM ledger_posting AS p JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
+    f"WHERE l.ancestor_id = %(root)s AND p.person_id IN ({MARKED}) GROUP BY p.person_id"
+    ") AS persons"
+)
 
 
 # --- the records grouped as each table holds them -----------------------------------------------
@@ -202,6 +246,13 @@ def _persons_sql(ancestors: Sequence[int] | None = None) -> str:
 
 TREE_TABLE = "ledger_pairingtreelink"
 PERSONS_TABLE = "ledger_subtreeperson"
+PERSON_MARKS = "ledger_subtreepersondelta"
+# the tables of changes not yet compacted into each table
+DELTA_TABLES = {
+    "ledger_subtreefundrollup": "ledger_subtreefunddelta",
+    "ledger_subtreeprojectrollup": "ledger_subtreeprojectdelta",
+    PERSONS_TABLE: PERSON_MARKS,
+}
 EVERY_ROW = (TREE_TABLE, PERSONS_TABLE)  # a row missing or extra is a difference
 TABLES = (
     # (table, key columns, value columns, the records grouped the same way)
@@ -266,9 +317,12 @@ def _replace(ancestors: Sequence[int] | None) -> int:
     """Replace the subtree rollups' rows of `ancestors` (all when None) by the records grouped
     through `PairingTreeLink`; the number of rows written."""
     written = 0
+    if ancestors is not None:
+        lock_ancestors(ancestors)
     with connection.cursor() as cursor:
         for table, keys, values, grouped in TABLES[1:]:
             where = "" if ancestors is None else f" WHERE ancestor_id IN ({_ids(ancestors)})"
+            cursor.execute(f"DELETE FROM {DELTA_TABLES[table]}{where}")
             cursor.execute(f"DELETE FROM {table}{where}")
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join([*keys, *values])}) " + grouped(ancestors)
@@ -281,7 +335,52 @@ def _ids(ids: Sequence[int]) -> str:
     return ", ".join(str(int(pk)) for pk in ids)
 
 
+# PostgreSQL advisory locks of one ancestor's subtree rows: (this class, the ancestor's id)
+LOCK_CLASS = 0x53425452
+
+
+def lock_ancestors(ancestors: Iterable[int], *, wait: bool = True) -> bool:
+    """Hold the subtree rows of `ancestors` until this transaction ends, against a compaction
+    or a rebuild of the same ancestors (never against a writer: writers only insert deltas).
+    `wait=False` takes them only if free and says whether it did. On SQLite, which writes one
+    transaction at a time, there is nothing to take."""
+    if connection.vendor != "postgresql":
+        return True
+    take = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        for ancestor in sorted(set(ancestors)):
+            cursor.execute(f"SELECT {take}(%s, %s)", [LOCK_CLASS, ancestor])
+            row = cursor.fetchone()
+            if not wait and not (row and row[0]):
+                return False
+    return True
+
+
 # --- checking and rebuilding --------------------------------------------------------------------
+
+
+def _effective(table: str, keys: Sequence[str], values: Sequence[str]) -> str:
+    """What a reader takes `table`'s rows to be: its rows and its deltas not yet compacted;
+    for persons, the rows of unmarked persons and the marked ones counted from the postings."""
+    columns = ", ".join([*keys, *values])
+    if table == PERSONS_TABLE:
+        marked = (
+            f"EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d WHERE d.ancestor_id = {{a}} "
+            "AND d.person_id = {p})"
+        )
+        return (
+            f"SELECT {columns} FROM {table} AS s "
+            f"WHERE NOT {marked.format(a='s.ancestor_id', p='s.person_id')} "
+            "UNION ALL SELECT l.ancestor_id, p.person_id, MIN(p.start_date) "
+            "FROM ledger_posting AS p "
+            "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
+            f"WHERE {marked.format(a='l.ancestor_id', p='p.person_id')} "
+            "GROUP BY l.ancestor_id, p.person_id"
+        )
+    if table in DELTA_TABLES:
+        deltas = DELTA_TABLES[table]
+        return f"SELECT {columns} FROM {table} UNION ALL SELECT {columns} FROM {deltas}"
+    return f"SELECT {columns} FROM {table}"
 
 
 def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]:
@@ -301,7 +400,8 @@ def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]
             having = " OR ".join(f"{add}({v}) <> {add}(r_{v})" for v in values)
             cursor.execute(
                 f"SELECT {key_list}, {sums} FROM ("
-                f"SELECT {key_list}, {table_side} FROM {table} UNION ALL "
+                f"SELECT {key_list}, {table_side} FROM ({_effective(table, keys, values)}) AS t "
+                "UNION ALL "
                 f"SELECT {key_list}, {records_side} FROM ({grouped(None)}) AS records"
                 f") AS both_sides GROUP BY {key_list} "
                 # a link is missing or extra even at depth 0; a rollup row may hold 0
@@ -324,7 +424,8 @@ def rebuild() -> int:
             cursor.execute(
                 "LOCK TABLE ledger_pairing, ledger_fundflow, ledger_project, ledger_posting "
                 "IN SHARE MODE; LOCK TABLE ledger_pairingtreelink, ledger_subtreefundrollup, "
-                "ledger_subtreeprojectrollup, ledger_subtreeperson"
+                "ledger_subtreeprojectrollup, ledger_subtreeperson, ledger_subtreefunddelta, "
+                "ledger_subtreeprojectdelta, ledger_subtreepersondelta"
             )
         cursor.execute("DELETE FROM ledger_pairingtreelink")
         cursor.execute(

@@ -21,6 +21,7 @@ from pairaid.ledger.models import (
     Pairing,
 )
 from pairaid.ledger.services.bulkinsert import insert
+from pairaid.ledger.subtree_compaction import compact_when_due
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
@@ -153,6 +154,9 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
         head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1
     for head in heads.values():
         head.save(update_fields=["last_id", "last_hash", "length"])
+    # the subtree rollups' deltas this write added above its pairings: folded in after commit
+    # once an ancestor has many
+    compact_when_due(entry.pairing_id for entry in entries if entry.pairing_id)
     first, last = created[0].pk, created[-1].pk
     if (
         first is not None
