@@ -180,7 +180,9 @@ def compact_when_due(pairing_ids: Iterable[int]) -> None:
     ids = {int(pk) for pk in pairing_ids if pk is not None}
     if not ids:
         return
-    for _savepoints, callback, _robust in connection.run_on_commit:
+    # (savepoints, callback, robust) of each callback waiting for this transaction's commit
+    waiting: list[tuple[Any, ...]] = list(connection.run_on_commit)
+    for _savepoints, callback, *_robust in waiting:
         if isinstance(callback, _WhenDue) and not callback.ran:
             callback.pairing_ids |= ids
             return

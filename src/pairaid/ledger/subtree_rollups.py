@@ -69,7 +69,7 @@ def pending(rollup: type[Model], root: int, **filters: Any) -> list[QuerySet[Any
     """`root`'s rows of a subtree rollup: the compacted rows and the deltas not yet compacted
     into them, filtered alike. A reader sums both (as one UNION ALL)."""
     return [
-        model.objects.filter(ancestor_id=root, **filters).order_by()
+        model._default_manager.filter(ancestor_id=root, **filters).order_by()
         for model in (rollup, DELTAS[rollup])
     ]
 
