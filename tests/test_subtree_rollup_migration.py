@@ -1,7 +1,8 @@
 """Migration 0019 builds the pairing tree's links and the subtree rollups from the pairings,
 fund flows and projects already recorded (one INSERT … SELECT each), installs the triggers
-that keep the project one, and is reversed by dropping them, on SQLite and PostgreSQL. It
-runs on a database of its own, in a separate process."""
+that keep the project one, and is reversed by dropping them, on SQLite and PostgreSQL;
+migration 0021 (deltas) keeps the triggers' names and, reversed, rebuilds the rows from the
+records. It runs on a database of its own, in a separate process."""
 
 from __future__ import annotations
 
@@ -41,7 +42,21 @@ for n, (pairing, status, start) in enumerate([
         mode="capacity_building", status=status, start_date=start,
     )
 
+def subtree_triggers():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'ledger_subtree%%'")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'ledger_subtree%%'"
+            )
+        return sorted(row[0] for row in cursor.fetchall())
+
+migrate(("ledger", "0020_audit_single_index_on_time"))
+named_by_0019 = subtree_triggers()
 migrate(None)
+named_now = subtree_triggers()
 from pairaid.ledger import figures, rollups, subtree_rollups
 rollups.rebuild()  # the flows above were written around the services (and their rollup)
 from pairaid.ledger.models import (
@@ -66,7 +81,8 @@ added = {"ledger_pairingtreelink", "ledger_subtreefundrollup", "ledger_subtreepr
          "ledger_subtreeperson"}
 print(json.dumps({"links": links, "money": money, "projects": projects,
                   "differences": differences, "funds": funds, "started": started,
-                  "kept_differences": kept_differences, "dropped": not added & set(tables)}))
+                  "kept_differences": kept_differences, "dropped": not added & set(tables),
+                  "triggers": [named_by_0019, named_now]}))
 """
 )
 
@@ -82,3 +98,6 @@ def test_it_fills_the_subtree_rollups_keeps_them_and_drops_them_when_reversed(db
     assert answer["started"] == 3
     assert answer["kept_differences"] == [0, 0, 0, 0]
     assert answer["dropped"] is True
+    # migration 0021 gave the triggers new bodies (deltas) under the names 0019 gave them
+    named_by_0019, named_now = answer["triggers"]
+    assert named_by_0019 == named_now and len(named_now) >= 4

@@ -1,8 +1,9 @@
 """Subtree rollups (`ledger/subtree_rollups.py`): the pairing tree's links, the money and the
 projects of every pairing below a pairing, kept through every write (services, bulk
 services, import and rollback, reversals, confirmations, project triggers, a pairing moved
-to another parent), and a coordinating pairing's figures read from them equal to summing
-and counting the records."""
+to another parent) as deltas compacted at any point (`pairaid rollups compact`, or after a
+write once an ancestor has many), and a coordinating pairing's figures read from them equal
+to summing and counting the records."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairaid.ledger import figures, services, subtree_rollups
+from pairaid.ledger import figures, services, subtree_compaction, subtree_rollups
 from pairaid.ledger.models import (
     FundFlow,
     Pairing,
@@ -26,7 +27,11 @@ from pairaid.ledger.models import (
     Person,
     Posting,
     Project,
+    SubtreeFundDelta,
     SubtreeFundRollup,
+    SubtreePerson,
+    SubtreePersonDelta,
+    SubtreeProjectDelta,
     SubtreeProjectRollup,
 )
 from pairaid.ledger.money import from_fen
@@ -47,6 +52,12 @@ STATUSES = [s.value for s in Project.Status]
 def check() -> str:
     out = StringIO()
     call_command("rollups", "rebuild", "--check", stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def compact() -> str:
+    out = StringIO()
+    call_command("rollups", "compact", stdout=out, stderr=out)
     return out.getvalue()
 
 
@@ -218,6 +229,7 @@ def test_it_reports_rows_changed_behind_the_services_back_and_rebuilds_them(buil
     t = tree(build)
     build.flow(t["left"], "100.00")
     build.project(t["right"], start=dt.date(2021, 5, 5))
+    assert "下级汇总：已合并" in compact()  # the changes are in the rows, not in deltas
     SubtreeFundRollup.objects.filter(ancestor=t["top"]).update(amount=F("amount") + 1)
     SubtreeProjectRollup.objects.filter(ancestor=t["mid"]).delete()
     PairingTreeLink.objects.filter(descendant=t["right"], depth=2).delete()
@@ -308,6 +320,7 @@ writes = st.lists(
         st.tuples(
             st.just("move"), st.sampled_from(["left", "right"]), st.sampled_from(["mid", "other"])
         ),
+        st.tuples(st.just("compact")),
     ),
     min_size=1,
     max_size=12,
@@ -329,7 +342,9 @@ windows = st.lists(
 
 def apply(write, t, flows, projects) -> None:
     op, *args = write
-    if op == "record":
+    if op == "compact":
+        compact()
+    elif op == "record":
         which, kind, source, year, later, month, day, fen = args
         date = min(dt.date(year + later, month, day), TODAY)
         if date.year - year > 1 or date.year < year:
@@ -437,6 +452,7 @@ postings = st.lists(
         st.tuples(
             st.just("move"), st.sampled_from(["left", "right"]), st.sampled_from(["mid", "other"])
         ),
+        st.tuples(st.just("compact")),
     ),
     min_size=1,
     max_size=14,
@@ -454,7 +470,9 @@ person_windows = st.lists(
 
 def post(write, t, people, made) -> None:
     op, *args = write
-    if op == "post":
+    if op == "compact":
+        compact()
+    elif op == "post":
         who, where, start = args
         made.append(build_posting(people[who], t[where], start))
     elif op == "move":
@@ -501,3 +519,59 @@ def test_it_counts_the_persons_the_postings_count_after_any_writes(build, sequen
         assert figures.persons_dispatched(window).value == persons(window)
     found = subtree_rollups.differences()
     assert all(count == 0 for count, _rows in found.values()), found
+
+
+# --- deltas and their compaction -----------------------------------------------------------
+
+
+def test_it_writes_deltas_that_a_compaction_folds_in_without_changing_a_figure(build):
+    t = tree(build)
+    people = [build.person(f"增量人{n}") for n in range(2)]
+    build.flow(t["left"], "100.00", day=dt.date(2021, 3, 5))
+    build.flow(t["right"], "20.05", day=dt.date(2021, 3, 6))
+    project = build.project(t["left"], start=dt.date(2021, 3, 5))
+    build.project(t["right"], start=dt.date(2021, 3, 9))
+    first = build_posting(people[0], t["left"], dt.date(2021, 3, 1))
+    build_posting(people[0], t["right"], dt.date(2020, 5, 1))
+    build_posting(people[1], t["other"], dt.date(2021, 6, 1))
+    # every write added rows of its own above its pairing; none made a compacted row
+    top = {"ancestor": t["top"]}
+    assert SubtreeFundDelta.objects.filter(**top).count() == 2
+    assert SubtreeProjectDelta.objects.filter(**top).count() == 2
+    assert SubtreePersonDelta.objects.filter(**top).count() == 3
+    assert not SubtreeFundRollup.objects.filter(**top).exists()
+    assert not SubtreePerson.objects.filter(**top).exists()
+    assert_exact(t)
+    before = figures.funds_invested(whole(t["top"])).value
+
+    assert "下级汇总：已合并" in compact()
+    for model in (SubtreeFundDelta, SubtreeProjectDelta, SubtreePersonDelta):
+        assert not model.objects.exists()
+    assert figures.funds_invested(whole(t["top"])).value == before
+    assert SubtreePerson.objects.filter(**top).count() == 2
+    assert_exact(t)
+
+    # after the compaction: a project cancelled, a posting gone, a flow reversed
+    services.update_record(project, acting_user=None, via="test", status="cancelled")
+    Posting.objects.filter(pk=first.pk).delete()
+    assert SubtreeProjectDelta.objects.filter(**top, project_count=-1).exists()
+    assert_exact(t)
+    compact()
+    assert_exact(t)
+
+
+def test_it_compacts_after_the_write_that_makes_an_ancestor_due(
+    build, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(subtree_compaction, "DUE", 2)
+    with django_capture_on_commit_callbacks(execute=True):  # as if each write committed
+        t = tree(build)
+        for day in (1, 2):
+            build.flow(t["left"], "1.00", day=dt.date(2021, 4, day), source="fiscal")
+    assert SubtreeFundDelta.objects.filter(ancestor=t["top"]).count() == 2  # not yet due
+    with django_capture_on_commit_callbacks(execute=True):
+        build.flow(t["right"], "1.00", day=dt.date(2021, 4, 3), source="social_cash")
+    # the third delta of `mid` and `top` made them due: compacted after the commit
+    assert not SubtreeFundDelta.objects.filter(ancestor__in=[t["top"], t["mid"]]).exists()
+    assert SubtreeFundRollup.objects.filter(ancestor=t["top"]).exists()
+    assert_exact(t)

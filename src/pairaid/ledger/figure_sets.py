@@ -194,13 +194,15 @@ def compute(
             rule = FIGURES[key]
             # whole trees from the subtree tables, all at once; the other subjects (and trees
             # the tables cannot answer) by adding or counting their pairings' records
-            roots = [windows[s].whole_tree_of for s in group if windows[s].whole_tree_of]
+            roots = [root for s in group if (root := windows[s].whole_tree_of) is not None]
             in_trees = rule.trees(period, roots) if rule.trees and roots else {}
-            rest = [s for s in group if windows[s].whole_tree_of not in in_trees]
+            rest: list[Subject] = []
             for subject in group:
-                if subject not in rest:
-                    tree_value = in_trees[windows[subject].whole_tree_of]
-                    result[subject][key] = rule.make(windows[subject], tree_value)
+                root = windows[subject].whole_tree_of
+                if root is not None and root in in_trees:
+                    result[subject][key] = rule.make(windows[subject], in_trees[root])
+                else:
+                    rest.append(subject)
             if not rest:
                 continue
             scopes = [windows[subject].pairing_ids for subject in rest]

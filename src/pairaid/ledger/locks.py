@@ -35,8 +35,11 @@ from pairaid.ledger.models import (
     Region,
     SearchKey,
     StoredFigures,
+    SubtreeFundDelta,
     SubtreeFundRollup,
     SubtreePerson,
+    SubtreePersonDelta,
+    SubtreeProjectDelta,
     SubtreeProjectRollup,
 )
 from pairaid.ledger.record_types import PROGRESS_FIELDS, YearLock
@@ -68,6 +71,9 @@ NOT_YEAR_LOCKED: dict[type[models.Model], str] = {
     SubtreeFundRollup: "下级资金汇总由资金记录派生，随资金记录的写入一并维护，不经服务修改",
     SubtreeProjectRollup: "下级项目汇总由项目记录派生，由数据库触发器随项目写入维护，不经服务修改",
     SubtreePerson: "下级选派人员由选派记录派生，由数据库触发器随选派的写入维护，不经服务修改",
+    SubtreeFundDelta: "下级资金汇总增量随资金记录的写入追加，汇入下级资金汇总后删除，不经服务修改",
+    SubtreeProjectDelta: "下级项目汇总增量由数据库触发器随项目写入追加，汇入后删除，不经服务修改",
+    SubtreePersonDelta: "下级选派人员变动由触发器随选派写入追加，重新统计后删除，不经服务修改",
     PairingTreeLink: "结对关系层级由上级结对关系派生，随结对关系的新建和调整维护，不属于任何年度",
     Evidence: "佐证材料可在年度审核后补充；移除只作标记，文件和记录都保留",
     ProgressUpdate: "进展报告同项目进度一样，在开工年度审核后仍可填报",

@@ -39,8 +39,11 @@ from pairaid.ledger.models import (
     ProjectRollup,
     ProjectStatusChange,
     Region,
+    SubtreeFundDelta,
     SubtreeFundRollup,
     SubtreePerson,
+    SubtreePersonDelta,
+    SubtreeProjectDelta,
     SubtreeProjectRollup,
     Target,
     Task,
@@ -359,6 +362,9 @@ register(RecordType(ProjectRollup, pairing_path="pairing"))
 register(RecordType(SubtreeFundRollup, pairing_path="ancestor"))
 register(RecordType(SubtreeProjectRollup, pairing_path="ancestor"))
 register(RecordType(SubtreePerson, pairing_path="ancestor"))
+register(RecordType(SubtreeFundDelta, pairing_path="ancestor"))
+register(RecordType(SubtreeProjectDelta, pairing_path="ancestor"))
+register(RecordType(SubtreePersonDelta, pairing_path="ancestor"))
 register(RecordType(PairingTreeLink, pairing_path="descendant"))
 # Evidence and a project's reports and status history: read on their record's page.
 register(RecordType(Evidence, pairing_path="pairing"))

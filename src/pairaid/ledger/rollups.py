@@ -147,27 +147,27 @@ def add(deltas: dict[Key, list[int]]) -> None:
                 f"flow_count = {table}.flow_count + excluded.flow_count",
                 params,
             )
-            # the same deltas, summed into the rows of every pairing above (SubtreeFundRollup)
+            # the same deltas, as rows of their own below every pairing above (SubtreeFundDelta)
             cursor.execute(_add_below_sql(values), params)
 
 
 SUBTREE_TABLE = "ledger_subtreefundrollup"
+SUBTREE_DELTAS = "ledger_subtreefunddelta"
 SUBTREE_KEYS = ("ancestor_id", *KEY_COLUMNS[1:])
 
 
 def _add_below_sql(values: str) -> str:
-    """Add the VALUES rows (`KEY_COLUMNS`, amount, count) to the subtree rollup of every
-    pairing above each row's pairing (`PairingTreeLink`, depth > 0), grouped (one row per
-    key in one statement) and in key order."""
+    """Add the VALUES rows (`KEY_COLUMNS`, amount, count) below every pairing above each
+    row's pairing (`PairingTreeLink`, depth > 0), grouped (one row per key in one statement),
+    as new rows of `SubtreeFundDelta`: rows of this write alone, which no other writer
+    touches (summed into `SubtreeFundRollup` later by `subtree_compaction.compact`)."""
     keys = ", ".join(SUBTREE_KEYS)
     picked = "l.ancestor_id, v.column2, v.column3, v.column4, v.column5, v.column6"
     return (
-        f"INSERT INTO {SUBTREE_TABLE} ({keys}, amount, flow_count) "
+        f"INSERT INTO {SUBTREE_DELTAS} ({keys}, amount, flow_count) "
         f"SELECT {picked}, SUM(v.column7), SUM(v.column8) FROM (VALUES {values}) AS v "
         "JOIN ledger_pairingtreelink AS l ON l.descendant_id = v.column1 WHERE l.depth > 0 "
-        f"GROUP BY {picked} ORDER BY {picked} "
-        f"ON CONFLICT ({keys}) DO UPDATE SET amount = {SUBTREE_TABLE}.amount + excluded.amount, "
-        f"flow_count = {SUBTREE_TABLE}.flow_count + excluded.flow_count"
+        f"GROUP BY {picked}"
     )
 
 

@@ -6,13 +6,20 @@ pairing's own rows and of its subtree's rows:
 
 - `PairingTreeLink`, the closure of the pairing tree (ancestor, descendant, depth), kept by
   `place_pairings` whenever the services create a pairing or change its parent;
-- `SubtreeFundRollup`, `FundRollup` summed per ancestor, kept by `rollups.add` in the same
-  statement batch as the fund rollup itself (services, bulk services, import and rollback);
-- `SubtreeProjectRollup`, `ProjectRollup` summed per ancestor, kept by triggers on the
-  project table (migration 0019) like the project rollup;
+- `SubtreeFundRollup`, `FundRollup` summed per ancestor, its changes written by `rollups.add`
+  in the same statement batch as the fund rollup itself (services, bulk services, import and
+  rollback);
+- `SubtreeProjectRollup`, `ProjectRollup` summed per ancestor, its changes written by
+  triggers on the project table (migrations 0019, 0021) like the project rollup;
 - `SubtreePerson`, each person posted in a pairing's tree with their earliest start there,
-  kept by triggers on the posting table: the distinct persons of the default window are an
-  index count (`persons_in_tree`), other windows count the postings.
+  its changes marked by triggers on the posting table: the distinct persons of the default
+  window are an index count (`persons_in_tree`), other windows count the postings.
+
+A writer never updates these rows: it inserts its change as rows of its own
+(`SubtreeFundDelta`, `SubtreeProjectDelta`, `SubtreePersonDelta`), so writes to two
+pairings under the same coordinating pairing never wait for each other. Readers add an
+ancestor's deltas to its compacted rows (`pending`; a marked person is counted from the
+postings), and `subtree_compaction.compact` folds them in, in the background.
 
 A figure uses them only when its window covers the pairing's whole tree
 (`Window.whole_tree_of`: the user sees every pairing below it); otherwise it adds the
@@ -105,6 +112,9 @@ def money_of_trees(
         f"WHERE pairing_id IN ({among}) AND {window} AND month < %s GROUP BY pairing_id "
         "UNION ALL SELECT ancestor_id, SUM(amount) FROM ledger_subtreefundrollup "
         f"WHERE ancestor_id IN ({among}) AND {window} AND month < %s GROUP BY ancestor_id "
+        # the changes not yet compacted into the subtree rows (`SubtreeFundDelta`)
+        "UNION ALL SELECT ancestor_id, SUM(amount) FROM ledger_subtreefunddelta "
+        f"WHERE ancestor_id IN ({among}) AND {window} AND month < %s GROUP BY ancestor_id "
         f"UNION ALL SELECT l.ancestor_id, {sign} * SUM(f.amount) FROM ledger_fundflow AS f "
         "JOIN ledger_pairingtreelink AS l ON l.descendant_id = f.pairing_id "
         f"WHERE l.ancestor_id IN ({among}) AND {flows} AND f.date >= %s AND f.date <= %s "
@@ -113,6 +123,9 @@ def money_of_trees(
     rows = _run(
         sql,
         [
+            *roots,
+            *params,
+            date(through),
             *roots,
             *params,
             date(through),
@@ -188,10 +201,14 @@ def started_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> d
             f"WHERE pairing_id IN ({among}) AND {months} GROUP BY pairing_id "
             "UNION ALL SELECT ancestor_id, SUM(project_count) FROM ledger_subtreeprojectrollup "
             f"WHERE ancestor_id IN ({among}) AND {months} GROUP BY ancestor_id "
+            "UNION ALL SELECT ancestor_id, SUM(project_count) FROM ledger_subtreeprojectdelta "
+            f"WHERE ancestor_id IN ({among}) AND {months} GROUP BY ancestor_id "
             f"UNION ALL {records.format(sign=sign)}"
         )
         month_params = [*statuses, date(first_whole), date(through)]
         params = [
+            *roots,
+            *month_params,
             *roots,
             *month_params,
             *roots,
@@ -217,6 +234,23 @@ def started_in_tree(root: int, pairing_ids: Iterable[int], *, start: dt.date, en
     return started_in_trees([root], start=start, end=end)[root]
 
 
+def _persons_of(among: str) -> str:
+    """(ancestor, person, first start) of the roots `among` (placeholders; their ids are
+    given twice): the `SubtreePerson` rows of the persons not marked in `SubtreePersonDelta`,
+    and the marked persons' first start read from their postings in the tree (a mark says
+    their row may be out of date until `subtree_compaction.compact` recounts them)."""
+    return (
+        "SELECT s.ancestor_id, s.person_id, s.first_start FROM ledger_subtreeperson AS s "
+        f"WHERE s.ancestor_id IN ({among}) AND NOT EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d "
+        "WHERE d.ancestor_id = s.ancestor_id AND d.person_id = s.person_id) "
+        "UNION ALL SELECT d.ancestor_id, d.person_id, MIN(p.start_date) FROM ("
+        f"SELECT DISTINCT ancestor_id, person_id FROM {PERSON_MARKS} WHERE ancestor_id IN ({among})"
+        ") AS d JOIN ledger_posting AS p ON p.person_id = d.person_id "
+        "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
+        "AND l.ancestor_id = d.ancestor_id GROUP BY d.ancestor_id, d.person_id"
+    )
+
+
 def persons_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> dict[int, int]:
     """{root: the distinct persons with a posting in the root's tree that started from
     `start` to `end`} for the roots whose `SubtreePerson` rows answer it, in one query when
@@ -235,9 +269,9 @@ def persons_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> d
     among = _placeholders(roots)
     rows = _run(
         "SELECT ancestor_id, SUM(CASE WHEN first_start >= %s THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN first_start < %s THEN 1 ELSE 0 END) FROM ledger_subtreeperson "
-        f"WHERE ancestor_id IN ({among}) AND first_start <= %s GROUP BY ancestor_id",
-        [date(start), date(start), *roots, date(end)],
+        "SUM(CASE WHEN first_start < %s THEN 1 ELSE 0 END) "
+        f"FROM ({_persons_of(among)}) AS s WHERE first_start <= %s GROUP BY ancestor_id",
+        [date(start), date(start), *roots, *roots, date(end)],
     )
     counts = dict.fromkeys(roots, 0)
     earlier: list[int] = []
@@ -250,13 +284,13 @@ def persons_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> d
     if earlier:
         more = _placeholders(earlier)
         for root, n in _run(
-            "SELECT s.ancestor_id, COUNT(*) FROM ledger_subtreeperson AS s "
-            f"WHERE s.ancestor_id IN ({more}) AND s.first_start < %s AND EXISTS ("
+            f"SELECT s.ancestor_id, COUNT(*) FROM ({_persons_of(more)}) AS s "
+            "WHERE s.first_start < %s AND EXISTS ("
             "SELECT 1 FROM ledger_posting AS p JOIN ledger_pairingtreelink AS l "
             "ON l.descendant_id = p.pairing_id AND l.ancestor_id = s.ancestor_id "
             "WHERE p.person_id = s.person_id AND p.start_date >= %s AND p.start_date <= %s) "
             "GROUP BY s.ancestor_id",
-            [*earlier, date(start), date(start), date(end)],
+            [*earlier, *earlier, date(start), date(start), date(end)],
         ):
             counts[root] += int(n)
     return counts
@@ -351,6 +385,13 @@ def _projects_below_from_rollups_sql(ancestors: Sequence[int] | None = None) -> 
 
 TREE_TABLE = "ledger_pairingtreelink"
 PERSONS_TABLE = "ledger_subtreeperson"
+PERSON_MARKS = "ledger_subtreepersondelta"
+# the tables of changes not yet compacted into each table
+DELTA_TABLES = {
+    "ledger_subtreefundrollup": "ledger_subtreefunddelta",
+    "ledger_subtreeprojectrollup": "ledger_subtreeprojectdelta",
+    PERSONS_TABLE: PERSON_MARKS,
+}
 EVERY_ROW = (TREE_TABLE, PERSONS_TABLE)  # a row missing or extra is a difference
 TABLES = (
     # (table, key columns, value columns, the records grouped the same way)
@@ -424,9 +465,12 @@ def _replace(ancestors: Sequence[int] | None) -> int:
     """Replace the subtree rollups' rows of `ancestors` (all when None) by the records grouped
     through `PairingTreeLink`; the number of rows written."""
     written = 0
+    if ancestors is not None:
+        lock_ancestors(ancestors)
     with connection.cursor() as cursor:
         for table, keys, values, grouped in TABLES[1:]:
             where = "" if ancestors is None else f" WHERE ancestor_id IN ({_ids(ancestors)})"
+            cursor.execute(f"DELETE FROM {DELTA_TABLES[table]}{where}")
             cursor.execute(f"DELETE FROM {table}{where}")
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join([*keys, *values])}) " + grouped(ancestors)
@@ -439,10 +483,55 @@ def _ids(ids: Sequence[int]) -> str:
     return ", ".join(str(int(pk)) for pk in ids)
 
 
+# PostgreSQL advisory locks of one ancestor's subtree rows: (this class, the ancestor's id)
+LOCK_CLASS = 0x53425452
+
+
+def lock_ancestors(ancestors: Iterable[int], *, wait: bool = True) -> bool:
+    """Hold the subtree rows of `ancestors` until this transaction ends, against a compaction
+    or a rebuild of the same ancestors (never against a writer: writers only insert deltas).
+    `wait=False` takes them only if free and says whether it did. On SQLite, which writes one
+    transaction at a time, there is nothing to take."""
+    if connection.vendor != "postgresql":
+        return True
+    take = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        for ancestor in sorted(set(ancestors)):
+            cursor.execute(f"SELECT {take}(%s, %s)", [LOCK_CLASS, ancestor])
+            row = cursor.fetchone()
+            if not wait and not (row and row[0]):
+                return False
+    return True
+
+
 # --- checking and rebuilding --------------------------------------------------------------------
 
 
 CHECK_WORK_MEM = "128MB"  # PostgreSQL's memory for each grouping of `differences`
+
+
+def _effective(table: str, keys: Sequence[str], values: Sequence[str]) -> str:
+    """What a reader takes `table`'s rows to be: its rows and its deltas not yet compacted;
+    for persons, the rows of unmarked persons and the marked ones counted from the postings."""
+    columns = ", ".join([*keys, *values])
+    if table == PERSONS_TABLE:
+        marked = (
+            f"EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d WHERE d.ancestor_id = {{a}} "
+            "AND d.person_id = {p})"
+        )
+        return (
+            f"SELECT {columns} FROM {table} AS s "
+            f"WHERE NOT {marked.format(a='s.ancestor_id', p='s.person_id')} "
+            "UNION ALL SELECT l.ancestor_id, p.person_id, MIN(p.start_date) "
+            "FROM ledger_posting AS p "
+            "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
+            f"WHERE {marked.format(a='l.ancestor_id', p='p.person_id')} "
+            "GROUP BY l.ancestor_id, p.person_id"
+        )
+    if table in DELTA_TABLES:
+        deltas = DELTA_TABLES[table]
+        return f"SELECT {columns} FROM {table} UNION ALL SELECT {columns} FROM {deltas}"
+    return f"SELECT {columns} FROM {table}"
 
 
 def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]:
@@ -468,7 +557,8 @@ def differences(limit: int = 20) -> dict[str, tuple[int, list[tuple[Any, ...]]]]
             having = " OR ".join(f"{add}({v}) <> {add}(r_{v})" for v in values)
             cursor.execute(
                 f"SELECT {key_list}, {sums} FROM ("
-                f"SELECT {key_list}, {table_side} FROM {table} UNION ALL "
+                f"SELECT {key_list}, {table_side} FROM ({_effective(table, keys, values)}) AS t "
+                "UNION ALL "
                 f"SELECT {key_list}, {records_side} FROM ({grouped(None)}) AS records"
                 f") AS both_sides GROUP BY {key_list} "
                 # a link is missing or extra even at depth 0; a rollup row may hold 0
@@ -491,7 +581,8 @@ def rebuild() -> int:
             cursor.execute(
                 "LOCK TABLE ledger_pairing, ledger_fundflow, ledger_project, ledger_posting "
                 "IN SHARE MODE; LOCK TABLE ledger_pairingtreelink, ledger_subtreefundrollup, "
-                "ledger_subtreeprojectrollup, ledger_subtreeperson"
+                "ledger_subtreeprojectrollup, ledger_subtreeperson, ledger_subtreefunddelta, "
+                "ledger_subtreeprojectdelta, ledger_subtreepersondelta"
             )
         cursor.execute("DELETE FROM ledger_pairingtreelink")
         cursor.execute(

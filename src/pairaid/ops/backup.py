@@ -48,8 +48,15 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import subtree_rollups
 from pairaid.ledger.models.evidence import evidence_storage
-from pairaid.ledger.models.rollups import ProjectRollup, SubtreePerson, SubtreeProjectRollup
+from pairaid.ledger.models.rollups import (
+    ProjectRollup,
+    SubtreePerson,
+    SubtreePersonDelta,
+    SubtreeProjectDelta,
+    SubtreeProjectRollup,
+)
 
 FORMAT = "pairaid-backup"
 FORMAT_VERSION = 1
@@ -76,15 +83,20 @@ def folder_of(storage: Storage) -> str:
     return "evidence" if storage is evidence_storage else "media"
 
 
-# Tables the database itself keeps from other tables' rows (triggers, migrations 0017 and
-# 0019): a restore does not load their rows but lets the triggers make them as the records go
-# in, then checks it got as many rows as the backup holds. (The subtree one reads the
-# pairing tree's links, which come before the projects: `PairingTreeLink` is declared
-# right after `Pairing`.)
-KEPT_BY_TRIGGERS: tuple[type[models.Model], ...] = (
-    ProjectRollup,
+# Tables the database itself keeps from other tables' rows (triggers, migration 0017): a
+# restore does not load their rows but lets the triggers make them as the records go in, then
+# checks it got as many rows as the backup holds.
+KEPT_BY_TRIGGERS: tuple[type[models.Model], ...] = (ProjectRollup,)
+# The subtree rollups whose changes triggers write as deltas (migration 0021): how many rows
+# are compacted and how many still deltas depends on when compactions ran, so a restore does
+# not load them either, and rebuilds the subtree rollups from the records at its end. (The
+# triggers read the pairing tree's links, which come before the projects: `PairingTreeLink`
+# is declared right after `Pairing`.)
+REBUILT: tuple[type[models.Model], ...] = (
     SubtreeProjectRollup,
+    SubtreeProjectDelta,
     SubtreePerson,
+    SubtreePersonDelta,
 )
 
 
@@ -432,6 +444,8 @@ def restore_backup(
                 if model in KEPT_BY_TRIGGERS:
                     kept.append((table, model))
                     continue
+                if model in REBUILT:
+                    continue
                 restored[table["model"]] = insert_rows(
                     model, read_rows(archive, table["file"]), using
                 )
@@ -441,7 +455,13 @@ def restore_backup(
                 restored[table["model"]] = model._base_manager.using(using).count()
                 if restored[table["model"]] != table["rows"]:
                     raise BackupError(_("数据表 %s 的行数与清单不符") % table["model"])
-            statements = connection.ops.sequence_reset_sql(no_style(), list(known.values()))
+            subtree_rollups.rebuild()
+            for model in REBUILT:
+                restored[model._meta.label_lower] = model._base_manager.using(using).count()
+            # the tables rebuilt above hold no restored ids: their sequences go on (a
+            # sequence set back would hand out ids of rows a trigger wrote meanwhile)
+            numbered = [model for model in known.values() if model not in REBUILT]
+            statements = connection.ops.sequence_reset_sql(no_style(), numbered)
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)

@@ -39,8 +39,11 @@ from pairaid.ledger.models.search import SearchKey
 from pairaid.ledger.models.rollups import (
     FundRollup,
     ProjectRollup,
+    SubtreeFundDelta,
     SubtreeFundRollup,
     SubtreePerson,
+    SubtreePersonDelta,
+    SubtreeProjectDelta,
     SubtreeProjectRollup,
 )
 from pairaid.ledger.models.evidence import Evidence, ProgressUpdate, ProjectStatusChange
@@ -87,8 +90,11 @@ __all__ = [
     "Region",
     "SearchKey",
     "StoredFigures",
+    "SubtreeFundDelta",
     "SubtreeFundRollup",
     "SubtreePerson",
+    "SubtreePersonDelta",
+    "SubtreeProjectDelta",
     "SubtreeProjectRollup",
     "Target",
     "Task",

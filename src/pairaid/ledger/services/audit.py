@@ -24,6 +24,7 @@ from pairaid.ledger.models import (
     Pairing,
 )
 from pairaid.ledger.services.bulkinsert import insert, insert_rows, new_ids
+from pairaid.ledger.subtree_compaction import compact_when_due
 from pairaid.lib.personal_data import EncryptedTextField, mask
 
 CONFIRMATION_FIELDS = ("confirmation", "confirmed_at", "confirmation_note")
@@ -159,6 +160,9 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
         head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1
     for head in heads.values():
         head.save(update_fields=["last_id", "last_hash", "length"])
+    # the subtree rollups' deltas this write added above its pairings: folded in after commit
+    # once an ancestor has many
+    compact_when_due(entry.pairing_id for entry in entries if entry.pairing_id)
     first, last = created[0].pk, created[-1].pk
     if (
         first is not None
@@ -389,6 +393,7 @@ def log_rows(
         head.last_id, head.last_hash = lasts[name], tails[name]
         head.length += counts[name]
         head.save(update_fields=["last_id", "last_hash", "length"])
+    compact_when_due(pairing_id for pairing_id, *_ in made if pairing_id)
     if ids[-1] // ANCHOR_EVERY > (ids[0] - 1) // ANCHOR_EVERY:
         transaction.on_commit(record_anchor, robust=True)
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from pairaid.ledger import figure_store, rollups, subtree_rollups
+from pairaid.ledger import figure_store, rollups, subtree_compaction, subtree_rollups
 
 SHOWN = 20  # differences printed; the count covers them all
 
@@ -15,15 +15,27 @@ class Command(BaseCommand):
         "资金汇总：rebuild 按资金记录重建资金汇总表并报告与记录不一致之处；"
         "加 --check 只核对、不改动（发现不一致时退出码为 1）"
         "；项目汇总（按开工月份的项目个数）同样核对和重建"
+        "；compact 把下级汇总的增量并入汇总行"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rebuild"], help=_("rebuild：核对并重建"))
+        parser.add_argument(
+            "action",
+            choices=["rebuild", "compact"],
+            help=_("rebuild：核对并重建；compact：合并下级汇总增量"),
+        )
         parser.add_argument(
             "--check", action="store_true", help=_("只核对资金汇总与资金记录，不改动")
         )
 
     def handle(self, *args: Any, action: str, check: bool, **options: Any) -> None:
+        if action == "compact":
+            folded, skipped = subtree_compaction.compact()
+            self.stdout.write(
+                _("下级汇总：已合并 %(n)s 条增量；%(skipped)s 个上级结对关系正由其他进程合并，跳过")
+                % {"n": folded, "skipped": skipped}
+            )
+            return
         projects = self.projects(check)
         subtrees = self.subtrees(check)
         self.funds(check)  # refuses first when money disagrees too
