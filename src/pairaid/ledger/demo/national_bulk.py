@@ -59,6 +59,8 @@ class Bulk:
     today: dt.date = field(default_factory=timezone.localdate)
     entries: list[Any] = field(default_factory=list)  # audit entries not yet appended
     keys: dict[str, str] = field(default_factory=dict)  # search key of each distinct text
+    # the subtree rollups are rebuilt when the load ends (bulk_load.set_aside): not added to
+    subtrees_rebuilt: bool = False
 
     def write(
         self,
