@@ -20,17 +20,16 @@ project table (migration 0017) in the same statement as every project write, the
 the window from the project records. `project_differences` and `rebuild_projects` are its
 check and rebuild.
 
-A bulk load writes faster without the triggers: `triggers_suspended(TRIGGER_KEPT)` drops the
-triggers that keep those tables for the length of the load and, when it ends in any way,
-puts them back and rebuilds the tables from the records once (one INSERT … SELECT each).
+A bulk load writes faster without the triggers: `bulk_load.set_aside()` drops the triggers
+that keep those tables (`TriggerKept`) for the length of the load and, when it ends in any
+way, puts them back and rebuilds the tables from the records once (one INSERT … SELECT each).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -105,14 +104,15 @@ def key_of(flow: FundFlow, confirmation: str | None = None) -> Key:
     )
 
 
-def add_flows(flows: Iterable[FundFlow]) -> None:
-    """Count newly written fund flows (entries and reversals) into the table."""
+def add_flows(flows: Iterable[FundFlow], *, subtrees: bool = True) -> None:
+    """Count newly written fund flows (entries and reversals) into the table (and, unless
+    `subtrees` is False, into the subtree rollups: see `add`)."""
     deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for flow in flows:
         delta = deltas[key_of(flow)]
         delta[0] += to_fen(flow.amount)
         delta[1] += 1
-    add(deltas)
+    add(deltas, subtrees=subtrees)
 
 
 def move_confirmation(flow: FundFlow, before: str, after: str) -> None:
@@ -123,9 +123,11 @@ def move_confirmation(flow: FundFlow, before: str, after: str) -> None:
     add({key_of(flow, before): [-fen, -1], key_of(flow, after): [fen, 1]})
 
 
-def add(deltas: dict[Key, list[int]]) -> None:
+def add(deltas: dict[Key, list[int]], *, subtrees: bool = True) -> None:
     """Add (amount in fen, number of records) to each key's row, creating missing rows, in
-    key order. Must run inside the writing transaction."""
+    key order, and the same to the subtree rollup of every pairing above. Must run inside the
+    writing transaction. `subtrees=False` leaves the subtree rollup alone: only for a bulk
+    load that rebuilds it when it ends (`bulk_load.set_aside`)."""
     if not deltas:
         return
     table = connection.ops.quote_name(FundRollup._meta.db_table)
@@ -147,8 +149,8 @@ def add(deltas: dict[Key, list[int]]) -> None:
                 f"flow_count = {table}.flow_count + excluded.flow_count",
                 params,
             )
-            # the same deltas, as rows of their own below every pairing above (SubtreeFundDelta)
-            cursor.execute(_add_below_sql(values), params)
+            if subtrees:  # the same deltas, as rows of their own below every pairing above
+                cursor.execute(_add_below_sql(values), params)
 
 
 SUBTREE_TABLE = "ledger_subtreefundrollup"
@@ -415,34 +417,3 @@ class TriggerKept:
 
 
 PROJECTS = TriggerKept(ProjectRollup, Project, rebuild_projects)
-# Every rollup table kept by triggers: what a bulk load suspends and rebuilds at its end.
-TRIGGER_KEPT: tuple[TriggerKept, ...] = (PROJECTS,)
-
-
-@contextmanager
-def triggers_suspended(kept: Sequence[TriggerKept] = TRIGGER_KEPT) -> Iterator[None]:
-    """For a bulk load that writes many records of `kept`'s record tables in transactions of
-    its own: their rollup triggers dropped (committed, so each of the load's transactions
-    writes without them) and, however the block ends (an error, Ctrl-C, `sys.exit`), put
-    back exactly as they were and the rollup tables rebuilt from the records, in one
-    transaction that holds the records' writers off (`rebuild`'s lock): whatever the load
-    or anyone else wrote meanwhile is counted once.
-
-    While the block runs, the rollup tables lag behind the records written in it, and the
-    figures read from them too. A process killed outright (SIGKILL, power cut) leaves the
-    triggers dropped (the known limit of suspending them)."""
-    with transaction.atomic():
-        saved = [(table, table.triggers()) for table in kept]
-        for table, triggers in saved:
-            for name, _sql in triggers:
-                table.drop(name)
-    try:
-        yield
-    finally:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                for _table, triggers in saved:
-                    for _name, sql in triggers:
-                        cursor.execute(sql)  # first: writers wait from here to the commit
-            for table, _triggers in saved:
-                table.rebuild()

@@ -22,10 +22,11 @@ are not bypassed) while skipping per-row validation. Instead of one audit entry 
 batch has one entry (action `<model>.bulk_loaded`, the count and the id range), filed
 under the pairing and appended with the others of its transaction at once, so the
 per-pairing hash chains stay valid (`pairaid audit verify`). The money rollups are added
-to in the same transaction (`rollups.add_flows`); the rollups kept by triggers (projects)
-are filled once at the end instead, their triggers suspended meanwhile
-(`rollups.triggers_suspended`), and so are the pairing tree's links and the subtree rollups
-(`subtree_rollups.rebuild`, one INSERT … SELECT each).
+to in the same transaction (`rollups.add_flows`); the rollups kept by triggers (projects,
+and the subtree rollups) are filled once at the end instead, their triggers suspended
+meanwhile, and so are the pairing tree's links and the subtree money (one INSERT … SELECT
+each); on SQLite the indexes the load does not read are dropped meanwhile and created
+again at the end (`bulk_load.set_aside`: however the load ends).
 The same scale gives the same records on every run: each county draws from its own
 fixed-seed random stream.
 """
@@ -40,7 +41,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pairaid.ledger import rollups, subtree_rollups
+from pairaid.ledger import bulk_load
 from pairaid.ledger.demo.base import SEED
 from pairaid.ledger.demo.national_bulk import Bulk, Leaf, big_cache
 from pairaid.ledger.demo.national_records import load_leaf
@@ -112,9 +113,8 @@ def load_national(
     rollups kept by triggers, the tree's links and the subtree rollups rebuilt from them)."""
     cities, counties = shape(scale)
     total_leaves = max(1, round(48 * COUNTIES_AT_FULL_SCALE * scale))
-    bulk = Bulk(acting_user=acting_user)
-    suspended = rollups.triggers_suspended(rollups.TRIGGER_KEPT)
-    with big_cache(), suspended, subtree_rollups.rebuilt_after():
+    with big_cache(), bulk_load.set_aside() as rebuilt_after:
+        bulk = Bulk(acting_user=acting_user, subtrees_rebuilt=bool(rebuilt_after))
         with transaction.atomic():
             leaves = build_tree(bulk, cities, counties, total_leaves)
             bulk.log()

@@ -120,7 +120,8 @@ def load_leaf(bulk: Bulk, leaf: Leaf, rng: random.Random) -> None:
     bulk.write(IndustrialPark, make_parks(leaf, rng, days), pairing, ids=False)
     bulk.log()  # the audit entries first: they lock the pairing's audit chain
     # the money totals, in the same transaction; add_flows reads only the columns a row has
-    rollups.add_flows(cast("list[FundFlow]", [*flows, *corrections]))
+    written = cast("list[FundFlow]", [*flows, *corrections])
+    rollups.add_flows(written, subtrees=not bulk.subtrees_rebuilt)
 
 
 INDUSTRIES = ("农业", "食品", "文旅", "新能源")
