@@ -398,7 +398,10 @@ class StreamingWorkbook:
                 return raw
             number = float(raw)
             if current["style"] in date_styles:
-                moment = epoch + dt.timedelta(days=number)
+                # A serial of days is a float: 01:00 is 0.0416666…, a hair under the hour.
+                # Rounded to the millisecond (as calamine does) before the fraction of a
+                # second is dropped, or 01:00:00 would read as 00:59:59.
+                moment = epoch + dt.timedelta(milliseconds=round(number * 86_400_000))
                 moment = moment.replace(microsecond=0)
                 return moment.date() if moment.time() == dt.time(0) else moment
             return number
