@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from scratch_databases import DEMO_COPY_OF, postgresql_admin, postgresql_url
+from shared_records import make_personas
 
 # Property tests never fail for being slow: this machine may be busy, or small.
 settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -242,34 +243,8 @@ def build(db):
     return Builder()
 
 
-PERSONAS = {
-    # name: (role, region code) — the offices of DESIGN.md, over the demo's regions
-    "jiangyang": ("helper_editor", "510502"),
-    "longmatan": ("helper_editor", "510504"),
-    "yanyuan": ("recipient_editor", "513423"),
-    "puge": ("recipient_editor", "513428"),
-    "luzhou": ("coordinator", "510500"),
-    "sichuan_auditor": ("auditor", "510000"),
-    "viewer": ("viewer", "510500"),
-}
-
-
 @pytest.fixture
 def personas(db):
-    """One user per office and role, plus `outsider` (no role) and `admin` (superuser)."""
-    from types import SimpleNamespace
-
-    from django.contrib.auth import get_user_model
-
-    from pairaid.accounts.models import RoleAssignment
-    from pairaid.ledger.models import Region
-
-    users = get_user_model()
-    people = {}
-    for name, (role, code) in PERSONAS.items():
-        user = users.objects.create_user(name, password="pass-" + name)
-        RoleAssignment.objects.create(user=user, role=role, region=Region.objects.get(code=code))
-        people[name] = user
-    people["outsider"] = users.objects.create_user("outsider", password="pass-outsider")
-    people["admin"] = users.objects.create_superuser("root", password="pass-root")
-    return SimpleNamespace(**people)
+    """One user per office and role (`shared_records.PERSONAS`), plus `outsider` (no role)
+    and `admin` (superuser)."""
+    return make_personas()
