@@ -4,6 +4,7 @@ runs in a transaction that is rolled back, so tests may add records freely."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from scratch_databases import DEMO_COPY_OF, postgresql_admin, postgresql_url
+from scratch_databases import (
+    DEMO_COPY_OF,
+    climb_migrations,
+    postgresql_admin,
+    postgresql_url,
+)
+from shared_records import make_personas
 
 # Property tests never fail for being slow: this machine may be busy, or small.
 settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,9 +131,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     xdist workers, after they all stopped)."""
     if hasattr(session.config, "workerinput"):
         return
-    made = session.config._tmp_path_factory.getbasetemp() / "postgresql-template.done"
+    folder = session.config._tmp_path_factory.getbasetemp()
+    made = folder / "postgresql-template.done"
     if made.exists():
         postgresql_admin(f'DROP DATABASE IF EXISTS "{made.read_text(encoding="utf-8")}"')
+    points = folder / "migration-points.done"
+    if points.exists():
+        for name in json.loads(points.read_text(encoding="utf-8")).values():
+            if not name.endswith(".sqlite3"):  # PostgreSQL's: a database, not a file
+                postgresql_admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -207,6 +220,19 @@ def build_postgresql_template(folder: Path) -> str:
     return once_per_run(folder, "postgresql-template", make)
 
 
+@pytest.fixture(scope="session")
+def migration_points(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Copies of an empty database migrated to each of `scratch_databases.MIGRATION_POINTS`,
+    made once per test run (shared by the xdist workers; on PostgreSQL, dropped when the run
+    ends): by point, "app.name". A migration test starts its scratch database from its own."""
+    folder = run_folder(tmp_path_factory)
+
+    def make() -> str:
+        return json.dumps(climb_migrations(folder, os.environ["PAIRAID_TEST_RUN"]))
+
+    return json.loads(once_per_run(folder, "migration-points", make))
+
+
 class DemoDatabase:
     """Copies of the database `pairaid demo` made in a new SQLite file (`printed`: what the
     command printed then)."""
@@ -242,34 +268,8 @@ def build(db):
     return Builder()
 
 
-PERSONAS = {
-    # name: (role, region code) — the offices of DESIGN.md, over the demo's regions
-    "jiangyang": ("helper_editor", "510502"),
-    "longmatan": ("helper_editor", "510504"),
-    "yanyuan": ("recipient_editor", "513423"),
-    "puge": ("recipient_editor", "513428"),
-    "luzhou": ("coordinator", "510500"),
-    "sichuan_auditor": ("auditor", "510000"),
-    "viewer": ("viewer", "510500"),
-}
-
-
 @pytest.fixture
 def personas(db):
-    """One user per office and role, plus `outsider` (no role) and `admin` (superuser)."""
-    from types import SimpleNamespace
-
-    from django.contrib.auth import get_user_model
-
-    from pairaid.accounts.models import RoleAssignment
-    from pairaid.ledger.models import Region
-
-    users = get_user_model()
-    people = {}
-    for name, (role, code) in PERSONAS.items():
-        user = users.objects.create_user(name, password="pass-" + name)
-        RoleAssignment.objects.create(user=user, role=role, region=Region.objects.get(code=code))
-        people[name] = user
-    people["outsider"] = users.objects.create_user("outsider", password="pass-outsider")
-    people["admin"] = users.objects.create_superuser("root", password="pass-root")
-    return SimpleNamespace(**people)
+    """One user per office and role (`shared_records.PERSONAS`), plus `outsider` (no role)
+    and `admin` (superuser)."""
+    return make_personas()

@@ -21,20 +21,47 @@ from django.db import connection
 DEMO_COPY_OF = "PAIRAID_DEMO_COPY_OF"
 
 
-def scratch_database(*, migrated: bool = False) -> tuple[str, object]:
+def scratch_database(*, migrated: bool = False, start: str | None = None) -> tuple[str, object]:
     """A URL for an empty database, and a function that removes it. `migrated`: a copy of
     the run's demo database instead (migrated to the latest, the demo loaded), where the test
-    run made one: migrating from nothing costs a process many seconds."""
+    run made one: migrating from nothing costs a process many seconds. `start`: a copy of
+    that database instead (a SQLite file, or a PostgreSQL database: `climb_migrations`)."""
     test = connection.settings_dict.get("TEST") or {}
     if connection.vendor == "sqlite":
         database = Path(tempfile.mkdtemp()) / "migration.sqlite3"
-        if migrated and test.get(DEMO_COPY_OF):
-            shutil.copyfile(test[DEMO_COPY_OF], database)
+        if start or (migrated and test.get(DEMO_COPY_OF)):
+            shutil.copyfile(start or test[DEMO_COPY_OF], database)
         return f"sqlite:///{database}", lambda: None
     name = f"pairaid_migration_{uuid.uuid4().hex[:8]}"
-    template = f' TEMPLATE "{test["TEMPLATE"]}"' if migrated and test.get("TEMPLATE") else ""
-    postgresql_admin(f'CREATE DATABASE "{name}"{template}')
+    template = start or (test.get("TEMPLATE") if migrated else None)
+    postgresql_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return postgresql_url(name), lambda: postgresql_admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# Where the migration tests start (each one's BEFORE), in the order of the migrations. An
+# empty database climbs through them once per test run (`climb_migrations`, from the
+# `migration_points` fixture) and is copied at each: a test then climbs only the rest of its
+# way, not from nothing (rendering the migrations' states costs seconds per migration).
+MIGRATION_POINTS = [
+    ("ledger", "0003_review_lock_confirmation_audit_chain"),
+    ("ledger", "0009_search_keys"),
+    ("ledger", "0010_fund_rollups"),
+    ("ledger", "0016_placements_trainings_workshops_vocational"),
+    ("ledger", "0018_stored_figures"),
+]
+
+
+def climb_migrations(folder: Path, run: str) -> dict[str, str]:
+    """An empty database migrated through MIGRATION_POINTS in one process, copied at each:
+    the copies (SQLite files in `folder`, or PostgreSQL databases named after `run`) by
+    point, "app.name"."""
+    numbers = range(len(MIGRATION_POINTS))
+    if connection.vendor == "sqlite":
+        copies = [str(folder / f"migration-point-{n}.sqlite3") for n in numbers]
+    else:
+        copies = [f"test_pairaid_point_{run}_{n}" for n in numbers]
+    run_in_scratch_database(CLIMB_SCRIPT, json.dumps(MIGRATION_POINTS), json.dumps(copies))
+    return {".".join(point): copy for point, copy in zip(MIGRATION_POINTS, copies, strict=True)}
 
 
 def postgresql_admin(statement: str) -> None:
@@ -59,10 +86,12 @@ def postgresql_url(name: str) -> str:
     return os.environ["PAIRAID_DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
 
 
-def run_in_scratch_database(script: str, *args: str, migrated: bool = False) -> Any:
+def run_in_scratch_database(
+    script: str, *args: str, migrated: bool = False, start: str | None = None
+) -> Any:
     """Run `script` in a new process on a scratch database (removed afterwards) and return
-    the JSON it printed last. `migrated`: see `scratch_database`."""
-    url, drop = scratch_database(migrated=migrated)
+    the JSON it printed last. `migrated`, `start`: see `scratch_database`."""
+    url, drop = scratch_database(migrated=migrated, start=start)
     try:
         result = subprocess.run(
             [sys.executable, "-c", script, *args],
@@ -114,3 +143,42 @@ def one_pairing(apps, helper, recipient):
         valid_from=dt.date(2020, 1, 1),
     )
 """
+
+# The climb of `climb_migrations`: argv[1] the points, argv[2] where each copy goes.
+CLIMB_SCRIPT = (
+    MIGRATION_SCRIPT_START
+    + r"""
+import shutil
+settings = connection.settings_dict
+copies = json.loads(sys.argv[2])
+for point, copy in zip(json.loads(sys.argv[1]), copies):
+    migrate(tuple(point))
+    connection.close()
+    if connection.vendor == "postgresql" and connection.pool:  # its connections, too
+        connection.close_pool()
+    if connection.vendor == "sqlite":
+        shutil.copyfile(settings["NAME"], copy)
+    else:
+        import time
+        import psycopg
+        with psycopg.connect(
+            host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+            password=settings["PASSWORD"] or None, dbname="postgres", autocommit=True,
+        ) as admin:
+            # This database is this process's alone: a closed connection's server process
+            # may still be ending (on a busy machine), and a copy needs it gone.
+            for attempt in range(60):
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()", [settings["NAME"]],
+                )
+                try:
+                    admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{settings["NAME"]}"')
+                    break
+                except psycopg.errors.ObjectInUse:
+                    time.sleep(1)
+            else:
+                raise RuntimeError(f"{settings['NAME']} is still in use")
+print(json.dumps(copies))
+"""
+)

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import Builder
 from django.contrib.auth import get_user_model
 from django.test import Client
+from shared_records import for_the_module
 from test_api_support import Api
 
 from pairaid.accounts.models import Role, RoleAssignment
@@ -50,9 +52,17 @@ class Scene:
         return self.pairing.recipient_region
 
 
+@pytest.fixture(scope="module")
+def module_scene(django_db_setup, django_db_blocker):
+    """The pairings, made once for the module; each test's users and changes are undone
+    after it."""
+    yield from for_the_module(django_db_blocker, lambda: Scene(Builder()))
+
+
 @pytest.fixture
-def scene(build) -> Scene:
-    return Scene(build)
+def scene(db, module_scene) -> Scene:
+    module_scene.users = {}
+    return module_scene
 
 
 def page(user: Any, path: str) -> int:

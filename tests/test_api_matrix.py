@@ -21,8 +21,10 @@ from typing import Any
 
 import declared_records as generic
 import pytest
+from builders import Builder
 from django.contrib.auth import get_user_model
 from evidence_files import png
+from shared_records import for_the_module
 from test_api_support import Api, token_for
 
 from pairaid.api import services as api_services
@@ -336,9 +338,16 @@ def run_column(client: Api, world: World, expected: Callable[[Row], int]) -> lis
     return wrong
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The records, made once for the module; what each test's calls write is undone after
+    it."""
+    yield from for_the_module(django_db_blocker, lambda: World(Builder()))
+
+
 @pytest.fixture
-def world(build):
-    return World(build)
+def world(db, module_world):
+    return module_world
 
 
 def test_it_has_a_row_for_every_route():

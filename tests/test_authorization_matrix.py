@@ -29,6 +29,7 @@ from declared_records import make
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from evidence_files import png
+from shared_records import for_the_module, make_personas
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import (
@@ -405,14 +406,31 @@ def test_it_excludes_only_what_it_names():
         assert any(route.startswith(prefix) for route in routes), prefix
 
 
+@pytest.fixture(scope="module")
+def personas(django_db_setup, django_db_blocker):
+    """The personas, made once for the module's tests (which only read them)."""
+    yield from for_the_module(django_db_blocker, make_personas)
+
+
+@pytest.fixture(scope="module")
+def world(personas, django_db_blocker):
+    """The records the URLs are filled with, made once for the module: each test's requests
+    are undone."""
+
+    def make() -> World:
+        made = World(personas)
+        owned_records(made, personas)
+        return made
+
+    yield from for_the_module(django_db_blocker, make)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_it_answers_every_persona_as_designed(name, personas):
+def test_it_answers_every_persona_as_designed(name, personas, world):
     from django.db import transaction
     from django.urls import reverse
 
-    world = World(personas)
-    owned_records(world, personas)
     designed = MATRIX[name]
     url = reverse(name, kwargs=designed.args(world))
     url += f"?{designed.query}" if designed.query else ""

@@ -10,11 +10,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from builders import Builder
 from django.utils import timezone
+from shared_records import for_the_module
 from test_api_support import Api
 
 from pairaid.ledger import breakdowns, figures, services
-from pairaid.ledger.models import Agreement, Posting
+from pairaid.ledger.models import Agreement, Pairing, Posting
 from pairaid.reports.common import posting_table
 
 START = dt.date(2021, 3, 1)
@@ -27,24 +29,38 @@ def admin_client(client, admin_user):
     return client
 
 
-@pytest.fixture
-def pair(build):
-    return build.pairing("时效甲区", "时效乙县")
+def make_scene() -> tuple[Pairing, dict[str, Posting]]:
+    """A pairing and its postings, one of each way a posting ends."""
+    build = Builder()
+    pair = build.pairing("时效甲区", "时效乙县")
 
-
-@pytest.fixture
-def postings(build, pair) -> dict[str, Posting]:
     def posting(name: str, **fields) -> Posting:
         fields.setdefault("planned_end", PLANNED_END)
         return build.posting(build.person(name), pair, START, **fields)
 
-    return {
+    return pair, {
         "overdue": posting("超期未离岗"),
         "left": posting("按期离岗", actual_end=PLANNED_END, status=Posting.Status.COMPLETED),
         "extended": posting("已办延期", status=Posting.Status.EXTENDED),
         "recalled": posting("召回人员", actual_end=START.replace(month=9), status="recalled"),
         "open_ended": posting("未定期满", planned_end=None),
     }
+
+
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """Made once for the module: its tests read it, and what they write is undone after each."""
+    yield from for_the_module(django_db_blocker, make_scene)
+
+
+@pytest.fixture
+def pair(db, scene) -> Pairing:
+    return scene[0]
+
+
+@pytest.fixture
+def postings(db, scene) -> dict[str, Posting]:
+    return scene[1]
 
 
 def agreement(pair, **fields) -> Agreement:

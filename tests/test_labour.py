@@ -7,18 +7,23 @@ locked year refuses them; the names of placed persons are encrypted at rest."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
+from builders import Builder
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from labour_records import DAY, enrolment, offices, placement, training, workshop
+from shared_records import for_the_module
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.messages import CONSTRAINT_MESSAGES, integrity_message, readable
 from pairaid.ledger.models import (
     AuditEntry,
     Confirmation,
+    Pairing,
     Placement,
     TrainingSession,
     VocationalEnrolment,
@@ -40,9 +45,22 @@ def refusal(make) -> str:
     return str(readable(caught.value))
 
 
+@pytest.fixture(scope="module")
+def module_office(django_db_setup, django_db_blocker):
+    """The pairing and its offices, made once for the module: what each test writes is
+    undone after it."""
+    yield from for_the_module(django_db_blocker, lambda: offices(Builder()))
+
+
 @pytest.fixture
-def office(build):
-    return offices(build)
+def office(db, module_office):
+    """Read afresh for each test: nothing one test cached on them reaches the next."""
+    users = get_user_model().objects
+    return SimpleNamespace(
+        pairing=Pairing.objects.get(pk=module_office.pairing.pk),
+        helper=users.get(pk=module_office.helper.pk),
+        recipient=users.get(pk=module_office.recipient.pk),
+    )
 
 
 # --- create, update, delete, audited --------------------------------------------------------

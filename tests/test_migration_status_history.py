@@ -9,10 +9,11 @@ import datetime as dt
 
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
+BEFORE = ("ledger", "0010_fund_rollups")
 SCRIPT = (
     MIGRATION_SCRIPT_START
+    + f"BEFORE = {BEFORE!r}\n"
     + r"""
-BEFORE = ("ledger", "0010_fund_rollups")
 AFTER = ("ledger", "0011_evidence_and_progress")
 
 apps = historical_apps(BEFORE)
@@ -38,8 +39,8 @@ print(json.dumps({"rows": rows, "today": str(timezone.localdate())}))
 )
 
 
-def test_it_seeds_one_status_row_per_project_and_reverses(db):
-    answer = run_in_scratch_database(SCRIPT)
+def test_it_seeds_one_status_row_per_project_and_reverses(db, migration_points):
+    answer = run_in_scratch_database(SCRIPT, start=migration_points.get(".".join(BEFORE)))
     assert answer["rows"] == [
         ["H-1", "completed", dt.date(2021, 4, 1).isoformat()],
         ["H-2", "planned", answer["today"]],

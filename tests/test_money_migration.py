@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
+BEFORE = ("ledger", "0003_review_lock_confirmation_audit_chain")
 SCRIPT = (
     MIGRATION_SCRIPT_START
+    + f"BEFORE = {BEFORE!r}\n"
     + r"""
-BEFORE = ("ledger", "0003_review_lock_confirmation_audit_chain")
 AMOUNTS = [sys.argv[1], sys.argv[2], sys.argv[3]]
 
 apps = historical_apps(BEFORE)
@@ -51,9 +52,9 @@ print(json.dumps({"fen": [int(f) for f in fen], "types": [type(f).__name__ for f
 )
 
 
-def test_it_converts_stored_amounts_to_whole_fen_exactly_and_back(db):
+def test_it_converts_stored_amounts_to_whole_fen_exactly_and_back(db, migration_points):
     amounts = ["12345678901234.56", "0.01", "1000.10"]
-    answer = run_in_scratch_database(SCRIPT, *amounts)
+    answer = run_in_scratch_database(SCRIPT, *amounts, start=migration_points.get(".".join(BEFORE)))
     by_voucher = [amounts[i] for i in range(3)]  # vouchers M-0, M-1, M-2 sort in this order
     assert answer["fen"] == [int(Decimal(a) * 100) for a in by_voucher]
     assert set(answer["types"]) == {"int"}

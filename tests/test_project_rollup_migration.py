@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
+BEFORE = ("ledger", "0016_placements_trainings_workshops_vocational")
 SCRIPT = (
     MIGRATION_SCRIPT_START
+    + f"BEFORE = {BEFORE!r}\n"
     + r"""
-BEFORE = ("ledger", "0016_placements_trainings_workshops_vocational")
 
 apps = historical_apps(BEFORE)
 Project = apps.get_model("ledger", "Project")
@@ -52,8 +53,8 @@ print(json.dumps({"filled": filled, "differences": differences, "started": start
 )
 
 
-def test_it_fills_the_project_rollups_keeps_them_and_drops_them_when_reversed(db):
-    answer = run_in_scratch_database(SCRIPT)
+def test_it_fills_the_project_rollups_keeps_them_and_drops_them_when_reversed(db, migration_points):
+    answer = run_in_scratch_database(SCRIPT, start=migration_points.get(".".join(BEFORE)))
     assert answer["filled"] == [
         ["2021-06-01", "completed", 1],
         ["2021-06-01", "in_progress", 2],

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import Builder
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document
+from shared_records import for_the_module
 from word_documents import headings, paragraphs_under, tables, title
 
 from pairaid.ledger import breakdowns, figures, services
@@ -97,9 +99,15 @@ class Ledger:
         return figures.window_for(self.pairing, as_of=AS_OF, **options)
 
 
+@pytest.fixture(scope="module")
+def module_ledger(django_db_setup, django_db_blocker):
+    """The small ledger, made once for the module: its tests only read it."""
+    yield from for_the_module(django_db_blocker, lambda: Ledger(Builder(), "文档甲区", "文档乙县"))
+
+
 @pytest.fixture
-def ledger(build) -> Ledger:
-    return Ledger(build, "文档甲区", "文档乙县")
+def ledger(db, module_ledger) -> Ledger:
+    return module_ledger
 
 
 @pytest.fixture
@@ -111,6 +119,10 @@ def empty(build) -> Pairing:
 
 
 def report(tmp_path: Path, kind: str, helper: str, *args: str) -> Any:
+    return Document(str(write_report(tmp_path, kind, helper, *args)))
+
+
+def write_report(tmp_path: Path, kind: str, helper: str, *args: str) -> Path:
     path = tmp_path / f"{kind}.docx"
     call_command(
         "report",
@@ -126,7 +138,26 @@ def report(tmp_path: Path, kind: str, helper: str, *args: str) -> Any:
         str(path),
         stdout=io.StringIO(),
     )
-    return Document(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def written() -> dict[tuple[str, ...], bytes]:
+    """The small ledger's documents, each written once for the module (the ledger does not
+    change between its tests): by the command's arguments."""
+    return {}
+
+
+@pytest.fixture
+def ledger_report(ledger, written, tmp_path):
+    """`report` of the small ledger, read from the module's documents."""
+
+    def read(kind: str, *args: str) -> Any:
+        if (kind, *args) not in written:
+            written[kind, *args] = write_report(tmp_path, kind, ledger.helper, *args).read_bytes()
+        return Document(io.BytesIO(written[kind, *args]))
+
+    return read
 
 
 def numbers_in(text: str) -> list[str]:
@@ -140,8 +171,8 @@ def wan_text(value: Decimal) -> str:
 # --- the briefing ---------------------------------------------------------------------------
 
 
-def test_it_titles_the_briefing_and_puts_its_sections_in_order(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper)
+def test_it_titles_the_briefing_and_puts_its_sections_in_order(ledger, ledger_report):
+    document = ledger_report("briefing")
 
     assert title(document) == f"{ledger.helper}对口帮扶工作情况简报"
     found = headings(document)
@@ -149,8 +180,8 @@ def test_it_titles_the_briefing_and_puts_its_sections_in_order(ledger, tmp_path)
     assert [heading for heading in found if heading in order] == order
 
 
-def test_it_says_the_articles_sentence_with_the_sum_of_the_records(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper)
+def test_it_says_the_articles_sentence_with_the_sum_of_the_records(ledger, ledger_report):
+    document = ledger_report("briefing")
 
     lead = paragraphs_under(document, "总体情况")[0]
     expected = (
@@ -163,8 +194,8 @@ def test_it_says_the_articles_sentence_with_the_sum_of_the_records(ledger, tmp_p
     assert lead == summary.sentence() + "。"
 
 
-def test_it_splits_the_money_by_source_and_the_people_by_category(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper)
+def test_it_splits_the_money_by_source_and_the_people_by_category(ledger, ledger_report):
+    document = ledger_report("briefing")
 
     split = paragraphs_under(document, "总体情况")[1]
     for source, label in FundFlow.Source.choices:
@@ -179,8 +210,8 @@ def test_it_splits_the_money_by_source_and_the_people_by_category(ledger, tmp_pa
     assert f"专业技术人才{len(ledger.professionals)}人" in split
 
 
-def test_it_lists_each_figure_with_its_rule_and_record_count(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper)
+def test_it_lists_each_figure_with_its_rule_and_record_count(ledger, ledger_report):
+    document = ledger_report("briefing")
 
     header, *rows = tables(document)["各项数字的口径"]
     assert header == ["帮扶方", "指标", "数值", "单位", "口径", "截至日期", "记录条数"]
@@ -201,8 +232,8 @@ def test_it_lists_each_figure_with_its_rule_and_record_count(ledger, tmp_path):
     assert {row[0] for row in rows} == {ledger.pairing.helper_name}
 
 
-def test_it_appends_every_record_behind_the_figures(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper)
+def test_it_appends_every_record_behind_the_figures(ledger, ledger_report):
+    document = ledger_report("briefing")
 
     found = tables(document)
     flows = found["资金记录（拨付）"][1:]
@@ -220,8 +251,8 @@ def test_it_appends_every_record_behind_the_figures(ledger, tmp_path):
     assert len(postings) == len(ledger.cadres) + len(ledger.professionals)
 
 
-def test_it_rounds_as_the_papers_do_when_asked_to(ledger, tmp_path):
-    document = report(tmp_path, "briefing", ledger.helper, "--style", "published")
+def test_it_rounds_as_the_papers_do_when_asked_to(ledger, ledger_report):
+    document = ledger_report("briefing", "--style", "published")
 
     lead = paragraphs_under(document, "总体情况")[0]
     assert f"累计投入各类帮扶资金{format_published_wan(ledger.transferred())}" in lead
@@ -251,8 +282,8 @@ def test_it_leaves_out_what_came_after_the_as_of_date(ledger, tmp_path):
 # --- the annual report ----------------------------------------------------------------------
 
 
-def test_it_titles_the_annual_report_with_its_year_and_numbers_its_sections(ledger, tmp_path):
-    document = report(tmp_path, "annual", ledger.helper, "--year", "2022")
+def test_it_titles_the_annual_report_with_its_year_and_numbers_its_sections(ledger, ledger_report):
+    document = ledger_report("annual", "--year", "2022")
 
     assert title(document) == f"{ledger.helper}2022年度对口帮扶工作报告"
     found = headings(document)
@@ -262,8 +293,8 @@ def test_it_titles_the_annual_report_with_its_year_and_numbers_its_sections(ledg
     assert prefixes == list("一二三四五六七八九十")[: len(prefixes)]
 
 
-def test_it_states_the_years_money_by_stage_as_the_ledger_does(ledger, tmp_path):
-    document = report(tmp_path, "annual", ledger.helper, "--year", "2022")
+def test_it_states_the_years_money_by_stage_as_the_ledger_does(ledger, ledger_report):
+    document = ledger_report("annual", "--year", "2022")
 
     lead, year_line = paragraphs_under(document, "一、总体情况")[:2]
     assert (
@@ -285,8 +316,8 @@ def test_it_states_the_years_money_by_stage_as_the_ledger_does(ledger, tmp_path)
     assert "新开工项目1个，完工1个" in year_line
 
 
-def test_it_puts_the_money_tables_totals_equal_to_the_ledgers(ledger, tmp_path):
-    document = report(tmp_path, "annual", ledger.helper, "--year", "2022")
+def test_it_puts_the_money_tables_totals_equal_to_the_ledgers(ledger, ledger_report):
+    document = ledger_report("annual", "--year", "2022")
 
     money = paragraphs_under(document, "二、帮扶资金")
     assert money, "the money section says something"
@@ -299,8 +330,8 @@ def test_it_puts_the_money_tables_totals_equal_to_the_ledgers(ledger, tmp_path):
 # --- the reconciliation ---------------------------------------------------------------------
 
 
-def test_it_reconciles_the_four_stages_of_the_year(ledger, tmp_path):
-    document = report(tmp_path, "reconciliation", ledger.helper, "--year", "2022")
+def test_it_reconciles_the_four_stages_of_the_year(ledger, ledger_report):
+    document = ledger_report("reconciliation", "--year", "2022")
 
     assert headings(document), "a reconciliation has sections"
     cells = [cell for rows in tables(document).values() for row in rows for cell in row]

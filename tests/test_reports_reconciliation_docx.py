@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import Builder
 from django.core.management import call_command
 from docx import Document
+from shared_records import for_the_module
 from word_documents import headings, tables
 from word_documents import paragraphs_under as under
 
@@ -83,9 +85,15 @@ class Books:
         )
 
 
+@pytest.fixture(scope="module")
+def module_books(django_db_setup, django_db_blocker):
+    """The books, made once for the module: what its tests write is undone after each."""
+    yield from for_the_module(django_db_blocker, lambda: Books(Builder()))
+
+
 @pytest.fixture
-def books(build) -> Books:
-    return Books(build)
+def books(db, module_books) -> Books:
+    return module_books
 
 
 def reconcile(path: Path) -> None:
@@ -105,11 +113,19 @@ def reconcile(path: Path) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def written(module_books, django_db_blocker, tmp_path_factory) -> bytes:
+    """The books' reconciliation, written once for the module (the books do not change
+    between its tests)."""
+    path = tmp_path_factory.mktemp("reconciliation") / "reconciliation.docx"
+    with django_db_blocker.unblock():
+        reconcile(path)
+    return path.read_bytes()
+
+
 @pytest.fixture
-def document(books, tmp_path) -> Any:
-    path = tmp_path / "reconciliation.docx"
-    reconcile(path)
-    return Document(str(path))
+def document(books, written) -> Any:
+    return Document(io.BytesIO(written))
 
 
 def test_it_puts_the_six_sections_in_order(document):

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
+BEFORE = ("ledger", "0009_search_keys")
 SCRIPT = (
     MIGRATION_SCRIPT_START
+    + f"BEFORE = {BEFORE!r}\n"
     + r"""
-BEFORE = ("ledger", "0009_search_keys")
 
 apps = historical_apps(BEFORE)
 FundFlow = apps.get_model("ledger", "FundFlow")
@@ -50,8 +51,8 @@ print(json.dumps({"rows": rows, "differences": differences, "total": str(total),
 )
 
 
-def test_it_fills_the_rollups_from_the_records_and_drops_them_when_reversed(db):
-    answer = run_in_scratch_database(SCRIPT)
+def test_it_fills_the_rollups_from_the_records_and_drops_them_when_reversed(db, migration_points):
+    answer = run_in_scratch_database(SCRIPT, start=migration_points.get(".".join(BEFORE)))
     june = Decimal("1000.10") + Decimal("0.01")  # both confirmed
     july = Decimal("12345678901234.56") - Decimal("1000.10")  # with the reversal, unconfirmed
     assert answer["rows"] == [

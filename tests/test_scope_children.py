@@ -19,10 +19,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from builders import Builder
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from shared_records import for_the_module
 from test_api_support import Api
 
 from pairaid.accounts.models import RoleAssignment
@@ -39,10 +42,11 @@ HIDDEN_AMOUNTS = (Decimal("7777777.77"), Decimal("8888888.88"))
 HIDDEN_TEXTS = ("7777777.77", "7,777,777.77", "777.78", "8888888.88", "8,888,888.88", "888.89")
 
 
-@pytest.fixture
-def tree(build, django_user_model):
+def make_tree() -> SimpleNamespace:
     """甲城市→乙山州 with 明水区→明水县 (seen) and 暗河区→暗河县 (hidden) below it; the
     coordinator `scoped` sees the city pairing and 明水区's only."""
+    build = Builder()
+    django_user_model = get_user_model()
     parent = build.pairing("甲城市", "乙山州", valid_from=dt.date(2020, 1, 1))
     seen = build.pairing("明水区", "明水县", parent=parent, valid_from=dt.date(2020, 1, 1))
     hidden = build.pairing(HIDDEN_NAME, "暗河县", parent=parent, valid_from=dt.date(2020, 1, 1))
@@ -80,6 +84,18 @@ def tree(build, django_user_model):
         visible_total=visible_total,
         whole_total=visible_total + sum(HIDDEN_AMOUNTS),
     )
+
+
+@pytest.fixture(scope="module")
+def module_tree(django_db_setup, django_db_blocker):
+    """The tree, made once for the module: its tests read it, and what they write is undone
+    after each."""
+    yield from for_the_module(django_db_blocker, make_tree)
+
+
+@pytest.fixture
+def tree(db, module_tree):
+    return module_tree
 
 
 def assert_hidden_absent(text: str) -> None:
@@ -229,35 +245,48 @@ def download(client, pairing: Pairing, kind: str, chosen: str):
     )
 
 
+@pytest.fixture(scope="module")
+def documents() -> dict[tuple[str, str], bytes]:
+    """The city pairing's reports as the scoped coordinator downloads them, each written once
+    for the module (the tree does not change between its tests): by (kind, format)."""
+    return {}
+
+
+@pytest.fixture
+def scoped_report(client, tree, documents):
+    def report(kind: str, chosen: str) -> bytes:
+        if (kind, chosen) not in documents:
+            client.force_login(tree.scoped)
+            response = download(client, tree.parent, kind, chosen)
+            assert response.status_code == 200
+            documents[kind, chosen] = response.content
+        return documents[kind, chosen]
+
+    return report
+
+
 @pytest.mark.parametrize("chosen", ["docx", "xlsx", "pdf"])
 @pytest.mark.parametrize("kind", ["briefing", "annual", "reconciliation"])
-def test_it_writes_each_report_without_the_hidden_child(client, tree, kind, chosen):
-    client.force_login(tree.scoped)
+def test_it_writes_each_report_without_the_hidden_child(scoped_report, kind, chosen):
+    content = scoped_report(kind, chosen)
 
-    response = download(client, tree.parent, kind, chosen)
-
-    assert response.status_code == 200
-    text = READERS[chosen](response.content)
+    text = READERS[chosen](content)
     assert_hidden_absent(text)
     assert "明水区" in text
 
 
 @pytest.mark.parametrize("chosen", ["docx", "pdf"])
-def test_it_totals_the_briefing_over_the_visible_records(client, tree, chosen):
-    client.force_login(tree.scoped)
-
-    text = READERS[chosen](download(client, tree.parent, "briefing", chosen).content)
+def test_it_totals_the_briefing_over_the_visible_records(scoped_report, tree, chosen):
+    text = READERS[chosen](scoped_report("briefing", chosen))
 
     assert f"甲城市累计投入各类帮扶资金{format_wan(tree.visible_total)}" in text
     assert format_wan(tree.whole_total) not in text
 
 
-def test_it_totals_the_briefing_workbook_over_the_visible_records(client, tree):
-    client.force_login(tree.scoped)
+def test_it_totals_the_briefing_workbook_over_the_visible_records(scoped_report, tree):
+    content = scoped_report("briefing", "xlsx")
 
-    response = download(client, tree.parent, "briefing", "xlsx")
-
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
     rows = list(workbook["口径"].iter_rows(values_only=True))
     city_funds = [row for row in rows if row[0] == "甲城市" and row[1] == "累计投入各类帮扶资金"]
     assert len(city_funds) == 1

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
+BEFORE = ("ledger", "0018_stored_figures")
 SCRIPT = (
     MIGRATION_SCRIPT_START
+    + f"BEFORE = {BEFORE!r}\n"
     + r"""
-BEFORE = ("ledger", "0018_stored_figures")
 
 apps = historical_apps(BEFORE)
 FundFlow = apps.get_model("ledger", "FundFlow")
@@ -87,8 +88,8 @@ print(json.dumps({"links": links, "money": money, "projects": projects,
 )
 
 
-def test_it_fills_the_subtree_rollups_keeps_them_and_drops_them_when_reversed(db):
-    answer = run_in_scratch_database(SCRIPT)
+def test_it_fills_the_subtree_rollups_keeps_them_and_drops_them_when_reversed(db, migration_points):
+    answer = run_in_scratch_database(SCRIPT, start=migration_points.get(".".join(BEFORE)))
     # ids relative to the top pairing: child +1, grandchild +2
     assert answer["links"] == [[0, 0, 0], [0, 1, 1], [0, 2, 2], [1, 1, 0], [1, 2, 1], [2, 2, 0]]
     assert answer["money"] == [[0, "1005.11", 3], [1, "1000.11", 2]]
