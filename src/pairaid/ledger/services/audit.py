@@ -281,7 +281,8 @@ def _entries(
             )
             row[position["chain"]] = ""
             row[position["prev_hash"]] = row[position["hash"]] = ""
-            entries.append(AuditEntry(*row))
+            # positional, in the model's field order (django-stubs checks them against `id`)
+            entries.append(AuditEntry(*row))  # type: ignore[misc]
     return entries
 
 
