@@ -76,6 +76,7 @@ class Page:
         key = (type(record), field)
         table = self._labels.get(key)
         if table is None:
+            # a field with choices is a concrete Field (the stubs also allow a reverse relation)
             choices = record._meta.get_field(field).flatchoices  # type: ignore[union-attr]
             table = {value: str(label) for value, label in choices}
             self._labels[key] = table
