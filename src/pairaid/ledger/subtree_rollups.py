@@ -90,6 +90,39 @@ def _run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in cursor.fetchall()]
 
 
+# (table, its root column): a root's own rollup rows, its subtree's compacted rows, and the
+# changes not yet compacted into them (`SubtreeFundDelta`, `SubtreeProjectDelta`)
+FUND_ROLLUPS = (
+    ("ledger_fundrollup", "pairing_id"),
+    ("ledger_subtreefundrollup", "ancestor_id"),
+    ("ledger_subtreefunddelta", "ancestor_id"),
+)
+PROJECT_ROLLUPS = (
+    ("ledger_projectrollup", "pairing_id"),
+    ("ledger_subtreeprojectrollup", "ancestor_id"),
+    ("ledger_subtreeprojectdelta", "ancestor_id"),
+)
+
+
+def _rollup_parts(
+    tables: Sequence[tuple[str, str]],
+    total: str,
+    condition: str,
+    roots: Sequence[int],
+    params: Sequence[Any],
+) -> tuple[str, list[Any]]:
+    """(root, part) rows summing `total` over each table's rows of `roots` that meet
+    `condition` (whose placeholders take `params`), one grouped SELECT per table joined by
+    UNION ALL; and the statement's parameters."""
+    among = _placeholders(roots)
+    sql = " UNION ALL ".join(
+        f"SELECT {column} AS root, SUM({total}) AS part FROM {table} "
+        f"WHERE {column} IN ({among}) AND {condition} GROUP BY {column}"
+        for table, column in tables
+    )
+    return sql, [*roots, *params] * len(tables)
+
+
 def money_of_trees(
     roots: Sequence[int],
     *,
@@ -118,39 +151,17 @@ def money_of_trees(
         params.append(Confirmation.CONFIRMED)
     flows = window.replace("kind", "f.kind").replace("fund_year", "f.fund_year")
     flows = flows.replace("source", "f.source").replace("confirmation", "f.confirmation")
-    among = _placeholders(roots)
+    whole_months, month_params = _rollup_parts(
+        FUND_ROLLUPS, "amount", f"{window} AND month < %s", roots, [*params, date(through)]
+    )
     sql = (
-        "SELECT root, SUM(total) FROM ("
-        f"SELECT pairing_id AS root, SUM(amount) AS total FROM ledger_fundrollup "
-        f"WHERE pairing_id IN ({among}) AND {window} AND month < %s GROUP BY pairing_id "
-        "UNION ALL SELECT ancestor_id, SUM(amount) FROM ledger_subtreefundrollup "
-        f"WHERE ancestor_id IN ({among}) AND {window} AND month < %s GROUP BY ancestor_id "
-        # the changes not yet compacted into the subtree rows (`SubtreeFundDelta`)
-        "UNION ALL SELECT ancestor_id, SUM(amount) FROM ledger_subtreefunddelta "
-        f"WHERE ancestor_id IN ({among}) AND {window} AND month < %s GROUP BY ancestor_id "
+        f"SELECT root, SUM(part) FROM ({whole_months} "
         f"UNION ALL SELECT l.ancestor_id, {sign} * SUM(f.amount) FROM ledger_fundflow AS f "
         "JOIN ledger_pairingtreelink AS l ON l.descendant_id = f.pairing_id "
-        f"WHERE l.ancestor_id IN ({among}) AND {flows} AND f.date >= %s AND f.date <= %s "
-        "GROUP BY l.ancestor_id) AS parts GROUP BY root"
+        f"WHERE l.ancestor_id IN ({_placeholders(roots)}) AND {flows} "
+        "AND f.date >= %s AND f.date <= %s GROUP BY l.ancestor_id) AS parts GROUP BY root"
     )
-    rows = _run(
-        sql,
-        [
-            *roots,
-            *params,
-            date(through),
-            *roots,
-            *params,
-            date(through),
-            *roots,
-            *params,
-            date(through),
-            *roots,
-            *params,
-            date(edge_from),
-            date(edge_to),
-        ],
-    )
+    rows = _run(sql, [*month_params, *roots, *params, date(edge_from), date(edge_to)])
     totals = dict.fromkeys(roots, Decimal("0.00"))
     for root, fen in rows:
         totals[root] = from_fen(int(fen or 0))
@@ -207,30 +218,15 @@ def started_in_trees(roots: Sequence[int], *, start: dt.date, end: dt.date) -> d
         sql = records.format(sign=1)
         params: list[Any] = [*roots, *statuses, date(start), date(end)]
     else:
-        months = f"status IN ({started}) AND month >= %s AND month < %s"
-        sql = (
-            "SELECT root, SUM(n) FROM ("
-            f"SELECT pairing_id AS root, SUM(project_count) AS n FROM ledger_projectrollup "
-            f"WHERE pairing_id IN ({among}) AND {months} GROUP BY pairing_id "
-            "UNION ALL SELECT ancestor_id, SUM(project_count) FROM ledger_subtreeprojectrollup "
-            f"WHERE ancestor_id IN ({among}) AND {months} GROUP BY ancestor_id "
-            "UNION ALL SELECT ancestor_id, SUM(project_count) FROM ledger_subtreeprojectdelta "
-            f"WHERE ancestor_id IN ({among}) AND {months} GROUP BY ancestor_id "
-            f"UNION ALL {records.format(sign=sign)}"
+        whole_months, params = _rollup_parts(
+            PROJECT_ROLLUPS,
+            "project_count",
+            f"status IN ({started}) AND month >= %s AND month < %s",
+            roots,
+            [*statuses, date(first_whole), date(through)],
         )
-        month_params = [*statuses, date(first_whole), date(through)]
-        params = [
-            *roots,
-            *month_params,
-            *roots,
-            *month_params,
-            *roots,
-            *month_params,
-            *roots,
-            *statuses,
-            date(edge_from),
-            date(edge_to),
-        ]
+        sql = f"SELECT root, SUM(part) FROM ({whole_months} UNION ALL {records.format(sign=sign)}"
+        params += [*roots, *statuses, date(edge_from), date(edge_to)]
         if start < first_whole:
             sql += f" UNION ALL {records.format(sign=1)}"
             params += [*roots, *statuses, date(start), date(first_whole - dt.timedelta(days=1))]
@@ -247,17 +243,20 @@ def started_in_tree(root: int, pairing_ids: Iterable[int], *, start: dt.date, en
     return started_in_trees([root], start=start, end=end)[root]
 
 
-def _persons_of(among: str) -> str:
+def _persons_of(among: str | None) -> str:
     """(ancestor, person, first start) of the roots `among` (placeholders; their ids are
-    given twice): the `SubtreePerson` rows of the persons not marked in `SubtreePersonDelta`,
-    and the marked persons' first start read from their postings in the tree (a mark says
-    their row may be out of date until `subtree_compaction.compact` recounts them)."""
+    given twice), or of every ancestor when None: the `SubtreePerson` rows of the persons not
+    marked in `SubtreePersonDelta`, and the marked persons' first start read from their
+    postings in the tree (a mark says their row may be out of date until
+    `subtree_compaction.compact` recounts them)."""
+    rows = "" if among is None else f"s.ancestor_id IN ({among}) AND "
+    marks = "" if among is None else f" WHERE ancestor_id IN ({among})"
     return (
         "SELECT s.ancestor_id, s.person_id, s.first_start FROM ledger_subtreeperson AS s "
-        f"WHERE s.ancestor_id IN ({among}) AND NOT EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d "
+        f"WHERE {rows}NOT EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d "
         "WHERE d.ancestor_id = s.ancestor_id AND d.person_id = s.person_id) "
         "UNION ALL SELECT d.ancestor_id, d.person_id, MIN(p.start_date) FROM ("
-        f"SELECT DISTINCT ancestor_id, person_id FROM {PERSON_MARKS} WHERE ancestor_id IN ({among})"
+        f"SELECT DISTINCT ancestor_id, person_id FROM {PERSON_MARKS}{marks}"
         ") AS d JOIN ledger_posting AS p ON p.person_id = d.person_id "
         "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
         "AND l.ancestor_id = d.ancestor_id GROUP BY d.ancestor_id, d.person_id"
@@ -531,19 +530,7 @@ def _effective(table: str, keys: Sequence[str], values: Sequence[str]) -> str:
     for persons, the rows of unmarked persons and the marked ones counted from the postings."""
     columns = ", ".join([*keys, *values])
     if table == PERSONS_TABLE:
-        marked = (
-            f"EXISTS (SELECT 1 FROM {PERSON_MARKS} AS d WHERE d.ancestor_id = {{a}} "
-            "AND d.person_id = {p})"
-        )
-        return (
-            f"SELECT {columns} FROM {table} AS s "
-            f"WHERE NOT {marked.format(a='s.ancestor_id', p='s.person_id')} "
-            "UNION ALL SELECT l.ancestor_id, p.person_id, MIN(p.start_date) "
-            "FROM ledger_posting AS p "
-            "JOIN ledger_pairingtreelink AS l ON l.descendant_id = p.pairing_id "
-            f"WHERE {marked.format(a='l.ancestor_id', p='p.person_id')} "
-            "GROUP BY l.ancestor_id, p.person_id"
-        )
+        return _persons_of(None)
     if table in DELTA_TABLES:
         deltas = DELTA_TABLES[table]
         return f"SELECT {columns} FROM {table} UNION ALL SELECT {columns} FROM {deltas}"

@@ -158,19 +158,24 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
     for entry in created:
         head = heads[entry.chain]
         head.last_id, head.last_hash, head.length = entry.pk, entry.hash, head.length + 1
+    first, last = created[0].pk, created[-1].pk
+    assert first is not None and last is not None  # stored: `insert` gave them their ids
+    _stored(heads, (entry.pairing_id for entry in entries), first, last)
+    return created
+
+
+def _stored(
+    heads: Mapping[str, AuditChain], pairing_ids: Iterable[int | None], first: int, last: int
+) -> None:
+    """What follows storing the entries `first`…`last` (ids) of these pairings, however they
+    were written: the chains' heads saved, the subtree rollups' deltas the write added above
+    its pairings folded in after commit once an ancestor has many, and an anchor recorded
+    after commit when the entries crossed a multiple of ANCHOR_EVERY."""
     for head in heads.values():
         head.save(update_fields=["last_id", "last_hash", "length"])
-    # the subtree rollups' deltas this write added above its pairings: folded in after commit
-    # once an ancestor has many
-    compact_when_due(entry.pairing_id for entry in entries if entry.pairing_id)
-    first, last = created[0].pk, created[-1].pk
-    if (
-        first is not None
-        and last is not None
-        and last // ANCHOR_EVERY > (first - 1) // ANCHOR_EVERY
-    ):
+    compact_when_due(pairing_id for pairing_id in pairing_ids if pairing_id)
+    if last // ANCHOR_EVERY > (first - 1) // ANCHOR_EVERY:
         transaction.on_commit(record_anchor, robust=True)
-    return created
 
 
 @transaction.atomic
@@ -393,10 +398,7 @@ def log_rows(
     for name, head in heads.items():
         head.last_id, head.last_hash = lasts[name], tails[name]
         head.length += counts[name]
-        head.save(update_fields=["last_id", "last_hash", "length"])
-    compact_when_due(pairing_id for pairing_id, *_ in made if pairing_id)
-    if ids[-1] // ANCHOR_EVERY > (ids[0] - 1) // ANCHOR_EVERY:
-        transaction.on_commit(record_anchor, robust=True)
+    _stored(heads, (pairing_id for pairing_id, *_ in made), ids[0], ids[-1])
 
 
 def _action(obj: models.Model | type[models.Model], verb: str) -> str:
