@@ -287,7 +287,7 @@ def national_by_figure_sets(tops, as_of) -> dict[str, list[str]]:
 def national_money_by_pairaid(as_of) -> dict[str, str]:
     """Funds transferred (资金投入) per top-level pairing and its whole tree, as the figure
     reads it (`figures.total_funds` of `figures.window_for(top, include_children=True)`): the
-    top's own rollup rows and its subtree rollup rows (`subtree_rollups.money_of_tree`), the
+    top's own rollup rows and its subtree rollup rows (`subtree_reads.money_of_tree`), the
     as-of month from the records; two queries per top (its tree, its money)."""
     from pairaid.ledger import figures
     from pairaid.ledger.models import Pairing

@@ -19,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairaid.ledger import figures, services, subtree_compaction, subtree_rollups
+from pairaid.ledger import figures, services, subtree_compaction, subtree_reads, subtree_rollups
 from pairaid.ledger.models import (
     FundFlow,
     Pairing,
@@ -262,7 +262,7 @@ def test_it_reads_the_as_of_month_from_either_side_of_the_day(build):
         window = whole(t["top"], as_of=as_of)
         assert figures.funds(window).value == summed(window)
         for root in ("top", "mid"):
-            found = subtree_rollups.started_in_trees(
+            found = subtree_reads.started_in_trees(
                 [t[root].pk, t["other"].pk], start=dt.date(2019, 1, 1), end=as_of
             )
             assert found[t[root].pk] == counted(whole(t[root], as_of=as_of))
@@ -287,10 +287,8 @@ def test_it_counts_persons_first_posted_before_the_window_from_their_later_posti
     # 2021 on: two persons first posted in it, two before it (one posted again in it): the
     # tree's rows and the postings of those two; 2022 on: none first posted in it, the
     # postings of the window count
-    assert (
-        subtree_rollups.persons_in_tree(t["top"].pk, start=dt.date(2022, 1, 1), end=TODAY) is None
-    )
-    assert subtree_rollups.persons_in_tree(t["top"].pk, start=dt.date(2021, 1, 1), end=TODAY) == 3
+    assert subtree_reads.persons_in_tree(t["top"].pk, start=dt.date(2022, 1, 1), end=TODAY) is None
+    assert subtree_reads.persons_in_tree(t["top"].pk, start=dt.date(2021, 1, 1), end=TODAY) == 3
 
 
 # --- random writes, moves and windows -----------------------------------------------------------

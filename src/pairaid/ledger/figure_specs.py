@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import breakdowns, figures, figures_assets, rollups, subtree_rollups
+from pairaid.ledger import breakdowns, figures, figures_assets, rollups, subtree_reads
 from pairaid.ledger.figure_spec_types import (
     Additive,
     Claimed,
@@ -77,7 +77,7 @@ def money(kind: str) -> Additive:
 
 def money_of_trees(kind: str) -> Trees:
     def totals(window: Window, roots: Sequence[int]) -> dict[int, Decimal]:
-        return subtree_rollups.money_of_trees(
+        return subtree_reads.money_of_trees(
             roots,
             kind=kind,
             from_year=window.from_year,
@@ -94,7 +94,7 @@ def started_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
     projects' present statuses, so only a window that ends today or later."""
     if window.end < timezone.localdate():
         return {}
-    return subtree_rollups.started_in_trees(roots, start=window.start, end=window.end)
+    return subtree_reads.started_in_trees(roots, start=window.start, end=window.end)
 
 
 def persons_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
@@ -102,7 +102,7 @@ def persons_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
     included)."""
     if window.confirmed_only:
         return {}
-    return subtree_rollups.persons_in_trees(roots, start=window.start, end=window.end)
+    return subtree_reads.persons_in_trees(roots, start=window.start, end=window.end)
 
 
 def tasks_overdue(window: Window, *, value: int | None = None) -> Figure:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pairaid.ledger import access, rollups, status_history, subtree_rollups
+from pairaid.ledger import access, rollups, status_history, subtree_reads
 from pairaid.ledger.models import Confirmation, FundFlow, Pairing, Posting, Project
 from pairaid.ledger.money import format_published_wan, format_wan
 from pairaid.ledger.moneyfield import MoneySum
@@ -172,7 +172,7 @@ def total_funds(window: Window, kind: str, sources: Sequence[str] | None = None)
     months) and the as-of month's records: the same value, in a time that hardly grows with
     the records."""
     if window.whole_tree_of is not None:
-        return subtree_rollups.money_of_tree(
+        return subtree_reads.money_of_tree(
             window.whole_tree_of,
             window.pairing_ids,
             kind=kind,
@@ -345,7 +345,7 @@ def projects_implemented(window: Window, *, value: int | None = None) -> Figure:
     """实施项目: projects that have started (in progress or later), not cancelled."""
     projects = started_projects(window)
     if value is None and window.whole_tree_of is not None and window.end >= timezone.localdate():
-        value = subtree_rollups.started_in_tree(
+        value = subtree_reads.started_in_tree(
             window.whole_tree_of, window.pairing_ids, start=window.start, end=window.end
         )
     if value is None:
@@ -383,10 +383,10 @@ def postings_in_window(window: Window, category: str | None = None) -> QuerySet[
 
 def persons_in_tree(window: Window) -> int | None:
     """The distinct persons of a whole tree's window from `SubtreePerson`, when its rows
-    answer it exactly (`subtree_rollups.persons_in_tree`); None otherwise."""
+    answer it exactly (`subtree_reads.persons_in_tree`); None otherwise."""
     if window.whole_tree_of is None:
         return None
-    return subtree_rollups.persons_in_tree(window.whole_tree_of, start=window.start, end=window.end)
+    return subtree_reads.persons_in_tree(window.whole_tree_of, start=window.start, end=window.end)
 
 
 # Persons (人) and postings (人次) are told apart by their labels wherever both show.

@@ -25,7 +25,8 @@ from typing import Any
 from django.db import connection, transaction
 from django_tasks import task
 
-from pairaid.ledger.subtree_rollups import DELTA_TABLES, PERSON_MARKS, PERSONS_TABLE, lock_ancestors
+from pairaid.ledger.subtree_reads import PERSON_MARKS
+from pairaid.ledger.subtree_rollups import DELTA_TABLES, PERSONS_TABLE, lock_ancestors
 
 logger = logging.getLogger(__name__)
 

@@ -199,7 +199,7 @@ class SubtreePerson(models.Model):
     the earliest start of their postings there. When a window starts on or before the
     earliest start of the whole tree (the default window), "a posting started in the window"
     is "the first posting started on or before its end": the persons dispatched are counted
-    from these rows alone (`subtree_rollups.persons_in_tree`). The triggers on the posting
+    from these rows alone (`subtree_reads.persons_in_tree`). The triggers on the posting
     table (migration 0021) never touch these rows: each posting write marks its person in
     every tree holding it (`SubtreePersonDelta`), readers count a marked person from the
     postings, and `subtree_compaction.compact` recounts the marked persons' rows later; a
