@@ -264,16 +264,23 @@ def project_flow_rows(
     projects: Iterable[tuple[Project, Funded]],
     rng: random.Random,
 ) -> list[dict[str, Any]]:
-    """One allocation per source a project was given, and one to three payments out of it."""
+    """One allocation per source a project was given, and one to three payments out of it;
+    the payments of a project are numbered on across its allocations, so that no two share a
+    voucher."""
     rows = []
     for project, spec in projects:
+        paid = 0
         for index, (source, amount) in enumerate(spec.allocations, start=1):
             allocated_on = allocation_day(project, rng)
             rows.append(
                 project_row(pairing, project, FundFlow.Kind.ALLOCATE, source, amount, allocated_on)
                 | {"voucher": f"{side.prefix}FP-{project.code}-{index}"}
             )
-            rows += spend_rows(pairing, project, spec, source, amount, allocated_on, rng)
+            payments = spend_rows(
+                pairing, project, spec, source, amount, allocated_on, rng, number_from=paid + 1
+            )
+            paid += len(payments)
+            rows += payments
     return rows
 
 
@@ -299,6 +306,7 @@ def spend_rows(
     allocated: int,
     allocated_on: dt.date,
     rng: random.Random,
+    number_from: int = 1,
 ) -> list[dict[str, Any]]:
     share = spent_share(project, rng)
     spent = int(allocated * share) // YUAN * YUAN
@@ -312,7 +320,7 @@ def spend_rows(
     return [
         project_row(pairing, project, FundFlow.Kind.SPEND, source, amount, day)
         | {"voucher": f"{project.code}-ZC-{n}"}
-        for n, (amount, day) in enumerate(zip(parts, days, strict=True), start=1)
+        for n, (amount, day) in enumerate(zip(parts, days, strict=True), start=number_from)
     ]
 
 
