@@ -123,6 +123,7 @@ def load_national(
                 load_leaf(bulk, leaf, random.Random(f"{SEED}:national:{leaf.county.code}"))
             if progress and (n % 20 == 0 or n == len(leaves)):
                 progress(f"{n}/{len(leaves)}")
+    bulk_load.vacuum()  # last, after every transaction of the load: the figures read these
     return dict(bulk.counts)
 
 
