@@ -47,12 +47,13 @@ def from_fen(fen: int | Decimal) -> Decimal:
 
 
 def to_wan(yuan: Decimal) -> Decimal:
-    """Yuan → 万元 with two decimals, half-up (display only)."""
-    return (Decimal(yuan) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Yuan → 万元 with two decimals, half-up (display only). A small negative amount that
+    rounds to nothing is 0.00, not -0.00 (adding 0 drops the sign of a zero)."""
+    return (Decimal(yuan) / WAN).quantize(CENT, rounding=ROUND_HALF_UP) + 0
 
 
 def to_yi(yuan: Decimal) -> Decimal:
-    return (Decimal(yuan) / YI).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(yuan) / YI).quantize(CENT, rounding=ROUND_HALF_UP) + 0
 
 
 def format_wan(yuan: Decimal) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -66,6 +67,18 @@ class Task(VersionMixin, DemoMixin):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # As the API and the importer look them up: the event of the task's pairing or of the
+        # pairing above it (a city's joint meeting sets its districts' tasks), the agreement
+        # of its own pairing.
+        if not self.pairing_id:
+            return
+        event, agreement = self.event, self.agreement
+        if event is not None and event.pairing_id not in {self.pairing_id, self.pairing.parent_id}:
+            raise ValidationError({"event": _("活动不属于该结对关系")})
+        if agreement is not None and agreement.pairing_id != self.pairing_id:
+            raise ValidationError({"agreement": _("协议不属于该结对关系")})
 
 
 class Target(VersionMixin, DemoMixin):

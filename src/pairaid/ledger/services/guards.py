@@ -62,7 +62,21 @@ def _authorize(acting_user: Any, obj: models.Model, changed: Iterable[str] | Non
             raise PermissionDenied(_("只有系统管理员可以建立顶层结对关系"))
         if pairing is None:
             return
+    if isinstance(obj, Pairing) and changed is not None and "parent" in changed:
+        _authorize_move(acting_user, obj)
     access.require(acting_user, pairing, *_required_actions(obj, changed))
+
+
+def _authorize_move(acting_user: Any, pairing: Pairing) -> None:
+    """A pairing moved under another is placed there by whoever coordinates the new parent,
+    as a new one is set up (its money then counts in the new parent's figures): never under
+    a pairing the user does not see. Checked on the new state only (its parent differs from
+    the stored one)."""
+    if pairing.parent is None:
+        return
+    stored = Pairing.objects.filter(pk=pairing.pk).values_list("parent_id", flat=True).first()
+    if stored != pairing.parent_id:
+        access.require(acting_user, pairing.parent, access.APPROVE)
 
 
 def _authorize_person(acting_user: Any, person: Person) -> None:
