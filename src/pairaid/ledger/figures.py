@@ -456,7 +456,9 @@ class PairingSummary:
         )
         return (
             f"{self.pairing.helper_name}累计投入各类帮扶资金{money}，"
-            f"实施帮扶项目{self.projects.value}个，选派干部人才{self.persons.value}人"
+            f"实施帮扶项目{self.projects.value}个，"
+            # 人 for distinct persons, 人次 when postings are counted (the figure's own unit)
+            f"选派干部人才{self.persons.value}{self.persons.unit}"
         )
 
     def to_dict(self, style: str = "exact") -> dict[str, object]:
