@@ -212,7 +212,7 @@ def test_in_chinese_the_figure_texts_are_the_language_of_record(db):
             + found["funds_allocate_sector_none"].window.describe()
         )
         assert found["projects_implemented_status_completed"].rule == (
-            "实施帮扶项目中当前状态为“已完工”的个数（已开工未取消，开工日期在"
+            "实施帮扶项目中截至2022-12-04状态为“已完工”的个数（已开工未取消，开工日期在"
             "2016-01-01至2022-12-04之间）"
         )
         assert found["agreements_signed"].rule == (

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import figures, status_history
@@ -172,27 +173,34 @@ def project_money(window: Window, projects: QuerySet[Any] | None = None) -> list
 
 def implemented_by(window: Window, field: str) -> dict[str, Figure]:
     """Projects implemented (`figures.projects_implemented`) split by `sector` or `status`;
-    the parts add up to the figure. Status is the project's status today: the ledger keeps
-    no history of statuses outside the audit trail."""
+    the parts add up to the figure. Status is the project's status on the window's end
+    (`_status_column`), the day the figure counts them on."""
     projects = figures.started_projects(window)
     choices = (
         Project.Sector.choices
         if field == "sector"
         else [(s, Project.Status(s).label) for s in Project.STARTED]
     )
-    rule = (
-        _("实施帮扶项目中领域为“%(value)s”的个数（已开工未取消，开工日期在%(start)s至%(end)s之间）")
-        if field == "sector"
-        else _(
+    column = field if field == "sector" else _status_column(window)
+    if field == "sector":
+        rule = _(
+            "实施帮扶项目中领域为“%(value)s”的个数（已开工未取消，开工日期在%(start)s至%(end)s之间）"
+        )
+    elif column == "status":
+        rule = _(
             "实施帮扶项目中当前状态为“%(value)s”的个数（已开工未取消，开工日期在"
             "%(start)s至%(end)s之间）"
         )
-    )
+    else:
+        rule = _(
+            "实施帮扶项目中截至%(end)s状态为“%(value)s”的个数（已开工未取消，开工日期在"
+            "%(start)s至%(end)s之间）"
+        )
     return {
         value: count_figure(
             f"projects_implemented_{field}_{value}",
             str(label),
-            projects.filter(**{field: value}),
+            projects.filter(**{column: value}),
             rule % {"value": label, **span(window)},
             window,
         )
@@ -201,15 +209,21 @@ def implemented_by(window: Window, field: str) -> dict[str, Figure]:
 
 
 def implemented_by_sector_and_status(window: Window) -> dict[tuple[str, str], int]:
-    """Projects implemented counted by (sector, status today); the cells add up to the
-    rows and columns of `implemented_by` and to `figures.projects_implemented`."""
+    """Projects implemented counted by (sector, status on the window's end); the cells add
+    up to the rows and columns of `implemented_by` and to `figures.projects_implemented`."""
+    column = _status_column(window)
     rows = (
-        figures.started_projects(window)
-        .values("sector", "status")
-        .annotate(n=Count("id"))
-        .order_by()
+        figures.started_projects(window).values("sector", column).annotate(n=Count("id")).order_by()
     )
-    return {(row["sector"], row["status"]): row["n"] for row in rows}
+    return {(row["sector"], row[column]): row["n"] for row in rows}
+
+
+def _status_column(window: Window) -> str:
+    """Where a project's status as the window counts it is: `status_then` (its status on the
+    window's end, which `figures.started_projects` annotates for a past end), else `status`.
+    A project cancelled or completed after that day is split by what it was then, so the
+    parts add up to the figure."""
+    return "status_then" if window.end < timezone.localdate() else "status"
 
 
 def projects_completed(window: Window) -> Figure:
