@@ -23,6 +23,7 @@ from scratch_databases import (
     postgresql_url,
 )
 from shared_records import make_personas
+from suite_plan import database_free, longest_first
 
 # Property tests never fail for being slow: this machine may be busy, or small.
 settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,6 +120,26 @@ def pairaid_env(database: Path | str) -> dict[str, str]:
     env = {**os.environ, "PAIRAID_DATABASE_URL": url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--only-database-tests",
+        action="store_true",
+        help="leave out the tests that cannot reach a database (suite_plan.database_free):"
+        " scripts/test runs them in its SQLite run only",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest modules first (`suite_plan.longest_first`); with --only-database-tests,
+    without the database-free tests."""
+    items[:] = longest_first(items)
+    if config.getoption("only_database_tests"):
+        free = {item.nodeid for item in items if database_free(item)}
+        if free:
+            config.hook.pytest_deselected(items=[item for item in items if item.nodeid in free])
+            items[:] = [item for item in items if item.nodeid not in free]
 
 
 def pytest_configure(config: pytest.Config) -> None:

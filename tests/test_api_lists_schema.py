@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import Builder
+from shared_records import for_the_module
 from test_api_matrix import World
 from test_api_support import Api, token_for
 
@@ -65,9 +67,15 @@ NUMBER_FILTERS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The records, made once for the module: its tests only read them."""
+    yield from for_the_module(django_db_blocker, lambda: World(Builder()))
+
+
 @pytest.fixture
-def world(build):
-    return World(build)
+def world(db, module_world):
+    return module_world
 
 
 @pytest.fixture
