@@ -11,6 +11,8 @@ PAIRAID_TASKS         "inline" (default: background work runs at once, in the re
 PAIRAID_DB_POOL       PostgreSQL: connections kept in a pool per process (default 1; 0 opens
                       one per request, or keeps them PAIRAID_CONN_MAX_AGE seconds)
 PAIRAID_DB_POOL_SIZE  the pool's largest size per process (default 8)
+PAIRAID_PG_JOIN_COLLAPSE_LIMIT  PostgreSQL: joins of more tables are planned in the order
+                      written (default 4)
 PAIRAID_STATEMENT_TIMEOUT  PostgreSQL: seconds a web request's statement may run (default 30,
                       0 for none); commands have no limit (pairaid/ops/serving.py)
 PAIRAID_TASKS_INLINE_THREAD 1/0 (default 1): inline, uploads are checked and imported on a
