@@ -15,7 +15,9 @@ the scale loaded and the load average. With --profile PAGE (a page's name as pri
 prints cProfile's N most costly functions of that page's measured view (--sort: in which
 order); --only NAME measures only the pages whose name starts with NAME. With --repeat N each
 page is measured N times and the least CPU time (and its wall time) is printed: on a shared
-machine the other work only ever adds to a view's time. The first line, "nothing", is a page
+machine the other work only ever adds to a view's time. With --rollback all of it runs in one
+transaction rolled back at the end (the login's session, the figures the pages store): for a
+database that must be left as it was. The first line, "nothing", is a page
 that renders nothing (a chooser asked for no kind: 400): the fixed cost of every request —
 middleware, the session and the user read from the database, the login check.
 """
@@ -85,6 +87,12 @@ def main() -> int:
         "--queries", action="store_true", help="print each measured page's queries and times"
     )
     parser.add_argument(
+        "--rollback",
+        action="store_true",
+        help="leave the database as it was: everything (the login's session, the figures "
+        "the pages store) in one transaction, rolled back at the end",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="PostgreSQL: the planning and execution time of each page's queries (EXPLAIN)",
@@ -94,6 +102,23 @@ def main() -> int:
     os.environ.setdefault("PAIRAID_ALLOWED_HOSTS", "testserver")
     django.setup()
 
+    if not args.rollback:
+        return measure(args)
+    from django.db import transaction
+
+    class RolledBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            measure(args)
+            raise RolledBack
+    except RolledBack:
+        print("(rolled back: the database is as it was)")
+    return 0
+
+
+def measure(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
