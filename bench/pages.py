@@ -7,14 +7,17 @@ On the database given (loaded with e.g. `pairaid demo --national 0.1`), as the f
 administrator (or --user) through the Django test Client, it views each page once to warm it
 (figures stored, caches filled), then once more, measured: the process's CPU time
 (`time.process_time()`, which the other work of a shared machine does not inflate), the wall
-time and the number of queries. Pages: the overview, the dashboards of the widest top-level
+time, the time its queries took (db ms: wall time, the database's and the wire's) and the number of
+queries (--queries prints them). Pages: the overview, the dashboards of the widest top-level
 pairing, of a city and of a county below it, each list page (first and a later page), the
 drill-downs of the top-level pairing's figures, and one record page of each kind. It prints
 the scale loaded and the load average. With --profile PAGE (a page's name as printed), it
 prints cProfile's N most costly functions of that page's measured view (--sort: in which
 order); --only NAME measures only the pages whose name starts with NAME. With --repeat N each
 page is measured N times and the least CPU time (and its wall time) is printed: on a shared
-machine the other work only ever adds to a view's time. The first line, "nothing", is a page
+machine the other work only ever adds to a view's time. With --rollback all of it runs in one
+transaction rolled back at the end (the login's session, the figures the pages store): for a
+database that must be left as it was. The first line, "nothing", is a page
 that renders nothing (a chooser asked for no kind: 400): the fixed cost of every request —
 middleware, the session and the user read from the database, the login check.
 """
@@ -53,6 +56,25 @@ RECORDS = {
 }
 
 
+def explained(connection: object, queries: list[dict[str, str]]) -> str:
+    """The page's queries run again under EXPLAIN ANALYZE: planning and execution ms in all,
+    and the costliest query's."""
+    plan = run = 0.0
+    worst = (0.0, "")
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        for query in queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) {query['sql']}")
+            found = cursor.fetchone()[0][0]
+            plan += found["Planning Time"]
+            run += found["Execution Time"]
+            both = found["Planning Time"] + found["Execution Time"]
+            if both > worst[0]:
+                worst = (both, f"{found['Planning Time']:.0f}+{found['Execution Time']:.0f}")
+    return f"{plan:.0f} ms + run {run:.0f} ms; costliest query plan+run {worst[1]} ms"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--user", help="a login name (default: the first administrator)")
@@ -61,11 +83,42 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile's order (e.g. tottime)")
     parser.add_argument("--only", help="measure only the pages whose name starts with this")
     parser.add_argument("--repeat", type=int, default=1, help="views measured per page (least)")
+    parser.add_argument(
+        "--queries", action="store_true", help="print each measured page's queries and times"
+    )
+    parser.add_argument(
+        "--rollback",
+        action="store_true",
+        help="leave the database as it was: everything (the login's session, the figures "
+        "the pages store) in one transaction, rolled back at the end",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="PostgreSQL: the planning and execution time of each page's queries (EXPLAIN)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairaid.settings")
     os.environ.setdefault("PAIRAID_ALLOWED_HOSTS", "testserver")
     django.setup()
 
+    if not args.rollback:
+        return measure(args)
+    from django.db import transaction
+
+    class RolledBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            measure(args)
+            raise RolledBack
+    except RolledBack:
+        print("(rolled back: the database is as it was)")
+    return 0
+
+
+def measure(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -117,7 +170,7 @@ def main() -> int:
     pairings = Pairing.objects.count()
     print(f"{connection.vendor}: {pairings} pairings, {flows} fund flows; as {user.username}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"{'page':<42} {'cpu ms':>7} {'wall ms':>8} {'queries':>7} {'KB':>6}")
+    print(f"{'page':<42} {'cpu ms':>7} {'wall ms':>8} {'db ms':>6} {'queries':>7} {'KB':>6}")
     for name, url in pages:
         if args.only and not name.startswith(args.only):
             continue
@@ -133,13 +186,22 @@ def main() -> int:
                 if profiler:
                     profiler.disable()
                 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            db = sum(float(q["time"]) for q in captured.captured_queries)
             if best is None or cpu < best[0]:
-                best = (cpu, wall)
-        cpu, wall = best
+                best = (cpu, wall, db, list(captured.captured_queries))
+        cpu, wall, db, queries = best
         expected = 400 if name.startswith("nothing") else 200
         assert response.status_code == expected, (url, response.status_code)
         size = len(response.content) / 1024
-        print(f"{name:<42} {cpu * 1000:>7.0f} {wall * 1000:>8.0f} {len(captured):>7} {size:>6.0f}")
+        print(
+            f"{name:<42} {cpu * 1000:>7.0f} {wall * 1000:>8.0f} {db * 1000:>6.0f}"
+            f" {len(queries):>7} {size:>6.0f}"
+        )
+        if args.queries:
+            for query in queries:
+                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:400]}")
+        if args.explain and connection.vendor == "postgresql":
+            print(f"    {'':<38} plan {explained(connection, queries)}")
         if profiler:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)

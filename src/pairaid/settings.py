@@ -11,6 +11,8 @@ PAIRAID_TASKS         "inline" (default: background work runs at once, in the re
 PAIRAID_DB_POOL       PostgreSQL: connections kept in a pool per process (default 1; 0 opens
                       one per request, or keeps them PAIRAID_CONN_MAX_AGE seconds)
 PAIRAID_DB_POOL_SIZE  the pool's largest size per process (default 8)
+PAIRAID_PG_JOIN_COLLAPSE_LIMIT  PostgreSQL: joins of more tables are planned in the order
+                      written (default 4)
 PAIRAID_STATEMENT_TIMEOUT  PostgreSQL: seconds a web request's statement may run (default 30,
                       0 for none); commands have no limit (pairaid/ops/serving.py)
 PAIRAID_TASKS_INLINE_THREAD 1/0 (default 1): inline, uploads are checked and imported on a
@@ -163,7 +165,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs seconds on the figures' analytical queries and saves nothing.
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    pg_options["options"] = f"{pg_options.get('options', '')} -c jit=off".strip()
+    # A list page's query joins its rows to their pairing's four names and more (nine tables
+    # for fund flows): planning every join order of nine costs PostgreSQL ~30-130 ms a page,
+    # more than running it. Past this many tables, joins are planned in the order written
+    # (the listed table first, then each record it names, by primary key).
+    join_limit = int(os.environ.get("PAIRAID_PG_JOIN_COLLAPSE_LIMIT", "4"))
+    pg_options["options"] = (
+        f"{pg_options.get('options', '')} -c jit=off -c join_collapse_limit={join_limit}".strip()
+    )
     if envbool("PAIRAID_DB_POOL", True):
         # Django's own pool (psycopg-pool): a request borrows a connection and gives it back.
         DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -50,14 +50,17 @@ def funds_by_year_and_source(window: Window, kind: str) -> dict[tuple[int, str],
 
 
 def project_funds(window: Window, kind: str, project_id: int) -> Figure:
-    """One stage's money for one project (allocated to it, spent on it …)."""
-    base = figures.funds(window, kind)
-    flows = base.records.filter(project_id=project_id)
+    """One stage's money for one project (allocated to it, spent on it …): one query, the
+    sum of the project's records (the stage's words come with a value already known, so the
+    pairing's own total is not summed for nothing)."""
+    flows = figures.fund_flows(window, kind).filter(project_id=project_id)
+    value = figures.sum_amount(flows)
+    base = figures.funds(window, kind, value=value)
     return dataclasses.replace(
         base,
         key=f"funds_{kind}_project",
         label=base.label,
-        value=figures.sum_amount(flows),
+        value=value,
         rule=_("%(rule)s；仅计该项目的记录") % {"rule": base.rule},
         records=flows,
     )

@@ -227,10 +227,11 @@ class Drill:
     def params(self) -> dict[str, str]:
         return {"figure": self.key, **self.scope.params(), **dict(self.extras)}
 
-    @property
+    @cached_property
     def url(self) -> str:
         """The list of the records behind the figure: `params()` in this order, the list's
-        URL reversed once for the page (`Scope.links`)."""
+        URL reversed once for the page (`Scope.links`); made once per drill (a page may show
+        a drill's link in a card, a chart and its table)."""
         query = f"{urlencode({'figure': self.key})}&{self.scope.query}"
         if self.extras:
             query = f"{query}&{urlencode(self.extras)}"

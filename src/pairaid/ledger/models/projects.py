@@ -54,8 +54,13 @@ class Project(VersionMixin, DemoMixin):
     # Sectors whose work may be done in the helper's own region (see `clean_location`).
     HELPER_SIDE_SECTORS = (Sector.CONSUMPTION, Sector.TRAINING, Sector.EMPLOYMENT)
 
+    # No index of its own: the composite indexes below start with it (migration 0023).
     pairing = models.ForeignKey(
-        Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="projects"
+        Pairing,
+        verbose_name=_("结对关系"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     code = models.CharField(_("项目编号"), max_length=64)
     name = models.CharField(_("项目名称"), max_length=300)
