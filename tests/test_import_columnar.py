@@ -227,7 +227,9 @@ def test_it_refuses_a_row_someone_recorded_between_the_check_and_the_write(
     write = columnar.ColumnarPass.write_kept
 
     def meanwhile(self: Any, kept: Any) -> None:
-        build.flow(target, "5.00", year=2020, voucher="VAL-6", day=dt.date(2020, 7, 7))
+        build.flow(  # the key of row 8 (VAL-6: a transfer of social cash)
+            target, "5.00", year=2021, voucher="VAL-6", source=FundFlow.Source.SOCIAL_CASH
+        )
         write(self, kept)
 
     monkeypatch.setattr(columnar.ColumnarPass, "write_kept", meanwhile)
