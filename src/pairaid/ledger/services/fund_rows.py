@@ -168,7 +168,7 @@ def _log(flows: FlowColumns, ids: list[int], acting_user: Any, via: str, at: dt.
     base = record_values(FundFlow())
     labels = {kind: FundFlow(kind=kind).get_kind_display() for kind in set(flows.kind)}
     fixed = {name: changes_text(value) for name, value in base.items()}
-    made = []
+    made: list[tuple[int | None, str, str, str]] = []
     rows = zip(
         ids,
         flows.pairing_id,
