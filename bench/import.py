@@ -234,7 +234,7 @@ def stage_import(
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
     with Timer(server=True) as took:
         if profiler is not None:
             profiler.enable()
@@ -404,8 +404,10 @@ def stage_import_export(path: Path, database: Path | str, rows: int) -> dict[str
 def run_stage(
     name: str, path: Path, workdir: Path, compare_rows: int, args: argparse.Namespace
 ) -> dict[str, object]:
+    # (the driver's pid in the name: two runs side by side on one server never share one)
+    scratch = f"pairaid_bench_{name}_{os.getpid()}"
     if args.database_url:
-        database = fresh_database(args.database_url, f"pairaid_bench_{name}")
+        database = fresh_database(args.database_url, scratch)
     else:
         database = str(workdir / f"{name}.sqlite3")
         Path(database).unlink(missing_ok=True)
@@ -427,7 +429,7 @@ def run_stage(
         done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     finally:
         if args.database_url:
-            drop_database(args.database_url, f"pairaid_bench_{name}")
+            drop_database(args.database_url, scratch)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

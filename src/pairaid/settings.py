@@ -260,6 +260,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Limits on an imported file, checked while it is read (exchange/readers.py): the upload,
 # what its zip archive unpacks to, and its sheets, rows, columns and cells.
 PAIRAID_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("PAIRAID_IMPORT_MAX_UPLOAD_MB", "100"))
+# The fund ledger's import a column at a time (exchange/services/columnar.py); 0: row by row.
+PAIRAID_IMPORT_COLUMNAR = envbool("PAIRAID_IMPORT_COLUMNAR", True)
 PAIRAID_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("PAIRAID_IMPORT_MAX_UNPACKED_MB", "600"))
 PAIRAID_IMPORT_MAX_RATIO = int(os.environ.get("PAIRAID_IMPORT_MAX_RATIO", "200"))
 PAIRAID_IMPORT_MAX_SHARED_STRINGS_MB = int(

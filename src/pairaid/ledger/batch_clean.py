@@ -8,8 +8,11 @@ source, a fund year) or a string's length. `BatchCleaner` checks each field once
 of a batch instead, with what it already knows:
 
 - a value of a field that may be blank and is empty is skipped, as `clean_fields` skips it;
-- a string of a plain `CharField` (no choices, only its length limit) is checked by its type
-  and length;
+- a string of a plain `CharField` (no choices, only its length limit and the ledger's check
+  of its characters, `lib.text.check_line`/`check_lines`) is checked by its type, length and
+  one search for a refused character;
+- a money value that is Decimal yuan with exactly two places within the ledger's range is
+  taken as its `MoneyField` would give it back (any other goes to the field's `clean`);
 - any other value is given to the field's own `clean` once per distinct value (kept for the
   batch): the answer depends on the value alone for every field Django itself defines, and
   on fields whose `clean` and `validate` are Django's;
@@ -25,7 +28,9 @@ same records, with the same messages, for random rows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -33,6 +38,10 @@ from typing import Any
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS
+from pairaid.ledger.moneyfield import MoneyField
+from pairaid.lib import text
 
 Check = Callable[[Any], bool]
 MEMO_LIMIT = 50_000  # distinct values remembered per field before the memory starts again
@@ -42,15 +51,45 @@ def _django_defines(field: models.Field[Any, Any], *names: str) -> bool:
     return all(getattr(type(field), name).__module__.startswith("django.") for name in names)
 
 
-def _plain_text(field: models.Field[Any, Any]) -> bool:
-    """A CharField that checks nothing but its length (no choices, Django's own class)."""
-    return (
-        type(field) is models.CharField
-        and not field.choices
-        and len(field.validators) == 1
-        and isinstance(field.validators[0], validators.MaxLengthValidator)
-        and field.validators[0].limit_value == field.max_length
-    )
+def _plain_text(field: models.Field[Any, Any]) -> re.Pattern[str] | None:
+    """For a CharField that checks nothing but its length and, as every text field of the
+    ledger (`lib.text.attach_validators`), its characters (no choices, Django's own class):
+    the pattern of the characters it refuses (one that matches nothing if it checks only
+    its length); None for any other field."""
+    if type(field) is not models.CharField or field.choices or not field.validators:
+        return None
+    length, *rest = field.validators
+    if not (
+        isinstance(length, validators.MaxLengthValidator) and length.limit_value == field.max_length
+    ):
+        return None
+    if not rest:
+        return _NOTHING
+    if rest == [text.check_line]:
+        return text.ONE_LINE_REFUSED
+    if rest == [text.check_lines]:
+        return text.MULTI_LINE_REFUSED
+    return None
+
+
+_NOTHING = re.compile(r"(?!)")
+
+
+def _money_check(field: models.Field[Any, Any]) -> Check | None:
+    """A money field's values that its `clean` surely gives back as they are: Decimal yuan
+    with exactly two places, within the ledger's range (every other value goes to the
+    field's own `clean`, once per distinct value)."""
+    if type(field) is not MoneyField or field._validators or field.choices:
+        return None
+    digits = MAX_DIGITS
+
+    def money(value: Any) -> bool:
+        if type(value) is not Decimal:
+            return False
+        _sign, figures, exponent = value.as_tuple()
+        return exponent == -2 and len(figures) <= digits and -MAX_AMOUNT <= value <= MAX_AMOUNT
+
+    return money
 
 
 def _memo_key(value: Any) -> Any:
@@ -95,19 +134,24 @@ def _check(field: models.Field[Any, Any]) -> Check | None:
     if field.is_relation or not _django_defines(field, "clean", "validate"):
         return None
     blank, empty = field.blank, field.empty_values
-    if _plain_text(field):
+    refused = _plain_text(field)
+    if refused is not None:
         limit = field.max_length or 0
+        search = refused.search
 
         def text(value: Any) -> bool:
             if blank and value in empty:
                 return True
-            return type(value) is str and 0 < len(value) <= limit
+            return type(value) is str and 0 < len(value) <= limit and search(value) is None
 
         return text
     memo = _Memo(field)
+    money = _money_check(field)
 
     def any_value(value: Any) -> bool:
         if blank and value in empty:
+            return True
+        if money is not None and money(value):
             return True
         return memo(value)
 
@@ -119,8 +163,10 @@ class BatchCleaner:
     the records of one model, a batch at a time: `validate(i, obj)` after `prepare(objs)`."""
 
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
+        self.model = model
         self.exclude = frozenset(exclude)
         self.columns: list[tuple[Callable[[Any], Any], Check]] = []
+        self.checks: list[tuple[str, Check]] = []  # the same checks, by attname
         self.unchecked = False  # some field has no check here: every record gets full_clean
         for field in model._meta.fields:
             if field.name in self.exclude or field.generated:
@@ -130,6 +176,7 @@ class BatchCleaner:
                 self.unchecked = True
             else:
                 self.columns.append((attrgetter(field.attname), check))
+                self.checks.append((field.attname, check))
         self.suspects: set[int] = set()
 
     def prepare(self, objs: Sequence[models.Model]) -> None:
@@ -153,3 +200,46 @@ class BatchCleaner:
             obj.clean()
         except ValidationError as exc:
             raise ValidationError(exc.update_error_dict({})) from None
+
+    def column_suspects(self, values: Mapping[str, Sequence[Any]], count: int) -> set[int]:
+        """`prepare` for records never made: `count` new records given a column at a time
+        (a field's values by attname; a field not given has its default in every row). The
+        rows whose field checks may refuse them; the model's `clean()` rules are the model's
+        own `clean_columns` (FundFlow's), which the caller adds."""
+        if self.unchecked:
+            return set(range(count))
+        blank = self.model()
+        suspects: set[int] = set()
+        for attname, check in self.checks:
+            column = values.get(attname)
+            if column is None:
+                if not check(getattr(blank, attname)):
+                    return set(range(count))
+                continue
+            refused = _refused_values(column, check)
+            if refused is None:  # values a set cannot tell apart (decimals): each checked
+                suspects.update(index for index, value in enumerate(column) if not check(value))
+            elif refused:
+                suspects.update(
+                    index
+                    for index, key in enumerate(zip(map(type, column), column, strict=True))
+                    if key in refused
+                )
+        return suspects
+
+
+# Types whose equal values of the same type are the same value for every field check.
+_DISTINCT = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
+
+
+def _refused_values(column: Sequence[Any], check: Check) -> set[Any] | None:
+    """The (type, value) pairs of a column that `check` refuses, each distinct one checked
+    once; None when the column holds a type whose equal values may differ (a Decimal's
+    places, a float's sign of zero) or cannot be hashed."""
+    try:
+        distinct = set(zip(map(type, column), column, strict=True))
+    except TypeError:
+        return None
+    if not {kind for kind, _value in distinct} <= _DISTINCT:
+        return None
+    return {key for key in distinct if not check(key[1])}

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _MULTI_LINE_REFUSED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 _ONE_LINE_REFUSED = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+# The characters `check_lines` and `check_line` refuse (a batch checks many texts with them).
+MULTI_LINE_REFUSED, ONE_LINE_REFUSED = _MULTI_LINE_REFUSED, _ONE_LINE_REFUSED
 # What XML 1.0 cannot hold at all (openpyxl and python-docx raise on it).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Text a spreadsheet would run as a formula.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pairaid.exchange.cells import CellError
 from pairaid.exchange.models import ImportBatch, ImportChange
 from pairaid.exchange.readers import ReadError, Source, open_source
+from pairaid.exchange.services.columnar import ColumnarKept, ColumnarPass
 from pairaid.exchange.services.layout import (
     ADDED,
     CHANGED,
@@ -24,7 +25,7 @@ from pairaid.exchange.services.layout import (
     choose,
 )
 from pairaid.exchange.services.rollback import _undo, purge_original
-from pairaid.exchange.services.validation import Kept, Pass, RejectedWriter, personal_positions
+from pairaid.exchange.services.validation import Kept, RejectedWriter, personal_positions
 from pairaid.exchange.specs import Context, Importer
 
 # --- the entry points ------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def _validate(
         else None
     )
     try:
-        Pass(
+        ColumnarPass(
             source,
             importer,
             sheet,
@@ -143,7 +144,7 @@ def import_file(
     report = Report(file_name=name or Path(path).name)
     source, importer, sheet, layout = _start(path, name, kind, report)
     context = Context(user=user, via=via)
-    kept = Kept(importer.model)
+    kept = ColumnarKept(importer.model)
     _validate(source, importer, sheet, layout, context, report, progress, rejected_out, kept)
     if report.file_error or (not report.valid and not valid_only):
         raise ImportRefused(report)
@@ -161,7 +162,7 @@ def import_file(
         return batch, checked
     batch.status = ImportBatch.Status.IMPORTING
     batch.save()  # committed before writing starts: the import never holds the batch's row
-    run = Pass(
+    run = ColumnarPass(
         source,
         importer,
         sheet,

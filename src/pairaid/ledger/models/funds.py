@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -151,6 +153,67 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             raise ValidationError({"amount": _("金额最多保留两位小数（分）")})
         self.clean_dates()
 
+    @classmethod
+    def clean_columns(
+        cls,
+        values: Mapping[str, Sequence[Any]],
+        count: int,
+        *,
+        today: dt.date,
+        project_pairings: Mapping[int, int],
+    ) -> set[int]:
+        """`clean()`'s rules for `count` new entries given a column at a time (a field's
+        values by attname; a field not given has its default in every row), none of them a
+        reversal: the rows whose `clean()` may refuse them (their own `clean()` says why).
+        `project_pairings` is each named project's pairing id. Keep in step with `clean()`
+        and `clean_dates()` (`tests/test_import_columnar.py` compares them)."""
+        if cls.clean is not _CLEAN_OF_COLUMNS:  # another clean(): its own rules, row by row
+            return set(range(count))
+        blank = cls()
+
+        def column(name: str) -> Sequence[Any]:
+            found = values.get(name)
+            return found if found is not None else [getattr(blank, name)] * count
+
+        suspects: set[int] = set()
+        if any(value is not None for value in values.get("reverses_id", ())):
+            return set(range(count))
+        rows = zip(
+            column("amount"),
+            column("kind"),
+            column("project_id"),
+            column("pairing_id"),
+            column("date"),
+            column("fund_year"),
+            column("cross_year_reason"),
+            strict=True,
+        )
+        needs_project = frozenset(cls.NEEDS_PROJECT)
+        tolerance = cls.CROSS_YEAR_TOLERANCE
+        for index, (amount, kind, project, pairing, day, year, reason) in enumerate(rows):
+            try:
+                refused = (
+                    (amount is not None and (amount <= 0 or int(amount.as_tuple().exponent) < -2))
+                    or (kind in needs_project and not project)
+                    or (bool(project and pairing) and project_pairings.get(project) != pairing)
+                    or (
+                        day is not None
+                        and (
+                            day > today
+                            or (
+                                year is not None
+                                and abs(day.year - year) > tolerance
+                                and not reason.strip()
+                            )
+                        )
+                    )
+                )
+            except Exception:  # a value of another type: the row's own clean() answers
+                refused = True
+            if refused:
+                suspects.add(index)
+        return suspects
+
     def today(self) -> dt.date:
         """Today, or the day given for a whole batch being checked at once (`checked_on`):
         one look at the clock per batch instead of one per row."""
@@ -189,6 +252,10 @@ class FundFlow(ConfirmationMixin, DemoMixin):
                     % {"year": self.fund_year}
                 }
             )
+
+
+# The clean() that clean_columns writes column-wise (a subclass's, or a replaced one, is not).
+_CLEAN_OF_COLUMNS = FundFlow.clean
 
 
 class GuidedInvestment(VersionMixin, DemoMixin):

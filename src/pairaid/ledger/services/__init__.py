@@ -15,7 +15,8 @@ corrected with `reverse_fund_flow` (a negative entry pointing at the original), 
 - `audit`: the audit chain and `log_action`;
 - `guards`: who may make a change, and which years are locked;
 - `records`: create, update, delete plain records;
-- `funds`: fund flows, one at a time and many at once;
+- `funds`: fund flows, one at a time and many at once; `fund_rows` many new ones given a
+  column at a time (the fund ledger's import);
 - `evidence`: files attached to records (佐证材料), removed, closing work with them;
 - `progress`: a project's dated progress reports; `history` its status history;
 - `review`: the recipient side's answer, a year's review, reading personal data and
@@ -52,6 +53,7 @@ from pairaid.ledger.services.funds import (
     bulk_record_fund_flows,
     bulk_reverse_fund_flows,
 )
+from pairaid.ledger.services.fund_rows import FlowColumns, bulk_record_fund_flow_columns
 from pairaid.ledger.services.review import (
     ANSWERED,
     confirm_record,
@@ -85,11 +87,13 @@ __all__ = [
     "UPDATE_ACTIONS",
     "VERSIONING_VERBS",
     "YEAR_STEPS",
+    "FlowColumns",
     "M",
     "StaleRecord",
     "attach_evidence",
     "bulk_create_records",
     "bulk_delete_records",
+    "bulk_record_fund_flow_columns",
     "bulk_record_fund_flows",
     "bulk_reverse_fund_flows",
     "changes_since",

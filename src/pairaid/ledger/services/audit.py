@@ -301,6 +301,9 @@ def _entries(
 # exactly as `AuditEntry.compute_hash` writes it (`tests/test_audit_chain_rows.py`).
 
 _dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+# The stored and hashed text of an entry's changes (`log_prepared`).
+changes_text = _dumps
 _text = json.encoder.encode_basestring  # (C) JSON of a str, as _dumps writes it
 _ROW_FIELDS = (
     "id",
@@ -337,7 +340,6 @@ def log_rows(
     if not objs:
         return
     plan = _value_plan(type(objs[0]))
-    user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
     record_type = objs[0]._meta.model_name or ""
     made = []
     with labels_once(objs):
@@ -352,6 +354,24 @@ def log_rows(
                     _dumps(values),
                 )
             )
+    log_prepared(record_type, made, action, acting_user, via, at)
+
+
+@transaction.atomic
+def log_prepared(
+    record_type: str,
+    made: Sequence[tuple[int | None, str, str, str]],
+    action: str,
+    acting_user: Any,
+    via: str,
+    at: dt.datetime,
+) -> None:
+    """The entries of `log_rows`, for records of one type written without a model instance
+    (`services.bulk_record_fund_flow_columns`): per record its pairing's id, its id as text,
+    its `str()` (at most 300 characters) and its changes as `changes_text` makes them."""
+    if not made:
+        return
+    user_id = acting_user.pk if getattr(acting_user, "pk", None) else None
     chains = {pairing_id: AuditEntry.chain_for(pairing_id) for pairing_id, *_ in made}
     heads = _lock_chains(chains.values())
     tails = {name: head.last_hash for name, head in heads.items()}
