@@ -1,7 +1,8 @@
 """Migration 0023 drops the single-column `pairing` index of projects and postings (fund
 flows' went in 0022; their composite indexes start with `pairing`) without touching the
-tables or their triggers, and makes it again when reversed, on SQLite and PostgreSQL. It runs on a database
-of its own (a copy of the run's migrated demo database), in a separate process."""
+tables or their triggers, and makes it again when reversed, on SQLite and PostgreSQL. It runs
+on a database of its own (a copy of the run's migrated demo database), in a separate
+process."""
 
 from __future__ import annotations
 
