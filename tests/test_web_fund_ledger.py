@@ -115,6 +115,15 @@ def test_it_records_through_the_service_and_says_so(owner, personas, jiangyang):
     assert flow.confirmation == "unconfirmed"
 
 
+def test_it_audits_an_amount_typed_with_fewer_places_as_its_fen(owner, jiangyang):
+    """The audit entry holds the amount as stored (3.50), not as typed (3.5)."""
+    response = owner.post("/funds/new/", flow_data(jiangyang, amount="3.5", voucher="三元五角"))
+
+    flow = FundFlow.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+    entry = AuditEntry.objects.get(record_type="fundflow", record_id=str(flow.pk))
+    assert entry.changes["amount"] == "3.50" == f"{flow.amount}"
+
+
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
