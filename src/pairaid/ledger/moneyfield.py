@@ -106,9 +106,9 @@ def to_the_fen(value: Decimal) -> Decimal:
     a record validated by `full_clean` carries, to its audit entry and its caller, the amount
     as stored; never rounded (more than two places stay, for the validators to refuse)."""
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
+    if isinstance(exponent, int) and exponent > -2 and abs(value) <= MAX_AMOUNT:
         return value.quantize(CENT)
-    return value
+    return value  # beyond the largest amount too: refused as typed, in the same words
 
 
 def MoneySum(expression: Any, **extra: Any) -> Coalesce:
