@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from pairaid.ledger.money import MAX_AMOUNT, MAX_DIGITS, from_fen, to_fen
+from pairaid.ledger.money import CENT, MAX_AMOUNT, MAX_DIGITS, from_fen, to_fen
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
@@ -61,18 +61,20 @@ class MoneyField(models.BigIntegerField[_ST, _GT]):
         return None if value is None else from_fen(value)
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value is None or isinstance(value, Decimal):
+        if value is None:
             return value
         if isinstance(value, float):
             raise exceptions.ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": value}
             )
-        try:
-            return Decimal(str(value).strip())
-        except InvalidOperation as exc:
-            raise exceptions.ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"value": value}
-            ) from exc
+        if not isinstance(value, Decimal):
+            try:
+                value = Decimal(str(value).strip())
+            except InvalidOperation as exc:
+                raise exceptions.ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": value}
+                ) from exc
+        return to_the_fen(value)
 
     def get_prep_value(self, value: Any) -> int | None:
         value = models.Field.get_prep_value(self, value)
@@ -97,6 +99,16 @@ class MoneyField(models.BigIntegerField[_ST, _GT]):
             **kwargs,
         }
         return models.Field.formfield(self, **defaults)
+
+
+def to_the_fen(value: Decimal) -> Decimal:
+    """An amount written with fewer than two places (`3.5`) as the fen it is (`3.50`), so that
+    a record validated by `full_clean` carries, to its audit entry and its caller, the amount
+    as stored; never rounded (more than two places stay, for the validators to refuse)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2 and abs(value) <= MAX_AMOUNT:
+        return value.quantize(CENT)
+    return value  # beyond the largest amount too: refused as typed, in the same words
 
 
 def MoneySum(expression: Any, **extra: Any) -> Coalesce:

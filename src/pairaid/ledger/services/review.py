@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pairaid.ledger import access, rollups
+from pairaid.ledger.messages import FIRST_YEAR, LAST_YEAR
 from pairaid.ledger.models import (
     AuditEntry,
     Confirmation,
@@ -154,6 +155,13 @@ def move_year(
     permission, allowed_from, target, needs_comment = YEAR_STEPS[step]
     if acting_user is not None:
         access.require(acting_user, pairing, permission)
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # no year of data: the page would list up to it
+        raise ValidationError(
+            {
+                "year": _("年度须在%(first)s年至%(last)s年之间")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
     record, _created = PairingYear.objects.select_for_update().get_or_create(
         pairing=pairing, year=year
     )

@@ -22,7 +22,15 @@ from pairaid.web.forms import (
     ObligationForm,
     PartyForm,
 )
-from pairaid.web.views.common import VIA, done, form_page, history_for, submitted, today
+from pairaid.web.views.common import (
+    VIA,
+    done,
+    form_page,
+    history_for,
+    remove,
+    submitted,
+    today,
+)
 
 SORTS = listing.Sorts.of(Agreement)
 OBLIGATION_SORTS = listing.Sorts.of(Obligation)
@@ -168,8 +176,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     party = access.get_for_user(
         request.user, AgreementParty, party_pk, AgreementParty.objects.filter(agreement=agreement)
     )
-    services.delete_record(party, acting_user=request.user, via=VIA)
-    return done(request, _("已移除当事方"), "web:agreement", agreement.pk)
+    return remove(request, party, _("已移除当事方"), "web:agreement", agreement.pk)
 
 
 # --- obligations ----------------------------------------------------------------------------

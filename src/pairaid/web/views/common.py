@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pairaid.ledger import services
 from pairaid.ledger.access import Viewer
 from pairaid.ledger.messages import integrity_message
 from pairaid.ledger.models import AuditEntry, Pairing
@@ -74,6 +75,17 @@ def form_page(
 def done(request: HttpRequest, message: str, to: str, *args: Any) -> HttpResponse:
     messages.success(request, message)
     return redirect(to, *args)
+
+
+def remove(request: HttpRequest, record: Model, message: str, to: str, *args: Any) -> HttpResponse:
+    """Delete a part of a record (a party, a participant) through the services: done with
+    `message`, or the service's refusal (an approved year …) as an error on the same page."""
+    try:
+        services.delete_record(record, acting_user=request.user, via=VIA)
+    except ValidationError as error:
+        messages.error(request, "；".join(str(m) for m in error.messages))
+        return redirect(to, *args)
+    return done(request, message, to, *args)
 
 
 def history_visible(user: Viewer, pairing: Pairing | None) -> bool:

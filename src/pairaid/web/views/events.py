@@ -16,7 +16,7 @@ from pairaid.ledger import services
 from pairaid.ledger.models import Event, EventParticipant
 from pairaid.web import access, listing
 from pairaid.web.forms import EventFilter, EventForm, ParticipantForm
-from pairaid.web.views.common import VIA, done, form_page, history_for, submitted
+from pairaid.web.views.common import VIA, done, form_page, history_for, remove, submitted
 
 SORTS = listing.Sorts.of(Event)
 
@@ -149,5 +149,4 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
         participant_pk,
         EventParticipant.objects.filter(event=event),
     )
-    services.delete_record(participant, acting_user=request.user, via=VIA)
-    return done(request, _("已移除参加人员"), "web:event", event.pk)
+    return remove(request, participant, _("已移除参加人员"), "web:event", event.pk)
