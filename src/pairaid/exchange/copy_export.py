@@ -219,6 +219,13 @@ def copy_select(queryset: QuerySet[Any], columns: list[Column]) -> tuple[str, li
     found = expressions(columns, queryset.model)
     if found is None:
         return None
+    if queryset.query.distinct:
+        # SELECT DISTINCT adds its ORDER BY columns to the SELECT, which would put cells
+        # past the header: the same records, made distinct by their keys instead.
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        queryset = queryset.model._default_manager.filter(
+            pk__in=queryset.order_by().values("pk")
+        ).order_by(*ordering)
     # select_related has no use here (the expressions join what they read), and would add
     # every related column to the SELECT.
     rows = queryset.select_related(None).annotate(**found).values_list(*found.keys())
