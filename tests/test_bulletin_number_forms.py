@@ -143,3 +143,16 @@ def test_each_figure_of_a_sentence_quotes_its_own_place_in_the_one_sentence():
 )
 def test_a_sentence_with_no_figure_makes_no_claim(text: str):
     assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("江阳区投入帮扶资金一亿二千三百万元。", YI + 2300 * WAN),
+        ("江阳区投入帮扶资金三亿零五十万元。", 3 * YI + 50 * WAN),
+        ("江阳区投入帮扶资金三千二百万元。", 3200 * WAN),
+    ],
+)
+def test_an_amount_spelt_across_yi_and_wan_is_read_to_the_yuan(text: str, value: int):
+    claim = one(text)
+    assert (claim.metric, claim.value) == ("funds", Decimal(value))
