@@ -83,3 +83,20 @@ def test_it_freezes_for_an_auditor_whose_region_holds_the_pairing(personas):
     assert frozen.created_by == personas.sichuan_auditor
     entry = AuditEntry.objects.get(action="briefing.frozen", record_id=str(frozen.pk))
     assert entry.user == personas.sichuan_auditor and entry.actor == "cli"
+
+
+@pytest.mark.parametrize("user", ["luzhou", "yanyuan"])
+def test_it_freezes_for_the_coordinator_and_the_recipient_office(personas, user):
+    """A coordinator over the city and the recipient's office do more than read: they may."""
+    freeze(user)
+
+    frozen = FrozenBriefing.objects.get()
+    assert frozen.created_by == getattr(personas, user)
+
+
+def test_the_operator_without_a_user_still_freezes_as_the_system(personas):
+    out = io.StringIO()
+    call_command("freeze_briefing", "--pairing", "江阳区", "--as-of", AS_OF, stdout=out)
+
+    frozen = FrozenBriefing.objects.get()
+    assert frozen.created_by is None and out.getvalue().startswith(f"已冻结简报 #{frozen.pk}")
