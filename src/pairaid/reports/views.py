@@ -22,17 +22,7 @@ from pairaid.reports.forms import FreezeForm, ReportForm
 from pairaid.reports.models import FrozenBriefing
 from pairaid.reports.render_pdf import html_blocks
 
-# Freezing writes a record: any role that does more than read may do it (a coordinator,
-# an auditor, either side's office); a read-only viewer may not.
-FREEZE_ACTIONS = (
-    access.EDIT,
-    access.CONFIRM,
-    access.PROGRESS,
-    access.SUBMIT,
-    access.TARGETS,
-    access.APPROVE,
-    access.AUDIT,
-)
+FREEZE_ACTIONS = services.FREEZE_ACTIONS
 LIST_LIMIT = 50
 
 

@@ -20,6 +20,7 @@ from pairaid.bulletin.numbers import (
     DIGITS,
     SMALL_UNITS,
     NotANumber,
+    integral,
     parse_number,
 )
 
@@ -163,8 +164,12 @@ def read_quantity(text: str, match: re.Match[str]) -> Quantity | None:
             number = spoken[1] + spoken[3]
             upper = Decimal(DIGITS[spoken[2]] * place)
     try:
-        value = parse_number(number)
         factor = parse_number("1" + magnitude_text) if magnitude_text else Decimal(1)
+        if chinese and any(BIG_UNITS.get(char, 0) > factor for char in number):
+            # 一亿二千三百万元: the 亿 is counted in 万 too, so the whole spelling is read
+            value = integral(parse_number(number + magnitude_text) / factor)
+        else:
+            value = parse_number(number)
     except NotANumber:
         return None
     if not value and base != "%":

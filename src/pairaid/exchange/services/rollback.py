@@ -123,7 +123,12 @@ def rollback_batch(batch: ImportBatch, *, user: Any = None, via: str = "import")
     undone in a short transaction of its own that also forgets it, so rolling back a large
     batch never holds the database for long, and a rollback interrupted half-way goes on
     where it stopped when run again. Records are deleted and fund flows reversed 500 at a
-    time, in bulk, each with its own audit entry."""
+    time, in bulk, each with its own audit entry.
+
+    A batch the user may not see (`may_see`: anyone's but their own, unless an
+    administrator) is `OutOfScope`, "not found" as on the import page; None is the system."""
+    if not may_see(user, batch):
+        raise access.OutOfScope("no such batch")
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in (ImportBatch.Status.IMPORTED, ImportBatch.Status.ROLLING_BACK):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pairaid.exchange.management.commands._common import acting_user
 from pairaid.exchange.models import ImportBatch
 from pairaid.exchange.services import rollback_batch
+from pairaid.ledger import access
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 raise CommandError(_("没有导入批次 #%(id)s") % {"id": options["batch"]})
             try:
                 rollback_batch(batch, user=acting_user(options["user"]), via="import")
+            except access.OutOfScope:  # another user's batch: "not found", as on the page
+                raise CommandError(_("没有导入批次 #%(id)s") % {"id": batch.pk}) from None
             except (ValidationError, PermissionDenied) as exc:
                 message = "；".join(getattr(exc, "messages", [str(exc)]))
                 raise CommandError(message) from None

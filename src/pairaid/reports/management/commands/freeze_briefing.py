@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from pairaid.ledger import access
 from pairaid.reports import arguments, builders, services
 
 
@@ -35,5 +38,11 @@ class Command(BaseCommand):
             )
         except builders.ReportError as exc:
             raise CommandError(str(exc)) from exc
+        except access.OutOfScope:
+            raise CommandError(f"找不到结对关系：{options['pairing']}") from None
+        except PermissionDenied:
+            raise CommandError(
+                _("用户“%(name)s”在该结对关系中只能查看，不能冻结简报") % {"name": options["user"]}
+            ) from None
         self.stdout.write(f"已冻结简报 #{frozen.pk}：{frozen.title}（截至{frozen.as_of}）")
         self.stdout.write(frozen.text)
