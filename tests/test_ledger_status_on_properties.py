@@ -69,9 +69,11 @@ def test_it_gives_a_postings_status_alike_in_python_and_in_the_database(
         ):
             assert in_python == effective.OVERDUE
         assert (in_python in Posting.AT_POST) == (
-            (start_date <= on
-            and (actual_end is None or on < actual_end)
-            and status not in (Posting.Status.COMPLETED, Posting.Status.RECALLED))
+            (
+                start_date <= on
+                and (actual_end is None or on < actual_end)
+                and status not in (Posting.Status.COMPLETED, Posting.Status.RECALLED)
+            )
             or (
                 start_date <= on
                 and actual_end is not None
