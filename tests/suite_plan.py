@@ -109,9 +109,23 @@ MODULE_CPU_SECONDS: dict[str, float] = {
 UNLISTED_SECONDS_PER_TEST = 0.3
 
 
+def transactional(item: pytest.Item) -> bool:
+    """Whether the test commits for real: it ends with a flush of every table, after which
+    only what its module reloads (the demo's records, not everything `pairaid demo` makes)
+    is back."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    mark = item.get_closest_marker("django_db")
+    return bool(
+        fixtures & {"transactional_db", "live_server", "django_db_reset_sequences"}
+        or (mark is not None and mark.kwargs.get("transaction"))
+    )
+
+
 def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """The items, module by module, the modules in order of their expected CPU seconds
-    (longest first); the tests of a module keep their order."""
+    (longest first); the tests of a module keep their order. Modules with a transactional
+    test come after all the others, as pytest-django orders them: a test that reads the
+    demo's whole database must not run after a flush on the same worker."""
     modules: dict[str, list[pytest.Item]] = {}
     for item in items:
         modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
@@ -121,5 +135,8 @@ def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
         listed = MODULE_CPU_SECONDS.get(name)
         return listed if listed is not None else len(modules[module]) * UNLISTED_SECONDS_PER_TEST
 
-    ordered = sorted(modules, key=seconds, reverse=True)  # stable: ties keep their order
+    def order(module: str) -> tuple[bool, float]:
+        return any(map(transactional, modules[module])), -seconds(module)
+
+    ordered = sorted(modules, key=order)  # stable: ties keep their order
     return [item for module in ordered for item in modules[module]]

@@ -23,6 +23,8 @@ from fund_files import fund_file
 
 from pairaid.exchange import services as exchange_services
 from pairaid.exchange.models import ImportBatch
+from pairaid.exchange.services.columnar import ColumnarPass
+from pairaid.exchange.services.validation import Pass
 from pairaid.ledger import services
 from pairaid.ledger.models import AuditEntry, FundFlow, Pairing
 
@@ -295,16 +297,22 @@ def test_it_leaves_nothing_when_a_later_chunk_fails(
     through the batch (fund flows, never deleted, are reversed) and nothing is left to roll
     back."""
     monkeypatch.setattr(exchange_services.validation, "CHUNK", 100)
-    apply = exchange_services.Pass.apply
     calls = []
 
-    def failing_apply(self, rows):
-        calls.append(len(rows))
-        if len(calls) == 3:
-            raise DatabaseError("the disk is full")
-        return apply(self, rows)
+    def failing_third(write):
+        """`write`, failing on the third chunk written by either way of writing one."""
 
-    monkeypatch.setattr(exchange_services.Pass, "apply", failing_apply)
+        def written(self, *chunk):
+            calls.append(1)
+            if len(calls) == 3:
+                raise DatabaseError("the disk is full")
+            return write(self, *chunk)
+
+        return written
+
+    # a chunk of new flows goes in as columns, any other chunk row by row
+    monkeypatch.setattr(Pass, "apply", failing_third(Pass.apply))
+    monkeypatch.setattr(ColumnarPass, "write_columns", failing_third(ColumnarPass.write_columns))
     pairing = Pairing.objects.get(helper_region__name="江阳区")
     client = Client()
     client.force_login(personas.jiangyang)

@@ -67,7 +67,6 @@ rows = st.fixed_dictionaries(
 def small_chunks(monkeypatch):
     """Chunks of two rows, so that the columnar path decides for few rows at a time."""
     monkeypatch.setattr(validation, "CHUNK", 2)
-    monkeypatch.setattr(columnar, "CHUNK", 2)
 
 
 def ledger_rows(target: Pairing, code: str, drawn: list[dict[str, Any]]) -> list[list[Any]]:
@@ -182,7 +181,7 @@ def verify() -> str:
 def test_it_writes_the_same_records_entries_and_rollups_as_the_per_row_path(
     build, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(columnar, "CHUNK", 7)  # several chunks, the last one short
+    monkeypatch.setattr(validation, "CHUNK", 7)  # several chunks, the last one short
     calls = []
     written = ledger.bulk_record_fund_flow_columns
 
@@ -223,7 +222,7 @@ def test_it_refuses_a_row_someone_recorded_between_the_check_and_the_write(
     target = build.pairing("列式并发甲区", "列式并发乙县")
     project = build.project(target, code="P-1")
     path = files.write_rows(tmp_path / "race.xlsx", valid_rows(target, project.code, 9))
-    monkeypatch.setattr(columnar, "CHUNK", 4)
+    monkeypatch.setattr(validation, "CHUNK", 4)
     write = columnar.ColumnarPass.write_kept
 
     def meanwhile(self: Any, kept: Any) -> None:

@@ -125,7 +125,7 @@ def test_it_orders_the_modules_longest_first_and_keeps_each_modules_tests_in_ord
     monkeypatch.setitem(MODULE_CPU_SECONDS, "test_long", 5 * UNLISTED_SECONDS_PER_TEST)
     counts = {"test_a_few": 1, "test_many": 6, "test_long": 2, "test_some": 3}
     items = [
-        SimpleNamespace(nodeid=f"tests/{name}.py::test_{n}")
+        collected(f"tests/{name}.py::test_{n}")
         for name, count in counts.items()
         for n in range(count)
     ]
@@ -135,6 +135,40 @@ def test_it_orders_the_modules_longest_first_and_keeps_each_modules_tests_in_ord
         for name in ("test_many", "test_long", "test_some", "test_a_few")
         for n in range(counts[name])
     ]
+
+
+def test_it_runs_the_modules_with_a_transactional_test_after_all_the_others(monkeypatch):
+    """A flush ends each transactional test: a module reading the demo's whole database
+    must not follow it on the same worker, however long either module is."""
+    monkeypatch.setitem(MODULE_CPU_SECONDS, "test_flushing", 100 * UNLISTED_SECONDS_PER_TEST)
+    monkeypatch.setitem(MODULE_CPU_SECONDS, "test_marked", 50 * UNLISTED_SECONDS_PER_TEST)
+    items = [
+        collected("tests/test_flushing.py::test_0"),
+        collected("tests/test_flushing.py::test_1", fixtures=("transactional_db",)),
+        collected("tests/test_marked.py::test_0", transaction=True),
+        collected("tests/test_reading.py::test_0", fixtures=("db",)),
+        collected("tests/test_reading.py::test_1", fixtures=("db",)),
+        collected("tests/test_plain.py::test_0"),
+    ]
+    order = [item.nodeid.split("::")[0] for item in longest_first(items)]
+    assert order == [
+        "tests/test_reading.py",
+        "tests/test_reading.py",
+        "tests/test_plain.py",
+        "tests/test_flushing.py",
+        "tests/test_flushing.py",
+        "tests/test_marked.py",
+    ]
+
+
+def collected(nodeid, *, fixtures=(), transaction=None):
+    """What `longest_first` reads of a collected test."""
+    mark = None if transaction is None else SimpleNamespace(kwargs={"transaction": transaction})
+    return SimpleNamespace(
+        nodeid=nodeid,
+        fixturenames=list(fixtures),
+        get_closest_marker=lambda name: mark if name == "django_db" else None,
+    )
 
 
 def test_it_runs_the_database_free_tests_in_the_sqlite_run_only():

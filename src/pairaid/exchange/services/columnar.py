@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 from pairaid.exchange.cells import CellError
 from pairaid.exchange.columns import KEEP, CodeColumn, Column, MoneyColumn, TextColumn
 from pairaid.exchange.models import ImportChange
+from pairaid.exchange.services import validation
 from pairaid.exchange.services.layout import ADDED, PREVIEW_ROWS
-from pairaid.exchange.services.validation import CHUNK, Kept, Pass, Row, _is_comment
+from pairaid.exchange.services.validation import Kept, Pass, Row, _is_comment
 from pairaid.exchange.specs.funds import FundImporter
 from pairaid.exchange.xlsxstream import FormulaWithoutValue
 from pairaid.ledger import services
@@ -114,7 +115,7 @@ class ColumnarPass(Pass):
             if number <= self.layout.header_row or _is_comment(cells_):
                 continue
             pending.append((number, cells_))
-            if len(pending) >= CHUNK:
+            if len(pending) >= validation.CHUNK:  # read here: a test may make chunks small
                 self.columns_chunk(index, pending)
                 index += len(pending)
                 pending = []
