@@ -177,7 +177,7 @@ def test_it_reencrypts_waiting_originals_with_a_new_data_key(client, personas, m
     before = Path(batch.file.path).read_bytes()
     new_key = Fernet.generate_key().decode()
     out = io.StringIO()
-    call_command("rotate_data_key", "--old", current_key(), "--new", new_key, stdout=out)
+    call_command("rotate_data_key", f"--old={current_key()}", f"--new={new_key}", stdout=out)
     assert "重新加密 1 个等待导入的上传原件" in out.getvalue()
     after = Path(batch.file.path).read_bytes()
     assert after != before and after.startswith(FILE_MAGIC) and ID_NUMBER.encode() not in after
@@ -190,7 +190,7 @@ def test_it_reencrypts_waiting_originals_with_a_new_data_key(client, personas, m
 
     monkeypatch.setenv("PAIRAID_DATA_KEY", new_key)
     batch = upload(client, persons_csv("ENC-3"))
-    call_command("rotate_data_key", "--old", new_key, "--new", new_key, stdout=io.StringIO())
+    call_command("rotate_data_key", f"--old={new_key}", f"--new={new_key}", stdout=io.StringIO())
     client.post(reverse("exchange:import", args=[batch.pk]), {"mode": "all"})
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED, batch.message
