@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import figures, status_history
@@ -220,10 +219,11 @@ def implemented_by_sector_and_status(window: Window) -> dict[tuple[str, str], in
 
 def _status_column(window: Window) -> str:
     """Where a project's status as the window counts it is: `status_then` (its status on the
-    window's end, which `figures.started_projects` annotates for a past end), else `status`.
+    window's end, which `figures.started_projects` annotates when
+    `figures.counts_past_statuses`), else `status`.
     A project cancelled or completed after that day is split by what it was then, so the
     parts add up to the figure."""
-    return "status_then" if window.end < timezone.localdate() else "status"
+    return "status_then" if figures.counts_past_statuses(window) else "status"
 
 
 def projects_completed(window: Window) -> Figure:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,7 +91,7 @@ def money_of_trees(kind: str) -> Trees:
 def started_in_trees(window: Window, roots: Sequence[int]) -> dict[int, int]:
     """As `figures.projects_implemented` reads a whole tree: the project rollups hold the
     projects' present statuses, so only a window that ends today or later."""
-    if window.end < timezone.localdate():
+    if figures.counts_past_statuses(window):
         return {}
     return subtree_reads.started_in_trees(roots, start=window.start, end=window.end)
 

@@ -319,6 +319,13 @@ def usage_rate(window: Window) -> Rate:
 # --- projects -------------------------------------------------------------------------------
 
 
+def counts_past_statuses(window: Window) -> bool:
+    """Whether the window ends before today, so that its projects count by their status on
+    that day (`status_history`, annotated as `status_then`) and not by their present one,
+    which is all the project rollups hold."""
+    return window.end < timezone.localdate()
+
+
 def started_projects(window: Window) -> QuerySet[Project]:
     """Projects started in the window; as of a past date, by their status on that date
     (`status_history`), so that a later cancellation does not rewrite a past figure."""
@@ -327,7 +334,7 @@ def started_projects(window: Window) -> QuerySet[Project]:
         start_date__gte=window.start,
         start_date__lte=window.end,
     )
-    if window.end < timezone.localdate():
+    if counts_past_statuses(window):
         return status_history.started_on(projects, window.end)
     return projects.filter(status__in=Project.STARTED)
 
@@ -335,7 +342,7 @@ def started_projects(window: Window) -> QuerySet[Project]:
 def started_by_pairing(window: Window) -> dict[int, int]:
     """{pairing id: its projects started in the window}: `started_projects(window)` counted
     per pairing in one query; as of today or later through the project rollup table."""
-    if window.end < timezone.localdate():
+    if counts_past_statuses(window):
         projects = started_projects(window).order_by().values("pairing_id")
         return {row["pairing_id"]: row["n"] for row in projects.annotate(n=Count("pk"))}
     return rollups.started_by_pairing(window.pairing_ids, start=window.start, end=window.end)
