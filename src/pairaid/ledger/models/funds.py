@@ -113,6 +113,8 @@ class FundFlow(ConfirmationMixin, DemoMixin):
             models.Index(fields=["pairing", "kind", "fund_year"], name="fundflow_by_pairing_kind"),
             # the fund list's default sort, with and without a pairing (web/listing.py)
             models.Index(fields=["date", "id"], name="fundflow_by_date"),
+            # one kind in date order: a stage's drill-down over many pairings (migration 0024)
+            models.Index(fields=["kind", "date", "id"], name="fundflow_by_kind_date"),
             models.Index(fields=["pairing", "date", "id"], name="fundflow_by_pairing_date"),
         ]
         constraints = [
