@@ -101,6 +101,10 @@ class Spec:
     build: Builder
     extras: tuple[str, ...] = ()
     persons: bool = False  # the records are postings; the list shows their distinct persons
+    # The figure's value is the number of rows its list shows (distinct persons, postings):
+    # the list, when filtered no further, takes its count from the figure instead of
+    # counting them again.
+    value_counts_rows: bool = False
 
 
 def money(kind: str) -> Builder:
@@ -165,6 +169,12 @@ def record_list(records: str) -> str:
     return declared.list_name
 
 
+# The figures whose value is the number of rows their list shows, whatever their extras:
+# `figures.persons_dispatched` counts the distinct persons (PERSONS) or the postings
+# (POSTINGS) of the records it lists.
+VALUE_COUNTS_ROWS = frozenset({"persons_dispatched_persons", "persons_dispatched_postings"})
+
+
 def listed(key: str, spec: FigureSpec) -> Spec:
     """A figure of the registry drills down to the list of the records it declares, with
     the filters it declares."""
@@ -173,6 +183,7 @@ def listed(key: str, spec: FigureSpec) -> Spec:
         NARROWED.get(key) or declared(spec),
         spec.drill.extras,
         persons=spec.records == "persons",
+        value_counts_rows=key in VALUE_COUNTS_ROWS,
     )
 
 
@@ -223,6 +234,12 @@ class Drill:
         if self.spec.persons:
             return breakdowns.persons_behind(self.figure)
         return self.figure.records
+
+    def row_count(self) -> int | None:
+        """The number of `rows()` when the figure's value says it (None: count them)."""
+        if not self.spec.value_counts_rows:
+            return None
+        return int(self.figure.value)
 
     def params(self) -> dict[str, str]:
         return {"figure": self.key, **self.scope.params(), **dict(self.extras)}

@@ -15,7 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -44,6 +45,21 @@ def pairing_names(path: str = "pairing") -> list[str]:
     """`select_related` paths that read the pairing at `path` with its label: a row that
     shows its pairing then costs no query of its own."""
     return [f"{path}__{side}" for side in PAIRING_SIDES]
+
+
+def count_of(model: type[Model], field: str, **conditions: Any) -> Coalesce:
+    """An annotation: the number of `model`'s records whose `field` is the row (and that meet
+    `conditions`), as a subquery per row. Unlike `Count` over a join it groups nothing, so a
+    list sorted by another column counts for its page's rows only, and its count query
+    (which drops unused annotations) counts none."""
+    counted = (
+        model._default_manager.filter(**{field: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def count_limit() -> int:
@@ -104,12 +120,15 @@ class OpenPage(Generic[M]):
 
 
 def paginate(
-    rows: QuerySet[M], per_page: int, number: str | None, *, exact: bool
+    rows: QuerySet[M], per_page: int, number: str | None, *, exact: bool, known: int | None = None
 ) -> Page[M] | OpenPage[M]:
     """One page of `rows`: counted exactly when `exact` or when there are few enough (one
-    bounded count query), otherwise an open page (`page.paginator.count` is None)."""
+    bounded count query), otherwise an open page (`page.paginator.count` is None). `known`:
+    their number, known already (a figure's value), not counted again."""
     paginator = Paginator(rows, per_page)
-    if not exact:
+    if known is not None:
+        paginator.count = known
+    elif not exact:
         limit = count_limit()
         counted = rows.order_by()[: limit + 1].count()
         if counted > limit:
@@ -211,6 +230,19 @@ def within(base: QuerySet[M], rows: QuerySet[M]) -> QuerySet[M]:
     return base.filter(pk__in=rows.values("pk"))
 
 
+def narrows(values: Mapping[str, Any], drill: Drill) -> bool:
+    """Whether a filter's `values` narrow a drill's rows: any value but the drill's own
+    pairing with its own choice of the pairings below (a drill's link carries both)."""
+    own = values.get("pairing") == drill.scope.pairing and bool(values.get("children")) == (
+        drill.scope.children
+    )
+    return any(
+        value not in (None, "", False)
+        for name, value in values.items()
+        if not (own and name in ("pairing", "children"))
+    )
+
+
 def build(
     request: HttpRequest,
     *,
@@ -231,8 +263,12 @@ def build(
         rows = within(base, drill.rows())
     rows = form.apply(rows)
     rows, sort = sorts.apply(rows, request.GET.get("sort"))
-    filtered = drill is not None or any(v not in (None, "", False) for v in form.values().values())
-    page = paginate(related(rows), PER_PAGE, request.GET.get("page"), exact=filtered)
+    values = form.values()
+    filtered = drill is not None or any(v not in (None, "", False) for v in values.values())
+    narrowed = drill is not None and narrows(values, drill)
+    # A drill filtered no further lists the figure's rows: their number may be its value.
+    known = drill.row_count() if drill is not None and not narrowed else None
+    page = paginate(related(rows), PER_PAGE, request.GET.get("page"), exact=filtered, known=known)
     count = page.paginator.count
     return Listing(
         request=request,

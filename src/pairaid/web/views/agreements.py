@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -43,8 +42,9 @@ def agreement_list(request: HttpRequest) -> HttpResponseBase:
     base = access.within_view(
         request.user, Agreement.objects.with_effective_status(today())
     ).annotate(
-        obligation_count=Count("obligations", distinct=True),
-        open_count=Count("obligations", filter=Q(obligations__status__in=OPEN), distinct=True),
+        # per row shown (a subquery each), not grouped over every agreement in view
+        obligation_count=listing.count_of(Obligation, "agreement"),
+        open_count=listing.count_of(Obligation, "agreement", status__in=OPEN),
     )
     found = listing.build(
         request,
