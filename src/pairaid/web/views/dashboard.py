@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -170,6 +171,16 @@ def side_by_side(
     return rows_of(user, lines, as_of, confirmed, tree, known_heads, links)
 
 
+# Side-by-side rows a page shows (?page=N): a province with a hundred cities, or an overview
+# of every province, shows them fifty at a time, in the tree's order, each page with the
+# pairing's own and total lines.
+ROWS_PER_PAGE = 50
+
+
+def page_of(entries: list[Any], request: HttpRequest) -> Page[Any]:
+    return Paginator(entries, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
 def as_of_of(request: HttpRequest) -> dt.date:
     return parse_date(request.GET.get("as_of")) or today()
 
@@ -205,8 +216,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         given = request.GET.get("as_of")
         return redirect(f"{url}?{urlencode({'as_of': given})}" if given else url)
     confirmed = confirmed_of(request)
+    # The pairings below the top ones, a page of them (a top pairing with none below is one
+    # entry); a group shows the entries of its own on the page.
+    entries: list[tuple[Pairing, Pairing | None]] = []
+    for root in roots:
+        entries += [(root, child) for child in below[root.pk]] or [(root, None)]
+    page = page_of(entries, request)
+    on_page: dict[int, list[Pairing]] = {}
+    for root, child in page.object_list:
+        on_page.setdefault(root.pk, [])
+        if child is not None:
+            on_page[root.pk].append(child)
+    roots = [root for root in roots if root.pk in on_page]
     # Every group's rows in one computation: a fixed number of queries for any number.
-    lines = {root.pk: lines_of(root, below[root.pk], parents) for root in roots}
+    lines = {root.pk: lines_of(root, on_page[root.pk], parents) for root in roots}
     rows = iter(
         rows_of(
             request.user,
@@ -220,7 +243,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard/overview.html",
-        {"groups": groups, "as_of": as_of, "row_figures": ROW_FIGURES, "confirmed": confirmed},
+        {
+            "groups": groups,
+            "as_of": as_of,
+            "row_figures": ROW_FIGURES,
+            "confirmed": confirmed,
+            "rows_page": page,
+        },
         status=refuse_bad_as_of(request),
     )
 
@@ -419,6 +448,8 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     tree = figure_sets.Tree(user)
     below, parents, parent = below_of(visible, tree, [found.pk], also=found.parent_id)
     coordinating = bool(below[found.pk])
+    rows_page = page_of(below[found.pk], request)
+    shown_below: list[Pairing] = list(rows_page.object_list)
     confirmed = confirmed_of(request)
     scope = Scope.for_user(user, found, as_of, children=coordinating, confirmed=confirmed)
 
@@ -498,7 +529,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         # its own subtree; its dashboard lists the targets below it): never every target of a
         # province's whole tree.
         "targets": targets(
-            scope, year, user, tree, chain_heads, [found.pk, *(p.pk for p in below[found.pk])]
+            scope, year, user, tree, chain_heads, [found.pk, *(p.pk for p in shown_below)]
         ),
         "funds_svg": funds_svg,
         "funds_table": funds_table,
@@ -518,7 +549,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             side_by_side(
                 user,
                 found,
-                below[found.pk],
+                shown_below,
                 parents,
                 as_of,
                 confirmed,
@@ -529,6 +560,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             if coordinating
             else []
         ),
+        "rows_page": rows_page,
         "confirmed": confirmed,
         "locked_years": list(locked_years([found.pk, *scope.window.pairing_ids])),
         "can_review": access.can(user, found, access.SUBMIT)
