@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -105,6 +106,9 @@ class Spec:
     # the list, when filtered no further, takes its count from the figure instead of
     # counting them again.
     value_counts_rows: bool = False
+    # The figure's value is the sum of its rows' money, all of one stage (a fund flow kind):
+    # the list, when filtered no further, takes its total from it instead of summing again.
+    stage_of_sum: str = ""
 
 
 def money(kind: str) -> Builder:
@@ -175,6 +179,11 @@ def record_list(records: str) -> str:
 VALUE_COUNTS_ROWS = frozenset({"persons_dispatched_persons", "persons_dispatched_postings"})
 
 
+# The figures whose value is the sum of the fund flows of one kind that their list shows,
+# whatever their extras (`figures.funds`, `breakdowns.project_funds`).
+MONEY_OF_STAGE = frozenset(f"funds_{kind}" for kind in FundFlow.Kind.values)
+
+
 def listed(key: str, spec: FigureSpec) -> Spec:
     """A figure of the registry drills down to the list of the records it declares, with
     the filters it declares."""
@@ -184,6 +193,7 @@ def listed(key: str, spec: FigureSpec) -> Spec:
         spec.drill.extras,
         persons=spec.records == "persons",
         value_counts_rows=key in VALUE_COUNTS_ROWS,
+        stage_of_sum=key.removeprefix("funds_") if key in MONEY_OF_STAGE else "",
     )
 
 
@@ -240,6 +250,16 @@ class Drill:
         if not self.spec.value_counts_rows:
             return None
         return int(self.figure.value)
+
+    def row_total(self, count: int) -> breakdowns.StageTotals | None:
+        """The stage totals of `rows()` (`count` of them) when the figure's value is their sum
+        (None: sum them)."""
+        if not self.spec.stage_of_sum:
+            return None
+        if not count:
+            return breakdowns.StageTotals({})
+        total = Decimal(self.figure.value).quantize(Decimal("0.01"))
+        return breakdowns.StageTotals({self.spec.stage_of_sum: total})
 
     def params(self) -> dict[str, str]:
         return {"figure": self.key, **self.scope.params(), **dict(self.extras)}

@@ -270,6 +270,10 @@ def build(
     known = drill.row_count() if drill is not None and not narrowed else None
     page = paginate(related(rows), PER_PAGE, request.GET.get("page"), exact=filtered, known=known)
     count = page.paginator.count
+    shown_total = None
+    if total and count is not None:
+        known_total = drill.row_total(count) if drill is not None and not narrowed else None
+        shown_total = known_total if known_total is not None else total(rows)
     return Listing(
         request=request,
         form=form,
@@ -278,7 +282,7 @@ def build(
         page=page,
         sort=sort,
         count=count,
-        total=total(rows) if total and count is not None else None,
+        total=shown_total,
         drill=drill,
     )
 
