@@ -59,6 +59,7 @@ TRIGGER_KEPT: tuple[TriggerKept, ...] = (
 # (model, the columns of one of its indexes): what a load sets aside on SQLite.
 SET_ASIDE_INDEXES: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (FundFlow, ("date", "id")),  # fundflow_by_date
+    (FundFlow, ("kind", "date", "id")),  # fundflow_by_kind_date (a stage's drill-down)
     (Posting, ("start_date", "id")),  # posting_by_start
     (SearchKey, ("key",)),  # the search box's lookup
     (SearchKey, ("kind", "label")),  # search_key_by_kind_label
