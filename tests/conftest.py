@@ -26,7 +26,17 @@ from shared_records import make_personas
 from suite_plan import database_free, longest_first
 
 # Property tests never fail for being slow: this machine may be busy, or small.
-settings.register_profile("pairaid", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 25 examples where a test names no number of its own (hypothesis's default is 100): most of
+# the suite's property tests write records or ask pages for each example, and 100 of them
+# cost a twelfth of a run. Each run of scripts/test draws its own examples, on SQLite and
+# again on PostgreSQL; a test whose property needs more names its own max_examples.
+DEFAULT_EXAMPLES = 25
+settings.register_profile(
+    "pairaid",
+    deadline=None,
+    max_examples=DEFAULT_EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("pairaid")
 
 
