@@ -124,10 +124,11 @@ def test_it_refuses_a_backup_of_another_version(db, tmp_path):
         command("restore", str(other), "--force")
 
 
-@pytest.mark.cli
 def test_it_moves_a_ledger_to_another_database_and_back(db, tmp_path):
     """From the test database (SQLite or PostgreSQL) to a new SQLite file, and from there
-    to a scratch PostgreSQL database when the suite runs on PostgreSQL."""
+    to a scratch PostgreSQL database when the suite runs on PostgreSQL. (Not marked `cli`
+    though it runs the console script: what it moves is the suite's database, so it runs in
+    both of scripts/test's runs.)"""
     summary = json.loads(command("summary", "--json"))
     backup = tmp_path / "backup.zip"
     command("backup", "-o", str(backup))

@@ -1,5 +1,5 @@
 """`pairaid serve`: gunicorn workers (or waitress), static files compressed and cached for
-years under hashed names, and a statement timeout for the web's database connections."""
+years under hashed names (the web's database options: test_serve_database_options.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
-
-from pairaid.ops import serving
 
 pytestmark = pytest.mark.cli
 
@@ -105,23 +102,3 @@ def test_it_serves_with_waitress_and_collects_static_files_only_when_they_change
     finally:
         stop(process)
     assert manifest.stat().st_mtime_ns == collected_at
-
-
-def test_it_limits_the_web_statements_in_time_and_keeps_jit_off(settings, db):
-    settings_dict = connection.settings_dict
-    saved = dict(settings_dict.get("OPTIONS", {}))
-    try:
-        settings.PAIRAID_STATEMENT_TIMEOUT = 30
-        serving.web_database_options()
-        serving.web_database_options()  # twice: the option once
-        options = settings_dict.get("OPTIONS", {}).get("options", "")
-        if connection.vendor == "postgresql":
-            assert options.count("-c statement_timeout=30000") == 1
-            assert "-c jit=off" in options
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW jit")
-                assert cursor.fetchone()[0] == "off"
-        else:
-            assert "statement_timeout" not in options
-    finally:
-        settings_dict["OPTIONS"] = saved
