@@ -1,6 +1,8 @@
 """Migration 0004 converts stored amounts to whole fen exactly, on SQLite and PostgreSQL,
 and converts them back when it is reversed. It runs on a database of its own (a file, or a
-scratch database on the PostgreSQL server the suite uses), in a separate process."""
+scratch database on the PostgreSQL server the suite uses), in a separate process. It climbs
+only to 0004 and back, not to the latest: each migration further, and back, cost the process
+seconds of Django's migration-state rendering (24.9 CPU s for the script before, 6.3 now)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from decimal import Decimal
 from scratch_databases import MIGRATION_SCRIPT_START, run_in_scratch_database
 
 BEFORE = ("ledger", "0003_review_lock_confirmation_audit_chain")
+UNDER_TEST = ("ledger", "0004_money_in_fen")
 SCRIPT = (
     MIGRATION_SCRIPT_START
-    + f"BEFORE = {BEFORE!r}\n"
+    + f"BEFORE = {BEFORE!r}\nUNDER_TEST = {UNDER_TEST!r}\n"
     + r"""
 AMOUNTS = [sys.argv[1], sys.argv[2], sys.argv[3]]
 
@@ -31,7 +34,7 @@ Project.objects.create(
 )
 Agreement.objects.create(pairing=pairing, title="无金额协议", kind="framework")
 
-migrate(None)
+migrate(UNDER_TEST)
 with connection.cursor() as cursor:
     cursor.execute("SELECT amount FROM ledger_fundflow ORDER BY voucher")
     fen = [row[0] for row in cursor.fetchall()]
@@ -39,6 +42,7 @@ with connection.cursor() as cursor:
     budget = cursor.fetchone()[0]
     cursor.execute("SELECT amount FROM ledger_agreement")
     contract = cursor.fetchone()[0]
+# read back through today's model (its amount and voucher columns are 0004's)
 from pairaid.ledger.models import FundFlow as Current
 yuan = [str(a) for a in Current.objects.order_by("voucher").values_list("amount", flat=True)]
 
