@@ -9,14 +9,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
+
+from pairaid.lib.commands import DataCommand
 
 # Exit code for a password the validators refuse (1 is any other error).
 WEAK_PASSWORD = 3
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "创建登录用户（密码从 --password 或环境变量 PAIRAID_PASSWORD 读取）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from pairaid.api import services
 from pairaid.api.models import ApiToken
+from pairaid.lib.commands import DataCommand
 
 
 def find_user(username: str) -> Any:
@@ -24,7 +25,7 @@ def when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "管理个人接口令牌：create 创建（令牌只显示一次）、list 列出、revoke 撤销"
 
     def add_arguments(self, parser: CommandParser) -> None:

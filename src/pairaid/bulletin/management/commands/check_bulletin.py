@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from pairaid.bulletin.checks import AGREES, DISAGREES, Report, check_text
 from pairaid.bulletin.services import record_check
+from pairaid.lib.commands import DataCommand
 
 MARKS = {AGREES: "✓ 相符", DISAGREES: "✗ 不符", "unknown": "? 无法核对"}
 
@@ -52,7 +53,7 @@ def user_named(name: str | None) -> Any:
         raise CommandError(f"没有用户 {name}") from exc
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "核对新闻报道、通报等公开文本中的数字与台账是否一致（逐条列出依据和结论）"
 
     def add_arguments(self, parser: CommandParser) -> None:

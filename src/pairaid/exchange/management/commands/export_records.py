@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,9 +14,10 @@ from pairaid.exchange.exporters import FORMATS, Exporter, filtered
 from pairaid.exchange.management.commands._common import acting_user
 from pairaid.exchange.specs import KINDS, Context
 from pairaid.ledger import access
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "导出记录为 xlsx 或 csv（中文表头；pairaid import 可读回）"
 
     def add_arguments(self, parser: CommandParser) -> None:

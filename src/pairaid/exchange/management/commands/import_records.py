@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,10 @@ from pairaid.exchange.management.commands._common import (
 )
 from pairaid.exchange.progress import TextBar
 from pairaid.exchange.specs import KINDS
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "导入 xlsx 或 csv 文件中的记录：先校验全部行，全部有效才写入（或 --valid-only）"
 
     def add_arguments(self, parser: CommandParser) -> None:

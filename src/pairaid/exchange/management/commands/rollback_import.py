@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,10 @@ from pairaid.exchange.management.commands._common import acting_user
 from pairaid.exchange.models import ImportBatch
 from pairaid.exchange.services import rollback_batch
 from pairaid.ledger import access
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "撤销一个导入批次：删除其新增的记录、恢复其修改的值、冲销其登记的资金"
 
     def add_arguments(self, parser: CommandParser) -> None:

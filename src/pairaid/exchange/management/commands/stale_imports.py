@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import services, tasks
 from pairaid.exchange.models import ImportBatch
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "列出处理中断的导入批次（长时间停在校验中或导入中），或重新校验、放弃其中一个"
 
     def add_arguments(self, parser: CommandParser) -> None:

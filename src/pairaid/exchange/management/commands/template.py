@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pairaid.exchange.management.commands._common import acting_user
 from pairaid.exchange.specs import KINDS, get_importer
 from pairaid.exchange.template_files import write_template
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "生成导入模板（xlsx：中文表头、填写说明、示例行和下拉选项）"
 
     def add_arguments(self, parser: CommandParser) -> None:

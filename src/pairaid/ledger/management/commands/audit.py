@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from pairaid.ledger.audit_chain import record_anchor, verify_chain
+from pairaid.lib.commands import DataCommand
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = (
         "审计记录：verify 校验各审计链（按结对关系分链）及锚点，发现绕过系统直接改动或删除的"
         "审计记录，完整时记录新锚点；anchor 记录各链最新记录的锚点"

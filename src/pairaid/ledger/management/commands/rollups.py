@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import (
@@ -12,11 +12,12 @@ from pairaid.ledger import (
     subtree_compaction,
     subtree_rollups,
 )
+from pairaid.lib.commands import DataCommand
 
 SHOWN = 20  # differences printed; the count covers them all
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = _(
         "资金汇总：rebuild 按资金记录重建资金汇总表并报告与记录不一致之处；"
         "加 --check 只核对、不改动（发现不一致时退出码为 1）"

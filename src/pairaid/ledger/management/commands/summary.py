@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
 from pairaid.ledger import access, figure_sets, figures
 from pairaid.ledger.models import Pairing
+from pairaid.lib.commands import DataCommand
 
 
 def parse_date(value: str) -> dt.date:
@@ -31,7 +32,7 @@ def user_named(name: str | None) -> Any:
         raise CommandError(f"没有用户 {name}") from exc
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "按结对关系输出累计投入资金、实施项目和选派干部人才（由台账记录逐笔汇总）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,12 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid.lib.commands import DataCommand
 from pairaid.ops.backup import BackupError, write_backup
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = (
         "备份整个台账（全部记录、审计记录与附件）到一个 zip 文件；身份证号和电话保持加密，"
         "恢复后须使用同一数据密钥（PAIRAID_DATA_KEY）"

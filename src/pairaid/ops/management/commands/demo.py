@@ -9,7 +9,6 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
@@ -18,6 +17,7 @@ from django.db import connection, transaction
 from pairaid.ledger import figures
 from pairaid.ledger.demo.national import load_national, national_loaded
 from pairaid.ledger.models import Pairing
+from pairaid.lib.commands import tags_but_urls
 from pairaid.ops.demo import load_demo
 
 # What --reset keeps: logins and Django's own bookkeeping. Everything else (the ledger, its
@@ -128,8 +128,7 @@ class Command(BaseCommand):
         of a load that serves no page; the others take 0.2 s). `pairaid check`, `migrate`
         and the article's demo check everything, as before."""
         if self.national_load and kwargs.get("tags") is None:
-            available = checks.registry.registry.tags_available()
-            kwargs["tags"] = sorted(tag for tag in available if tag != checks.Tags.urls)
+            kwargs["tags"] = tags_but_urls()
         super().check(*args, **kwargs)
 
     def handle(self, *args: Any, reset: bool, if_empty: bool, **options: Any) -> None:

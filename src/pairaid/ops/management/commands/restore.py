@@ -4,12 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid.lib.commands import DataCommand
 from pairaid.ops.backup import BackupError, restore_backup
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = (
         "从 pairaid backup 生成的文件恢复到当前配置的数据库（PAIRAID_DATABASE_URL）；"
         "数据库中已有记录时拒绝，除非加 --force"

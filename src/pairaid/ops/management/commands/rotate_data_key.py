@@ -4,14 +4,15 @@ import os
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from pairaid.exchange.originals import rotate_originals
 from pairaid.ledger import services
+from pairaid.lib.commands import DataCommand
 from pairaid.lib.personal_data import current_key, is_valid_key
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = (
         "用新的数据密钥重新加密全部身份证号和联系电话（一个事务内完成，记入审计记录）。"
         "密钥可用 --old/--new 给出，或从环境变量 PAIRAID_OLD_DATA_KEY、PAIRAID_NEW_DATA_KEY 读取；"

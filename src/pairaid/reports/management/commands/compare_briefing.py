@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid.lib.commands import DataCommand
 from pairaid.reports import arguments, snapshots
 from pairaid.reports.models import FrozenBriefing
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "将冻结的简报与台账现状对照：哪些数字变了、是哪些记录造成的"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,14 +6,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from pairaid.ledger import access
+from pairaid.lib.commands import DataCommand
 from pairaid.reports import arguments, builders, services
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "冻结一份简报的数字、口径、截至日期及其依据的记录，供日后对照"
 
     def add_arguments(self, parser: CommandParser) -> None:

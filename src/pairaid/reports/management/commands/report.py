@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from pairaid.lib.commands import DataCommand
 from pairaid.reports import arguments, builders
 
 
-class Command(BaseCommand):
+class Command(DataCommand):
     help = "生成简报、年度报告或资金对账报告（Word、Excel 或 PDF）"
 
     def add_arguments(self, parser: CommandParser) -> None:
