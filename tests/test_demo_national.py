@@ -255,20 +255,45 @@ def test_it_gives_projects_and_persons_the_search_keys_the_services_give(nationa
         assert (stored.label, stored.key, stored.pairing_id) == (label[:300], key, pairing_id)
 
 
+# Run as the console script runs it (`pairaid.cli.main`), saying afterwards whether the URL
+# configuration was imported.
+REPORTING_IMPORTS = (
+    "import sys\n"
+    "from pairaid.cli import main\n"
+    "try:\n"
+    "    main(['pairaid', *sys.argv[1:]])\n"
+    "finally:\n"
+    "    print('urls imported:', 'pairaid.urls' in sys.modules)\n"
+)
+
+
+def console(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", REPORTING_IMPORTS, *args], capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded_by_the_console(tmp_path_factory, demo_database):
+    """`pairaid demo --national SCALE --reset` once for the module's console tests, in a
+    process of its own on a copy of the demo database: its environment and what it printed
+    (one load answers what both tests ask of it)."""
+    path = demo_database(tmp_path_factory.mktemp("national-console") / "pairaid.sqlite3")
+    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{path}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = console(env, "demo", "--national", SCALE, "--reset")
+    assert done.returncode == 0, done.stderr
+    return path, env, done.stdout
+
+
 @pytest.mark.cli
-def test_it_loads_as_a_user_runs_it_and_leaves_a_sound_wal_database(tmp_path, demo_database):
+def test_it_loads_as_a_user_runs_it_and_leaves_a_sound_wal_database(loaded_by_the_console):
     """`pairaid demo --national` in a process of its own, outside any transaction, where the
     load sets its own SQLite settings (statement journals in memory, a large page cache):
     the file stays in WAL mode and whole, its money rollups and audit chains check clean."""
-    path = demo_database(tmp_path / "pairaid.sqlite3")
-    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{path}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    path, env, _printed = loaded_by_the_console
     pairaid = Path(sys.executable).parent / "pairaid"
-    for args in (
-        ("demo", "--national", SCALE, "--reset"),
-        ("rollups", "rebuild", "--check"),
-        ("audit", "verify"),
-    ):
+    for args in (("rollups", "rebuild", "--check"), ("audit", "verify")):
         subprocess.run([str(pairaid), *args], capture_output=True, text=True, env=env, check=True)
     with sqlite3.connect(path) as raw:
         # the records' CHECK constraints call REGEXP, which Django gives its connections
@@ -282,30 +307,15 @@ def test_it_loads_as_a_user_runs_it_and_leaves_a_sound_wal_database(tmp_path, de
 
 
 @pytest.mark.cli
-def test_it_loads_without_building_the_pages_and_the_api_first(tmp_path, demo_database):
+def test_it_loads_without_building_the_pages_and_the_api_first(loaded_by_the_console):
     """A national load runs the system checks but the URL configuration's, which would import
     every page and build the API's schemas before the first row; `pairaid check` runs them
     all, as before."""
-    path = demo_database(tmp_path / "pairaid.sqlite3")
-    env = {**os.environ, "PAIRAID_DATABASE_URL": f"sqlite:///{path}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    script = (
-        "import sys\n"
-        "from pairaid.cli import main\n"
-        "try:\n"
-        "    main(['pairaid', *sys.argv[1:]])\n"
-        "finally:\n"
-        "    print('urls imported:', 'pairaid.urls' in sys.modules)\n"
-    )
-    for args, imported in (
-        (("demo", "--national", SCALE, "--reset"), False),
-        (("check",), True),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env
-        )
-        assert done.returncode == 0, done.stderr
-        assert f"urls imported: {imported}" in done.stdout
+    _path, env, printed = loaded_by_the_console
+    assert "urls imported: False" in printed
+    done = console(env, "check")
+    assert done.returncode == 0, done.stderr
+    assert "urls imported: True" in done.stdout
 
 
 def regexp(pattern: str, text: object) -> bool | None:

@@ -87,9 +87,10 @@ class Column:
             )
         return found
 
-    def accepts(self, header: str) -> bool:
-        """Whether a (normalised) header names this column."""
-        return header in self.names()
+    def accepts(self, header: str, names: frozenset[str] | None = None) -> bool:
+        """Whether a (normalised) header names this column. `names`: this column's
+        `names()`, when the caller matches many headers and asked for them once."""
+        return header in (self.names() if names is None else names)
 
     def unit(self, header: str) -> Decimal | None:
         """The unit a header gives the column's cells (money only)."""
@@ -156,8 +157,8 @@ class MoneyColumn(Column):
     def header(self) -> str:
         return f"{self.zh}（元）"
 
-    def accepts(self, header: str) -> bool:
-        return split_unit(header)[0] in self.names()
+    def accepts(self, header: str, names: frozenset[str] | None = None) -> bool:
+        return split_unit(header)[0] in (self.names() if names is None else names)
 
     def unit(self, header: str) -> Decimal | None:
         return split_unit(header)[1]

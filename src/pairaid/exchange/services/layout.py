@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pairaid.exchange import cells
-from pairaid.exchange.columns import normalise_header
+from pairaid.exchange.columns import Column, normalise_header
 from pairaid.exchange.readers import Source
 from pairaid.exchange.specs import IMPORTERS, Importer, get_importer
 
@@ -132,6 +132,13 @@ def _head(source: Source, sheet: str) -> list[tuple[int, list[Any]]]:
     return head
 
 
+def _named(importer: Importer) -> list[tuple[Column, frozenset[str]]]:
+    """The importer's columns with the headers that name each, asked once per header row:
+    a row of a thousand headers is matched against every column of every importer, and
+    each `names()` reads the active language."""
+    return [(column, column.names()) for column in importer.columns]
+
+
 def _layout(importer: Importer, number: int, row: list[Any]) -> tuple[Layout, list[str]]:
     """Map a header row onto the importer's columns; returns the layout and the headers
     that name no column."""
@@ -139,11 +146,12 @@ def _layout(importer: Importer, number: int, row: list[Any]) -> tuple[Layout, li
     headers: dict[str, str] = {}
     units: dict[str, Decimal] = {}
     unknown = []
+    named = _named(importer)
     for index, cell in enumerate(row):
         if cells.is_blank(cell):
             continue
         text = normalise_header(cell)
-        column = next((c for c in importer.columns if c.accepts(text)), None)
+        column = next((c for c, names in named if c.accepts(text, names)), None)
         if column is None:
             unknown.append(cells.parse_text(cell))
             continue
@@ -213,9 +221,10 @@ def _check_layout(
     importer: Importer, sheet: str, layout: Layout, unknown: list[str], report: Report
 ) -> None:
     seen: set[str] = set()
+    named = _named(importer)
     for header in unknown:
         text = normalise_header(header)
-        if any(c.accepts(text) for c in importer.columns):
+        if any(c.accepts(text, names) for c, names in named):
             report.add_error(
                 RowError(sheet, layout.header_row, header, _("列名重复：同一列只能出现一次"))
             )
