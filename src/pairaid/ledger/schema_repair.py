@@ -91,13 +91,13 @@ def missing() -> list[Missing]:
     """Every declared index and every trigger-kept rollup's trigger the database lacks."""
     found: list[Missing] = []
     with connection.cursor() as cursor:
+        present = _index_names(cursor)
         for model in apps.get_app_config("ledger").get_models():
             if not model._meta.managed or model._meta.proxy:
                 continue
             table = model._meta.db_table
-            present = connection.introspection.get_constraints(cursor, table)
             for name, sql in _declared_indexes(model):
-                if name not in present:
+                if name not in present.get(table, ()):
                     found.append(Missing("index", table, name, sql))
         present_triggers = set(_trigger_names(cursor))
     tables = _trigger_tables()
@@ -106,6 +106,24 @@ def missing() -> list[Missing]:
             table = next(t for prefix, t in tables.items() if name.startswith(prefix))
             found.append(Missing("trigger", table, name, sql))
     return found
+
+
+def _index_names(cursor: Any) -> dict[str, set[str]]:
+    """{table: the names of its indexes} of every table, in one query. (Django's
+    `get_constraints` would parse each table's statement on SQLite: seconds for the ledger's
+    tables, at every `pairaid rollups rebuild`.)"""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT t.relname, i.relname FROM pg_index x"
+            " JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE pg_table_is_visible(t.oid)"
+        )
+    else:
+        cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index'")
+    names: dict[str, set[str]] = {}
+    for table, name in cursor.fetchall():
+        names.setdefault(str(table), set()).add(str(name))
+    return names
 
 
 def _trigger_names(cursor: Any) -> list[str]:
