@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import shared_clients
 from declared_records import make
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -384,9 +385,9 @@ def answer(client: Client, url: str, post: bool) -> Any:
 
 
 def clients(personas: Any) -> dict[str, Client]:
-    found = {"anonymous": Client()}
+    found = {"anonymous": shared_clients.client()}
     for name in PERSONAS[1:]:
-        found[name] = Client()
+        found[name] = shared_clients.client()
         found[name].force_login(getattr(personas, name))
     return found
 
