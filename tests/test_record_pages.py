@@ -14,6 +14,7 @@ from declared_records import form_data, make, text_field, values
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from shared_records import for_the_module, make_personas
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import AuditEntry, Pairing
@@ -32,6 +33,18 @@ def client():
 
 def test_it_declares_at_least_one_type_with_pages():
     assert TYPES, "no record type is declared with pages"
+
+
+@pytest.fixture(scope="module")
+def module_personas(django_db_setup, django_db_blocker):
+    """The personas, made once for the module's tests (which only read them) instead of
+    nine users and their roles for each test."""
+    yield from for_the_module(django_db_blocker, make_personas)
+
+
+@pytest.fixture
+def personas(db, module_personas):
+    return module_personas
 
 
 @pytest.fixture(params=TYPES, ids=IDS)
