@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import shared_clients
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
@@ -32,7 +33,10 @@ from pairaid.ledger.models import (
 
 
 @pytest.fixture
-def client(client, admin_user):
+def client(admin_user):
+    """A client logged in as the administrator, with the test process's middleware
+    (`shared_clients`)."""
+    client = shared_clients.client()
     client.force_login(admin_user)
     return client
 

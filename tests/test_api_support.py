@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.test import Client
+import shared_clients
 
 from pairaid.api import services
 
@@ -26,7 +26,7 @@ class Api:
     """A client for /api/v1/ with a token (or none: anonymous)."""
 
     def __init__(self, secret: str | None = None) -> None:
-        self.client = Client()
+        self.client = shared_clients.client()  # the middleware loaded once per process
         self.headers = {"Authorization": f"Bearer {secret}"} if secret else {}
 
     @classmethod

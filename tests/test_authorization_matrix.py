@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import shared_clients
 from declared_records import make
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -384,9 +385,9 @@ def answer(client: Client, url: str, post: bool) -> Any:
 
 
 def clients(personas: Any) -> dict[str, Client]:
-    found = {"anonymous": Client()}
+    found = {"anonymous": shared_clients.client()}
     for name in PERSONAS[1:]:
-        found[name] = Client()
+        found[name] = shared_clients.client()
         found[name].force_login(getattr(personas, name))
     return found
 
@@ -425,9 +426,29 @@ def world(personas, django_db_blocker):
     yield from for_the_module(django_db_blocker, make)
 
 
+@pytest.fixture(scope="module")
+def logged_in(personas, world, django_db_blocker):
+    """A client per persona, logged in once for the module, with the cookies it then held.
+    A client loads the product's middleware (WhiteNoise reads every static file's headers)
+    when it is made, and a login writes a session: made per test, the clients cost the
+    module more than its requests. The sessions are written in the module's transaction;
+    each test's requests are undone, and each test gives every client back its cookies of
+    the login, so a logout or a message of one test's request does not reach the next."""
+
+    def make() -> dict[str, tuple[Client, dict[str, str]]]:
+        return {
+            persona: (client, {key: morsel.value for key, morsel in client.cookies.items()})
+            for persona, client in clients(personas).items()
+        }
+
+    yield from for_the_module(django_db_blocker, make)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_it_answers_every_persona_as_designed(name, personas, world):
+def test_it_answers_every_persona_as_designed(name, world, logged_in):
+    from http.cookies import SimpleCookie
+
     from django.db import transaction
     from django.urls import reverse
 
@@ -435,7 +456,8 @@ def test_it_answers_every_persona_as_designed(name, personas, world):
     url = reverse(name, kwargs=designed.args(world))
     url += f"?{designed.query}" if designed.query else ""
     got = {}
-    for persona, client in clients(personas).items():
+    for persona, (client, cookies) in logged_in.items():
+        client.cookies = SimpleCookie(cookies)  # as just logged in (anonymous: none)
         # Each persona's request is undone, so that one's POST does not change another's.
         with transaction.atomic():
             got[persona] = answer(client, url, designed.post)

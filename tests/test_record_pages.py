@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import shared_clients
 from declared_records import form_data, make, text_field, values
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from shared_records import for_the_module, make_personas
 
 from pairaid.ledger import record_types, services
 from pairaid.ledger.models import AuditEntry, Pairing
@@ -23,8 +25,26 @@ TYPES = record_types.with_pages()
 IDS = [rt.pages.slug for rt in TYPES]
 
 
+@pytest.fixture
+def client():
+    """A new client with the test process's middleware (`shared_clients`)."""
+    return shared_clients.client()
+
+
 def test_it_declares_at_least_one_type_with_pages():
     assert TYPES, "no record type is declared with pages"
+
+
+@pytest.fixture(scope="module")
+def module_personas(django_db_setup, django_db_blocker):
+    """The personas, made once for the module's tests (which only read them) instead of
+    nine users and their roles for each test."""
+    yield from for_the_module(django_db_blocker, make_personas)
+
+
+@pytest.fixture
+def personas(db, module_personas):
+    return module_personas
 
 
 @pytest.fixture(params=TYPES, ids=IDS)
