@@ -6,11 +6,8 @@ time): a module whose every test makes a client spends more on that than on its 
 `client()` gives a new client (its own cookies and session) whose handler, and so its
 middleware, is shared by the test process; a change of settings (`settings`,
 `override_settings`) drops it, so a test that changes them gets middleware loaded under
-them, as with Django's own client. A module uses it in place of pytest-django's `client`:
-
-    @pytest.fixture
-    def client():
-        return shared_clients.client()
+them, as with Django's own client. tests/conftest.py gives it as pytest-django's `client`
+and `admin_client`; a module that makes clients of its own calls `client()`.
 """
 
 from __future__ import annotations
