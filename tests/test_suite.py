@@ -30,12 +30,6 @@ def test_property_tests_have_no_deadline():
     assert settings().deadline is None
 
 
-def test_property_tests_draw_the_profiles_number_of_examples_unless_they_name_theirs():
-    from conftest import DEFAULT_EXAMPLES
-
-    assert settings().max_examples == DEFAULT_EXAMPLES
-
-
 def test_no_test_skips():
     """A test that cannot run on some machine is made to run there, or fails, never skips."""
     found = []
