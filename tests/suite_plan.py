@@ -89,6 +89,7 @@ MODULE_CPU_SECONDS: dict[str, float] = {
     "test_admin": 18,
     "test_scope_children": 17,
     "test_concurrent_writes": 15,
+    "test_migrations_reverse": 22,
     "test_money_migration": 14,
     "test_api_lists_schema": 13,
     "test_figure_query_counts": 12,
