@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with a fast password hasher."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,3 +24,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Evidence files of this test process, never the checkout's var/.
 PAIRAID_EVIDENCE_DIR = Path(tempfile.gettempdir()) / f"test_pairaid_evidence_{os.getpid()}"
+
+# Collected static files of this test process, never the checkout's var/static: a
+# `pairaid serve` run there collects hashed names, and pages would then name those.
+STATIC_ROOT = Path(tempfile.gettempdir()) / f"test_pairaid_static_{os.getpid()}"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+atexit.register(shutil.rmtree, STATIC_ROOT, ignore_errors=True)
