@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import shared_clients
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
@@ -33,12 +32,9 @@ from pairaid.ledger.models import (
 
 
 @pytest.fixture
-def client(admin_user):
-    """A client logged in as the administrator, with the test process's middleware
-    (`shared_clients`)."""
-    client = shared_clients.client()
-    client.force_login(admin_user)
-    return client
+def client(admin_client):
+    """The module's pages are the admin's: every client is the administrator's."""
+    return admin_client
 
 
 def url(model, view, *args):

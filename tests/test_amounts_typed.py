@@ -20,12 +20,6 @@ SCIENTIFIC = ["1e5", "1E5", "1e-2", "2.5e+3"]
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def pair(build):
     return build.pairing("甲区", "乙县")
 

@@ -23,12 +23,6 @@ START = dt.date(2021, 3, 1)
 PLANNED_END = dt.date(2022, 2, 28)
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def make_scene() -> tuple[Pairing, dict[str, Posting]]:
     """A pairing and its postings, one of each way a posting ends."""
     build = Builder()

@@ -32,12 +32,6 @@ AREA = """{% load i18n pairaid_web %}    <div class="cards">
     </div>"""  # noqa: E501
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def cards(drills, big: bool = False) -> str:
     return "".join(
         Template(FIGURE).render(Context({"drill": drill, "big": big})) for drill in drills

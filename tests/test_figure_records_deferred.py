@@ -24,12 +24,6 @@ from pairaid.ledger.models import FundFlow, Obligation, Posting, Project, Task
 RECORDS = {m._meta.label for m in (FundFlow, Project, Posting, Task, Obligation)}
 
 
-@pytest.fixture
-def admin_client(client: Client, admin_user) -> Client:
-    client.force_login(admin_user)
-    return client
-
-
 @contextmanager
 def querysets_made(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     """How many querysets of each kind of record are made (clones included) in the block."""

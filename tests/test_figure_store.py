@@ -35,12 +35,6 @@ def found(build: Builder) -> Tree:
     return tree(build, cities=1, counties=1)
 
 
-@pytest.fixture
-def admin_client(client: Client, admin_user) -> Client:
-    client.force_login(admin_user)
-    return client
-
-
 def dashboard(client: Client, pk: int, **params: str) -> dict:
     response = client.get(f"/pairings/{pk}/", {"as_of": localdate().isoformat(), **params})
     assert response.status_code == 200

@@ -136,12 +136,6 @@ TABLE = """{% for row in rows %}
 GENERIC = [f"/{d.pages.slug}/" for d in record_types.with_pages() if d.pages is not None]
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def body_of(html: str) -> str:
     return re.search(r"<tbody>\n(.*?)</tbody>", html, re.S)[1]
 

@@ -12,7 +12,6 @@ import io
 import zipfile
 
 import pytest
-import shared_clients
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -47,12 +46,6 @@ FILTERS = ["q", "year", "status", "sector", "kind", "source", "category", "pairi
 
 def demo(helper: str) -> Pairing:
     return Pairing.objects.get(helper_region__name=helper)
-
-
-@pytest.fixture
-def client():
-    """A new client with the test process's middleware (`shared_clients`)."""
-    return shared_clients.client()
 
 
 @pytest.fixture

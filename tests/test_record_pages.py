@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import shared_clients
 from declared_records import form_data, make, text_field, values
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
@@ -23,12 +22,6 @@ from pairaid.web import listing
 
 TYPES = record_types.with_pages()
 IDS = [rt.pages.slug for rt in TYPES]
-
-
-@pytest.fixture
-def client():
-    """A new client with the test process's middleware (`shared_clients`)."""
-    return shared_clients.client()
 
 
 def test_it_declares_at_least_one_type_with_pages():

@@ -19,7 +19,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import shared_clients
 from builders import Builder
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -85,12 +84,6 @@ def make_tree() -> SimpleNamespace:
         visible_total=visible_total,
         whole_total=visible_total + sum(HIDDEN_AMOUNTS),
     )
-
-
-@pytest.fixture
-def client():
-    """A new client with the test process's middleware (`shared_clients`)."""
-    return shared_clients.client()
 
 
 @pytest.fixture(scope="module")

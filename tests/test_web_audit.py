@@ -16,12 +16,6 @@ from pairaid.ledger.models import AuditEntry, FundFlow, Project, Region
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def ledger(build):
     pairing = build.pairing("甲区", "乙县")
     county = Region.objects.get(pk=pairing.recipient_region_id)

@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import shared_clients
 
 from pairaid.ledger import breakdowns as report_breakdowns
 from pairaid.ledger import figure_sets, figure_specs, figures
@@ -61,18 +60,6 @@ def figure_links(html: str, in_charts: bool = False) -> list[tuple[str, str]]:
 
 def pairing(helper: str) -> Pairing:
     return Pairing.objects.get(helper_region__name=helper)
-
-
-@pytest.fixture
-def client():
-    """A new client with the test process's middleware (`shared_clients`)."""
-    return shared_clients.client()
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def listed(client, url: str, page: list[str] | None = None) -> tuple[int, Decimal | None]:

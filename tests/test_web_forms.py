@@ -30,12 +30,6 @@ from pairaid.ledger.models import (
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def pair(build):
     return build.pairing("甲区", "乙县")
 

@@ -41,12 +41,6 @@ LISTS = {
 }
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def pairing(helper: str) -> Pairing:
     return Pairing.objects.get(helper_region__name=helper)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -17,12 +16,6 @@ from pairaid.ledger.models import FundFlow, Project
 # The project page's queries (session, user, roles, the project, its money, flows, progress,
 # evidence, history …): two fewer than when each stage's figure summed its pairing too.
 PROJECT_PAGE_QUERIES = 12
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def test_it_shows_each_stage_as_the_sum_of_the_projects_records(admin_client):

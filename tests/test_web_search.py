@@ -16,12 +16,6 @@ def labels(response) -> list[str]:
     return re.findall(r'<li><a href="[^"]+">([^<]+)</a></li>', response.content.decode())
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.parametrize("query", ["wuji", "WuJi", "乌鸡", "wj"])
 def test_it_finds_the_demo_wuji_records_by_name_and_pinyin(admin_client, query):
     page = admin_client.get("/search/", {"q": query})

@@ -18,12 +18,6 @@ from pairaid.web.forms import choosers
 HINT = "每个数字都可点击"
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.parametrize("path", ["/", "/projects/", "/bulletin/", "/exchange/", "/reports/"])
 def test_it_draws_every_page_in_the_same_shell(admin_client, path):
     page = admin_client.get(path, follow=True).content.decode()
