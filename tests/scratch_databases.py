@@ -112,7 +112,8 @@ def run_in_scratch_database(
 
 # What the migration scripts (run by `run_in_scratch_database`) begin with: Django set up on
 # the scratch database, `migrate(target)` to an (app, name) pair or, with None, to the latest,
-# the models as they were at a migration, and one pairing between two new counties.
+# the models as they were at a migration, the triggers held, and one pairing between two new
+# counties.
 MIGRATION_SCRIPT_START = r"""
 import datetime as dt, json, sys
 from decimal import Decimal
@@ -128,6 +129,20 @@ def migrate(target):
     executor.loader.build_graph()
     executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
     return executor
+
+# The names of the triggers on `table` (on every table: "table:name"), sorted.
+def triggers(table=None):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal"
+            )
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        found = cursor.fetchall()
+    if table is not None:
+        return sorted(name for on, name in found if on == table)
+    return sorted(f"{on}:{name}" for on, name in found)
 
 def historical_apps(migration):
     return migrate(migration).loader.project_state([migration]).apps

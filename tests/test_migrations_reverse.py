@@ -12,19 +12,6 @@ SCRIPT = (
     MIGRATION_SCRIPT_START
     + f"BEFORE = {BEFORE!r}\n"
     + r"""
-def triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgrelid::regclass::text || ':' || tgname FROM pg_trigger "
-                "WHERE NOT tgisinternal"
-            )
-        else:
-            cursor.execute(
-                "SELECT tbl_name || ':' || name FROM sqlite_master WHERE type = 'trigger'"
-            )
-        return sorted(row[0] for row in cursor.fetchall())
-
 def indexes(cursor, table):
     found = connection.introspection.get_constraints(cursor, table)
     return sorted(name for name, info in found.items() if info["index"] and not info["primary_key"])
