@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core import checks
-from django.core.management import call_command, load_command_class
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import SystemCheckError
 
 from pairaid.cli import ALIASES, PRODUCT_COMMANDS
@@ -31,8 +31,6 @@ def django_name(name: str) -> str:
 
 
 def app_of(name: str) -> str:
-    from django.core.management import get_commands
-
     return get_commands()[django_name(name)]
 
 
